@@ -1,0 +1,71 @@
+# Kinerja: `make demo` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kinerja
+DEMO_STAFF ?= 3000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install demo serve worker test test-postgres test-browser lint format bench clean messages
+
+help:
+	@echo "make demo           install, migrate, load the demo province, serve on http://$(HOST):$(PORT)"
+	@echo "make test           the whole test suite on SQLite (browser tests need chromium)"
+	@echo "make test-postgres  the suite on PostgreSQL ($(PG_URL))"
+	@echo "make lint           ruff, Django checks, missing migrations"
+	@echo "make bench          the benchmarks in bench/ (slow; not part of CI)"
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q -c requirements.lock -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed .env
+
+.env:
+	@echo "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "wrote .env with a fresh secret key"
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --staff $(DEMO_STAFF)
+	@$(MAKE) --no-print-directory serve
+
+# The task worker runs beside the web server and stops with it.
+serve: install
+	@$(PY) manage.py demo_logins
+	@echo "Kinerja on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --no-reload --interval 0.5 & \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+worker: install
+	$(PY) manage.py db_worker --no-reload
+
+test: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-postgres: install
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	cd kinerja && ../$(PY) ../manage.py makemessages -l id --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+bench: install
+	$(PY) bench/import_employees.py
+
+clean:
+	rm -rf var/kinerja.sqlite3* var/media

@@ -1,0 +1,15 @@
+"""The /api/v1/ router: each app registers its viewsets here."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from kinerja.organisations.api import views as org_api
+
+router = DefaultRouter()
+router.register("regions", org_api.RegionViewSet, basename="region")
+router.register("units", org_api.OrgUnitViewSet, basename="unit")
+router.register("positions", org_api.PositionViewSet, basename="position")
+router.register("employees", org_api.EmployeeViewSet, basename="employee")
+
+app_name = "api"
+urlpatterns = [path("", include(router.urls))]

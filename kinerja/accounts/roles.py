@@ -1,0 +1,42 @@
+"""What each role may do. Roles are assigned on a unit (its subtree) or across the instansi."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.core.scope import Action as A
+
+
+class Role(models.TextChoices):
+    LEADERSHIP = "leadership", _("Leadership (governor, regional secretary)")
+    BAPPEDA = "bappeda", _("Bappeda (planning)")
+    BKD = "bkd", _("BKD (personnel)")
+    BPSDM = "bpsdm", _("BPSDM (training)")
+    INSPEKTORAT = "inspektorat", _("Inspektorat (audit)")
+    OPD_HEAD = "opd_head", _("Head of agency")
+    OPD_ADMIN = "opd_admin", _("Agency administrator")
+    EVALUATOR = "evaluator", _("Evaluator (superior)")
+    EMPLOYEE = "employee", _("Employee")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+READ = frozenset({A.VIEW_ORG, A.VIEW_PEOPLE, A.EXPORT})
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: A.ALL,
+    Role.LEADERSHIP: READ,
+    Role.BAPPEDA: READ,
+    Role.BKD: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT},
+    Role.BPSDM: READ,
+    Role.INSPEKTORAT: READ | {A.VIEW_AUDIT},
+    Role.OPD_HEAD: READ | {A.VIEW_AUDIT},
+    Role.OPD_ADMIN: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT},
+    Role.EVALUATOR: READ,
+    # An employee's own record is reached through Scope.employee_id, not a grant.
+    Role.EMPLOYEE: frozenset(),
+}
+
+# Roles that act across the whole instansi; the others need a unit.
+INSTANSI_WIDE_ROLES = frozenset(
+    {Role.SYSTEM_ADMIN, Role.LEADERSHIP, Role.BAPPEDA, Role.BKD, Role.BPSDM, Role.INSPEKTORAT}
+)
+UNIT_ROLES = frozenset({Role.OPD_HEAD, Role.OPD_ADMIN, Role.EVALUATOR})

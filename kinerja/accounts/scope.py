@@ -1,0 +1,48 @@
+"""Compute a user's Scope from their role assignments, once per request."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kinerja.core.scope import Action, Grant, Scope
+
+from .roles import ROLE_ACTIONS, Role
+
+
+def scope_for(user) -> Scope:
+    """Return the Scope of ``user``: one grant per valid role assignment."""
+    if user is None or not user.is_authenticated:
+        return Scope.empty()
+    today = timezone.localdate()
+    assignments = (
+        user.role_assignments.filter(valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("unit")
+    )
+    grants = []
+    roles = set()
+    instansi_id = user.instansi_id
+    for ra in assignments:
+        if instansi_id is None:
+            instansi_id = ra.instansi_id
+        if ra.instansi_id != instansi_id:
+            continue
+        roles.add(ra.role)
+        actions = ROLE_ACTIONS.get(ra.role, frozenset())
+        if not actions:
+            continue
+        path = ra.unit.path if ra.unit_id else None
+        grants.append(Grant(actions=actions, unit_path=path, role=ra.role))
+    if user.is_superuser:
+        grants.append(Grant(actions=Action.ALL, unit_path=None, role=Role.SYSTEM_ADMIN))
+        roles.add(Role.SYSTEM_ADMIN)
+    if user.employee_id:
+        roles.add(Role.EMPLOYEE)
+    return Scope(
+        instansi_id=instansi_id,
+        grants=tuple(grants),
+        employee_id=user.employee_id,
+        user_id=user.pk,
+        roles=frozenset(roles),
+    )

@@ -1,0 +1,1 @@
+"""Append-only audit trail. Call `kinerja.audit.services.record` from services."""

@@ -1,0 +1,107 @@
+"""The caller's reach, computed once per request and used by every scoped read.
+
+`Scope` is a plain frozen value so that domain apps can narrow querysets without importing the
+accounts app. A scope is a list of grants; each grant names the actions it allows and where:
+across the whole instansi (``unit_path`` is None) or within one org unit's subtree (the unit's
+materialised path, so a subtree is a ``startswith`` on an indexed column).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+
+class Action:
+    """The actions a grant can carry. Names are stable: they are stored in role policy."""
+
+    VIEW_ORG = "view_org"  # units and positions
+    CHANGE_ORG = "change_org"
+    VIEW_PEOPLE = "view_people"  # employees and their history
+    CHANGE_PEOPLE = "change_people"
+    IMPORT = "import"
+    EXPORT = "export"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_ACCESS = "manage_access"
+
+    ALL = frozenset(
+        {VIEW_ORG, CHANGE_ORG, VIEW_PEOPLE, CHANGE_PEOPLE, IMPORT, EXPORT, VIEW_AUDIT, MANAGE_ACCESS}
+    )
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Actions allowed across the instansi (``unit_path=None``) or in one unit subtree."""
+
+    actions: frozenset[str]
+    unit_path: str | None = None
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one caller may reach: an instansi, the grants within it, and their own employee."""
+
+    instansi_id: int | None = None
+    grants: tuple[Grant, ...] = ()
+    employee_id: int | None = None
+    user_id: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def empty(cls) -> Scope:
+        return cls()
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def can(self, action: str, unit_path: str | None = None) -> bool:
+        """Return whether ``action`` is allowed anywhere, or on the unit with ``unit_path``."""
+        for grant in self.grants:
+            if action not in grant.actions:
+                continue
+            if unit_path is None or grant.unit_path is None:
+                return True
+            if unit_path.startswith(grant.unit_path):
+                return True
+        return False
+
+    def can_anywhere(self, action: str) -> bool:
+        return any(action in grant.actions for grant in self.grants)
+
+    def paths_for(self, action: str) -> list[str] | None:
+        """Return the subtree paths where ``action`` is allowed; None means the whole instansi."""
+        paths: list[str] = []
+        for grant in self.grants:
+            if action not in grant.actions:
+                continue
+            if grant.unit_path is None:
+                return None
+            paths.append(grant.unit_path)
+        return paths
+
+    def unit_q(self, action: str, path_field: str) -> Q:
+        """Return a Q that keeps rows whose unit path (``path_field``) lies in the grants.
+
+        An empty Q means the whole instansi; ``Q(pk__in=[])`` means nothing.
+        """
+        paths = self.paths_for(action)
+        if paths is None:
+            return Q()
+        if not paths:
+            return Q(pk__in=[])
+        q = Q()
+        for path in _outermost(paths):
+            q |= Q(**{f"{path_field}__startswith": path})
+        return q
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list, so the OR stays short."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept

@@ -1,0 +1,79 @@
+"""FilterSets shared by the pages and the API, so both filter the same way."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import EmployeeStatus, PositionKind, UnitKind
+from .models import Employee, OrgUnit, Position, Region
+
+
+class RegionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(code__startswith=value) | Q(name__icontains=value))
+
+
+class OrgUnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("Kind"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent unit"))
+    agency = django_filters.NumberFilter(field_name="agency_id", label=_("Agency"))
+    active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
+
+    class Meta:
+        model = OrgUnit
+        fields = ["q", "kind", "parent", "agency", "active"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+    def filter_active(self, queryset, name, value):
+        active = queryset.active()
+        return active if value else queryset.exclude(pk__in=active.values("pk"))
+
+
+class PositionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=PositionKind.choices, label=_("Kind"))
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit (with sub-units)"))
+
+    class Meta:
+        model = Position
+        fields = ["q", "kind", "unit", "is_head", "is_active"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value))
+
+    def filter_unit(self, queryset, name, value):
+        unit = OrgUnit.objects.filter(pk=value).only("path", "instansi_id").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
+class EmployeeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or NIP"))
+    status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit (with sub-units)"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Employee
+        fields = ["q", "status", "unit", "is_active"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_unit(self, queryset, name, value):
+        # The unit is looked up unscoped, but the queryset is already scoped: a foreign unit
+        # narrows to nothing rather than revealing anything.
+        unit = OrgUnit.objects.filter(pk=value).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)

@@ -1,0 +1,304 @@
+"""Regions, the instansi (tenant), its effective-dated unit tree, positions and employees."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.core.models import TenantModel, TimeStampedModel
+
+from .choices import (
+    Eselon,
+    EmployeeStatus,
+    InstansiKind,
+    PositionKind,
+    RegionLevel,
+    Sex,
+    UnitKind,
+)
+from .querysets import (
+    AssignmentQuerySet,
+    EmployeeQuerySet,
+    OrgUnitQuerySet,
+    PositionQuerySet,
+    RegionQuerySet,
+)
+from .validators import validate_nip, validate_region_code, validate_unit_code
+
+PATH_STEP = 6  # digits per tree level in OrgUnit.path
+
+
+class Region(models.Model):
+    """A Kemendagri region (province, regency or city), keyed by its dotted code."""
+
+    code = models.CharField(
+        _("code"), max_length=13, unique=True, validators=[validate_region_code]
+    )
+    name = models.CharField(_("name"), max_length=120)
+    level = models.CharField(_("level"), max_length=20, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Instansi(TimeStampedModel):
+    """A whole regional government (such as Pemprov Jatim): the tenant every row belongs to."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstansiKind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="instansis", verbose_name=_("region")
+    )
+    is_synthetic = models.BooleanField(_("synthetic data"), default=False)
+
+    class Meta:
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgUnit(TenantModel):
+    """A unit of the instansi: an agency (OPD) at the top, its divisions, sections and UPT below.
+
+    ``path`` is the materialised path of the unit in the tree (fixed-width steps), so a subtree
+    is one indexed ``startswith``: that is what scoping narrows by. Units are effective-dated;
+    a merged or renamed unit closes (``valid_to``) and its successor lists it as a predecessor.
+    """
+
+    code = models.CharField(_("code"), max_length=40, validators=[validate_unit_code])
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    agency = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency (OPD)"),
+        help_text=_("The top-level unit this unit belongs to; itself for an agency."),
+    )
+    path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("region"),
+    )
+    duties = models.TextField(_("duties (tupoksi)"), blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("predecessors"),
+    )
+    is_synthetic = models.BooleanField(_("synthetic data"), default=False)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instansi", "code"], name="%(app_label)s_%(class)s_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:unit_detail", args=[self.pk])
+
+    @property
+    def is_agency(self) -> bool:
+        return self.parent_id is None
+
+
+class Position(TenantModel):
+    """A post (jabatan) in a unit, with its kind, eselon and the post it reports to."""
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit")
+    )
+    code = models.CharField(_("code"), max_length=40, validators=[validate_unit_code])
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=PositionKind.choices)
+    eselon = models.CharField(_("eselon"), max_length=6, choices=Eselon.choices, blank=True)
+    is_head = models.BooleanField(
+        _("head of unit"), default=False, help_text=_("The post that leads its unit.")
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subordinates",
+        verbose_name=_("reports to"),
+    )
+    duties = models.TextField(_("duties (tupoksi)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["unit__path", "-is_head", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instansi", "code"], name="%(app_label)s_%(class)s_unique_code"
+            ),
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(is_head=True, is_active=True),
+                name="%(app_label)s_%(class)s_one_head_per_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Employee(TenantModel):
+    """A person who works for the instansi: a civil servant (PNS, PPPK) or non-ASN staff.
+
+    ``unit`` and ``position`` are the current ones, kept by the services from the dated
+    assignments (history survives transfers); ``unit`` is what scoping narrows by.
+    """
+
+    nip = models.CharField(
+        _("NIP"), max_length=18, null=True, blank=True, unique=True, validators=[validate_nip]
+    )
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    front_title = models.CharField(_("title before name"), max_length=40, blank=True)
+    back_title = models.CharField(_("title after name"), max_length=60, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=EmployeeStatus.choices)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    grade = models.CharField(_("grade (golongan)"), max_length=10, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit")
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holders",
+        verbose_name=_("position"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_synthetic = models.BooleanField(_("synthetic data"), default=False)
+
+    objects = EmployeeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="non_asn", nip__isnull=True))
+                | (Q(status__in=["pns", "pppk"]) & Q(nip__isnull=False)),
+                name="%(app_label)s_%(class)s_nip_matches_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["instansi", "status"], name="org_employee_status_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:employee_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        parts = [self.front_title, self.name]
+        name = " ".join(p for p in parts if p)
+        return f"{name}, {self.back_title}" if self.back_title else name
+
+
+class Assignment(TenantModel):
+    """A dated placement of an employee in a position (the history of their posts)."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("employee")
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("position"),
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["employee", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="%(app_label)s_%(class)s_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["employee"],
+                condition=Q(end_date__isnull=True),
+                name="%(app_label)s_%(class)s_one_open_per_employee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} @ {self.unit} ({self.start_date})"

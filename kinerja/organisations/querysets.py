@@ -1,0 +1,91 @@
+"""Reusable reads. `.within(scope)` is the one place where row scoping lives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kinerja.core.scope import Action, Scope
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, scope: Scope) -> RegionQuerySet:
+        """Regions are public reference data: any signed-in caller may read them."""
+        return self if scope.is_authenticated else self.none()
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def within(self, scope: Scope, action: str = Action.VIEW_ORG) -> OrgUnitQuerySet:
+        """Keep the units of the caller's instansi inside the subtrees where ``action`` is granted.
+
+        An employee with no grant sees the unit they work in.
+        """
+        if scope.instansi_id is None:
+            return self.none()
+        q = scope.unit_q(action, "path")
+        if scope.employee_id and action == Action.VIEW_ORG:
+            q |= Q(employees__pk=scope.employee_id)
+        return self.filter(q, instansi_id=scope.instansi_id)
+
+    def active(self, on: dt.date | None = None) -> OrgUnitQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+    def agencies(self) -> OrgUnitQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def subtree_of(self, unit) -> OrgUnitQuerySet:
+        return self.filter(instansi_id=unit.instansi_id, path__startswith=unit.path)
+
+    def with_headcount(self) -> OrgUnitQuerySet:
+        return self.annotate(headcount=Count("employees", filter=Q(employees__is_active=True)))
+
+
+class PositionQuerySet(models.QuerySet):
+    def within(self, scope: Scope, action: str = Action.VIEW_ORG) -> PositionQuerySet:
+        if scope.instansi_id is None:
+            return self.none()
+        q = scope.unit_q(action, "unit__path")
+        if scope.employee_id and action == Action.VIEW_ORG:
+            q |= Q(holders__pk=scope.employee_id)
+        return self.filter(q, instansi_id=scope.instansi_id)
+
+    def active(self) -> PositionQuerySet:
+        return self.filter(is_active=True)
+
+
+class EmployeeQuerySet(models.QuerySet):
+    def within(self, scope: Scope, action: str = Action.VIEW_PEOPLE) -> EmployeeQuerySet:
+        """Keep the employees the caller may reach; everyone may view their own record."""
+        if scope.instansi_id is None:
+            return self.none()
+        q = scope.unit_q(action, "unit__path")
+        if scope.employee_id and action == Action.VIEW_PEOPLE:
+            q |= Q(pk=scope.employee_id)
+        return self.filter(q, instansi_id=scope.instansi_id)
+
+    def active(self) -> EmployeeQuerySet:
+        return self.filter(is_active=True)
+
+    def search(self, text: str) -> EmployeeQuerySet:
+        text = (text or "").strip()
+        if not text:
+            return self
+        if text.isdigit():
+            return self.filter(nip__startswith=text)
+        return self.filter(Q(name__icontains=text) | Q(position__title__icontains=text))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def within(self, scope: Scope, action: str = Action.VIEW_PEOPLE) -> AssignmentQuerySet:
+        if scope.instansi_id is None:
+            return self.none()
+        q = scope.unit_q(action, "employee__unit__path")
+        if scope.employee_id and action == Action.VIEW_PEOPLE:
+            q |= Q(employee_id=scope.employee_id)
+        return self.filter(q, instansi_id=scope.instansi_id)

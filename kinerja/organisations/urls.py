@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("units/", views.UnitTreeView.as_view(), name="unit_tree"),
+    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
+    path("employees/export.xlsx", views.EmployeeExportView.as_view(), name="employee_export"),
+    path("employees/me/", views.EmployeeMeView.as_view(), name="employee_me"),
+    path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
+]

@@ -1,0 +1,89 @@
+"""Field rules shared by models, forms, the API and the importer: one copy of each rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+NIP_RE = re.compile(r"^\d{18}$")
+UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# PPPK numbers carry "21" where a PNS number carries the appointment month (BKN practice).
+PPPK_MONTH_MARKER = 21
+
+
+@dataclass(frozen=True)
+class NipParts:
+    birth_date: dt.date
+    appointment_year: int
+    appointment_month: int | None  # None for a PPPK number, whose month digits are the marker
+    sex: str  # "m" or "f"
+    sequence: int
+
+
+def parse_nip(value: str, *, pppk: bool = False) -> NipParts:
+    """Split an 18-digit NIP into its parts, or raise ValidationError saying what is wrong.
+
+    Layout: birth date YYYYMMDD, appointment YYYYMM, sex (1 male, 2 female), sequence (3 digits).
+    """
+    nip = (value or "").strip().replace(" ", "")
+    if not NIP_RE.match(nip):
+        raise ValidationError(_("NIP must be exactly 18 digits."), code="nip_format")
+    try:
+        birth = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        raise ValidationError(
+            _("NIP digits 1-8 must be a real birth date (YYYYMMDD)."), code="nip_birth_date"
+        ) from None
+    year, month = int(nip[8:12]), int(nip[12:14])
+    if pppk and month == PPPK_MONTH_MARKER:
+        appointment_month = None
+    elif 1 <= month <= 12:
+        appointment_month = month
+    else:
+        raise ValidationError(
+            _("NIP digits 9-14 must be the appointment year and month (YYYYMM)."),
+            code="nip_appointment",
+        )
+    if appointment_month is None:
+        too_early = year <= birth.year
+    else:
+        too_early = (year, appointment_month) <= (birth.year, birth.month)
+    if too_early or year < 1945:
+        raise ValidationError(
+            _("The appointment date in the NIP must come after the birth date."),
+            code="nip_appointment_order",
+        )
+    if nip[14] not in "12":
+        raise ValidationError(
+            _("NIP digit 15 must be 1 (male) or 2 (female)."), code="nip_sex"
+        )
+    sequence = int(nip[15:18])
+    if sequence == 0:
+        raise ValidationError(_("NIP sequence (digits 16-18) cannot be 000."), code="nip_sequence")
+    return NipParts(birth, year, appointment_month, "m" if nip[14] == "1" else "f", sequence)
+
+
+def validate_nip(value: str) -> None:
+    """Validate a PNS or PPPK NIP (the PPPK month marker is accepted)."""
+    parse_nip(value, pppk=True)
+
+
+def validate_unit_code(value: str) -> None:
+    if not UNIT_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _("Code may hold letters, digits, dot, dash and underscore, up to 40 characters."),
+            code="unit_code",
+        )
+
+
+def validate_region_code(value: str) -> None:
+    if not REGION_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _("Region code must look like 35, 35.73, 35.73.01 or 35.73.01.1001."),
+            code="region_code",
+        )
