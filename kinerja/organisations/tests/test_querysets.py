@@ -1,0 +1,51 @@
+from kinerja.accounts.scope import scope_for
+from kinerja.core.scope import Action
+from kinerja.organisations.models import Employee, OrgUnit, Position
+
+
+def names(qs):
+    return sorted(e.name for e in qs)
+
+
+def test_opd_admin_sees_only_their_agency(world):
+    scope = scope_for(world.users["opd_admin"])
+    assert names(Employee.objects.within(scope)) == ["Budi Santoso", "Siti Aminah"]
+    assert set(OrgUnit.objects.within(scope)) == {world.agency_a, world.division_a}
+    assert set(Position.objects.within(scope)) == {world.head_pos_a, world.staff_pos_a}
+
+
+def test_evaluator_on_a_division_sees_that_division(world):
+    scope = scope_for(world.users["evaluator"])
+    assert names(Employee.objects.within(scope)) == ["Siti Aminah"]
+
+
+def test_instansi_wide_role_sees_the_instansi_and_not_another(world):
+    scope = scope_for(world.users["bkd"])
+    assert names(Employee.objects.within(scope)) == [
+        "Agus Salim", "Budi Santoso", "Rina Wulandari", "Siti Aminah"]
+    assert world.staff_x not in Employee.objects.within(scope)
+
+
+def test_employee_sees_only_themselves(world):
+    scope = scope_for(world.users["employee"])
+    assert list(Employee.objects.within(scope)) == [world.staff_a]
+    assert list(OrgUnit.objects.within(scope)) == [world.division_a]
+    assert not Employee.objects.within(scope, Action.CHANGE_PEOPLE).exists()
+
+
+def test_read_only_roles_cannot_change(world):
+    scope = scope_for(world.users["inspektorat"])
+    assert Employee.objects.within(scope).count() == 4
+    assert not Employee.objects.within(scope, Action.CHANGE_PEOPLE).exists()
+
+
+def test_anonymous_scope_sees_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Employee.objects.within(scope_for(AnonymousUser())).exists()
+
+
+def test_search_by_nip_prefix_and_name(world):
+    qs = Employee.objects.all()
+    assert list(qs.search(world.staff_b.nip[:10]).filter(pk=world.staff_b.pk)) == [world.staff_b]
+    assert names(qs.search("aminah")) == ["Siti Aminah"]
