@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from kinerja.accounts.api import views as accounts_api
 from kinerja.organisations.api import views as org_api
 
 router = DefaultRouter()
@@ -12,4 +13,7 @@ router.register("positions", org_api.PositionViewSet, basename="position")
 router.register("employees", org_api.EmployeeViewSet, basename="employee")
 
 app_name = "api"
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

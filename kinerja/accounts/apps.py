@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "kinerja.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Registers the token scheme with drf-spectacular before any schema is generated.
+        from . import schema  # noqa: F401

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -9,22 +10,19 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer kin_...` with a hashed, expiring, revocable token."""
 
     keyword = "Bearer"
+    keywords = ("bearer", "token")  # the scheme name is case-insensitive (RFC 9110)
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
-        if not header:
-            return None
         parts = header.split()
-        if parts[0] not in (self.keyword, "Token"):
+        if not parts or parts[0].lower() not in self.keywords:
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
         token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(parts[1]))
-            .first()
+            ApiToken.objects.select_related("user").filter(key_hash=hash_token(parts[1])).first()
         )
-        if token is None or not token.is_valid or not token.user.is_active:
+        if token is None or not token.is_valid or not self._user_may_sign_in(token.user):
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -33,3 +31,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+    @staticmethod
+    def _user_may_sign_in(user) -> bool:
+        # The same refusal as the sign-in backend: demo accounts only where settings allow.
+        return user.is_active and (settings.KINERJA_DEMO_LOGINS or not user.is_demo)

@@ -11,6 +11,13 @@ from django.utils import timezone
 from kinerja.core.scope import Action, Scope
 
 
+def _own(scope: Scope, field: str):
+    """The caller's own unit or position, as a subquery (a join would repeat rows)."""
+    from .models import Employee
+
+    return Employee.objects.filter(pk=scope.employee_id).values(field)
+
+
 class RegionQuerySet(models.QuerySet):
     def within(self, scope: Scope) -> RegionQuerySet:
         """Regions are public reference data: any signed-in caller may read them."""
@@ -27,7 +34,7 @@ class OrgUnitQuerySet(models.QuerySet):
             return self.none()
         q = scope.unit_q(action, "path")
         if scope.employee_id and action == Action.VIEW_ORG:
-            q |= Q(employees__pk=scope.employee_id)
+            q |= Q(pk__in=_own(scope, "unit_id"))
         return self.filter(q, instansi_id=scope.instansi_id)
 
     def active(self, on: dt.date | None = None) -> OrgUnitQuerySet:
@@ -52,7 +59,7 @@ class PositionQuerySet(models.QuerySet):
             return self.none()
         q = scope.unit_q(action, "unit__path")
         if scope.employee_id and action == Action.VIEW_ORG:
-            q |= Q(holders__pk=scope.employee_id)
+            q |= Q(pk__in=_own(scope, "position_id"))
         return self.filter(q, instansi_id=scope.instansi_id)
 
     def active(self) -> PositionQuerySet:

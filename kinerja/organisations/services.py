@@ -38,8 +38,12 @@ def _is_fk(obj, name: str) -> bool:
 
 
 def _require(scope: Scope, action: str, unit: OrgUnit | None) -> None:
-    path = unit.path if unit is not None else None
-    if not scope.can(action, path):
+    """Raise PermissionDenied unless ``action`` is granted on ``unit``.
+
+    With no unit (a new agency at the top of the tree) only an instansi-wide grant will do.
+    """
+    allowed = scope.can(action, unit.path) if unit is not None else scope.paths_for(action) is None
+    if not allowed:
         raise PermissionDenied(_("You may not change data of this unit."))
 
 

@@ -15,9 +15,13 @@ def rf_request():
 
 
 def test_login_by_username_or_nip(world, rf_request):
-    assert authenticate(rf_request, username="employee", password=PASSWORD) == world.users["employee"]
-    assert authenticate(rf_request, username=world.staff_a.nip, password=PASSWORD) == world.users[
-        "employee"]
+    assert (
+        authenticate(rf_request, username="employee", password=PASSWORD) == world.users["employee"]
+    )
+    assert (
+        authenticate(rf_request, username=world.staff_a.nip, password=PASSWORD)
+        == world.users["employee"]
+    )
     assert authenticate(rf_request, username="employee", password="wrong") is None
 
 

@@ -26,7 +26,9 @@ def test_employee_role_has_own_id_and_no_grants(world):
 
 def test_assignment_in_another_instansi_is_ignored(world):
     RoleAssignment.objects.create(
-        user=world.users["opd_admin"], role="opd_admin", instansi=world.other_instansi,
+        user=world.users["opd_admin"],
+        role="opd_admin",
+        instansi=world.other_instansi,
         unit=world.agency_x,
     )
     scope = scope_for(world.users["opd_admin"])

@@ -1,11 +1,299 @@
-from rest_framework import viewsets
+"""Thin API views over the organisation registry: scoped reads, writes through the services."""
 
-from kinerja.organisations.models import Employee, OrgUnit, Position, Region
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kinerja.core.scope import Action
+from kinerja.organisations import services
+from kinerja.organisations.filters import (
+    EmployeeFilter,
+    OrgUnitFilter,
+    PositionFilter,
+    RegionFilter,
+)
+from kinerja.organisations.models import Employee, Instansi, OrgUnit, Position, Region
+
+from .serializers import (
+    EmployeeSerializer,
+    OrgUnitSerializer,
+    PositionSerializer,
+    RegionSerializer,
+    UnitCloseSerializer,
+)
+
+# Write-only fields that steer the service call rather than set a model field.
+CALL_FIELDS = ("reason", "effective_date")
 
 
+def documented(noun: str, **docs: dict[str, Any]):
+    """Give each action of a viewset a stable operation id (``units_list``) and one tag."""
+    return extend_schema_view(
+        **{
+            name: extend_schema(operation_id=f"{noun}_{name}", tags=[noun], **doc)
+            for name, doc in docs.items()
+        }
+    )
+
+
+class ScopeActionPermission(permissions.BasePermission):
+    """Let a write through only where the caller's roles carry the view's ``change_action``.
+
+    Objects outside the scope never get this far: the scoped queryset answers 404 first.
+    The services check again; this check only makes a read-only role get 403 before its
+    payload is validated.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return request.scope.can_anywhere(view.change_action)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return request.scope.can(view.change_action, view.unit_path_of(obj))
+
+
+class ScopedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update; no delete (units close, employees are deactivated)."""
+
+    model: type
+    change_action: str
+    select_related: tuple[str, ...] = ()
+    permission_classes = [permissions.IsAuthenticated, ScopeActionPermission]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.model.objects.within(self.request.scope).select_related(*self.select_related)
+
+    def unit_path_of(self, obj) -> str:
+        return obj.unit.path
+
+    def get_instansi(self) -> Instansi:
+        """Return the caller's instansi: new rows belong to it, never to one named in a payload."""
+        instansi_id = self.request.scope.instansi_id
+        if instansi_id is None:
+            raise PermissionDenied(_("Your account belongs to no instansi."))
+        return Instansi.objects.get(pk=instansi_id)
+
+    @staticmethod
+    def split(serializer) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return (model data, call arguments) from the validated data."""
+        data = dict(serializer.validated_data)
+        call = {name: data.pop(name) for name in CALL_FIELDS if name in data}
+        return data, call
+
+
+@documented(
+    "regions",
+    list=dict(
+        summary="List regions",
+        description="Kemendagri regions (province, regencies, cities). `q` searches code "
+        "prefix and name.",
+    ),
+    retrieve=dict(summary="Read a region"),
+)
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Region.objects.none()
+    """Kemendagri regions: reference data that every signed-in caller may read."""
+
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    ordering_fields = ["code", "name", "level"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Region.objects.none()
+        return Region.objects.within(self.request.scope).select_related("parent")
 
 
-OrgUnitViewSet = PositionViewSet = EmployeeViewSet = RegionViewSet
-_ = (Employee, OrgUnit, Position)
+@documented(
+    "units",
+    list=dict(
+        summary="List units",
+        description="Agencies (OPD) and the units beneath them that the caller may see. "
+        "`q` searches code and name; `active=true` keeps the units open today.",
+    ),
+    retrieve=dict(summary="Read a unit"),
+    create=dict(
+        summary="Create a unit",
+        description="Create a unit under `parent` (id or code), or an agency when empty.",
+    ),
+    update=dict(summary="Replace a unit"),
+    partial_update=dict(
+        summary="Change a unit",
+        description="A new `parent` moves the unit with its whole subtree.",
+    ),
+)
+class OrgUnitViewSet(ScopedViewSet):
+    """Units of the caller's instansi within their reach. Units are never deleted; they close."""
+
+    model = OrgUnit
+    change_action = Action.CHANGE_ORG
+    serializer_class = OrgUnitSerializer
+    filterset_class = OrgUnitFilter
+    select_related = ("parent", "agency", "region")
+    ordering_fields = ["code", "name", "kind", "path", "valid_from", "valid_to"]
+    ordering = ["path"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("predecessors")
+
+    def unit_path_of(self, obj) -> str:
+        return obj.path
+
+    def perform_create(self, serializer):
+        data, _call = self.split(serializer)
+        serializer.instance = services.unit_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=self.get_instansi(),
+            data=data,
+        )
+
+    def perform_update(self, serializer):
+        data, call = self.split(serializer)
+        serializer.instance = services.unit_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            unit=serializer.instance,
+            data=data,
+            reason=call.get("reason", ""),
+        )
+
+    @extend_schema(
+        operation_id="units_close",
+        tags=["units"],
+        summary="Close a unit",
+        description="Close the unit on `valid_to` (merged, renamed or dissolved). The "
+        "`successor` keeps its history. The unit must have no active employees left.",
+        request=UnitCloseSerializer,
+        responses=OrgUnitSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        unit = self.get_object()
+        form = UnitCloseSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        unit = services.unit_close(
+            actor=request.user,
+            scope=request.scope,
+            unit=unit,
+            on=form.validated_data["valid_to"],
+            successor=form.validated_data["successor"],
+            reason=form.validated_data["reason"],
+        )
+        return Response(self.get_serializer(unit).data)
+
+
+@documented(
+    "positions",
+    list=dict(
+        summary="List positions",
+        description="Posts (jabatan) in the units the caller may see. `unit` includes the "
+        "unit's sub-units; `q` searches code and title.",
+    ),
+    retrieve=dict(summary="Read a position"),
+    create=dict(summary="Create a position"),
+    update=dict(summary="Replace a position"),
+    partial_update=dict(
+        summary="Change a position", description="Set `is_active=false` to retire a post."
+    ),
+)
+class PositionViewSet(ScopedViewSet):
+    """Posts (jabatan) in the units within the caller's reach."""
+
+    model = Position
+    change_action = Action.CHANGE_ORG
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilter
+    select_related = ("unit", "reports_to")
+    ordering_fields = ["code", "title", "kind", "eselon", "unit__path"]
+    ordering = ["unit__path", "-is_head", "title", "pk"]
+
+    def perform_create(self, serializer):
+        data, _call = self.split(serializer)
+        serializer.instance = services.position_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=self.get_instansi(),
+            data=data,
+        )
+
+    def perform_update(self, serializer):
+        data, _call = self.split(serializer)
+        serializer.instance = services.position_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            position=serializer.instance,
+            data=data,
+        )
+
+
+@documented(
+    "employees",
+    list=dict(
+        summary="List employees",
+        description="Employees the caller may see (an employee sees their own record). "
+        "`q` searches name and position title, or a NIP prefix when it is all digits; "
+        "`unit` includes the unit's sub-units.",
+    ),
+    retrieve=dict(summary="Read an employee"),
+    create=dict(
+        summary="Create an employee",
+        description="PNS and PPPK need a valid 18-digit NIP; non-ASN staff have none. "
+        "Birth date and sex are taken from the NIP.",
+    ),
+    update=dict(summary="Replace an employee"),
+    partial_update=dict(
+        summary="Change an employee",
+        description="A new `unit` or `position` is a transfer from `effective_date` "
+        "(default today). Set `is_active=false` to deactivate the employee.",
+    ),
+)
+class EmployeeViewSet(ScopedViewSet):
+    """Employees within the caller's reach. Employees are never deleted; they are deactivated."""
+
+    model = Employee
+    change_action = Action.CHANGE_PEOPLE
+    serializer_class = EmployeeSerializer
+    filterset_class = EmployeeFilter
+    select_related = ("unit", "position")
+    ordering_fields = ["name", "nip", "status", "grade", "unit__path", "created_at"]
+    ordering = ["name", "pk"]
+
+    def perform_create(self, serializer):
+        data, call = self.split(serializer)
+        serializer.instance = services.employee_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=self.get_instansi(),
+            data=data,
+            start_date=call.get("effective_date"),
+        )
+
+    def perform_update(self, serializer):
+        data, call = self.split(serializer)
+        serializer.instance = services.employee_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            employee=serializer.instance,
+            data=data,
+            reason=call.get("reason", ""),
+            effective=call.get("effective_date"),
+        )

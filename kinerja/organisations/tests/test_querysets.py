@@ -49,3 +49,13 @@ def test_search_by_nip_prefix_and_name(world):
     qs = Employee.objects.all()
     assert list(qs.search(world.staff_b.nip[:10]).filter(pk=world.staff_b.pk)) == [world.staff_b]
     assert names(qs.search("aminah")) == ["Siti Aminah"]
+
+
+def test_linked_employee_does_not_repeat_units(world):
+    from kinerja.organisations.tests.factories import EmployeeFactory
+
+    EmployeeFactory(unit=world.agency_a)
+    EmployeeFactory(unit=world.agency_a)
+    scope = scope_for(world.users["opd_head"])
+    codes = list(OrgUnit.objects.within(scope).values_list("code", flat=True))
+    assert codes == ["DIKBUD", "DIKBUD-SMA"]

@@ -165,3 +165,13 @@ def test_position_of_another_unit_is_refused(world):
             data={"unit": world.agency_b, "position": world.staff_pos_a},
         )
     assert "position" in exc.value.message_dict
+
+
+def test_unit_scoped_admin_cannot_create_a_new_agency(world):
+    with pytest.raises(PermissionDenied):
+        services.unit_create(
+            actor=world.users["opd_admin"], scope=_scope(world, "opd_admin"),
+            instansi=world.instansi,
+            data={"code": "NEW-OPD", "name": "Badan Baru", "kind": UnitKind.BADAN},
+        )
+    assert not OrgUnit.objects.filter(code="NEW-OPD").exists()

@@ -1,0 +1,271 @@
+"""API shapes of the organisation registry. Rules live in the validators and the services.
+
+Related objects are written as an id or a code and looked up only among what the caller may
+reach, so a unit of another agency is "not found" rather than revealed; they are read back as a
+brief object (id, code, name or title).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from kinerja.core.scope import Scope
+from kinerja.organisations.models import Employee, OrgUnit, Position, Region
+
+MAX_ID = 2**63 - 1
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name"]
+
+
+class PositionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["id", "code", "title"]
+
+
+class RegionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name"]
+
+
+class ScopedRelatedField(serializers.RelatedField):
+    """A related object given by id (a number) or code (text), found within the caller's scope.
+
+    The lookup starts from ``Model.objects.within(request.scope)``: an object outside the
+    caller's reach gives the same "not found" as one that does not exist.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _('No {model} "{value}" was found.'),
+        "incorrect_type": _("Give the id (a number) or the code (text)."),
+    }
+
+    def __init__(self, *, brief: type[serializers.ModelSerializer], **kwargs):
+        self.brief = brief
+        if not kwargs.get("read_only"):
+            # Only the model matters: get_queryset() narrows it to the request's scope.
+            kwargs.setdefault("queryset", brief.Meta.model.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        scope = getattr(request, "scope", None) or Scope.empty()
+        return self.brief.Meta.model.objects.within(scope)
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        obj = None
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type")
+        if isinstance(data, int):
+            if 0 < data <= MAX_ID:
+                obj = queryset.filter(pk=data).first()
+        else:
+            value = data.strip()
+            if not value:
+                self.fail("incorrect_type")
+            obj = queryset.filter(code=value).first()
+            if obj is None and value.isdigit() and 0 < int(value) <= MAX_ID:
+                obj = queryset.filter(pk=int(value)).first()
+        if obj is None:
+            self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=str(data))
+        return obj
+
+    def to_representation(self, value):
+        return self.brief(value, context=self.context).data
+
+    def get_choices(self, cutoff=None):
+        # Keyed by id: the brief representation is a dict, which cannot key a choice.
+        queryset = self.get_queryset()
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
+
+class ScopedRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    """Document a ScopedRelatedField: an id or a code in requests, a brief object in responses."""
+
+    target_class = ScopedRelatedField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {
+                "oneOf": [
+                    {"type": "integer", "description": "id"},
+                    {"type": "string", "description": "code"},
+                ]
+            }
+        return auto_schema.resolve_serializer(self.target.brief, direction).ref
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level", "parent"]
+        read_only_fields = fields
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = ScopedRelatedField(
+        brief=UnitBriefSerializer,
+        required=False,
+        allow_null=True,
+        help_text=_("The unit above this one (id or code); empty for an agency (OPD)."),
+    )
+    agency = UnitBriefSerializer(read_only=True)
+    region = ScopedRelatedField(
+        brief=RegionBriefSerializer,
+        required=False,
+        allow_null=True,
+        help_text=_("Region (id or Kemendagri code such as 35.73)."),
+    )
+    predecessors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the unit changes; kept in the audit trail."),
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "agency",
+            "depth",
+            "region",
+            "duties",
+            "valid_from",
+            "valid_to",
+            "predecessors",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
+        # Closing a unit goes through POST /units/{id}/close/ with a reason and a successor.
+        read_only_fields = ["depth", "valid_to", "created_at", "updated_at"]
+        # Uniqueness is checked by the model inside the service: one copy of each rule.
+        validators = []
+        extra_kwargs = {"valid_from": {"required": False}}
+
+
+class UnitCloseSerializer(serializers.Serializer):
+    valid_to = serializers.DateField(help_text=_("The last day the unit exists."))
+    successor = ScopedRelatedField(
+        brief=UnitBriefSerializer,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The unit that carries on its work and history (id or code)."),
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the unit closes (merger, renaming, dissolution)."),
+    )
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    unit = ScopedRelatedField(brief=UnitBriefSerializer, help_text=_("Unit (id or code)."))
+    reports_to = ScopedRelatedField(
+        brief=PositionBriefSerializer,
+        required=False,
+        allow_null=True,
+        help_text=_("The position this one reports to (id or code)."),
+    )
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "code",
+            "title",
+            "kind",
+            "eselon",
+            "is_head",
+            "unit",
+            "reports_to",
+            "duties",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []
+
+
+class EmployeeSerializer(serializers.ModelSerializer):
+    unit = ScopedRelatedField(
+        brief=UnitBriefSerializer,
+        required=False,
+        help_text=_("Unit (id or code); taken from the position when left out."),
+    )
+    position = ScopedRelatedField(
+        brief=PositionBriefSerializer,
+        required=False,
+        allow_null=True,
+        help_text=_("Current position (id or code)."),
+    )
+    display_name = serializers.CharField(read_only=True)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the record changes; kept in the audit trail."),
+    )
+    effective_date = serializers.DateField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("When a transfer to another unit or position takes effect (default today)."),
+    )
+
+    class Meta:
+        model = Employee
+        fields = [
+            "id",
+            "nip",
+            "name",
+            "front_title",
+            "back_title",
+            "display_name",
+            "status",
+            "sex",
+            "birth_date",
+            "grade",
+            "email",
+            "unit",
+            "position",
+            "is_active",
+            "reason",
+            "effective_date",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("unit") and not attrs.get("position"):
+            raise serializers.ValidationError(
+                {"unit": [serializers.Field.default_error_messages["required"]]}
+            )
+        return attrs

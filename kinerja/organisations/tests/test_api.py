@@ -1,0 +1,531 @@
+"""The /api/v1/ organisation endpoints: scoping, writes through the services, clear 4xx errors."""
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from kinerja.audit.models import AuditEvent
+from kinerja.organisations.models import Assignment, Employee, OrgUnit, Position
+from kinerja.organisations.nip import make_nip
+from kinerja.organisations.tests.factories import EmployeeFactory
+
+EMPLOYEES = "/api/v1/employees/"
+UNITS = "/api/v1/units/"
+POSITIONS = "/api/v1/positions/"
+REGIONS = "/api/v1/regions/"
+
+NEW_NIP = make_nip(dt.date(1992, 7, 9), dt.date(2019, 3, 1), "f", 12)
+
+
+@pytest.fixture
+def api(world):
+    """Return a client signed in (by session) as the named role of the fixture province."""
+
+    def _api(role: str, language: str = "id") -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(world.users[role])
+        return client
+
+    return _api
+
+
+def names(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return sorted(row["name"] for row in response.json()["results"])
+
+
+def new_employee(unit, **extra) -> dict:
+    return {"name": "Sri Rahayu", "status": "pns", "nip": NEW_NIP, "unit": unit, **extra}
+
+
+# Reading within the scope
+
+
+def test_opd_admin_lists_only_own_agency_employees(api, world):
+    response = api("opd_admin").get(EMPLOYEES)
+
+    assert response.json()["count"] == 2
+    assert names(response) == ["Budi Santoso", "Siti Aminah"]
+
+
+def test_bkd_lists_the_whole_instansi_but_not_another_one(api, world):
+    response = api("bkd").get(EMPLOYEES)
+
+    assert response.json()["count"] == 4
+    assert names(response) == ["Agus Salim", "Budi Santoso", "Rina Wulandari", "Siti Aminah"]
+    assert "Dewi Lestari" not in names(response)
+
+
+def test_employee_role_sees_only_their_own_record(api, world):
+    client = api("employee")
+
+    assert names(client.get(EMPLOYEES)) == ["Siti Aminah"]
+    assert client.get(f"{EMPLOYEES}{world.head_a.pk}/").status_code == 404
+
+
+def test_employee_representation_has_unit_position_and_nip(api, world):
+    data = api("bkd").get(f"{EMPLOYEES}{world.staff_a.pk}/").json()
+
+    assert data["nip"] == world.staff_a.nip
+    assert len(data["nip"]) == 18
+    assert data["unit"] == {"id": world.division_a.pk, "code": "DIKBUD-SMA", "name": "Bidang SMA"}
+    assert data["position"] == {
+        "id": world.staff_pos_a.pk,
+        "code": "DIKBUD-SMA-01",
+        "title": "Analis SMA",
+    }
+    assert data["status"] == "pns"
+
+
+def test_non_asn_employee_has_null_nip(api, world):
+    data = api("bkd").get(f"{EMPLOYEES}{world.honorer_b.pk}/").json()
+
+    assert data["status"] == "non_asn"
+    assert data["nip"] is None
+    assert data["position"] is None
+
+
+def test_another_agency_employee_is_not_found(api, world):
+    client = api("opd_admin")
+
+    assert client.get(f"{EMPLOYEES}{world.staff_b.pk}/").status_code == 404
+    assert client.get(f"{EMPLOYEES}{world.staff_x.pk}/").status_code == 404
+
+
+def test_another_instansi_employee_is_not_found_even_for_bkd(api, world):
+    assert api("bkd").get(f"{EMPLOYEES}{world.staff_x.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=non_asn&unit={agency_b}", ["Agus Salim"]),
+        ("status=pns&unit={agency_b}", ["Rina Wulandari"]),
+        ("status=non_asn&unit={agency_a}", []),
+        ("unit={agency_a}", ["Budi Santoso", "Siti Aminah"]),  # the division is included
+        ("unit={division_a}", ["Siti Aminah"]),
+        ("status=pns", ["Budi Santoso", "Rina Wulandari", "Siti Aminah"]),
+        ("q=siti", ["Siti Aminah"]),
+        ("q=Analis", ["Siti Aminah"]),
+        ("unit={agency_x}", []),  # another instansi's unit narrows to nothing
+    ],
+)
+def test_employee_filters(api, world, query, expected):
+    ids = {k: getattr(world, k).pk for k in ("agency_a", "agency_b", "division_a", "agency_x")}
+
+    assert names(api("bkd").get(f"{EMPLOYEES}?{query.format(**ids)}")) == expected
+
+
+def test_employee_search_by_nip_prefix(api, world):
+    response = api("bkd").get(EMPLOYEES, {"q": world.staff_b.nip[:14]})
+
+    assert "Rina Wulandari" in names(response)
+    assert "Agus Salim" not in names(response)
+
+
+def test_employee_filters_stay_inside_the_scope(api, world):
+    response = api("opd_admin").get(EMPLOYEES, {"unit": world.agency_b.pk})
+
+    assert response.json()["count"] == 0
+
+
+def test_employees_ordering(api, world):
+    response = api("bkd").get(EMPLOYEES, {"ordering": "-name"})
+
+    assert [r["name"] for r in response.json()["results"]] == [
+        "Siti Aminah",
+        "Rina Wulandari",
+        "Budi Santoso",
+        "Agus Salim",
+    ]
+
+
+def test_employee_list_queries_do_not_grow_with_rows(api, world, django_assert_max_num_queries):
+    client = api("bkd")
+    client.get(EMPLOYEES)  # warm up the session and the scope
+    for _ in range(12):
+        EmployeeFactory(unit=world.division_a, position=world.staff_pos_a)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(EMPLOYEES)
+
+    assert response.json()["count"] == 16
+
+
+def test_units_and_positions_are_scoped(api, world):
+    client = api("opd_admin")
+
+    units = client.get(UNITS).json()
+    positions = client.get(POSITIONS).json()
+
+    assert [u["code"] for u in units["results"]] == ["DIKBUD", "DIKBUD-SMA"]
+    assert units["results"][1]["agency"]["code"] == "DIKBUD"
+    assert units["results"][1]["parent"]["code"] == "DIKBUD"
+    assert [p["code"] for p in positions["results"]] == ["DIKBUD-KADIS", "DIKBUD-SMA-01"]
+    assert client.get(f"{UNITS}{world.agency_b.pk}/").status_code == 404
+
+
+def test_unit_filters(api, world):
+    client = api("bkd")
+
+    assert client.get(UNITS, {"parent": world.agency_a.pk}).json()["count"] == 1
+    assert client.get(UNITS, {"q": "kesehatan"}).json()["results"][0]["code"] == "DINKES"
+    assert client.get(UNITS, {"kind": "bidang"}).json()["count"] == 1
+    assert client.get(UNITS).json()["count"] == 3
+
+
+def test_regions_are_read_only_reference_data(api, world):
+    client = api("employee")
+
+    response = client.get(REGIONS, {"q": "35"})
+
+    assert response.status_code == 200
+    assert response.json()["results"][0]["code"] == "35"
+    assert client.post(REGIONS, {"code": "36", "name": "Banten"}).status_code == 405
+
+
+# Writing through the services
+
+
+def test_opd_admin_creates_an_employee_by_codes(api, world):
+    response = api("opd_admin").post(
+        EMPLOYEES,
+        new_employee("DIKBUD-SMA", position="DIKBUD-SMA-01", instansi=world.other_instansi.pk),
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    employee = Employee.objects.get(nip=NEW_NIP)
+    assert response.json()["id"] == employee.pk
+    assert response.json()["unit"]["code"] == "DIKBUD-SMA"
+    # The instansi is the caller's, whatever the payload says; birth date and sex from the NIP.
+    assert employee.instansi_id == world.instansi.pk
+    assert employee.birth_date == dt.date(1992, 7, 9)
+    assert employee.sex == "f"
+    assert Assignment.objects.filter(employee=employee, end_date__isnull=True).count() == 1
+    event = AuditEvent.objects.get(action="employee.create")
+    assert event.target_id == str(employee.pk)
+    assert event.actor == world.users["opd_admin"]
+
+
+def test_creating_an_employee_in_another_agency_unit_is_not_found(api, world):
+    client = api("opd_admin", language="en")
+    before = Employee.objects.count()
+
+    by_id = client.post(EMPLOYEES, new_employee(world.agency_b.pk), format="json")
+    by_code = client.post(EMPLOYEES, new_employee("DINKES"), format="json")
+    other_instansi = client.post(EMPLOYEES, new_employee(world.agency_x.pk), format="json")
+
+    assert by_id.status_code == 400
+    assert by_id.json() == {"unit": [f'No org unit "{world.agency_b.pk}" was found.']}
+    assert by_code.json() == {"unit": ['No org unit "DINKES" was found.']}
+    assert other_instansi.status_code == 400
+    assert "Dinas Kesehatan" not in by_id.content.decode()
+    assert Employee.objects.count() == before
+    assert not AuditEvent.objects.exists()
+
+
+def test_position_of_another_agency_is_not_found(api, world):
+    b_position = Position.objects.create(
+        instansi=world.instansi,
+        unit=world.agency_b,
+        code="DINKES-01",
+        title="Perawat",
+        kind="fungsional",
+    )
+
+    response = api("opd_admin").post(
+        EMPLOYEES, new_employee("DIKBUD", position=b_position.pk), format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["position"]
+    assert not Employee.objects.filter(nip=NEW_NIP).exists()
+
+
+def test_bad_nip_gives_a_field_error_and_writes_nothing(api, world):
+    before = Employee.objects.count()
+
+    response = api("opd_admin").post(
+        EMPLOYEES, new_employee("DIKBUD", nip="19920709"), format="json"
+    )
+
+    assert response.status_code == 400
+    with translation.override("id"):
+        expected = translation.gettext("NIP must be exactly 18 digits.")
+    assert response.json() == {"nip": [expected]}
+    assert Employee.objects.count() == before
+    assert not AuditEvent.objects.exists()
+
+
+def test_bad_nip_message_in_english_on_request(api, world):
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, new_employee("DIKBUD", nip="199213092019032012"), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"nip": ["NIP digits 1-8 must be a real birth date (YYYYMMDD)."]}
+
+
+def test_service_rule_errors_come_back_as_field_errors(api, world):
+    # A well-formed NIP whose sex digit contradicts the given sex: the service's rule.
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, new_employee("DIKBUD", sex="m"), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"sex": ["The sex does not match the NIP."]}
+    assert not Employee.objects.filter(nip=NEW_NIP).exists()
+
+
+def test_non_asn_needs_no_nip(api, world):
+    response = api("opd_admin").post(
+        EMPLOYEES, {"name": "Joko", "status": "non_asn", "unit": "DIKBUD"}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["nip"] is None
+
+
+def test_employee_needs_a_unit_or_a_position(api, world):
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, {"name": "Joko", "status": "non_asn"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"unit": ["This field is required."]}
+
+
+def test_patch_of_another_agency_employee_is_not_found(api, world):
+    response = api("opd_admin").patch(
+        f"{EMPLOYEES}{world.staff_b.pk}/", {"name": "Diubah"}, format="json"
+    )
+
+    assert response.status_code == 404
+    world.staff_b.refresh_from_db()
+    assert world.staff_b.name == "Rina Wulandari"
+    assert not AuditEvent.objects.exists()
+
+
+def test_patch_deactivates_an_employee_and_is_audited(api, world):
+    response = api("opd_admin").patch(
+        f"{EMPLOYEES}{world.staff_a.pk}/",
+        {"is_active": False, "reason": "Pensiun"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["is_active"] is False
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.is_active is False
+    event = AuditEvent.objects.get(action="employee.update")
+    assert event.changes == {"is_active": [True, False]}
+    assert event.reason == "Pensiun"
+
+
+def test_transfer_by_patch_opens_a_new_assignment(api, world):
+    Assignment.objects.create(
+        instansi=world.instansi,
+        employee=world.staff_a,
+        unit=world.division_a,
+        position=world.staff_pos_a,
+        start_date=dt.date(2020, 1, 1),
+    )
+
+    response = api("opd_admin").patch(
+        f"{EMPLOYEES}{world.staff_a.pk}/",
+        {"unit": "DIKBUD", "position": None, "effective_date": "2024-07-01"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["unit"]["code"] == "DIKBUD"
+    history = Assignment.objects.filter(employee=world.staff_a).order_by("start_date")
+    assert [(a.unit.code, a.start_date, a.end_date) for a in history] == [
+        ("DIKBUD-SMA", dt.date(2020, 1, 1), dt.date(2024, 7, 1)),
+        ("DIKBUD", dt.date(2024, 7, 1), None),
+    ]
+
+
+def test_transfer_to_another_agency_is_not_found(api, world):
+    response = api("opd_admin").patch(
+        f"{EMPLOYEES}{world.staff_a.pk}/", {"unit": world.agency_b.pk}, format="json"
+    )
+
+    assert response.status_code == 400
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.unit_id == world.division_a.pk
+
+
+def test_employees_cannot_be_deleted(api, world):
+    response = api("system_admin").delete(f"{EMPLOYEES}{world.staff_a.pk}/")
+
+    assert response.status_code == 405
+    assert Employee.objects.filter(pk=world.staff_a.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["inspektorat", "leadership", "opd_head", "employee"])
+def test_read_only_roles_get_403_and_nothing_is_written(api, world, role):
+    client = api(role)
+    before = Employee.objects.count()
+
+    created = client.post(EMPLOYEES, new_employee("DIKBUD"), format="json")
+    changed = client.patch(f"{EMPLOYEES}{world.staff_a.pk}/", {"name": "X"}, format="json")
+    unit = client.post(UNITS, {"code": "BARU", "name": "Baru", "kind": "dinas"}, format="json")
+
+    assert (created.status_code, changed.status_code, unit.status_code) == (403, 403, 403)
+    assert Employee.objects.count() == before
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.name == "Siti Aminah"
+    assert not AuditEvent.objects.exists()
+
+
+def test_forbidden_message_is_indonesian_by_default_and_english_on_request(api, world):
+    indonesian = api("inspektorat").post(EMPLOYEES, {}, format="json")
+    english = api("inspektorat", language="en").post(EMPLOYEES, {}, format="json")
+
+    assert indonesian.json() == {"detail": "Anda tidak memiliki izin untuk melakukan tindakan ini."}
+    assert english.json() == {"detail": "You do not have permission to perform this action."}
+
+
+def test_bkd_creates_an_employee_in_any_agency(api, world):
+    response = api("bkd").post(EMPLOYEES, new_employee("DINKES"), format="json")
+
+    assert response.status_code == 201, response.content
+    assert Employee.objects.get(nip=NEW_NIP).unit == world.agency_b
+
+
+def test_unit_create_update_and_close(api, world):
+    client = api("opd_admin")
+
+    created = client.post(
+        UNITS,
+        {
+            "code": "DIKBUD-SMK",
+            "name": "Bidang SMK",
+            "kind": "bidang",
+            "parent": "DIKBUD",
+            "valid_from": "2024-01-01",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    unit = OrgUnit.objects.get(code="DIKBUD-SMK")
+    assert created.json()["agency"]["code"] == "DIKBUD"
+    assert created.json()["depth"] == 1
+    assert unit.path.startswith(world.agency_a.path)
+
+    renamed = client.patch(f"{UNITS}{unit.pk}/", {"name": "Bidang Pendidikan SMK"}, format="json")
+    assert renamed.json()["name"] == "Bidang Pendidikan SMK"
+
+    closed = client.post(
+        f"{UNITS}{unit.pk}/close/",
+        {"valid_to": "2025-12-31", "successor": "DIKBUD-SMA", "reason": "Digabung"},
+        format="json",
+    )
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["valid_to"] == "2025-12-31"
+    assert list(world.division_a.predecessors.all()) == [unit]
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "unit.create",
+        "unit.update",
+        "unit.close",
+    ]
+
+
+def test_closing_a_unit_with_active_employees_is_refused(api, world):
+    response = api("opd_admin", language="en").post(
+        f"{UNITS}{world.division_a.pk}/close/",
+        {"valid_to": "2025-12-31", "reason": "Dibubarkan"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Move the unit's employees before closing it."]}
+    world.division_a.refresh_from_db()
+    assert world.division_a.valid_to is None
+
+
+def test_closing_needs_a_reason(api, world):
+    response = api("bkd", language="en").post(
+        f"{UNITS}{world.agency_b.pk}/close/", {"valid_to": "2025-12-31"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Give the reason for closing the unit."]}
+
+
+def test_closing_another_agency_unit_is_not_found(api, world):
+    response = api("opd_admin").post(
+        f"{UNITS}{world.agency_b.pk}/close/",
+        {"valid_to": "2025-12-31", "reason": "x"},
+        format="json",
+    )
+
+    assert response.status_code == 404
+    world.agency_b.refresh_from_db()
+    assert world.agency_b.valid_to is None
+
+
+def test_units_cannot_be_deleted(api, world):
+    assert api("system_admin").delete(f"{UNITS}{world.agency_b.pk}/").status_code == 405
+
+
+def test_unit_under_another_agency_is_not_found(api, world):
+    response = api("opd_admin").post(
+        UNITS,
+        {"code": "DINKES-X", "name": "X", "kind": "bidang", "parent": "DINKES"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["parent"]
+    assert not OrgUnit.objects.filter(code="DINKES-X").exists()
+
+
+def test_position_create_and_update(api, world):
+    client = api("opd_admin")
+
+    created = client.post(
+        POSITIONS,
+        {
+            "code": "DIKBUD-SMA-KABID",
+            "title": "Kepala Bidang SMA",
+            "kind": "administrator",
+            "eselon": "III.a",
+            "is_head": True,
+            "unit": world.division_a.pk,
+            "reports_to": "DIKBUD-KADIS",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["reports_to"] == {
+        "id": world.head_pos_a.pk,
+        "code": "DIKBUD-KADIS",
+        "title": "Kepala Dinas Pendidikan",
+    }
+    pk = created.json()["id"]
+
+    changed = client.patch(f"{POSITIONS}{pk}/", {"is_active": False}, format="json")
+
+    assert changed.status_code == 200
+    assert Position.objects.get(pk=pk).is_active is False
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "position.create",
+        "position.update",
+    ]
+
+
+def test_position_in_another_agency_unit_is_not_found(api, world):
+    response = api("opd_admin").post(
+        POSITIONS,
+        {"code": "DINKES-02", "title": "Bidan", "kind": "fungsional", "unit": "DINKES"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["unit"]
+    assert not Position.objects.filter(code="DINKES-02").exists()
