@@ -44,29 +44,43 @@ class World:
 def world(db):
     w = World()
     w.instansi = InstansiFactory(code="jatim", name="Pemerintah Provinsi Jawa Timur")
-    w.other_instansi = InstansiFactory(code="kota-malang", name="Pemerintah Kota Malang", kind="city")
+    w.other_instansi = InstansiFactory(
+        code="kota-malang", name="Pemerintah Kota Malang", kind="city"
+    )
     w.agency_a = OrgUnitFactory(instansi=w.instansi, code="DIKBUD", name="Dinas Pendidikan")
     w.agency_b = OrgUnitFactory(instansi=w.instansi, code="DINKES", name="Dinas Kesehatan")
     w.division_a = OrgUnitFactory(
-        instansi=w.instansi, parent=w.agency_a, code="DIKBUD-SMA", name="Bidang SMA",
+        instansi=w.instansi,
+        parent=w.agency_a,
+        code="DIKBUD-SMA",
+        name="Bidang SMA",
         kind=UnitKind.DIVISION,
     )
     w.agency_x = OrgUnitFactory(instansi=w.other_instansi, code="DISDIK-MLG", name="Disdik Malang")
     w.head_pos_a = PositionFactory(
-        unit=w.agency_a, code="DIKBUD-KADIS", title="Kepala Dinas Pendidikan",
-        kind=PositionKind.JPT_PRATAMA, eselon="II.a", is_head=True,
+        unit=w.agency_a,
+        code="DIKBUD-KADIS",
+        title="Kepala Dinas Pendidikan",
+        kind=PositionKind.JPT_PRATAMA,
+        eselon="II.a",
+        is_head=True,
     )
     w.staff_pos_a = PositionFactory(unit=w.division_a, code="DIKBUD-SMA-01", title="Analis SMA")
     w.head_a = EmployeeFactory(unit=w.agency_a, position=w.head_pos_a, name="Budi Santoso")
     w.staff_a = EmployeeFactory(unit=w.division_a, position=w.staff_pos_a, name="Siti Aminah")
     w.staff_b = EmployeeFactory(unit=w.agency_b, name="Rina Wulandari")
     w.honorer_b = EmployeeFactory(
-        unit=w.agency_b, name="Agus Salim", status=EmployeeStatus.NON_ASN, nip=None,
+        unit=w.agency_b,
+        name="Agus Salim",
+        status=EmployeeStatus.NON_ASN,
+        nip=None,
         birth_date=dt.date(1990, 1, 1),
     )
     w.staff_x = EmployeeFactory(
-        unit=w.agency_x, name="Dewi Lestari",
-        nip=make_nip(dt.date(1980, 5, 5), dt.date(2005, 4, 1), "f", 7), sex="f",
+        unit=w.agency_x,
+        name="Dewi Lestari",
+        nip=make_nip(dt.date(1980, 5, 5), dt.date(2005, 4, 1), "f", 7),
+        sex="f",
         birth_date=dt.date(1980, 5, 5),
     )
     w.users = {}
@@ -81,9 +95,7 @@ def world(db):
         (Role.OPD_ADMIN, w.agency_a),
         (Role.EVALUATOR, w.division_a),
     ]:
-        user = User.objects.create_user(
-            username=role.value, password=PASSWORD, instansi=w.instansi
-        )
+        user = User.objects.create_user(username=role.value, password=PASSWORD, instansi=w.instansi)
         RoleAssignment.objects.create(user=user, role=role, instansi=w.instansi, unit=unit)
         w.users[role.value] = user
     w.users["employee"] = User.objects.create_user(

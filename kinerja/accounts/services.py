@@ -36,8 +36,14 @@ def role_assign(
     ra, _created = RoleAssignment.objects.get_or_create(
         user=user, role=role, unit=unit, defaults={"instansi_id": instansi_id}
     )
-    record(actor=actor, action="role.assign", target=user, instansi_id=instansi_id, unit=unit,
-           changes={"role": [None, role], "unit": [None, getattr(unit, "pk", None)]})
+    record(
+        actor=actor,
+        action="role.assign",
+        target=user,
+        instansi_id=instansi_id,
+        unit=unit,
+        changes={"role": [None, role], "unit": [None, getattr(unit, "pk", None)]},
+    )
     return ra
 
 
@@ -49,14 +55,25 @@ def token_create(*, actor, user: User, name: str, days: int = 90) -> tuple[ApiTo
     if not name.strip():
         raise ValidationError({"name": _("Give the token a name.")})
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise ValidationError({"days": _("A token lasts from 1 to %(n)d days.") % {"n": MAX_TOKEN_DAYS}})
+        raise ValidationError(
+            {"days": _("A token lasts from 1 to %(n)d days.") % {"n": MAX_TOKEN_DAYS}}
+        )
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=user, name=name.strip(), prefix=raw[4:12], key_hash=hash_token(raw),
+        user=user,
+        name=name.strip(),
+        prefix=raw[4:12],
+        key_hash=hash_token(raw),
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
-    record(actor=actor, action="token.create", target=user, instansi_id=user.instansi_id,
-           target_repr=f"{user} / {token.name}", changes={"expires_at": [None, token.expires_at]})
+    record(
+        actor=actor,
+        action="token.create",
+        target=user,
+        instansi_id=user.instansi_id,
+        target_repr=f"{user} / {token.name}",
+        changes={"expires_at": [None, token.expires_at]},
+    )
     return token, raw
 
 
@@ -66,6 +83,11 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
         raise PermissionDenied(_("You may only revoke your own tokens."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(actor=actor, action="token.revoke", target=token.user, instansi_id=token.user.instansi_id,
-           target_repr=f"{token.user} / {token.name}")
+    record(
+        actor=actor,
+        action="token.revoke",
+        target=token.user,
+        instansi_id=token.user.instansi_id,
+        target_repr=f"{token.user} / {token.name}",
+    )
     return token

@@ -1,6 +1,71 @@
+"""The audit trail, read-only: events in the caller's scope, filtered and paged."""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
+
+from kinerja.core.scope import Action
+
+from .models import AuditEvent
+from .templatetags.audit_tags import describe_changes
+
+EVENTS_PER_PAGE = 50
 
 
 class EventListView(LoginRequiredMixin, TemplateView):
-    template_name = "core/home.html"
+    """Audit events within the caller's scope; needs the view_audit action somewhere."""
+
+    template_name = "audit/event_list.html"
+    partial_template_name = "audit/partials/_event_table.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.scope.can_anywhere(Action.VIEW_AUDIT):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        scoped = AuditEvent.objects.within(self.request.scope)
+        action = self.request.GET.get("action", "").strip()
+        text = self.request.GET.get("q", "").strip()
+        events = scoped
+        if action:
+            events = events.filter(action=action)
+        if text:
+            events = events.filter(
+                Q(target_repr__icontains=text)
+                | Q(actor_repr__icontains=text)
+                | Q(reason__icontains=text)
+                | Q(action__icontains=text)
+            )
+        page = Paginator(events.order_by("-sequence"), EVENTS_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        describe_changes(page.object_list)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            nav_active="audit",
+            page_obj=page,
+            events=page.object_list,
+            actions=scoped.order_by("action").values_list("action", flat=True).distinct(),
+            action=action,
+            q=text,
+            query=params.urlencode(),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response

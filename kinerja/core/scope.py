@@ -26,7 +26,16 @@ class Action:
     MANAGE_ACCESS = "manage_access"
 
     ALL = frozenset(
-        {VIEW_ORG, CHANGE_ORG, VIEW_PEOPLE, CHANGE_PEOPLE, IMPORT, EXPORT, VIEW_AUDIT, MANAGE_ACCESS}
+        {
+            VIEW_ORG,
+            CHANGE_ORG,
+            VIEW_PEOPLE,
+            CHANGE_PEOPLE,
+            IMPORT,
+            EXPORT,
+            VIEW_AUDIT,
+            MANAGE_ACCESS,
+        }
     )
 
 

@@ -6,3 +6,6 @@ class OrganisationsConfig(AppConfig):
     name = "kinerja.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from . import excel  # noqa: F401 - registers the unit, position and employee importers

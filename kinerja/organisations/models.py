@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.core.models import TenantModel, TimeStampedModel
 
 from .choices import (
-    Eselon,
     EmployeeStatus,
+    Eselon,
     InstansiKind,
     PositionKind,
     RegionLevel,

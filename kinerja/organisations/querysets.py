@@ -39,9 +39,7 @@ class OrgUnitQuerySet(models.QuerySet):
 
     def active(self, on: dt.date | None = None) -> OrgUnitQuerySet:
         on = on or timezone.localdate()
-        return self.filter(
-            Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        )
+        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
     def agencies(self) -> OrgUnitQuerySet:
         return self.filter(parent__isnull=True)

@@ -17,12 +17,42 @@ from .choices import EmployeeStatus
 from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
 from .validators import parse_nip
 
-UNIT_FIELDS = ("code", "name", "short_name", "kind", "parent", "region", "duties",
-               "valid_from", "valid_to")
-POSITION_FIELDS = ("unit", "code", "title", "kind", "eselon", "is_head", "reports_to", "duties",
-                   "is_active")
-EMPLOYEE_FIELDS = ("nip", "name", "front_title", "back_title", "status", "sex", "birth_date",
-                   "grade", "email", "unit", "position", "is_active")
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "region",
+    "duties",
+    "valid_from",
+    "valid_to",
+)
+POSITION_FIELDS = (
+    "unit",
+    "code",
+    "title",
+    "kind",
+    "eselon",
+    "is_head",
+    "reports_to",
+    "duties",
+    "is_active",
+)
+EMPLOYEE_FIELDS = (
+    "nip",
+    "name",
+    "front_title",
+    "back_title",
+    "status",
+    "sex",
+    "birth_date",
+    "grade",
+    "email",
+    "unit",
+    "position",
+    "is_active",
+)
 
 
 def _snapshot(obj, fields) -> dict[str, Any]:
@@ -79,12 +109,19 @@ def unit_create(*, actor, scope: Scope, instansi: Instansi, data: dict[str, Any]
     unit.full_clean(exclude=["path", "agency"])
     unit.save()
     _place(unit)
-    record(actor=actor, action="unit.create", target=unit, changes=diff({}, _snapshot(unit, UNIT_FIELDS)))
+    record(
+        actor=actor,
+        action="unit.create",
+        target=unit,
+        changes=diff({}, _snapshot(unit, UNIT_FIELDS)),
+    )
     return unit
 
 
 @transaction.atomic
-def unit_update(*, actor, scope: Scope, unit: OrgUnit, data: dict[str, Any], reason: str = "") -> OrgUnit:
+def unit_update(
+    *, actor, scope: Scope, unit: OrgUnit, data: dict[str, Any], reason: str = ""
+) -> OrgUnit:
     """Change a unit; moving it under another parent moves its whole subtree."""
     _require(scope, Action.CHANGE_ORG, unit)
     before = _snapshot(unit, UNIT_FIELDS)
@@ -102,23 +139,35 @@ def unit_update(*, actor, scope: Scope, unit: OrgUnit, data: dict[str, Any], rea
     unit.save()
     if unit_path(unit) != old_path:
         _move_subtree(unit, old_path)
-    record(actor=actor, action="unit.update", target=unit,
-           changes=diff(before, _snapshot(unit, UNIT_FIELDS)), reason=reason)
+    record(
+        actor=actor,
+        action="unit.update",
+        target=unit,
+        changes=diff(before, _snapshot(unit, UNIT_FIELDS)),
+        reason=reason,
+    )
     return unit
 
 
 def _move_subtree(unit: OrgUnit, old_path: str) -> None:
     _place(unit)
-    for child in OrgUnit.objects.filter(
-        instansi_id=unit.instansi_id, path__startswith=old_path
-    ).exclude(pk=unit.pk).order_by("depth"):
+    for child in (
+        OrgUnit.objects.filter(instansi_id=unit.instansi_id, path__startswith=old_path)
+        .exclude(pk=unit.pk)
+        .order_by("depth")
+    ):
         child.parent = OrgUnit.objects.get(pk=child.parent_id)
         _place(child)
 
 
 @transaction.atomic
 def unit_close(
-    *, actor, scope: Scope, unit: OrgUnit, on: dt.date, successor: OrgUnit | None = None,
+    *,
+    actor,
+    scope: Scope,
+    unit: OrgUnit,
+    on: dt.date,
+    successor: OrgUnit | None = None,
     reason: str,
 ) -> OrgUnit:
     """Close a unit on a date (merged, renamed or dissolved); the successor keeps its history."""
@@ -135,20 +184,31 @@ def unit_close(
         _require(scope, Action.CHANGE_ORG, successor)
         _same_instansi(unit.instansi_id, successor)
         successor.predecessors.add(unit)
-    record(actor=actor, action="unit.close", target=unit, reason=reason,
-           changes={"valid_to": [None, on], "successor": [None, getattr(successor, "pk", None)]})
+    record(
+        actor=actor,
+        action="unit.close",
+        target=unit,
+        reason=reason,
+        changes={"valid_to": [None, on], "successor": [None, getattr(successor, "pk", None)]},
+    )
     return unit
 
 
 @transaction.atomic
 def position_create(*, actor, scope: Scope, instansi: Instansi, data: dict[str, Any]) -> Position:
-    position = Position(instansi=instansi, **{k: v for k, v in data.items() if k in POSITION_FIELDS})
+    position = Position(
+        instansi=instansi, **{k: v for k, v in data.items() if k in POSITION_FIELDS}
+    )
     _require(scope, Action.CHANGE_ORG, position.unit)
     _same_instansi(instansi.pk, position.unit, position.reports_to)
     position.full_clean()
     position.save()
-    record(actor=actor, action="position.create", target=position,
-           changes=diff({}, _snapshot(position, POSITION_FIELDS)))
+    record(
+        actor=actor,
+        action="position.create",
+        target=position,
+        changes=diff({}, _snapshot(position, POSITION_FIELDS)),
+    )
     return position
 
 
@@ -165,8 +225,12 @@ def position_update(*, actor, scope: Scope, position: Position, data: dict[str, 
         raise ValidationError({"reports_to": _("A position cannot report to itself.")})
     position.full_clean()
     position.save()
-    record(actor=actor, action="position.update", target=position,
-           changes=diff(before, _snapshot(position, POSITION_FIELDS)))
+    record(
+        actor=actor,
+        action="position.update",
+        target=position,
+        changes=diff(before, _snapshot(position, POSITION_FIELDS)),
+    )
     return position
 
 
@@ -199,10 +263,17 @@ def clean_employee(employee: Employee) -> None:
 
 @transaction.atomic
 def employee_create(
-    *, actor, scope: Scope, instansi: Instansi, data: dict[str, Any], start_date: dt.date | None = None
+    *,
+    actor,
+    scope: Scope,
+    instansi: Instansi,
+    data: dict[str, Any],
+    start_date: dt.date | None = None,
 ) -> Employee:
     """Create an employee in a unit (and position), opening their first assignment."""
-    employee = Employee(instansi=instansi, **{k: v for k, v in data.items() if k in EMPLOYEE_FIELDS})
+    employee = Employee(
+        instansi=instansi, **{k: v for k, v in data.items() if k in EMPLOYEE_FIELDS}
+    )
     if employee.unit_id is None and employee.position_id:
         employee.unit_id = employee.position.unit_id
     _require(scope, Action.CHANGE_PEOPLE, employee.unit if employee.unit_id else None)
@@ -211,17 +282,29 @@ def employee_create(
     employee.full_clean()
     employee.save()
     Assignment.objects.create(
-        instansi=instansi, employee=employee, position=employee.position, unit=employee.unit,
+        instansi=instansi,
+        employee=employee,
+        position=employee.position,
+        unit=employee.unit,
         start_date=start_date or timezone.localdate(),
     )
-    record(actor=actor, action="employee.create", target=employee,
-           changes=diff({}, _snapshot(employee, EMPLOYEE_FIELDS)))
+    record(
+        actor=actor,
+        action="employee.create",
+        target=employee,
+        changes=diff({}, _snapshot(employee, EMPLOYEE_FIELDS)),
+    )
     return employee
 
 
 @transaction.atomic
 def employee_update(
-    *, actor, scope: Scope, employee: Employee, data: dict[str, Any], reason: str = "",
+    *,
+    actor,
+    scope: Scope,
+    employee: Employee,
+    data: dict[str, Any],
+    reason: str = "",
     effective: dt.date | None = None,
 ) -> Employee:
     """Change an employee; a new unit or position closes the open assignment and opens another.
@@ -246,8 +329,9 @@ def employee_update(
         _reassign(employee, effective or timezone.localdate())
     changes = diff(before, _snapshot(employee, EMPLOYEE_FIELDS))
     if changes:
-        record(actor=actor, action="employee.update", target=employee, changes=changes,
-               reason=reason)
+        record(
+            actor=actor, action="employee.update", target=employee, changes=changes, reason=reason
+        )
     return employee
 
 
@@ -259,6 +343,9 @@ def _reassign(employee: Employee, on: dt.date) -> None:
         open_.end_date = on
         open_.save(update_fields=["end_date", "updated_at"])
     Assignment.objects.create(
-        instansi_id=employee.instansi_id, employee=employee, position=employee.position,
-        unit=employee.unit, start_date=on,
+        instansi_id=employee.instansi_id,
+        employee=employee,
+        position=employee.position,
+        unit=employee.unit,
+        start_date=on,
     )

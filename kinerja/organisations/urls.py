@@ -6,6 +6,7 @@ app_name = "organisations"
 urlpatterns = [
     path("units/", views.UnitTreeView.as_view(), name="unit_tree"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<int:pk>/children/", views.UnitChildrenView.as_view(), name="unit_children"),
     path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
     path("employees/export.xlsx", views.EmployeeExportView.as_view(), name="employee_export"),
     path("employees/me/", views.EmployeeMeView.as_view(), name="employee_me"),

@@ -59,9 +59,7 @@ def parse_nip(value: str, *, pppk: bool = False) -> NipParts:
             code="nip_appointment_order",
         )
     if nip[14] not in "12":
-        raise ValidationError(
-            _("NIP digit 15 must be 1 (male) or 2 (female)."), code="nip_sex"
-        )
+        raise ValidationError(_("NIP digit 15 must be 1 (male) or 2 (female)."), code="nip_sex")
     sequence = int(nip[15:18])
     if sequence == 0:
         raise ValidationError(_("NIP sequence (digits 16-18) cannot be 000."), code="nip_sequence")

@@ -10,8 +10,12 @@ from kinerja.audit.services import diff, record, verify_chain
 @pytest.fixture
 def three_events(world):
     for i in range(3):
-        record(actor=world.users["bkd"], action="test.touch", target=world.staff_b,
-               changes={"n": [i, i + 1]})
+        record(
+            actor=world.users["bkd"],
+            action="test.touch",
+            target=world.staff_b,
+            changes={"n": [i, i + 1]},
+        )
     return list(AuditEvent.objects.order_by("sequence"))
 
 

@@ -40,7 +40,9 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
     instansi = factory.SubFactory(InstansiFactory)
     code = factory.Sequence(lambda n: f"U{n:04d}")
     name = factory.Sequence(lambda n: f"Dinas Uji {n}")
-    kind = factory.LazyAttribute(lambda o: UnitKind.DINAS if o.parent is None else UnitKind.DIVISION)
+    kind = factory.LazyAttribute(
+        lambda o: UnitKind.DINAS if o.parent is None else UnitKind.DIVISION
+    )
     parent = None
     valid_from = dt.date(2020, 1, 1)
 

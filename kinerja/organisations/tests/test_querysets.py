@@ -22,7 +22,11 @@ def test_evaluator_on_a_division_sees_that_division(world):
 def test_instansi_wide_role_sees_the_instansi_and_not_another(world):
     scope = scope_for(world.users["bkd"])
     assert names(Employee.objects.within(scope)) == [
-        "Agus Salim", "Budi Santoso", "Rina Wulandari", "Siti Aminah"]
+        "Agus Salim",
+        "Budi Santoso",
+        "Rina Wulandari",
+        "Siti Aminah",
+    ]
     assert world.staff_x not in Employee.objects.within(scope)
 
 

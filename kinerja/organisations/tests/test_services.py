@@ -17,9 +17,15 @@ def _scope(world, role):
 def test_unit_create_places_it_in_the_tree_and_audits(world):
     admin = world.users["opd_admin"]
     unit = services.unit_create(
-        actor=admin, scope=_scope(world, "opd_admin"), instansi=world.instansi,
-        data={"code": "DIKBUD-SMK", "name": "Bidang SMK", "kind": UnitKind.DIVISION,
-              "parent": world.agency_a},
+        actor=admin,
+        scope=_scope(world, "opd_admin"),
+        instansi=world.instansi,
+        data={
+            "code": "DIKBUD-SMK",
+            "name": "Bidang SMK",
+            "kind": UnitKind.DIVISION,
+            "parent": world.agency_a,
+        },
     )
     assert unit.path == f"{world.agency_a.path}{unit.pk:06d}."
     assert unit.depth == 1
@@ -33,24 +39,40 @@ def test_unit_create_places_it_in_the_tree_and_audits(world):
 def test_opd_admin_cannot_create_units_in_another_agency(world):
     with pytest.raises(PermissionDenied):
         services.unit_create(
-            actor=world.users["opd_admin"], scope=_scope(world, "opd_admin"),
+            actor=world.users["opd_admin"],
+            scope=_scope(world, "opd_admin"),
             instansi=world.instansi,
-            data={"code": "DINKES-X", "name": "Bidang X", "kind": UnitKind.DIVISION,
-                  "parent": world.agency_b},
+            data={
+                "code": "DINKES-X",
+                "name": "Bidang X",
+                "kind": UnitKind.DIVISION,
+                "parent": world.agency_b,
+            },
         )
     assert not OrgUnit.objects.filter(code="DINKES-X").exists()
     assert not AuditEvent.objects.exists()
 
 
 def test_moving_a_unit_moves_its_subtree(world):
-    section = OrgUnit.objects.get(pk=services.unit_create(
-        actor=world.users["bkd"], scope=_scope(world, "bkd"), instansi=world.instansi,
-        data={"code": "SMA-1", "name": "Seksi Kurikulum", "kind": UnitKind.SECTION,
-              "parent": world.division_a},
-    ).pk)
+    section = OrgUnit.objects.get(
+        pk=services.unit_create(
+            actor=world.users["bkd"],
+            scope=_scope(world, "bkd"),
+            instansi=world.instansi,
+            data={
+                "code": "SMA-1",
+                "name": "Seksi Kurikulum",
+                "kind": UnitKind.SECTION,
+                "parent": world.division_a,
+            },
+        ).pk
+    )
     services.unit_update(
-        actor=world.users["bkd"], scope=_scope(world, "bkd"), unit=world.division_a,
-        data={"parent": world.agency_b}, reason="Reorganisasi 2024",
+        actor=world.users["bkd"],
+        scope=_scope(world, "bkd"),
+        unit=world.division_a,
+        data={"parent": world.agency_b},
+        reason="Reorganisasi 2024",
     )
     world.division_a.refresh_from_db()
     section.refresh_from_db()
@@ -63,20 +85,32 @@ def test_moving_a_unit_moves_its_subtree(world):
 def test_a_unit_cannot_go_under_its_own_child(world):
     with pytest.raises(ValidationError):
         services.unit_update(
-            actor=world.users["bkd"], scope=_scope(world, "bkd"), unit=world.agency_a,
+            actor=world.users["bkd"],
+            scope=_scope(world, "bkd"),
+            unit=world.agency_a,
             data={"parent": world.division_a},
         )
 
 
 def test_closing_a_unit_records_its_successor(world):
     empty = services.unit_create(
-        actor=world.users["bkd"], scope=_scope(world, "bkd"), instansi=world.instansi,
-        data={"code": "OLD", "name": "Biro Lama", "kind": UnitKind.BIRO,
-              "valid_from": dt.date(2019, 1, 1)},
+        actor=world.users["bkd"],
+        scope=_scope(world, "bkd"),
+        instansi=world.instansi,
+        data={
+            "code": "OLD",
+            "name": "Biro Lama",
+            "kind": UnitKind.BIRO,
+            "valid_from": dt.date(2019, 1, 1),
+        },
     )
     services.unit_close(
-        actor=world.users["bkd"], scope=_scope(world, "bkd"), unit=empty,
-        on=dt.date(2024, 12, 31), successor=world.agency_b, reason="Digabung",
+        actor=world.users["bkd"],
+        scope=_scope(world, "bkd"),
+        unit=empty,
+        on=dt.date(2024, 12, 31),
+        successor=world.agency_b,
+        reason="Digabung",
     )
     empty.refresh_from_db()
     assert empty.valid_to == dt.date(2024, 12, 31)
@@ -88,17 +122,26 @@ def test_closing_a_unit_records_its_successor(world):
 def test_closing_a_unit_with_staff_is_refused(world):
     with pytest.raises(ValidationError):
         services.unit_close(
-            actor=world.users["bkd"], scope=_scope(world, "bkd"), unit=world.agency_b,
-            on=dt.date(2024, 12, 31), reason="Digabung",
+            actor=world.users["bkd"],
+            scope=_scope(world, "bkd"),
+            unit=world.agency_b,
+            on=dt.date(2024, 12, 31),
+            reason="Digabung",
         )
 
 
 def test_employee_create_derives_birth_date_and_sex_from_nip(world):
     employee = services.employee_create(
-        actor=world.users["opd_admin"], scope=_scope(world, "opd_admin"),
+        actor=world.users["opd_admin"],
+        scope=_scope(world, "opd_admin"),
         instansi=world.instansi,
-        data={"nip": "199204172019032011", "name": "Ani Rahmawati", "status": EmployeeStatus.PNS,
-              "unit": world.division_a, "position": world.staff_pos_a},
+        data={
+            "nip": "199204172019032011",
+            "name": "Ani Rahmawati",
+            "status": EmployeeStatus.PNS,
+            "unit": world.division_a,
+            "position": world.staff_pos_a,
+        },
         start_date=dt.date(2024, 1, 2),
     )
     assert employee.birth_date == dt.date(1992, 4, 17)
@@ -120,7 +163,9 @@ def test_employee_rules_reject_with_field_errors(world, data, field):
     before = Employee.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.employee_create(
-            actor=world.users["bkd"], scope=_scope(world, "bkd"), instansi=world.instansi,
+            actor=world.users["bkd"],
+            scope=_scope(world, "bkd"),
+            instansi=world.instansi,
             data={"name": "X", "unit": world.agency_b, **data},
         )
     assert field in exc.value.message_dict
@@ -130,13 +175,18 @@ def test_employee_rules_reject_with_field_errors(world, data, field):
 
 def test_transfer_closes_the_old_assignment_and_opens_a_new_one(world):
     Assignment.objects.create(
-        instansi=world.instansi, employee=world.staff_b, unit=world.agency_b,
+        instansi=world.instansi,
+        employee=world.staff_b,
+        unit=world.agency_b,
         start_date=dt.date(2015, 1, 1),
     )
     services.employee_update(
-        actor=world.users["bkd"], scope=_scope(world, "bkd"), employee=world.staff_b,
+        actor=world.users["bkd"],
+        scope=_scope(world, "bkd"),
+        employee=world.staff_b,
         data={"unit": world.division_a, "position": world.staff_pos_a},
-        effective=dt.date(2024, 7, 1), reason="Mutasi",
+        effective=dt.date(2024, 7, 1),
+        reason="Mutasi",
     )
     history = list(Assignment.objects.filter(employee=world.staff_b).order_by("start_date"))
     assert [(a.unit_id, a.start_date, a.end_date) for a in history] == [
@@ -151,8 +201,10 @@ def test_transfer_closes_the_old_assignment_and_opens_a_new_one(world):
 def test_transfer_into_a_unit_outside_scope_is_refused(world):
     with pytest.raises(PermissionDenied):
         services.employee_update(
-            actor=world.users["opd_admin"], scope=_scope(world, "opd_admin"),
-            employee=world.staff_a, data={"unit": world.agency_b, "position": None},
+            actor=world.users["opd_admin"],
+            scope=_scope(world, "opd_admin"),
+            employee=world.staff_a,
+            data={"unit": world.agency_b, "position": None},
         )
     world.staff_a.refresh_from_db()
     assert world.staff_a.unit_id == world.division_a.pk
@@ -161,7 +213,9 @@ def test_transfer_into_a_unit_outside_scope_is_refused(world):
 def test_position_of_another_unit_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         services.employee_update(
-            actor=world.users["bkd"], scope=_scope(world, "bkd"), employee=world.staff_b,
+            actor=world.users["bkd"],
+            scope=_scope(world, "bkd"),
+            employee=world.staff_b,
             data={"unit": world.agency_b, "position": world.staff_pos_a},
         )
     assert "position" in exc.value.message_dict
@@ -170,7 +224,8 @@ def test_position_of_another_unit_is_refused(world):
 def test_unit_scoped_admin_cannot_create_a_new_agency(world):
     with pytest.raises(PermissionDenied):
         services.unit_create(
-            actor=world.users["opd_admin"], scope=_scope(world, "opd_admin"),
+            actor=world.users["opd_admin"],
+            scope=_scope(world, "opd_admin"),
             instansi=world.instansi,
             data={"code": "NEW-OPD", "name": "Badan Baru", "kind": UnitKind.BADAN},
         )

@@ -10,7 +10,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         checked, bad, problem = verify_chain()
         if problem:
-            where = f" #{bad.sequence} ({bad.action}, {bad.occurred_at:%Y-%m-%d %H:%M})" if bad else ""
-            raise CommandError(_("Audit chain broken at%(where)s: %(problem)s") % {
-                "where": where, "problem": problem})
-        self.stdout.write(self.style.SUCCESS(_("Audit chain intact: %(n)d events.") % {"n": checked}))
+            where = (
+                f" #{bad.sequence} ({bad.action}, {bad.occurred_at:%Y-%m-%d %H:%M})" if bad else ""
+            )
+            raise CommandError(
+                _("Audit chain broken at%(where)s: %(problem)s")
+                % {"where": where, "problem": problem}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(_("Audit chain intact: %(n)d events.") % {"n": checked})
+        )
