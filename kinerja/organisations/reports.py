@@ -37,12 +37,29 @@ class EmployeeReport(Report):
         statuses = {value: str(label) for value, label in EmployeeStatus.choices}
         yes, no = gettext("Yes"), gettext("No")
         values = self.queryset.values_list(
-            "nip", "front_title", "name", "back_title", "status", "unit__code", "unit__name",
-            "position__title", "grade", "is_active",
+            "nip",
+            "front_title",
+            "name",
+            "back_title",
+            "status",
+            "unit__code",
+            "unit__name",
+            "position__title",
+            "grade",
+            "is_active",
         )
-        for nip, front, name, back, status, unit_code, unit_name, position, grade, active in (
-            values.iterator(chunk_size=self.chunk_size)
-        ):
+        for (
+            nip,
+            front,
+            name,
+            back,
+            status,
+            unit_code,
+            unit_name,
+            position,
+            grade,
+            active,
+        ) in values.iterator(chunk_size=self.chunk_size):
             full = f"{front} {name}" if front else name
             if back:
                 full = f"{full}, {back}"

@@ -234,8 +234,9 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             unit=unit,
             nav_active="units",
             head_position=head_position,
-            head=head_position.current_holders[0] if head_position and
-            head_position.current_holders else None,
+            head=head_position.current_holders[0]
+            if head_position and head_position.current_holders
+            else None,
             positions=positions,
             sub_units=sub_units,
             predecessors=visible.filter(pk__in=unit.predecessors.values("pk")).order_by("name"),
@@ -244,8 +245,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             headcount=sum(by_status.values()),
             is_active_today=_active_on(unit, timezone.localdate()),
             can_list_people=scope.can(Action.VIEW_PEOPLE, unit.path),
-            parent_visible=bool(unit.parent_id)
-            and visible.filter(pk=unit.parent_id).exists(),
+            parent_visible=bool(unit.parent_id) and visible.filter(pk=unit.parent_id).exists(),
             agency_visible=visible.filter(pk=unit.agency_id).exists(),
             **kwargs,
         )

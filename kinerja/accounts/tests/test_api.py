@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from kinerja.accounts.models import ApiToken
@@ -136,7 +137,7 @@ def test_create_api_token_prints_a_working_key_once(world):
     ],
 )
 def test_create_api_token_refuses_bad_input(world, args, message):
-    with pytest.raises(CommandError, match=re.escape(message)):
+    with translation.override("en"), pytest.raises(CommandError, match=re.escape(message)):
         call_command("create_api_token", *args, stdout=io.StringIO(), stderr=io.StringIO())
 
     assert not ApiToken.objects.exists()

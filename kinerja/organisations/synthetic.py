@@ -1,0 +1,863 @@
+"""Generate a synthetic province: agencies, their units and posts, and staff, deterministically.
+
+The 61 agencies come from ``data/agencies_jatim.csv`` (real names, illustrative list); everything
+below them is synthetic and marked ``is_synthetic=True``. The same seed gives the same names,
+NIPs and codes. Rows are written with ``bulk_create`` in batches (no query per row), and obey the
+rules the services apply one by one: tree paths as ``services.unit_path`` computes them, valid
+and unique NIPs, one open assignment per employee, an employee's unit equal to their post's unit.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from faker import Faker
+from tqdm import tqdm
+
+from kinerja.audit.services import record
+
+from .choices import EmployeeStatus, Eselon, PositionKind, UnitKind
+from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position, Region
+from .nip import make_nip
+from .validators import PPPK_MONTH_MARKER
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+AGENCIES_CSV = DATA_DIR / "agencies_jatim.csv"
+
+DEFAULT_STAFF = 80330  # ASN and non-ASN staff of Pemprov Jatim named at the 2023 refreshment
+MIN_STAFF = 200  # enough for every agency to have a head and most a division
+STATUS_SHARES = {EmployeeStatus.PNS: 0.70, EmployeeStatus.PPPK: 0.15, EmployeeStatus.NON_ASN: 0.15}
+UNITS_FROM = dt.date(2017, 1, 1)  # Perda Jatim 11/2016 on the perangkat daerah took effect
+AS_OF = dt.date(2022, 12, 30)  # every placement is open when the refreshment opened (11 Jan 2023)
+BATCH = 2000
+
+DEFAULT_DIVISIONS = {
+    UnitKind.DINAS: (
+        "Sekretariat",
+        "Bidang Perencanaan dan Pengembangan",
+        "Bidang Pembinaan",
+        "Bidang Pelayanan",
+        "Bidang Pengendalian dan Evaluasi",
+        "Bidang Sarana dan Prasarana",
+    ),
+    UnitKind.BADAN: (
+        "Sekretariat",
+        "Bidang Perencanaan dan Pengembangan",
+        "Bidang Pelaksanaan",
+        "Bidang Data dan Informasi",
+        "Bidang Evaluasi dan Pelaporan",
+    ),
+    UnitKind.BIRO: (
+        "Bagian Perencanaan dan Kebijakan",
+        "Bagian Pelaksanaan dan Fasilitasi",
+        "Bagian Evaluasi dan Pelaporan",
+    ),
+    UnitKind.INSPEKTORAT: (
+        "Sekretariat",
+        "Inspektorat Pembantu Wilayah I",
+        "Inspektorat Pembantu Wilayah II",
+    ),
+    UnitKind.HOSPITAL: (
+        "Bidang Pelayanan Medik",
+        "Bidang Keperawatan",
+        "Bidang Penunjang Medik",
+        "Bagian Umum dan Kepegawaian",
+        "Bagian Keuangan",
+        "Bagian Perencanaan dan Pengembangan",
+    ),
+    UnitKind.SECRETARIAT: ("Bagian Umum", "Bagian Keuangan", "Bagian Persidangan"),
+}
+SECRETARIAT_SECTIONS = (
+    "Subbagian Umum dan Kepegawaian",
+    "Subbagian Keuangan",
+    "Subbagian Program dan Pelaporan",
+)
+SECTION_THEMES = (
+    "Perencanaan",
+    "Pembinaan",
+    "Pengendalian",
+    "Pelayanan",
+    "Pengembangan",
+    "Data dan Informasi",
+    "Evaluasi dan Pelaporan",
+    "Kerja Sama",
+    "Standardisasi",
+    "Fasilitasi",
+    "Pengawasan",
+    "Kelembagaan",
+    "Sarana dan Prasarana",
+    "Peningkatan Kapasitas",
+    "Pemantauan",
+)
+UPT_SECTIONS = ("Subbagian Tata Usaha", "Seksi Layanan Teknis")
+
+GENERAL_FUNCTIONAL = (
+    "Analis Kebijakan",
+    "Perencana",
+    "Pranata Komputer",
+    "Arsiparis",
+    "Analis Keuangan Pusat dan Daerah",
+    "Analis Sumber Daya Manusia Aparatur",
+    "Pranata Hubungan Masyarakat",
+    "Pengelola Pengadaan Barang/Jasa",
+)
+DEFAULT_FUNCTIONAL = {
+    UnitKind.HOSPITAL: (
+        "Dokter",
+        "Perawat",
+        "Bidan",
+        "Apoteker",
+        "Nutrisionis",
+        "Radiografer",
+        "Pranata Laboratorium Kesehatan",
+        "Perekam Medis",
+    ),
+}
+LEVELS = ("Ahli Pertama", "Ahli Muda", "Ahli Madya")
+PELAKSANA = (
+    "Penelaah Teknis Kebijakan",
+    "Pengolah Data dan Informasi",
+    "Pengadministrasi Perkantoran",
+    "Penata Layanan Operasional",
+    "Pengelola Layanan Operasional",
+    "Operator Layanan Operasional",
+    "Bendahara",
+)
+NON_ASN_POSTS = (
+    "Tenaga Pendukung Administrasi",
+    "Tenaga Pendukung Teknis",
+    "Pramu Bakti",
+    "Pengemudi",
+    "Petugas Keamanan",
+    "Petugas Kebersihan",
+)
+# Share of a unit's PNS staff in functional posts (PPPK: FUNCTIONAL_SHARE_PPPK).
+FUNCTIONAL_SHARE = {UnitKind.HOSPITAL: 0.8, UnitKind.INSPEKTORAT: 0.6, UnitKind.UPT: 0.7}
+FUNCTIONAL_SHARE_DEFAULT = 0.35
+FUNCTIONAL_SHARE_PPPK = 0.85
+# Where an agency's staff sit, relative to one division.
+STAFF_WEIGHT = {
+    "agency": 0.3,
+    UnitKind.SECRETARIAT: 1.5,
+    UnitKind.DIVISION: 1.0,
+    UnitKind.SECTION: 1.0,
+    UnitKind.UPT: 6.0,
+}
+
+PNS_GRADES = {
+    LEVELS[0]: ("III/a", "III/b"),
+    LEVELS[1]: ("III/c", "III/d"),
+    LEVELS[2]: ("IV/a", "IV/b", "IV/c"),
+}
+PNS_PELAKSANA_GRADES = ("II/a", "II/b", "II/c", "II/d", "III/a", "III/b")
+PPPK_GRADES = {LEVELS[0]: ("IX",), LEVELS[1]: ("X",), LEVELS[2]: ("XI",)}
+PPPK_PELAKSANA_GRADES = ("V", "VII")
+HEAD_GRADES = {
+    Eselon.IIA: ("IV/c", "IV/d", "IV/e"),
+    Eselon.IIB: ("IV/c", "IV/d"),
+    Eselon.IIIA: ("IV/a", "IV/b"),
+    Eselon.IIIB: ("III/d", "IV/a"),
+    Eselon.IVA: ("III/c", "III/d"),
+}
+HEAD_BIRTH_YEARS = {
+    Eselon.IIA: (1965, 1974),
+    Eselon.IIB: (1965, 1976),
+    Eselon.IIIA: (1966, 1980),
+    Eselon.IIIB: (1967, 1982),
+    Eselon.IVA: (1968, 1988),
+}
+
+HEAD_DEGREES = (
+    "S.H., M.H.",
+    "S.E., M.M.",
+    "S.T., M.T.",
+    "S.Sos., M.Si.",
+    "S.Pd., M.Pd.",
+    "S.STP., M.Si.",
+    "S.Kom., M.Kom.",
+    "S.P., M.P.",
+    "S.IP., M.AP.",
+    "S.E., M.Ak.",
+)
+DEGREES = (
+    "S.E.",
+    "S.H.",
+    "S.Kom.",
+    "S.Sos.",
+    "S.T.",
+    "S.Si.",
+    "S.IP.",
+    "S.AP.",
+    "S.Ak.",
+    "S.E., M.Si.",
+)
+FUNCTIONAL_DEGREES = {
+    "Guru": ("S.Pd.", "S.Pd.", "S.Pd., M.Pd.", "S.Si.", "S.Kom."),
+    "Pengawas Sekolah": ("S.Pd., M.Pd.",),
+    "Dokter": ("", "Sp.PD", "Sp.A", "Sp.B", "M.Kes."),
+    "Perawat": ("S.Kep., Ns.", "A.Md.Kep."),
+    "Bidan": ("A.Md.Keb.", "S.Tr.Keb."),
+    "Apoteker": ("S.Farm., Apt.",),
+    "Widyaiswara": ("S.Sos., M.Si.", "S.E., M.M."),
+}
+PELAKSANA_DEGREES = ("", "", "A.Md.", "S.E.", "S.Kom.")
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    """One row of the agency list."""
+
+    key: str
+    name: str
+    short_name: str
+    kind: str
+    eselon: str
+    head_title: str
+    region: str
+    weight: float
+    upt: int
+    upt_label: str
+    divisions: tuple[str, ...]
+    functional: tuple[str, ...]
+
+
+def load_agencies(path: Path = AGENCIES_CSV) -> list[AgencySpec]:
+    """Read the agency list, in file order (which sets the codes OPD01, OPD02, ...)."""
+
+    def split(text: str) -> tuple[str, ...]:
+        return tuple(p.strip() for p in (text or "").split("|") if p.strip())
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        specs = [
+            AgencySpec(
+                key=r["key"],
+                name=r["name"],
+                short_name=r["short_name"],
+                kind=r["kind"],
+                eselon=r["eselon"],
+                head_title=r["head_title"],
+                region=r["region"],
+                weight=float(r["weight"]),
+                upt=int(r["upt"] or 0),
+                upt_label=r["upt_label"] or f"UPT {r['short_name']}",
+                divisions=split(r["divisions"]) or DEFAULT_DIVISIONS[r["kind"]],
+                functional=split(r["functional"]) or DEFAULT_FUNCTIONAL.get(r["kind"], ()),
+            )
+            for r in csv.DictReader(handle)
+        ]
+    kinds = UnitKind.agency_kinds()
+    for spec in specs:
+        if spec.kind not in kinds or spec.eselon not in (Eselon.IIA, Eselon.IIB):
+            raise ValueError(
+                _("%(file)s: %(key)s has an unknown kind or eselon.")
+                % {"file": path.name, "key": spec.key}
+            )
+    return specs
+
+
+@dataclass
+class GenerationResult:
+    """What the generator wrote."""
+
+    agencies: int = 0
+    units: int = 0
+    positions: int = 0
+    employees: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        split = ", ".join(f"{k} {v}" for k, v in self.by_status.items())
+        return _(
+            "%(agencies)d agencies, %(units)d units, %(positions)d positions, "
+            "%(employees)d staff (%(split)s) in %(seconds).1f s"
+        ) % {
+            "agencies": self.agencies,
+            "units": self.units,
+            "positions": self.positions,
+            "employees": self.employees,
+            "split": split,
+            "seconds": self.seconds,
+        }
+
+
+@dataclass
+class _Unit:
+    """A unit to write, with what its head post needs."""
+
+    code: str
+    name: str
+    kind: str
+    region: str
+    parent: _Unit | None
+    head_title: str
+    head_kind: str
+    head_eselon: str
+    short_name: str = ""
+    obj: OrgUnit | None = None
+    head: Position | None = None
+    depth: int = 0
+    staff_weight: float = 1.0
+    menu: dict[str, tuple] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+
+
+def _derive_seed(seed: int, instansi: Instansi) -> int:
+    digest = hashlib.sha256(f"kinerja:{seed}:{instansi.code}".encode()).hexdigest()
+    return int(digest[:15], 16)
+
+
+def _split_staff(specs: list[AgencySpec], staff: int) -> list[int]:
+    """Give each agency two people and the rest by weight (largest remainder: sums exactly)."""
+    base = 2
+    rest = staff - base * len(specs)
+    total = sum(s.weight for s in specs)
+    shares = [rest * s.weight / total for s in specs]
+    counts = [int(x) for x in shares]
+    order = sorted(range(len(specs)), key=lambda i: (counts[i] - shares[i], i))
+    for i in order[: rest - sum(counts)]:
+        counts[i] += 1
+    return [base + c for c in counts]
+
+
+def _head_title(name: str, agency: AgencySpec) -> str:
+    if name == "Sekretariat":
+        return f"Sekretaris {agency.name}"
+    if name.startswith("Inspektorat Pembantu"):
+        return name.replace("Inspektorat Pembantu", "Inspektur Pembantu", 1)
+    return f"Kepala {name}"
+
+
+def _plan_agency(
+    number: int, spec: AgencySpec, staff: int, kabkota: dict[str, str], rng: random.Random
+) -> list[_Unit]:
+    """Return the agency's units, parents before children, sized to its staff."""
+    code = f"OPD{number:02d}"
+    agency = _Unit(
+        code=code,
+        name=spec.name,
+        short_name=spec.short_name,
+        kind=spec.kind,
+        region=spec.region,
+        parent=None,
+        head_title=spec.head_title,
+        head_kind=PositionKind.JPT_PRATAMA,
+        head_eselon=spec.eselon,
+        staff_weight=STAFF_WEIGHT["agency"],
+    )
+    units = [agency]
+    n_div = 0 if staff < 3 else max(1, min(len(spec.divisions), round(staff / 60)))
+    n_sec = min(3, staff // (max(n_div, 1) * 40))
+    for d, name in enumerate(spec.divisions[:n_div], start=1):
+        kind = UnitKind.SECRETARIAT if name == "Sekretariat" else UnitKind.DIVISION
+        division = _Unit(
+            code=f"{code}-B{d:02d}",
+            name=name,
+            kind=kind,
+            region=spec.region,
+            parent=agency,
+            head_title=_head_title(name, spec),
+            head_kind=PositionKind.ADMINISTRATOR,
+            head_eselon=Eselon.IIIA,
+            staff_weight=STAFF_WEIGHT[kind],
+        )
+        units.append(division)
+        if name.startswith("Inspektorat Pembantu"):
+            continue  # an Irban works through auditors, not sections
+        if kind == UnitKind.SECRETARIAT:
+            names = SECRETARIAT_SECTIONS[:n_sec]
+        else:
+            prefix = "Subbagian" if name.startswith("Bagian") else "Seksi"
+            names = tuple(
+                f"{prefix} {SECTION_THEMES[(3 * d + j) % len(SECTION_THEMES)]}"
+                for j in range(n_sec)
+            )
+        for s, sname in enumerate(names, start=1):
+            units.append(
+                _Unit(
+                    code=f"{division.code}-S{s:02d}",
+                    name=sname,
+                    kind=UnitKind.SECTION,
+                    region=spec.region,
+                    parent=division,
+                    head_title=f"Kepala {sname}",
+                    head_kind=PositionKind.PENGAWAS,
+                    head_eselon=Eselon.IVA,
+                    staff_weight=STAFF_WEIGHT[UnitKind.SECTION],
+                )
+            )
+    n_upt = min(spec.upt, staff // 150, len(kabkota))
+    n_upt_sec = 2 if staff >= 5000 else 1 if staff >= 600 else 0
+    codes = sorted(kabkota)
+    offset = rng.randrange(len(codes))
+    for u in range(n_upt):
+        region = codes[(offset + u * len(codes) // n_upt) % len(codes)]
+        name = f"{spec.upt_label} {kabkota[region]}"
+        upt = _Unit(
+            code=f"{code}-U{u + 1:02d}",
+            name=name,
+            kind=UnitKind.UPT,
+            region=region,
+            parent=agency,
+            head_title=f"Kepala {name}",
+            head_kind=PositionKind.ADMINISTRATOR,
+            head_eselon=Eselon.IIIB,
+            staff_weight=STAFF_WEIGHT[UnitKind.UPT],
+        )
+        units.append(upt)
+        for s, sname in enumerate(UPT_SECTIONS[:n_upt_sec], start=1):
+            units.append(
+                _Unit(
+                    code=f"{upt.code}-S{s:02d}",
+                    name=sname,
+                    kind=UnitKind.SECTION,
+                    region=region,
+                    parent=upt,
+                    head_title=f"Kepala {sname}",
+                    head_kind=PositionKind.PENGAWAS,
+                    head_eselon=Eselon.IVA,
+                    staff_weight=STAFF_WEIGHT[UnitKind.SECTION],
+                )
+            )
+    for unit in units:
+        unit.depth = 0 if unit.parent is None else unit.parent.depth + 1
+    return units
+
+
+class _People:
+    """Draws people (name, sex, birth date, NIP, titles) from one seeded random source."""
+
+    def __init__(self, rng: random.Random, seed: int, taken: set[str]):
+        self.rng = rng
+        self.fake = Faker("id_ID")
+        self.fake.seed_instance(seed)
+        self.taken = taken
+        self.sequence: dict[str, int] = {}
+
+    def name(self, sex: str) -> str:
+        fake = self.fake
+        if sex == "m":
+            first, last = fake.first_name_male(), fake.last_name_male()
+        else:
+            first, last = fake.first_name_female(), fake.last_name_female()
+        if self.rng.random() < 0.25:
+            middle = fake.first_name_male() if sex == "m" else fake.first_name_female()
+            return f"{first} {middle} {last}"
+        return f"{first} {last}"
+
+    def date(self, first_year: int, last_year: int) -> dt.date:
+        lo = dt.date(first_year, 1, 1).toordinal()
+        hi = dt.date(last_year, 12, 31).toordinal()
+        return dt.date.fromordinal(self.rng.randint(lo, hi))
+
+    def date_between(self, lo: dt.date, hi: dt.date) -> dt.date:
+        return dt.date.fromordinal(self.rng.randint(lo.toordinal(), max(lo, hi).toordinal()))
+
+    def nip(self, birth: dt.date, year: int, month: int | None, sex: str) -> str:
+        """Return a NIP not yet used; ``month=None`` gives a PPPK number (month digits "21")."""
+        if month is None:
+            # make_nip takes a real month; a PPPK number carries the marker in its place.
+            base = make_nip(birth, dt.date(year, 1, 1), sex, 1)
+            prefix = f"{base[:12]}{PPPK_MONTH_MARKER:02d}{base[14]}"
+        else:
+            prefix = make_nip(birth, dt.date(year, month, 1), sex, 1)[:15]
+        seq = self.sequence.get(prefix, 0)
+        while True:
+            seq += 1
+            nip = f"{prefix}{seq:03d}"
+            if nip not in self.taken:
+                break
+        if seq > 999:
+            raise ValueError(_("No NIP sequence left for %(prefix)s.") % {"prefix": prefix})
+        self.sequence[prefix] = seq
+        self.taken.add(nip)
+        return nip
+
+    def pns_appointment(self, birth: dt.date, last_year: int) -> tuple[int, int]:
+        first = birth.year + 19  # appointed after the 18th birthday, as the NIP rules want
+        year = min(birth.year + self.rng.randint(19, 32), max(last_year, first))
+        return year, self.rng.randint(1, 12)
+
+
+def _level(rng: random.Random, birth: dt.date) -> str:
+    age = AS_OF.year - birth.year
+    roll = rng.random()
+    if age < 33:
+        return LEVELS[0]
+    if age < 45:
+        return LEVELS[1] if roll < 0.6 else LEVELS[0]
+    return LEVELS[2] if roll < 0.5 else LEVELS[1] if roll < 0.9 else LEVELS[0]
+
+
+def _menu(spec: AgencySpec, rng: random.Random) -> dict[str, tuple]:
+    """Pick the functional and staff posts a unit has (a few of each)."""
+    own = list(spec.functional)
+    jf = rng.sample(own, min(2, len(own))) if own else []
+    general = [g for g in GENERAL_FUNCTIONAL if g not in jf]
+    jf += rng.sample(general, 3 - len(jf)) if len(jf) < 3 else []
+    weights = tuple(4.0 if j in own else 1.0 for j in jf)
+    return {
+        "jf": tuple(jf),
+        "jf_weights": weights,
+        "pelaksana": tuple(rng.sample(PELAKSANA, 3)),
+        "non_asn": tuple(rng.sample(NON_ASN_POSTS, 2)),
+    }
+
+
+class _Writer:
+    """Writes one province: units and head posts first, then each agency's staff in batches."""
+
+    def __init__(self, instansi: Instansi, staff: int, seed: int, bar: tqdm):
+        self.instansi = instansi
+        self.staff = staff
+        derived = _derive_seed(seed, instansi)
+        self.rng = random.Random(derived)
+        taken = set(Employee.objects.exclude(nip=None).values_list("nip", flat=True).iterator())
+        self.people = _People(self.rng, derived, taken)
+        self.bar = bar
+        self.result = GenerationResult()
+        self.regions = dict(Region.objects.values_list("code", "pk"))
+
+    def run(self, specs: list[AgencySpec]) -> GenerationResult:
+        # The regencies and cities of the instansi's province, where the UPT are spread.
+        kabkota = dict(
+            Region.objects.filter(parent__code=self.instansi.region.code).values_list(
+                "code", "name"
+            )
+        )
+        if not kabkota:
+            raise ValueError(_("Load the regions first (manage.py load_demo)."))
+        budgets = _split_staff(specs, self.staff)
+        plans = [
+            _plan_agency(n, spec, budget, kabkota, self.rng)
+            for n, (spec, budget) in enumerate(zip(specs, budgets, strict=True), start=1)
+        ]
+        all_units = [u for units in plans for u in units]
+        self._write_units(all_units)
+        self._write_heads(all_units)
+        statuses = self._staff_statuses(len(all_units))
+        start = 0
+        for spec, budget, units in zip(specs, budgets, plans, strict=True):
+            count = budget - len(units)
+            self._write_agency_staff(spec, units, statuses[start : start + count])
+            start += count
+        self.result.agencies = len(specs)
+        self.result.units = len(all_units)
+        return self.result
+
+    def _staff_statuses(self, heads: int) -> list[str]:
+        n_pppk = round(self.staff * STATUS_SHARES[EmployeeStatus.PPPK])
+        n_non = round(self.staff * STATUS_SHARES[EmployeeStatus.NON_ASN])
+        n_pns = self.staff - n_pppk - n_non
+        if heads > n_pns:
+            raise ValueError(
+                _("%(heads)d head posts need more PNS than %(staff)d staff give.")
+                % {"heads": heads, "staff": self.staff}
+            )
+        self.result.by_status = {
+            EmployeeStatus.PNS.value: n_pns,
+            EmployeeStatus.PPPK.value: n_pppk,
+            EmployeeStatus.NON_ASN.value: n_non,
+        }
+        statuses = (
+            [EmployeeStatus.PNS.value] * (n_pns - heads)
+            + [EmployeeStatus.PPPK.value] * n_pppk
+            + [EmployeeStatus.NON_ASN.value] * n_non
+        )
+        self.rng.shuffle(statuses)
+        return statuses
+
+    def _write_units(self, units: list[_Unit]) -> None:
+        """Insert level by level; a unit's path needs its own key and its parent's path."""
+        for depth in range(max(u.depth for u in units) + 1):
+            level = [u for u in units if u.depth == depth]
+            for u in level:
+                u.obj = OrgUnit(
+                    instansi=self.instansi,
+                    code=u.code,
+                    name=u.name,
+                    short_name=u.short_name,
+                    kind=u.kind,
+                    parent=u.parent.obj if u.parent else None,
+                    region_id=self.regions.get(u.region),
+                    valid_from=UNITS_FROM,
+                    path="",
+                    depth=depth,
+                    is_synthetic=True,
+                )
+            OrgUnit.objects.bulk_create([u.obj for u in level], batch_size=BATCH)
+            for u in level:
+                parent = u.parent.obj if u.parent else None
+                u.obj.path = f"{parent.path if parent else ''}{u.obj.pk:0{PATH_STEP}d}."
+                u.obj.agency_id = parent.agency_id if parent else u.obj.pk
+            OrgUnit.objects.bulk_update([u.obj for u in level], ["path", "agency"], batch_size=500)
+
+    def _write_heads(self, units: list[_Unit]) -> None:
+        for depth in range(max(u.depth for u in units) + 1):
+            level = [u for u in units if u.depth == depth]
+            for u in level:
+                u.head = Position(
+                    instansi=self.instansi,
+                    unit=u.obj,
+                    code=f"{u.code}-KA",
+                    title=u.head_title,
+                    kind=u.head_kind,
+                    eselon=u.head_eselon,
+                    is_head=True,
+                    reports_to=u.parent.head if u.parent else None,
+                )
+            Position.objects.bulk_create([u.head for u in level], batch_size=BATCH)
+        self.result.positions += len(units)
+
+    def _head_person(self, unit: _Unit, spec: AgencySpec) -> dict[str, Any]:
+        rng, people = self.rng, self.people
+        sex = "m" if rng.random() < 0.7 else "f"
+        birth = people.date(*HEAD_BIRTH_YEARS[unit.head_eselon])
+        year, month = people.pns_appointment(birth, 2012)
+        front = ""
+        if unit.parent is None and spec.kind == UnitKind.HOSPITAL:
+            front, back = "dr.", rng.choice(("Sp.PD, M.Kes.", "Sp.B, M.M.", "M.Kes.", "Sp.A, MARS"))
+        else:
+            back = rng.choice(HEAD_DEGREES)
+            roll = rng.random()
+            if unit.head_eselon in (Eselon.IIA, Eselon.IIB) and roll < 0.3:
+                front = "Dr."
+            elif birth.year < 1970 and roll < 0.45:
+                front = rng.choice(("Drs." if sex == "m" else "Dra.", "Ir."))
+        if rng.random() < 0.15:
+            front = f"{front} {'H.' if sex == 'm' else 'Hj.'}".strip()
+        return {
+            "name": people.name(sex),
+            "sex": sex,
+            "birth_date": birth,
+            "nip": people.nip(birth, year, month, sex),
+            "status": EmployeeStatus.PNS.value,
+            "grade": rng.choice(HEAD_GRADES[unit.head_eselon]),
+            "front_title": front,
+            "back_title": back,
+            "position": unit.head,
+            "unit": unit,
+            "start": people.date_between(dt.date(2019, 1, 2), AS_OF),
+        }
+
+    def _staff_person(self, unit: _Unit, spec: AgencySpec, status: str) -> dict[str, Any]:
+        rng, people = self.rng, self.people
+        sex = "m" if rng.random() < 0.5 else "f"
+        if not unit.menu:
+            unit.menu = _menu(spec, rng)
+        menu = unit.menu
+        front = back = grade = ""
+        nip = None
+        if status == EmployeeStatus.NON_ASN:
+            birth = people.date(1970, 2002)
+            title, kind = rng.choice(menu["non_asn"]), PositionKind.PELAKSANA
+            start = people.date_between(max(UNITS_FROM, dt.date(birth.year + 19, 1, 1)), AS_OF)
+        else:
+            pppk = status == EmployeeStatus.PPPK
+            birth = people.date(1972 if pppk else 1965, 2000)
+            share = (
+                FUNCTIONAL_SHARE_PPPK
+                if pppk
+                else FUNCTIONAL_SHARE.get(
+                    unit.kind, FUNCTIONAL_SHARE.get(spec.kind, FUNCTIONAL_SHARE_DEFAULT)
+                )
+            )
+            if rng.random() < share:
+                jf = rng.choices(menu["jf"], weights=menu["jf_weights"])[0]
+                level = _level(rng, birth)
+                title, kind = f"{jf} {level}", PositionKind.FUNGSIONAL
+                grade = rng.choice((PPPK_GRADES if pppk else PNS_GRADES)[level])
+                if jf == "Dokter":
+                    front = "dr."
+                back = rng.choice(FUNCTIONAL_DEGREES.get(jf, DEGREES))
+            else:
+                title, kind = rng.choice(menu["pelaksana"]), PositionKind.PELAKSANA
+                grade = rng.choice(PPPK_PELAKSANA_GRADES if pppk else PNS_PELAKSANA_GRADES)
+                back = rng.choice(PELAKSANA_DEGREES)
+            if pppk:
+                year = rng.choice((2021, 2022))
+                nip = people.nip(birth, year, None, sex)
+                start = people.date_between(dt.date(year, 3, 1), AS_OF)
+            else:
+                year, month = people.pns_appointment(birth, 2022)
+                nip = people.nip(birth, year, month, sex)
+                start = people.date_between(max(UNITS_FROM, dt.date(year, month, 1)), AS_OF)
+        position = unit.positions.get(title)
+        if position is None:
+            position = Position(
+                instansi=self.instansi,
+                unit=unit.obj,
+                code=f"{unit.code}-J{len(unit.positions) + 1:02d}",
+                title=title,
+                kind=kind,
+                reports_to=unit.head,
+            )
+            unit.positions[title] = position
+            self._new_positions.append(position)
+        return {
+            "name": people.name(sex),
+            "sex": sex,
+            "birth_date": birth,
+            "nip": nip,
+            "status": status,
+            "grade": grade,
+            "front_title": front,
+            "back_title": back,
+            "position": position,
+            "unit": unit,
+            "start": start,
+        }
+
+    def _write_agency_staff(self, spec: AgencySpec, units: list[_Unit], statuses: list[str]):
+        self._new_positions: list[Position] = []
+        people = [self._head_person(u, spec) for u in units]
+        placed = (
+            self.rng.choices(units, weights=[u.staff_weight for u in units], k=len(statuses))
+            if statuses
+            else []
+        )
+        people += [self._staff_person(u, spec, s) for u, s in zip(placed, statuses, strict=True)]
+        Position.objects.bulk_create(self._new_positions, batch_size=BATCH)
+        self.result.positions += len(self._new_positions)
+        for i in range(0, len(people), BATCH):
+            chunk = people[i : i + BATCH]
+            employees = [
+                Employee(
+                    instansi=self.instansi,
+                    nip=p["nip"],
+                    name=p["name"],
+                    front_title=p["front_title"],
+                    back_title=p["back_title"],
+                    status=p["status"],
+                    sex=p["sex"],
+                    birth_date=p["birth_date"],
+                    grade=p["grade"],
+                    unit=p["unit"].obj,
+                    position=p["position"],
+                    is_synthetic=True,
+                )
+                for p in chunk
+            ]
+            Employee.objects.bulk_create(employees, batch_size=BATCH)
+            Assignment.objects.bulk_create(
+                [
+                    Assignment(
+                        instansi=self.instansi,
+                        employee=e,
+                        position=p["position"],
+                        unit=p["unit"].obj,
+                        start_date=p["start"],
+                        note="synthetic",
+                    )
+                    for e, p in zip(employees, chunk, strict=True)
+                ],
+                batch_size=BATCH,
+            )
+            self.result.employees += len(chunk)
+            self.bar.update(len(chunk))
+
+
+@transaction.atomic
+def generate_province(
+    instansi: Instansi,
+    *,
+    staff: int = DEFAULT_STAFF,
+    seed: int = 1,
+    progress: bool = False,
+    agencies: list[AgencySpec] | None = None,
+) -> GenerationResult:
+    """Write a synthetic province of ``staff`` people under ``instansi``, which must be empty.
+
+    Raise ValueError when the instansi already has units or ``staff`` is below MIN_STAFF.
+    """
+    if staff < MIN_STAFF:
+        raise ValueError(_("A province needs at least %(n)d staff.") % {"n": MIN_STAFF})
+    if OrgUnit.objects.filter(instansi=instansi).exists():
+        raise ValueError(_("%(instansi)s already has units.") % {"instansi": instansi})
+    started = time.monotonic()
+    specs = agencies if agencies is not None else load_agencies()
+    with tqdm(total=staff, desc="staff", unit=" staff", disable=not progress) as bar:
+        result = _Writer(instansi, staff, seed, bar).run(specs)
+    result.seconds = time.monotonic() - started
+    record(
+        actor=None,
+        action="organisations.generate",
+        target=instansi,
+        instansi_id=instansi.pk,
+        reason="synthetic province",
+        changes={
+            "staff": [None, staff],
+            "seed": [None, seed],
+            "units": [None, result.units],
+            "positions": [None, result.positions],
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def wipe_province(instansi: Instansi) -> dict[str, int]:
+    """Delete the instansi's synthetic units, posts, staff and assignments; return the counts.
+
+    Refuse (ValueError) when the instansi also holds real data, or when other rows (role
+    assignments, plans, ...) still point at the synthetic ones: remove those first.
+    """
+    units = OrgUnit.objects.filter(instansi=instansi)
+    employees = Employee.objects.filter(instansi=instansi)
+    real = units.filter(is_synthetic=False).count() + employees.filter(is_synthetic=False).count()
+    if real:
+        raise ValueError(
+            _(
+                "%(instansi)s holds %(n)d units or employees that are not synthetic; the reset "
+                "only wipes synthetic data."
+            )
+            % {"instansi": instansi, "n": real}
+        )
+    positions = Position.objects.filter(instansi=instansi)
+    counts = {
+        "units": units.count(),
+        "positions": positions.count(),
+        "employees": employees.count(),
+    }
+    try:
+        Assignment.objects.filter(instansi=instansi).delete()
+        employees.delete()
+        positions.update(reports_to=None)
+        positions.delete()
+        units.update(parent=None, agency=None)
+        units.delete()
+    except ProtectedError as exc:
+        kinds = ", ".join(sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects}))
+        raise ValueError(
+            _(
+                "Other data still points at the synthetic units of %(instansi)s: %(kinds)s. "
+                "Remove it first."
+            )
+            % {"instansi": instansi, "kinds": kinds}
+        ) from exc
+    record(
+        actor=None,
+        action="organisations.wipe",
+        target=instansi,
+        instansi_id=instansi.pk,
+        reason="synthetic province reset",
+        changes={k: [v, 0] for k, v in counts.items()},
+    )
+    return counts
+
+
+def agency_heads(instansi: Instansi):
+    """Return the employees who head the instansi's agencies (the 2023 refreshment's 61)."""
+    return Employee.objects.filter(
+        instansi=instansi, position__is_head=True, position__unit__parent__isnull=True
+    ).select_related("position", "unit")
