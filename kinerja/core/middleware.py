@@ -3,6 +3,8 @@
 import contextvars
 import uuid
 
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 
@@ -26,3 +28,16 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Pages speak Indonesian until the user switches (the language cookie); the API follows
+    the client's Accept-Language, so other systems can ask for English per request.
+
+    Office machines often run an English browser; that alone does not switch the user's pages.
+    """
+
+    def process_request(self, request):
+        if not request.path_info.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)

@@ -9,6 +9,12 @@ from kinerja.organisations import services
 EN = {"Accept-Language": "en"}
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Pages follow the language the user chose (a cookie), not the browser's header."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def events(world):
     bkd = world.users["bkd"]

@@ -15,6 +15,12 @@ HX = {"HX-Request": "true"}
 EN = {"Accept-Language": "en"}
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Pages follow the language the user chose (a cookie), not the browser's header."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def _get(client, name, *args, data=None, headers=None):
     return client.get(reverse(name, args=args), data or {}, headers={**EN, **(headers or {})})
 
