@@ -69,25 +69,44 @@ MATRIX: list[Row] = [
     public("accounts:logout", method="post", ok=(302,)),
     Row("core:home", {"-": SIGNED_IN}),
     Row("accounts:token_list", {"-": SIGNED_IN}),
-    Row("accounts:token_create", {"-": SIGNED_IN}, method="post",
-        data={"name": "sinkron", "days": 30}, ok=(200, 302)),
-    Row("accounts:token_revoke", {"own": SIGNED_IN, "other": set()}, method="post",
-        ok=(200, 302), kwargs={"pk": "token"}),
+    Row(
+        "accounts:token_create",
+        {"-": SIGNED_IN},
+        method="post",
+        data={"name": "sinkron", "days": 30},
+        ok=(200, 302),
+    ),
+    Row(
+        "accounts:token_revoke",
+        {"own": SIGNED_IN, "other": set()},
+        method="post",
+        ok=(200, 302),
+        kwargs={"pk": "token"},
+    ),
     Row("organisations:unit_tree", {"-": VIEWERS}, leak_check=False),
-    Row("organisations:unit_detail", {"a": IN_A, "b": WIDE, "x": set()},
-        kwargs={"pk": "unit"}),
-    Row("organisations:unit_children", {"a": VIEWERS, "b": WIDE, "x": set()},
-        kwargs={"pk": "unit"}, htmx=True),
+    Row("organisations:unit_detail", {"a": IN_A, "b": WIDE, "x": set()}, kwargs={"pk": "unit"}),
+    Row(
+        "organisations:unit_children",
+        {"a": VIEWERS, "b": WIDE, "x": set()},
+        kwargs={"pk": "unit"},
+        htmx=True,
+    ),
     Row("organisations:employee_list", {"-": VIEWERS}, leak_check=True),
     Row("organisations:employee_export", {"-": VIEWERS}, xlsx=True),
     Row("organisations:employee_me", {"-": {"employee", "opd_head"}}, ok=(302,)),
-    Row("organisations:employee_detail", {"a": IN_A, "b": WIDE, "x": set()},
-        kwargs={"pk": "employee"}),
+    Row(
+        "organisations:employee_detail",
+        {"a": IN_A, "b": WIDE, "x": set()},
+        kwargs={"pk": "employee"},
+    ),
     Row("audit:event_list", {"-": AUDITORS}),
     Row("core:import_start", {"-": IMPORTERS}),
     Row("core:importjob_list", {"-": IMPORTERS}),
-    Row("core:importjob_detail", {"own": IMPORTERS - {"opd_admin"} | {"opd_admin"}},
-        kwargs={"pk": "job"}),
+    Row(
+        "core:importjob_detail",
+        {"own": IMPORTERS - {"opd_admin"} | {"opd_admin"}},
+        kwargs={"pk": "job"},
+    ),
     Row("core:import_template", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
     # API
     Row("api:api-root", {"-": SIGNED_IN}, api=True),
@@ -99,17 +118,37 @@ MATRIX: list[Row] = [
     Row("api:region-detail", {"-": SIGNED_IN}, api=True, kwargs={"pk": "region"}),
     Row("api:unit-list", {"-": SIGNED_IN - {"employee"} | {"employee"}}, api=True),
     Row("api:unit-detail", {"a": IN_A, "b": WIDE, "x": set()}, api=True, kwargs={"pk": "unit"}),
-    Row("api:unit-close", {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()}, api=True,
-        method="post", data={"valid_to": "2030-01-01", "reason": "uji"}, ok=(200, 400),
-        kwargs={"pk": "unit"}),
+    Row(
+        "api:unit-close",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        api=True,
+        method="post",
+        data={"valid_to": "2030-01-01", "reason": "uji"},
+        ok=(200, 400),
+        kwargs={"pk": "unit"},
+    ),
     Row("api:position-list", {"-": SIGNED_IN}, api=True),
-    Row("api:position-detail", {"a": IN_A, "b": WIDE, "x": set()}, api=True,
-        kwargs={"pk": "position"}),
+    Row(
+        "api:position-detail",
+        {"a": IN_A, "b": WIDE, "x": set()},
+        api=True,
+        kwargs={"pk": "position"},
+    ),
     Row("api:employee-list", {"-": SIGNED_IN}, api=True, leak_check=True),
-    Row("api:employee-detail", {"a": IN_A, "b": WIDE, "x": set()}, api=True,
-        kwargs={"pk": "employee"}),
-    Row("api:employee-detail", {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()}, api=True,
-        method="patch", data={"email": "uji@jatimprov.go.id"}, kwargs={"pk": "employee"}),
+    Row(
+        "api:employee-detail",
+        {"a": IN_A, "b": WIDE, "x": set()},
+        api=True,
+        kwargs={"pk": "employee"},
+    ),
+    Row(
+        "api:employee-detail",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        api=True,
+        method="patch",
+        data={"email": "uji@jatimprov.go.id"},
+        kwargs={"pk": "employee"},
+    ),
 ]
 
 # Format-suffix twins of the API routes are the same views; the matrix covers them by name.
@@ -146,8 +185,11 @@ def targets(world):
     pos_x = PositionFactory(unit=world.agency_x, code="MLG-01")
     region = Region.objects.get(code="35")
     return {
-        "a": {"unit": world.division_a.pk, "employee": world.staff_a.pk,
-              "position": world.staff_pos_a.pk},
+        "a": {
+            "unit": world.division_a.pk,
+            "employee": world.staff_a.pk,
+            "position": world.staff_pos_a.pk,
+        },
         "b": {"unit": world.agency_b.pk, "employee": world.staff_b.pk, "position": pos_b.pk},
         "x": {"unit": world.agency_x.pk, "employee": world.staff_x.pk, "position": pos_x.pk},
         "-": {"region": region.pk, "kind": "employees"},
@@ -168,8 +210,11 @@ def build_kwargs(row, target, objects, world, role):
         elif key == "job":
             owner = world.users[role] if role in IMPORTERS else world.users["opd_admin"]
             job = ImportJob.objects.create(
-                instansi=world.instansi, created_by=owner, kind="employees",
-                original_name="x.xlsx", file="imports/x.xlsx",
+                instansi=world.instansi,
+                created_by=owner,
+                kind="employees",
+                original_name="x.xlsx",
+                file="imports/x.xlsx",
             )
             kwargs[kwarg] = job.pk
         else:

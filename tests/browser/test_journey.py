@@ -60,6 +60,6 @@ def test_language_switch_to_english(page, live_server, world):
     log_in(page, live_server.url, "bkd")
     page.goto(f"{live_server.url}/org/employees/")
     expect(page.locator("body")).to_contain_text("Pegawai")
-    page.locator("form[action*='setlang'] button[value=en], form[action*='setlang'] [value=en]") \
-        .first.click()
+    page.locator("[data-bs-toggle=dropdown]", has_text="Bahasa Indonesia").click()
+    page.locator("form[action*='setlang'] button[value=en]").click()
     expect(page.locator("body")).to_contain_text("Employees")
