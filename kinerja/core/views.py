@@ -1,8 +1,12 @@
+from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
+from django.db.models import Count
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+
+from .scope import Action
 
 
 @never_cache
@@ -21,10 +25,48 @@ def healthz(request):
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's dashboard: their instansi, roles, reach and the pages they can use.
+
+    Models are looked up through the app registry: core imports no domain app.
+    """
+
     template_name = "core/home.html"
 
-
-class ImportStartView(LoginRequiredMixin, TemplateView):
-    """Placeholder replaced by the import engine's views."""
-
-    template_name = "core/home.html"
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        Instansi = apps.get_model("organisations", "Instansi")
+        OrgUnit = apps.get_model("organisations", "OrgUnit")
+        Employee = apps.get_model("organisations", "Employee")
+        role_field = apps.get_model("accounts", "RoleAssignment")._meta.get_field("role")
+        role_labels = dict(role_field.flatchoices)
+        context = {
+            "nav_active": "home",
+            "instansi": Instansi.objects.filter(pk=scope.instansi_id).first(),
+            "roles": sorted(str(role_labels.get(r, r)) for r in scope.roles),
+        }
+        if scope.can_anywhere(Action.VIEW_ORG):
+            units = OrgUnit.objects.within(scope).active()
+            context["unit_count"] = units.values("pk").distinct().count()
+            context["agency_count"] = units.agencies().values("pk").distinct().count()
+        if scope.can_anywhere(Action.VIEW_PEOPLE):
+            staff = Employee.objects.within(scope).active()
+            counts = dict(staff.values_list("status").annotate(n=Count("pk")).order_by())
+            total = sum(counts.values())
+            context["employee_count"] = total
+            context["status_rows"] = [
+                {
+                    "status": value,
+                    "label": label,
+                    "count": counts.get(value, 0),
+                    "percent": round(100 * counts.get(value, 0) / total) if total else 0,
+                }
+                for value, label in Employee._meta.get_field("status").choices
+            ]
+        if scope.employee_id:
+            context["me"] = (
+                Employee.objects.within(scope)
+                .select_related("unit", "position")
+                .filter(pk=scope.employee_id)
+                .first()
+            )
+        return super().get_context_data(**context, **kwargs)

@@ -1,0 +1,194 @@
+"""Insert many plain rows fast: `bulk_create` without its per-value compiler overhead.
+
+Django's ``bulk_create`` compiles every value through the field API (pre_save, get_db_prep_save,
+field_as_sql): about 6 microseconds a value, so 80,000 employees of 16 columns cost more in
+Python than in the database. `insert_rows` prepares each column once (identity for text,
+numbers, booleans and integer keys; the field's own conversion, memoised per distinct value, for
+dates and the rest) and sends the rows in bulk: on PostgreSQL with ``COPY`` (or, without
+psycopg 3, one array per column through ``UNNEST`` as Django 5.2's bulk_create does), on SQLite
+with multi-row ``VALUES`` as large as the database accepts.
+
+It has bulk_create's contract and no more: no ``save()``, no signals, no multi-table
+inheritance. Columns left out get their field's default; ``auto_now``/``auto_now_add`` columns
+get the current time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db import connections, models
+from django.utils import timezone
+
+PG_MAX_PARAMS = 65_535
+PG_ROWS_PER_STATEMENT = 10_000
+_IDENTITY_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,  # includes the big, small and positive kinds
+)
+
+
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    return_ids: bool = False,
+    using: str = "default",
+) -> list[Any]:
+    """Insert ``rows`` (values in the order of ``fields``, by attname) into ``model``'s table.
+
+    Return the new primary keys in row order when ``return_ids`` (the database must support
+    ``RETURNING``, as SQLite 3.35+ and PostgreSQL do), else an empty list.
+    """
+    connection = connections[using]
+    if return_ids and not connection.features.can_return_rows_from_bulk_insert:
+        raise NotImplementedError("insert_rows needs INSERT ... RETURNING to return ids")
+    opts = model._meta
+    given = [opts.get_field(name) for name in fields]
+    constants = _constants(opts, {f.attname for f in given}, connection)
+    columns = [*given, *(f for f, _v in constants)]
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names go into the text; values are parameters.
+    head = "INSERT INTO {} ({})".format(
+        quote(opts.db_table), ", ".join(quote(f.column) for f in columns)
+    )
+    tail = f" RETURNING {quote(opts.pk.column)}" if return_ids else ""
+    prepared = _prepare(rows, [_converter(f, connection) for f in given])
+    with _cursor(connection) as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            if hasattr(cursor.cursor, "copy"):  # psycopg 3
+                return _copy(cursor, opts, columns, constants, prepared, return_ids, connection)
+            return _unnest(cursor, head, tail, columns, constants, prepared, connection)
+        return _values(cursor, head, tail, columns, constants, prepared, connection)
+
+
+def _copy(cursor, opts, columns, constants, rows, return_ids, connection) -> list[Any]:
+    """Insert with COPY, the fastest way into PostgreSQL; new keys are drawn beforehand from
+    the table's own sequence, so that they can be returned (COPY returns nothing)."""
+    quote = connection.ops.quote_name
+    names = [quote(f.column) for f in columns]
+    fixed = tuple(value for _f, value in constants)
+    ids: list[Any] = []
+    if return_ids:
+        rows = list(rows)
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        names.insert(0, quote(opts.pk.column))
+    sql = f"COPY {quote(opts.db_table)} ({', '.join(names)}) FROM STDIN"
+    with cursor.cursor.copy(sql) as copy:
+        if return_ids:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *row, *fixed))
+        else:
+            for row in rows:
+                copy.write_row((*row, *fixed))
+    return ids
+
+
+def _unnest(cursor, head, tail, columns, constants, rows, connection) -> list[Any]:
+    """Insert with one array parameter per column: few parameters, one short plan."""
+    types = [f.db_type(connection).split("(")[0] for f in columns]
+    sql = f"{head} SELECT * FROM UNNEST({', '.join(f'(%s)::{t}[]' for t in types)}){tail}"  # noqa: S608
+    ids: list[Any] = []
+    while batch := list(islice(rows, PG_ROWS_PER_STATEMENT)):
+        arrays = [list(column) for column in zip(*batch, strict=True)]
+        arrays += [[value] * len(batch) for _f, value in constants]
+        cursor.execute(sql, arrays)
+        if tail:
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+def _values(cursor, head, tail, columns, constants, rows, connection) -> list[Any]:
+    """Insert with multi-row VALUES, as many rows a statement as the parameter limit allows."""
+    mark = "?" if connection.vendor == "sqlite" else "%s"
+    width = len(columns)
+    per_statement = max(1, max_query_params(connection) // width)
+    one = "(" + ", ".join([mark] * width) + ")"
+    fixed = tuple(value for _f, value in constants)
+    ids: list[Any] = []
+    while batch := list(islice(rows, per_statement)):
+        params: list[Any] = []
+        for row in batch:
+            params.extend(row)
+            params.extend(fixed)
+        cursor.execute(f"{head} VALUES {', '.join([one] * len(batch))}{tail}", params)
+        if tail:
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+def _cursor(connection):
+    if connection.vendor == "sqlite":
+        # The driver's own cursor, with "?" marks, skips Django's rewriting of "%s" in
+        # statements of 30,000 parameters; same connection, same transaction.
+        connection.ensure_connection()
+        return contextlib.closing(connection.connection.cursor())
+    return connection.cursor()
+
+
+def _constants(opts, given: set[str], connection) -> list[tuple[models.Field, Any]]:
+    """Return the columns the caller leaves out, with their default (or now) prepared."""
+    now = timezone.now()
+    out = []
+    for field in opts.concrete_fields:
+        if field.primary_key or field.attname in given:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now if isinstance(field, models.DateTimeField) else now.date()
+        else:
+            value = field.get_default()
+        out.append((field, field.get_db_prep_save(value, connection)))
+    return out
+
+
+def _prepare(
+    rows: Iterable[Sequence[Any]], converters: list[Callable[[Any], Any] | None]
+) -> Iterator[Sequence[Any]]:
+    if all(c is None for c in converters):
+        yield from rows
+        return
+    for row in rows:
+        yield [v if c is None or v is None else c(v) for v, c in zip(row, converters, strict=True)]
+
+
+def _converter(field: models.Field, connection) -> Callable[[Any], Any] | None:
+    """Return how to prepare a value of ``field`` for the database; None: as it is."""
+    if field.is_relation:
+        field = field.target_field
+    if isinstance(field, _IDENTITY_FIELDS):
+        return None
+    cache: dict[Any, Any] = {}
+    prepare = field.get_db_prep_save
+
+    def convert(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            prepared = cache[value] = prepare(value, connection)
+            return prepared
+        except TypeError:  # unhashable values are prepared every time
+            return prepare(value, connection)
+
+    return convert
+
+
+def max_query_params(connection) -> int:
+    """Return how many bound parameters one statement may carry on ``connection``."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        try:
+            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # Python before 3.11
+            return connection.features.max_query_params
+    return connection.features.max_query_params or PG_MAX_PARAMS

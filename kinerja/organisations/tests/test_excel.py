@@ -1,0 +1,358 @@
+"""The unit, position and employee importers: rules, scope, upserts and bulk writes."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.utils import translation
+
+from kinerja.accounts.scope import scope_for
+from kinerja.audit.models import AuditEvent
+from kinerja.core.imports.engine import import_run
+from kinerja.core.imports.readers import read_table
+from kinerja.organisations.excel import EmployeeImporter, PositionImporter, UnitImporter
+from kinerja.organisations.models import Assignment, Employee, OrgUnit, Position
+from kinerja.organisations.nip import make_nip
+
+HEADER = ["nip", "name", "status", "unit_code", "position_code"]
+NIP_1 = make_nip(dt.date(1990, 1, 2), dt.date(2015, 3, 1), "m", 1)
+NIP_2 = make_nip(dt.date(1991, 6, 30), dt.date(2016, 1, 1), "f", 2)
+NIP_3 = make_nip(dt.date(1992, 12, 1), dt.date(2019, 2, 1), "f", 3)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def xlsx(rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def run(user, rows, importer=EmployeeImporter, *, dry_run=False, data=None, name="staff.xlsx"):
+    data = data if data is not None else xlsx(rows)
+    table = read_table(io.BytesIO(data), name)
+    return import_run(
+        actor=user, scope=scope_for(user), importer=importer, table=table, dry_run=dry_run
+    )
+
+
+def three_rows():
+    return [
+        HEADER,
+        [NIP_1, "Andi Wijaya", "pns", "DIKBUD-SMA", "DIKBUD-SMA-01"],
+        [NIP_2, "Sri Rahayu", "PNS", "DIKBUD", ""],
+        [NIP_3, "Dewi Kartika", "pppk", "DINKES", None],
+    ]
+
+
+def errors_of(outcome):
+    return [(e.row, e.column, e.message) for e in outcome.errors]
+
+
+def test_a_valid_file_creates_employees_assignments_and_one_audit_event(world):
+    employees, assignments = Employee.objects.count(), Assignment.objects.count()
+    events = AuditEvent.objects.count()
+
+    outcome = run(world.users["bkd"], three_rows())
+
+    assert outcome.valid, errors_of(outcome)
+    assert outcome.counts == {"created": 3, "updated": 0, "unchanged": 0}
+    assert Employee.objects.count() == employees + 3
+    assert Assignment.objects.count() == assignments + 3
+    andi = Employee.objects.get(nip=NIP_1)
+    assert (andi.unit, andi.position) == (world.division_a, world.staff_pos_a)
+    assert (andi.birth_date, andi.sex) == (dt.date(1990, 1, 2), "m")  # from the NIP
+    assert andi.assignments.get().end_date is None
+    assert Employee.objects.get(nip=NIP_2).sex == "f"
+    assert AuditEvent.objects.count() == events + 1
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event.action == "import.employees"
+    assert event.target_type == "core.importjob"
+    assert event.changes == {"created": 3, "updated": 0, "unchanged": 0, "rows": 3}
+    assert event.instansi_id == world.instansi.pk
+
+
+def test_bad_rows_are_all_reported_with_row_and_column_and_nothing_is_written(world):
+    rows = three_rows()
+    rows[2][0] = "199113312016011002"  # 31 December is fine, month 13 is not
+    rows[3][3] = "DINSOS"
+    employees, events = Employee.objects.count(), AuditEvent.objects.count()
+
+    outcome = run(world.users["bkd"], rows)
+
+    assert not outcome.valid
+    assert errors_of(outcome) == [
+        (3, "nip", "NIP digits 1-8 must be a real birth date (YYYYMMDD)."),
+        (4, "unit_code", "Unknown unit code 'DINSOS'."),
+    ]
+    assert Employee.objects.count() == employees
+    assert AuditEvent.objects.count() == events
+
+
+def test_missing_and_unknown_columns_are_refused_by_name(world):
+    rows = [["Nama", "name", "STATUS", "Unit Code", "foo"], ["x", "Andi", "pns", "DIKBUD", "1"]]
+
+    outcome = run(world.users["bkd"], rows)
+
+    assert errors_of(outcome) == [
+        (1, "Nama", "Unknown column: 'Nama'"),
+        (1, "foo", "Unknown column: 'foo'"),
+        (1, "nip", "Required column missing: nip"),
+    ]
+
+
+def test_headers_match_in_any_case_and_spacing(world):
+    rows = three_rows()
+    rows[0] = ["NIP", "Name", "Status", "Unit Code", "POSITION_CODE"]
+    assert run(world.users["bkd"], rows).counts["created"] == 3
+
+
+def test_opd_admin_of_a_cannot_import_into_b_or_touch_b_staff(world):
+    rows = [
+        HEADER,
+        [NIP_1, "Andi Wijaya", "pns", "DIKBUD-SMA", ""],
+        [NIP_3, "Dewi Kartika", "pppk", "DINKES", ""],
+        [world.staff_b.nip, "Someone Else", "pns", "DIKBUD", ""],
+        [world.staff_x.nip, "Other Instansi", "pns", "DIKBUD", ""],
+    ]
+
+    outcome = run(world.users["opd_admin"], rows)
+
+    assert errors_of(outcome) == [
+        (3, "unit_code", "Unit DINKES is outside your scope."),
+        (4, "nip", "This NIP belongs to an employee outside your scope."),
+        (5, "nip", "This NIP belongs to an employee outside your scope."),
+    ]
+    assert "Rina" not in str(errors_of(outcome))
+    assert not Employee.objects.filter(nip=NIP_1).exists()
+
+
+def test_reimporting_the_same_file_changes_nothing(world):
+    user = world.users["bkd"]
+    run(user, three_rows())
+    assignments = Assignment.objects.count()
+
+    outcome = run(user, three_rows())
+
+    assert outcome.counts == {"created": 0, "updated": 0, "unchanged": 3}
+    assert Assignment.objects.count() == assignments
+
+
+def test_a_changed_unit_updates_the_employee_and_transfers_the_assignment(world):
+    user = world.users["bkd"]
+    rows = three_rows()
+    run(user, rows)
+    rows = [
+        HEADER + ["start_date"],
+        [NIP_2, "Sri Rahayu Ningsih", "pns", "DIKBUD-SMA", "DIKBUD-SMA-01", "2030-07-01"],
+    ]
+
+    outcome = run(user, rows)
+
+    assert outcome.counts == {"created": 0, "updated": 1, "unchanged": 0}
+    sri = Employee.objects.get(nip=NIP_2)
+    assert (sri.name, sri.unit, sri.position) == (
+        "Sri Rahayu Ningsih",
+        world.division_a,
+        world.staff_pos_a,
+    )
+    history = list(sri.assignments.order_by("start_date").values_list("unit__code", "end_date"))
+    assert history == [("DIKBUD", dt.date(2030, 7, 1)), ("DIKBUD-SMA", None)]
+
+
+def test_a_transfer_before_the_current_post_began_is_refused(world):
+    user = world.users["bkd"]
+    run(user, [HEADER + ["start_date"], [NIP_1, "Andi", "pns", "DIKBUD", "", "2024-05-01"]])
+
+    outcome = run(
+        user, [HEADER + ["start_date"], [NIP_1, "Andi", "pns", "DIKBUD-SMA", "", "2024-04-30"]]
+    )
+
+    assert errors_of(outcome) == [
+        (2, "start_date", "A transfer cannot take effect before the current post began.")
+    ]
+
+
+def test_employee_rules_are_the_forms_rules(world):
+    rows = [
+        HEADER + ["sex", "email"],
+        [NIP_1, "Andi", "pns", "DIKBUD", "DIKBUD-SMA-01", "", ""],  # position of another unit
+        [NIP_2, "Sri", "pns", "DIKBUD", "", "m", ""],  # the NIP says female
+        ["", "Agus", "pns", "DIKBUD", "", "", ""],  # a PNS needs a NIP
+        [NIP_3, "Tono", "non_asn", "DIKBUD", "", "", ""],  # non-ASN staff have none
+        ["", "Rudi", "honorer", "DIKBUD", "", "", "rudi@"],
+    ]
+
+    outcome = run(world.users["bkd"], rows)
+
+    assert errors_of(outcome) == [
+        (2, "position_code", "The position belongs to another unit."),
+        (3, "sex", "The sex does not match the NIP."),
+        (4, "nip", "A PNS or PPPK employee needs an 18-digit NIP."),
+        (5, "nip", "Non-ASN staff have no NIP."),
+        (6, "status", "'honorer' is not one of: pns, pppk, non_asn."),
+        (6, "email", "Enter a valid email address."),
+    ]
+
+
+def test_duplicate_nips_and_empty_required_cells_are_errors(world):
+    rows = [
+        HEADER,
+        [NIP_1, "Andi", "pns", "DIKBUD", ""],
+        [NIP_1, "Andi W", "pns", "DIKBUD", ""],
+        [NIP_2, "  ", "pns", "DIKBUD", ""],
+        [None, None, None, None, None],
+    ]
+
+    outcome = run(world.users["bkd"], rows)
+
+    assert errors_of(outcome) == [
+        (3, "nip", f"NIP {NIP_1} appears more than once in the file (first in row 2)."),
+        (4, "name", "This column must be filled."),
+    ]
+
+
+def test_a_nip_typed_as_a_number_is_refused_before_excel_rounding_hurts(world):
+    rows = [HEADER, [int(NIP_1), "Andi", "pns", "DIKBUD", ""]]
+    (error,) = run(world.users["bkd"], rows).errors
+    assert (error.row, error.column) == (2, "nip")
+    assert "as text" in error.message
+
+
+def test_non_asn_staff_are_matched_by_name_and_unit(world):
+    user = world.users["bkd"]
+    rows = [
+        HEADER + ["sex", "birth_date"],
+        ["", "Agus Salim", "Non-ASN", "DINKES", "", "L", "01/01/1990"],
+        ["", "Wati", "non_asn", "DINKES", "", "P", "1995-02-03"],
+    ]
+
+    outcome = run(user, rows)
+
+    assert outcome.counts == {"created": 1, "updated": 0, "unchanged": 1}
+    wati = Employee.objects.get(name="Wati")
+    assert (wati.nip, wati.sex, wati.birth_date) == (None, "f", dt.date(1995, 2, 3))
+    assert run(user, rows).counts == {"created": 0, "updated": 0, "unchanged": 2}
+    # Case and spacing do not make another person; the new spelling is stored.
+    rows[1][1] = "AGUS  salim"
+    assert run(user, rows).counts == {"created": 0, "updated": 1, "unchanged": 1}
+    assert Employee.objects.filter(name__iexact="agus  salim").count() == 1
+
+
+def test_a_dry_run_counts_but_writes_nothing(world):
+    employees, events = Employee.objects.count(), AuditEvent.objects.count()
+    outcome = run(world.users["bkd"], three_rows(), dry_run=True)
+    assert (outcome.valid, outcome.counts["created"]) == (True, 3)
+    assert (Employee.objects.count(), AuditEvent.objects.count()) == (employees, events)
+
+
+def test_csv_with_bom_and_semicolons_imports(world):
+    text = "\ufeffnip;name;status;unit_code\r\n" + f"{NIP_1};Andi Wijaya;pns;DIKBUD-SMA\r\n"
+    text += f'{NIP_2};"Sri; Rahayu";pns;DIKBUD\r\n'
+    outcome = run(world.users["bkd"], None, data=text.encode(), name="staff.csv")
+    assert outcome.counts["created"] == 2, errors_of(outcome)
+    assert Employee.objects.get(nip=NIP_2).name == "Sri; Rahayu"
+
+
+# --- units ---------------------------------------------------------------------------------
+
+UNIT_HEADER = ["code", "name", "kind", "parent_code"]
+
+
+def test_units_are_placed_in_the_tree_parents_before_children(world):
+    rows = [
+        UNIT_HEADER,
+        ["DIKBUD-SMK-1", "Seksi Kurikulum SMK", "seksi", "DIKBUD-SMK"],  # parent comes later
+        ["DIKBUD-SMK", "Bidang SMK", "bidang", "DIKBUD"],
+        ["BPBD", "Badan Penanggulangan Bencana", "badan", ""],
+    ]
+
+    outcome = run(world.users["bkd"], rows, UnitImporter)
+
+    assert outcome.counts == {"created": 3, "updated": 0, "unchanged": 0}, errors_of(outcome)
+    smk = OrgUnit.objects.get(code="DIKBUD-SMK")
+    seksi = OrgUnit.objects.get(code="DIKBUD-SMK-1")
+    bpbd = OrgUnit.objects.get(code="BPBD")
+    assert smk.path == f"{world.agency_a.path}{smk.pk:06d}."
+    assert seksi.path == f"{smk.path}{seksi.pk:06d}."
+    assert (smk.depth, seksi.depth, bpbd.depth) == (1, 2, 0)
+    assert (smk.agency_id, seksi.agency_id, bpbd.agency_id) == (
+        world.agency_a.pk,
+        world.agency_a.pk,
+        bpbd.pk,
+    )
+    assert bpbd.path == f"{bpbd.pk:06d}."
+    assert OrgUnit.objects.subtree_of(world.agency_a).filter(code="DIKBUD-SMK-1").exists()
+
+
+def test_unit_import_respects_scope_and_refuses_circles(world):
+    rows = [
+        UNIT_HEADER,
+        ["DIKBUD-X", "X", "seksi", "DIKBUD-Y"],
+        ["DIKBUD-Y", "Y", "seksi", "DIKBUD-X"],
+        ["DINKES-1", "Bidang", "bidang", "DINKES"],
+        ["BARU", "Badan Baru", "badan", ""],
+        ["DIKBUD", "Dinas Pendidikan", "dinas", "DINKES"],
+    ]
+
+    outcome = run(world.users["opd_admin"], rows, UnitImporter)
+
+    assert errors_of(outcome) == [
+        (2, "parent_code", "The parent units of this unit form a circle."),
+        (3, "parent_code", "The parent units of this unit form a circle."),
+        (4, "parent_code", "Unit DINKES is outside your scope."),
+        (
+            5,
+            "parent_code",
+            "Only an administrator of the whole instansi may add an agency; fill in parent_code.",
+        ),
+        (6, "parent_code", "To move a unit under another parent, edit it on its page."),
+    ]
+
+
+def test_existing_units_are_updated_by_code(world):
+    rows = [
+        UNIT_HEADER + ["short_name"],
+        ["DIKBUD-SMA", "Bidang SMA", "bidang", "DIKBUD", "SMA"],
+        ["DIKBUD", "Dinas Pendidikan", "dinas", "", ""],
+    ]
+    outcome = run(world.users["opd_admin"], rows, UnitImporter)
+    assert outcome.counts == {"created": 0, "updated": 1, "unchanged": 1}, errors_of(outcome)
+    world.division_a.refresh_from_db()
+    assert world.division_a.short_name == "SMA"
+
+
+# --- positions -----------------------------------------------------------------------------
+
+POSITION_HEADER = ["code", "title", "unit_code", "kind", "is_head", "reports_to_code"]
+
+
+def test_positions_link_to_bosses_in_the_file_and_keep_one_head_per_unit(world):
+    rows = [
+        POSITION_HEADER,
+        ["SMA-STAF", "Pengolah Data", "DIKBUD-SMA", "pelaksana", "tidak", "SMA-KABID"],
+        ["SMA-KABID", "Kepala Bidang SMA", "DIKBUD-SMA", "administrator", "ya", "DIKBUD-KADIS"],
+        ["DIKBUD-SEK", "Sekretaris", "DIKBUD", "administrator", "yes", ""],
+    ]
+    user = world.users["opd_admin"]
+
+    outcome = run(user, rows, PositionImporter)
+
+    assert errors_of(outcome) == [
+        (4, "is_head", "Unit DIKBUD already has a head position (DIKBUD-KADIS).")
+    ]
+    rows[3][4] = "no"
+    outcome = run(user, rows, PositionImporter)
+    assert outcome.counts == {"created": 3, "updated": 0, "unchanged": 0}, errors_of(outcome)
+    staff = Position.objects.get(code="SMA-STAF")
+    assert staff.reports_to.code == "SMA-KABID"
+    assert staff.reports_to.reports_to == world.head_pos_a
+    assert run(user, rows, PositionImporter).counts["unchanged"] == 3
