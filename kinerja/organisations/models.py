@@ -142,6 +142,7 @@ class OrgUnit(TenantModel):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="%(app_label)s_%(class)s_valid_range",
+                violation_error_message=_("A unit cannot close before it opens."),
             ),
         ]
 
@@ -194,6 +195,7 @@ class Position(TenantModel):
                 fields=["unit"],
                 condition=Q(is_head=True, is_active=True),
                 name="%(app_label)s_%(class)s_one_head_per_unit",
+                violation_error_message=_("This unit already has an active head position."),
             ),
         ]
 
@@ -292,6 +294,7 @@ class Assignment(TenantModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="%(app_label)s_%(class)s_valid_range",
+                violation_error_message=_("An assignment cannot end before it starts."),
             ),
             models.UniqueConstraint(
                 fields=["employee"],
