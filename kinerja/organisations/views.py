@@ -36,19 +36,6 @@ EMPLOYEE_SORTS = {
 }
 
 
-def visible_units(scope: Scope):
-    """Return the units the caller may view, each once.
-
-    ``within`` may join employees (for the caller's own unit), which repeats a unit once per
-    employee; selecting by key through a subquery keeps every unit to one row.
-    """
-    return OrgUnit.objects.filter(pk__in=OrgUnit.objects.within(scope).values("pk"))
-
-
-def visible_positions(scope: Scope):
-    return Position.objects.filter(pk__in=Position.objects.within(scope).values("pk"))
-
-
 def subtree_headcounts(scope: Scope, units) -> dict[int, int]:
     """Return {unit pk: active employees in the unit and all units below it} for ``units``.
 
@@ -141,7 +128,7 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        visible = visible_units(scope)
+        visible = OrgUnit.objects.within(scope)
         filterset = OrgUnitFilter(self.request.GET, queryset=visible)
         searching = bool(self.request.GET.get("q", "").strip()) and filterset.is_valid()
         if searching:
@@ -184,12 +171,12 @@ class UnitChildrenView(ScopedPageMixin, TemplateView):
     template_name = "organisations/partials/_unit_children.html"
 
     def get(self, request, *args, **kwargs):
-        parent = get_object_or_404(visible_units(request.scope), pk=kwargs["pk"])
+        parent = get_object_or_404(OrgUnit.objects.within(request.scope), pk=kwargs["pk"])
         if not is_partial(request):
             return redirect(parent)
         children = list(
             with_children_flag(
-                visible_units(request.scope).active().filter(parent=parent), request.scope
+                OrgUnit.objects.within(request.scope).active().filter(parent=parent), request.scope
             ).order_by("name")
         )
         counts = subtree_headcounts(request.scope, children)
@@ -205,12 +192,14 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        visible = visible_units(scope)
+        visible = OrgUnit.objects.within(scope)
         unit = get_object_or_404(
             visible.select_related("parent", "agency", "region"), pk=self.kwargs["pk"]
         )
         positions = list(
-            visible_positions(scope).filter(unit=unit).order_by("-is_active", "-is_head", "title")
+            Position.objects.within(scope)
+            .filter(unit=unit)
+            .order_by("-is_active", "-is_head", "title")
         )
         holders = defaultdict(list)
         for employee in (
@@ -315,10 +304,14 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         )
 
     def unit_choices(self, filterset):
-        units = visible_units(self.request.scope).active().filter(depth__lte=UNIT_CHOICE_MAX_DEPTH)
+        units = (
+            OrgUnit.objects.within(self.request.scope)
+            .active()
+            .filter(depth__lte=UNIT_CHOICE_MAX_DEPTH)
+        )
         chosen = filterset.form.data.get("unit")
         if chosen and str(chosen).isdigit():
-            units = units | visible_units(self.request.scope).filter(pk=chosen)
+            units = units | OrgUnit.objects.within(self.request.scope).filter(pk=chosen)
         units = list(units.order_by("path").only("pk", "name", "depth"))
         for unit in units:
             indent = "\u00a0\u00a0\u00a0" * unit.depth
@@ -386,7 +379,7 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             nip_display=format_nip(employee.nip),
             appointment=appointment,
             assignments=assignments,
-            unit_visible=visible_units(scope).filter(pk=employee.unit_id).exists(),
+            unit_visible=OrgUnit.objects.within(scope).filter(pk=employee.unit_id).exists(),
             nav_active="me" if is_self else "employees",
             **kwargs,
         )
