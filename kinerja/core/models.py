@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .imports.base import get_importer
 from .scope import Action, Scope
+
+# A background job still waiting after this long suggests that no task worker is running.
+WORKER_WAIT_WARNING_SECONDS = 30
 
 
 class TimeStampedModel(models.Model):
@@ -119,6 +123,14 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.INVALID, self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def waits_for_worker(self) -> bool:
+        """Return whether the job has waited so long that the worker is likely not running."""
+        return (
+            self.status == self.Status.PENDING
+            and (timezone.now() - self.created_at).total_seconds() > WORKER_WAIT_WARNING_SECONDS
+        )
 
     @property
     def percent(self) -> int:

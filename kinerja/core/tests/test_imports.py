@@ -421,3 +421,25 @@ def test_insert_rows_returns_ids_in_order_and_fills_defaults_and_timestamps(worl
     first = made[ids[0]]
     assert (first.end_date, first.note, first.position) == (None, "", None)
     assert first.created_at is not None and first.created_at == first.updated_at
+
+
+def test_a_job_left_waiting_warns_that_the_worker_may_be_down(world, login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kinerja.core.models import ImportJob
+
+    job = ImportJob.objects.create(
+        instansi=world.instansi,
+        created_by=world.users["bkd"],
+        kind="employees",
+        original_name="besar.xlsx",
+        file="imports/besar.xlsx",
+        total_rows=5000,
+    )
+    client = login(world.users["bkd"])
+    assert 'data-testid="worker-warning"' not in client.get(job.get_absolute_url()).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=2))
+    body = client.get(job.get_absolute_url()).content.decode()
+    assert 'data-testid="worker-warning"' in body
