@@ -34,13 +34,14 @@ demo: install
 	$(PY) manage.py load_demo --staff $(DEMO_STAFF)
 	@$(MAKE) --no-print-directory serve
 
-# The task worker runs beside the web server and stops with it.
+# The task worker runs beside the web server and stops with it. The demo serves with DEBUG off,
+# so it shows the product's own error pages; `DJANGO_DEBUG=true make serve` for development.
 serve: install
 	@$(PY) manage.py demo_logins
 	@echo "Kinerja on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --no-reload --interval 0.5 & \
-	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 worker: install
 	$(PY) manage.py db_worker --no-reload
