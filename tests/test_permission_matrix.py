@@ -99,6 +99,22 @@ MATRIX: list[Row] = [
         {"a": IN_A, "b": WIDE, "x": set()},
         kwargs={"pk": "employee"},
     ),
+    Row(
+        "organisations:employee_update",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        kwargs={"pk": "employee"},
+    ),
+    Row("organisations:employee_create", {"-": CHANGERS_A}),
+    Row(
+        "organisations:unit_update",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        kwargs={"pk": "unit"},
+    ),
+    Row(
+        "organisations:unit_create",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        kwargs={"pk": "unit"},
+    ),
     Row("audit:event_list", {"-": AUDITORS}),
     Row("core:import_start", {"-": IMPORTERS}),
     Row("core:importjob_list", {"-": IMPORTERS}),

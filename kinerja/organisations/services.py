@@ -135,6 +135,8 @@ def unit_update(
         _same_instansi(unit.instansi_id, new_parent)
         if new_parent.path.startswith(old_path):
             raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+    elif before["parent"] is not None:
+        _require(scope, Action.CHANGE_ORG, None)  # becoming an agency needs an instansi-wide grant
     unit.full_clean(exclude=["path", "agency"])
     unit.save()
     if unit_path(unit) != old_path:

@@ -6,9 +6,13 @@ app_name = "organisations"
 urlpatterns = [
     path("units/", views.UnitTreeView.as_view(), name="unit_tree"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit_update"),
+    path("units/<int:pk>/new/", views.UnitCreateView.as_view(), name="unit_create"),
     path("units/<int:pk>/children/", views.UnitChildrenView.as_view(), name="unit_children"),
     path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
     path("employees/export.xlsx", views.EmployeeExportView.as_view(), name="employee_export"),
+    path("employees/new/", views.EmployeeCreateView.as_view(), name="employee_create"),
     path("employees/me/", views.EmployeeMeView.as_view(), name="employee_me"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
+    path("employees/<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="employee_update"),
 ]

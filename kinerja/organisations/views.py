@@ -5,22 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
 from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
 
+from . import services
 from .choices import EmployeeStatus
 from .filters import EmployeeFilter, OrgUnitFilter
-from .models import PATH_STEP, Assignment, Employee, OrgUnit, Position
+from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
+from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
 from .reports import EmployeeReport
 from .validators import parse_nip
 
@@ -234,6 +239,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             headcount=sum(by_status.values()),
             is_active_today=_active_on(unit, timezone.localdate()),
             can_list_people=scope.can(Action.VIEW_PEOPLE, unit.path),
+            can_change_org=scope.can(Action.CHANGE_ORG, unit.path),
             parent_visible=bool(unit.parent_id) and visible.filter(pk=unit.parent_id).exists(),
             agency_visible=visible.filter(pk=unit.agency_id).exists(),
             **kwargs,
@@ -298,6 +304,7 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
             sort_query=sort_params.urlencode(),
             export_query=export_params.urlencode(),
             can_export=scope.can_anywhere(Action.EXPORT),
+            can_add_employee=scope.can_anywhere(Action.CHANGE_PEOPLE),
             unit_choices=self.unit_choices(filterset),
             status_choices=EmployeeStatus.choices,
             **kwargs,
@@ -380,6 +387,190 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             appointment=appointment,
             assignments=assignments,
             unit_visible=OrgUnit.objects.within(scope).filter(pk=employee.unit_id).exists(),
+            can_change=scope.can(Action.CHANGE_PEOPLE, employee.unit.path),
             nav_active="me" if is_self else "employees",
             **kwargs,
         )
+
+
+# Write pages ------------------------------------------------------------------------------------
+# Thin: find the object in the caller's scope, check the right, bind the form, call one service.
+
+
+def _changeable_employee(request, pk) -> Employee:
+    """The employee the caller may change; 403 if they may only view them, else 404."""
+    scope = request.scope
+    employee = (
+        Employee.objects.within(scope, Action.CHANGE_PEOPLE)
+        .select_related("unit", "position")
+        .filter(pk=pk)
+        .first()
+    )
+    if employee is not None:
+        return employee
+    if Employee.objects.within(scope).filter(pk=pk).exists():
+        raise PermissionDenied
+    raise Http404
+
+
+def _changeable_unit(request, pk) -> OrgUnit:
+    """The unit the caller may change; 403 if they may only view it, else 404."""
+    unit = get_object_or_404(OrgUnit.objects.within(request.scope), pk=pk)
+    if not request.scope.can(Action.CHANGE_ORG, unit.path):
+        raise PermissionDenied
+    return unit
+
+
+class FormPageView(LoginRequiredMixin, TemplateView):
+    """Render a form page (GET) or handle its POST; subclasses say what the form is and does."""
+
+    template_name = "organisations/object_form.html"
+    nav_active = ""
+
+    def get_object(self):
+        return None
+
+    def get_form(self, obj, data=None):
+        raise NotImplementedError
+
+    def save(self, form, obj):
+        """Call the service; return the object to redirect to."""
+        raise NotImplementedError
+
+    def page_context(self, obj) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return self.render_form(self.get_form(obj), self.page_context(obj))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        page = self.page_context(obj)  # before the service call, which may change ``obj``
+        form = self.get_form(obj, data=request.POST)
+        if form.is_valid():
+            try:
+                target = self.save(form, obj)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(target)
+        return self.render_form(form, page, status=400)
+
+    def render_form(self, form, page: dict, status=200):
+        context = self.get_context_data(form=form, nav_active=self.nav_active, **page)
+        return self.render_to_response(context, status=status)
+
+
+class EmployeeUpdateView(FormPageView):
+    nav_active = "employees"
+    success_message = gettext_lazy("The employee has been saved.")
+
+    def get_object(self):
+        return _changeable_employee(self.request, self.kwargs["pk"])
+
+    def get_form(self, obj, data=None):
+        initial = {name: getattr(obj, name) for name in EmployeeUpdateForm.data_fields}
+        return EmployeeUpdateForm(data, initial=initial, scope=self.request.scope)
+
+    def save(self, form, obj):
+        return services.employee_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            employee=obj,
+            data=form.service_data(),
+            reason=form.cleaned_data["reason"],
+            effective=form.cleaned_data["effective"],
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Edit employee"),
+            "heading": obj.display_name,
+            "cancel_url": obj.get_absolute_url(),
+            "submit_label": gettext("Save"),
+        }
+
+
+class EmployeeCreateView(ScopedPageMixin, FormPageView):
+    required_action = Action.CHANGE_PEOPLE
+    nav_active = "employees"
+    success_message = gettext_lazy("The employee has been added.")
+
+    def get_form(self, obj, data=None):
+        return EmployeeForm(data, scope=self.request.scope)
+
+    def save(self, form, obj):
+        scope = self.request.scope
+        return services.employee_create(
+            actor=self.request.user,
+            scope=scope,
+            instansi=get_object_or_404(Instansi, pk=scope.instansi_id),
+            data=form.service_data(),
+            start_date=form.cleaned_data["start_date"],
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Employees"),
+            "heading": gettext("Add employee"),
+            "cancel_url": reverse("organisations:employee_list"),
+            "submit_label": gettext("Add employee"),
+        }
+
+
+class UnitUpdateView(FormPageView):
+    nav_active = "units"
+    success_message = gettext_lazy("The unit has been saved.")
+
+    def get_object(self):
+        return _changeable_unit(self.request, self.kwargs["pk"])
+
+    def get_form(self, obj, data=None):
+        initial = {name: getattr(obj, name) for name in UnitForm.data_fields}
+        return UnitForm(data, initial=initial, scope=self.request.scope, unit=obj)
+
+    def save(self, form, obj):
+        return services.unit_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            unit=obj,
+            data=form.service_data(),
+            reason=form.cleaned_data["reason"],
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Edit unit"),
+            "heading": obj.name,
+            "cancel_url": obj.get_absolute_url(),
+            "submit_label": gettext("Save"),
+        }
+
+
+class UnitCreateView(FormPageView):
+    nav_active = "units"
+    success_message = gettext_lazy("The sub-unit has been added.")
+
+    def get_object(self):
+        return _changeable_unit(self.request, self.kwargs["pk"])
+
+    def get_form(self, obj, data=None):
+        return UnitCreateForm(data, scope=self.request.scope)
+
+    def save(self, form, obj):
+        return services.unit_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=obj.instansi,
+            data={**form.service_data(), "parent": obj},
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": obj.name,
+            "heading": gettext("Add sub-unit"),
+            "cancel_url": obj.get_absolute_url(),
+            "submit_label": gettext("Add sub-unit"),
+        }

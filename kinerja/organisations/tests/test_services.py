@@ -230,3 +230,27 @@ def test_unit_scoped_admin_cannot_create_a_new_agency(world):
             data={"code": "NEW-OPD", "name": "Badan Baru", "kind": UnitKind.BADAN},
         )
     assert not OrgUnit.objects.filter(code="NEW-OPD").exists()
+
+
+def test_unit_scoped_admin_cannot_lift_a_division_to_the_top(world):
+    with pytest.raises(PermissionDenied):
+        services.unit_update(
+            actor=world.users["opd_admin"],
+            scope=_scope(world, "opd_admin"),
+            unit=world.division_a,
+            data={"parent": None},
+        )
+    world.division_a.refresh_from_db()
+    assert world.division_a.parent_id == world.agency_a.pk
+
+
+def test_instansi_wide_admin_can_make_a_division_an_agency(world):
+    services.unit_update(
+        actor=world.users["bkd"],
+        scope=_scope(world, "bkd"),
+        unit=world.division_a,
+        data={"parent": None},
+        reason="Dimekarkan",
+    )
+    world.division_a.refresh_from_db()
+    assert (world.division_a.depth, world.division_a.agency_id) == (0, world.division_a.pk)
