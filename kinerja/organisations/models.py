@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -155,6 +157,10 @@ class OrgUnit(TenantModel):
     @property
     def is_agency(self) -> bool:
         return self.parent_id is None
+
+    def is_active_on(self, day: dt.date) -> bool:
+        """Return whether the unit exists on ``day`` (the rule OrgUnitQuerySet.active applies)."""
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
 class Position(TenantModel):

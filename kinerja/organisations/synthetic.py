@@ -27,8 +27,9 @@ from tqdm import tqdm
 from kinerja.audit.services import record
 
 from .choices import EmployeeStatus, Eselon, PositionKind, UnitKind
-from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position, Region
+from .models import Assignment, Employee, Instansi, OrgUnit, Position, Region
 from .nip import make_nip
+from .services import unit_path
 from .validators import PPPK_MONTH_MARKER
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -598,7 +599,7 @@ class _Writer:
             OrgUnit.objects.bulk_create([u.obj for u in level], batch_size=BATCH)
             for u in level:
                 parent = u.parent.obj if u.parent else None
-                u.obj.path = f"{parent.path if parent else ''}{u.obj.pk:0{PATH_STEP}d}."
+                u.obj.path = unit_path(u.obj)
                 u.obj.agency_id = parent.agency_id if parent else u.obj.pk
             OrgUnit.objects.bulk_update([u.obj for u in level], ["path", "agency"], batch_size=500)
 

@@ -26,6 +26,7 @@ from .choices import EmployeeStatus
 from .filters import EmployeeFilter, OrgUnitFilter
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
 from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
+from .nip import format_nip
 from .reports import EmployeeReport
 from .validators import parse_nip
 
@@ -87,13 +88,6 @@ def status_rows(counts: dict[str, int]) -> list[dict]:
         }
         for value, label in EmployeeStatus.choices
     ]
-
-
-def format_nip(nip: str | None) -> str:
-    """Return the NIP in its four groups (birth date, appointment, sex, sequence)."""
-    if not nip or len(nip) != 18:
-        return nip or ""
-    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
 
 
 def is_partial(request) -> bool:
@@ -237,17 +231,13 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             successors=visible.filter(pk__in=unit.successors.values("pk")).order_by("name"),
             status_rows=status_rows(by_status),
             headcount=sum(by_status.values()),
-            is_active_today=_active_on(unit, timezone.localdate()),
+            is_active_today=unit.is_active_on(timezone.localdate()),
             can_list_people=scope.can(Action.VIEW_PEOPLE, unit.path),
             can_change_org=scope.can(Action.CHANGE_ORG, unit.path),
             parent_visible=bool(unit.parent_id) and visible.filter(pk=unit.parent_id).exists(),
             agency_visible=visible.filter(pk=unit.agency_id).exists(),
             **kwargs,
         )
-
-
-def _active_on(unit: OrgUnit, day) -> bool:
-    return unit.valid_from <= day and (unit.valid_to is None or unit.valid_to >= day)
 
 
 class EmployeeListMixin:
