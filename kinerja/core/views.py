@@ -1,7 +1,6 @@
 from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.db.models import Count
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -22,6 +21,20 @@ def healthz(request):
         db = {"status": "error", "error": exc.__class__.__name__}
         code = 503
     return JsonResponse({"status": "ok" if code == 200 else "error", "database": db}, status=code)
+
+
+def share_rows(counts: dict[str, int], choices) -> list[dict]:
+    """Return one row per choice with its label, count and share of the total, for bar lists."""
+    total = sum(counts.values())
+    return [
+        {
+            "status": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "percent": round(100 * counts.get(value, 0) / total) if total else 0,
+        }
+        for value, label in choices
+    ]
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -46,22 +59,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
         }
         if scope.can_anywhere(Action.VIEW_ORG):
             units = OrgUnit.objects.within(scope).active()
-            context["unit_count"] = units.values("pk").distinct().count()
-            context["agency_count"] = units.agencies().values("pk").distinct().count()
+            context["unit_count"] = units.count()
+            context["agency_count"] = units.agencies().count()
         if scope.can_anywhere(Action.VIEW_PEOPLE):
             staff = Employee.objects.within(scope).active()
-            counts = dict(staff.values_list("status").annotate(n=Count("pk")).order_by())
-            total = sum(counts.values())
-            context["employee_count"] = total
-            context["status_rows"] = [
-                {
-                    "status": value,
-                    "label": label,
-                    "count": counts.get(value, 0),
-                    "percent": round(100 * counts.get(value, 0) / total) if total else 0,
-                }
-                for value, label in Employee._meta.get_field("status").choices
-            ]
+            counts = staff.count_by_status()
+            context["employee_count"] = sum(counts.values())
+            context["status_rows"] = share_rows(counts, Employee._meta.get_field("status").choices)
         if scope.employee_id:
             context["me"] = (
                 Employee.objects.within(scope)

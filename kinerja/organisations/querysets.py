@@ -77,6 +77,14 @@ class EmployeeQuerySet(models.QuerySet):
     def active(self) -> EmployeeQuerySet:
         return self.filter(is_active=True)
 
+    def count_by_status(self) -> dict[str, int]:
+        """Return the head-count per status, every status present (zero where none)."""
+        from .choices import EmployeeStatus
+
+        counts = dict.fromkeys(EmployeeStatus.values, 0)
+        counts.update(self.values_list("status").annotate(n=Count("pk")).order_by())
+        return counts
+
     def search(self, text: str) -> EmployeeQuerySet:
         text = (text or "").strip()
         if not text:

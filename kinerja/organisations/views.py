@@ -20,6 +20,7 @@ from django.views.generic import TemplateView, View
 
 from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
+from kinerja.core.views import share_rows
 
 from . import services
 from .choices import EmployeeStatus
@@ -67,27 +68,6 @@ def subtree_headcounts(scope: Scope, units) -> dict[int, int]:
         for end in range(step, len(path) + 1, step):
             by_prefix[path[:end]] += n
     return {unit.pk: by_prefix.get(unit.path, 0) for unit in units}
-
-
-def status_counts(queryset) -> dict[str, int]:
-    """Return the head-count of ``queryset`` by status, with every status and the total."""
-    counts = {status: 0 for status in EmployeeStatus.values}
-    for status, n in queryset.values_list("status").annotate(n=Count("pk")).order_by():
-        counts[status] = n
-    return counts
-
-
-def status_rows(counts: dict[str, int]) -> list[dict]:
-    total = sum(counts.values())
-    return [
-        {
-            "status": value,
-            "label": label,
-            "count": counts.get(value, 0),
-            "percent": round(100 * counts.get(value, 0) / total) if total else 0,
-        }
-        for value, label in EmployeeStatus.choices
-    ]
 
 
 def is_partial(request) -> bool:
@@ -217,7 +197,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         staff = Employee.objects.within(scope).filter(
             unit__path__startswith=unit.path, is_active=True
         )
-        by_status = status_counts(staff)
+        by_status = staff.count_by_status()
         return super().get_context_data(
             unit=unit,
             nav_active="units",
@@ -229,7 +209,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             sub_units=sub_units,
             predecessors=visible.filter(pk__in=unit.predecessors.values("pk")).order_by("name"),
             successors=visible.filter(pk__in=unit.successors.values("pk")).order_by("name"),
-            status_rows=status_rows(by_status),
+            status_rows=share_rows(by_status, EmployeeStatus.choices),
             headcount=sum(by_status.values()),
             is_active_today=unit.is_active_on(timezone.localdate()),
             can_list_people=scope.can(Action.VIEW_PEOPLE, unit.path),

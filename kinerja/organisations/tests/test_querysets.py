@@ -63,3 +63,8 @@ def test_linked_employee_does_not_repeat_units(world):
     scope = scope_for(world.users["opd_head"])
     codes = list(OrgUnit.objects.within(scope).values_list("code", flat=True))
     assert codes == ["DIKBUD", "DIKBUD-SMA"]
+
+
+def test_count_by_status_lists_every_status(world):
+    scope = scope_for(world.users["bkd"])
+    assert Employee.objects.within(scope).count_by_status() == {"pns": 3, "pppk": 0, "non_asn": 1}
