@@ -7,6 +7,7 @@ import decimal
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -120,6 +121,57 @@ def record(
     chain.last_hash = event.hash
     chain.save(update_fields=["last_sequence", "last_hash"])
     return event
+
+
+@transaction.atomic
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    entries: Iterable[dict[str, Any]],
+    reason: str = "",
+    instansi_id: int | None = None,
+) -> int:
+    """Append one event per entry under one lock and in bulk; return how many were appended.
+
+    Each entry is a dict with ``target_type``, ``target_id``, ``target_repr``, ``changes`` and
+    optionally ``unit_id``, ``unit_path`` and ``instansi_id`` (default: the argument). Used by
+    imports, which change thousands of rows and must leave each row's change in its history.
+    """
+    chain, _ = AuditChain.objects.select_for_update().get_or_create(pk=1)
+    user = actor if getattr(actor, "pk", None) else None
+    actor_repr = str(actor)[:200] if actor is not None else "system"
+    now = timezone.now()
+    request_id = current_request_id()
+    sequence, prev = chain.last_sequence, chain.last_hash
+    events = []
+    for entry in entries:
+        sequence += 1
+        event = AuditEvent(
+            sequence=sequence,
+            occurred_at=now,
+            actor=user,
+            actor_repr=actor_repr,
+            action=action,
+            target_type=entry["target_type"],
+            target_id=str(entry.get("target_id", "")),
+            target_repr=str(entry.get("target_repr", ""))[:300],
+            instansi_id=entry.get("instansi_id", instansi_id),
+            unit_id=entry.get("unit_id"),
+            unit_path=entry.get("unit_path") or "",
+            changes=to_jsonable(entry.get("changes") or {}),
+            reason=reason,
+            request_id=request_id,
+            prev_hash=prev,
+        )
+        event.hash = prev = event_hash(event)
+        events.append(event)
+    if not events:
+        return 0
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    chain.last_sequence, chain.last_hash = sequence, prev
+    chain.save(update_fields=["last_sequence", "last_hash"])
+    return len(events)
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None, str]:

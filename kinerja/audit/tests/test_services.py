@@ -67,3 +67,26 @@ def test_within_scopes_events_by_unit(three_events, world):
     assert AuditEvent.objects.within(scope_for(world.users["bkd"])).count() == 3
     assert AuditEvent.objects.within(scope_for(world.users["opd_admin"])).count() == 0
     assert AuditEvent.objects.within(scope_for(world.users["leadership"])).count() == 0
+
+
+@pytest.mark.django_db
+def test_record_many_appends_a_verifiable_run_of_events():
+    from kinerja.audit.models import AuditEvent
+    from kinerja.audit.services import record_many, verify_chain
+
+    appended = record_many(
+        actor=None,
+        action="import.row",
+        entries=[
+            {"target_type": "organisations.employee", "target_id": n, "changes": {"name": ["a", n]}}
+            for n in range(3)
+        ],
+        instansi_id=7,
+    )
+    assert appended == 3
+    assert list(AuditEvent.objects.order_by("sequence").values_list("target_id", flat=True)) == [
+        "0",
+        "1",
+        "2",
+    ]
+    assert verify_chain() == (3, None, "")
