@@ -16,6 +16,23 @@ REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 PPPK_MONTH_MARKER = 21
 
 
+NIP_SEPARATORS = str.maketrans("", "", " .-\u00a0\u2007\u202f\t")
+
+
+def normalise_nip(value: object) -> str:
+    """Return a NIP as typed, pasted or printed, reduced to its digits; the one normaliser.
+
+    Accepts the product's own display ("19750315 200501 1 002"), dots or dashes between the
+    groups, surrounding spaces and Excel's leading apostrophe. Leaves the length to `parse_nip`;
+    refuses digits of other scripts with a message, since they look right and are not.
+    """
+    text = "" if value is None else str(value)
+    text = text.strip().lstrip("'").translate(NIP_SEPARATORS)
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
+        raise ValidationError(_("NIP must be written with the digits 0-9 only."), code="nip_digits")
+    return text
+
+
 @dataclass(frozen=True)
 class NipParts:
     birth_date: dt.date
@@ -30,7 +47,7 @@ def parse_nip(value: str, *, pppk: bool = False) -> NipParts:
 
     Layout: birth date YYYYMMDD, appointment YYYYMM, sex (1 male, 2 female), sequence (3 digits).
     """
-    nip = (value or "").strip().replace(" ", "")
+    nip = normalise_nip(value)
     if not NIP_RE.match(nip):
         raise ValidationError(_("NIP must be exactly 18 digits."), code="nip_format")
     try:

@@ -62,3 +62,26 @@ def test_region_codes_accepted(code):
 def test_region_codes_rejected(code):
     with pytest.raises(ValidationError):
         validate_region_code(code)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "19750315 200501 1 002",
+        " 197503152005011002 ",
+        "'197503152005011002",
+        "19750315.200501.1.002",
+    ],
+)
+def test_normalise_nip_accepts_the_ways_people_write_a_nip(typed):
+    from kinerja.organisations.validators import normalise_nip
+
+    assert normalise_nip(typed) == "197503152005011002"
+
+
+def test_normalise_nip_names_non_ascii_digits():
+    from kinerja.organisations.validators import normalise_nip
+
+    with pytest.raises(ValidationError) as exc:
+        normalise_nip("١٩٧٥٠٣١٥٢٠٠٥٠١١٠٠٢")
+    assert exc.value.code == "nip_digits"
