@@ -6,11 +6,11 @@ positions that exist in the database), then on one fresh database times, each in
 forked process so that its peak memory is its own:
 
 1. Kinerja: read with python-calamine, check every row, write employees and assignments in
-   bulk, one audit event (`kinerja.core.imports.engine.import_run`);
+   bulk, one audit event (`kinerja.imports.engine.import_run`);
 2. django-import-export: a ModelResource for Employee keyed by NIP, ``use_bulk=True``
    (and, unless ``--skip-row-by-row``, the same resource row by row);
 3. the floor: parse with python-calamine and ``bulk_create`` without any validation, and the
-   same with the engine's own writer (``kinerja.core.imports.bulk.insert_rows``).
+   same with the engine's own writer (``kinerja.imports.bulk.insert_rows``).
 
 Between the runs the imported employees are deleted (not timed). Run from the project root:
 
@@ -340,9 +340,9 @@ def check_imported(instansi_id: int, rows: int, name: str) -> None:
 
 
 def kinerja_import(data: bytes, instansi_id: int) -> None:
-    from kinerja.core.imports.engine import import_run
-    from kinerja.core.imports.jobs import system_scope
-    from kinerja.core.imports.readers import read_table
+    from kinerja.imports.engine import import_run
+    from kinerja.imports.jobs import system_scope
+    from kinerja.imports.readers import read_table
     from kinerja.organisations.excel import EmployeeImporter
 
     table = read_table(io.BytesIO(data), "employees.xlsx")
@@ -408,7 +408,7 @@ def floor_import(data: bytes, instansi_id: int, *, raw: bool = False) -> None:
     """Parse and write without any check: with bulk_create, or with the engine's insert_rows."""
     from python_calamine import CalamineWorkbook
 
-    from kinerja.core.imports.bulk import insert_rows
+    from kinerja.imports.bulk import insert_rows
     from kinerja.organisations.models import Employee, OrgUnit, Position
 
     units = dict(OrgUnit.objects.filter(instansi_id=instansi_id).values_list("code", "pk"))

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kinerja.core.models import ImportJob
+from kinerja.imports.models import ImportJob
 
 ROLES = [
     "anonymous",
@@ -116,14 +116,14 @@ MATRIX: list[Row] = [
         kwargs={"pk": "unit"},
     ),
     Row("audit:event_list", {"-": AUDITORS}),
-    Row("core:import_start", {"-": IMPORTERS}),
-    Row("core:importjob_list", {"-": IMPORTERS}),
+    Row("imports:import_start", {"-": IMPORTERS}),
+    Row("imports:importjob_list", {"-": IMPORTERS}),
     Row(
-        "core:importjob_detail",
+        "imports:importjob_detail",
         {"own": IMPORTERS - {"opd_admin"} | {"opd_admin"}},
         kwargs={"pk": "job"},
     ),
-    Row("core:import_template", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
+    Row("imports:import_template", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
     # API
     Row("api:api-root", {"-": SIGNED_IN}, api=True),
     Row("api:me", {"-": SIGNED_IN}, api=True),

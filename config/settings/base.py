@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kinerja.core",
     "kinerja.audit",
+    "kinerja.imports",
     "kinerja.organisations",
     "kinerja.accounts",
 ]

@@ -9,4 +9,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the token scheme with drf-spectacular before any schema is generated.
+        from kinerja.core.registry import HomeCard, register_home_card
+
         from . import schema  # noqa: F401
+        from .home import identity_card
+
+        register_home_card(
+            "identity", HomeCard("accounts/partials/_home_identity.html", identity_card, 0)
+        )

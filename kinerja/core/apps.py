@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "kinerja.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .registry import NavEntry, register_nav
+
+        register_nav(NavEntry(_("Home"), "core:home", None, "home", 0))
+        register_nav(NavEntry(_("API"), "api-docs", None, "api", 900))

@@ -1,11 +1,10 @@
-from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from .scope import Action
+from .registry import home_cards
 
 
 @never_cache
@@ -38,39 +37,15 @@ def share_rows(counts: dict[str, int], choices) -> list[dict]:
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """The signed-in user's dashboard: their instansi, roles, reach and the pages they can use.
-
-    Models are looked up through the app registry: core imports no domain app.
-    """
+    """The signed-in user's home: the cards the apps registered, each shown when it has content."""
 
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        scope = self.request.scope
-        Instansi = apps.get_model("organisations", "Instansi")
-        OrgUnit = apps.get_model("organisations", "OrgUnit")
-        Employee = apps.get_model("organisations", "Employee")
-        role_field = apps.get_model("accounts", "RoleAssignment")._meta.get_field("role")
-        role_labels = dict(role_field.flatchoices)
-        context = {
-            "nav_active": "home",
-            "instansi": Instansi.objects.filter(pk=scope.instansi_id).first(),
-            "roles": sorted(str(role_labels.get(r, r)) for r in scope.roles),
-        }
-        if scope.can_anywhere(Action.VIEW_ORG):
-            units = OrgUnit.objects.within(scope).active()
-            context["unit_count"] = units.count()
-            context["agency_count"] = units.agencies().count()
-        if scope.can_anywhere(Action.VIEW_PEOPLE):
-            staff = Employee.objects.within(scope).active()
-            counts = staff.count_by_status()
-            context["employee_count"] = sum(counts.values())
-            context["status_rows"] = share_rows(counts, Employee._meta.get_field("status").choices)
-        if scope.employee_id:
-            context["me"] = (
-                Employee.objects.within(scope)
-                .select_related("unit", "position")
-                .filter(pk=scope.employee_id)
-                .first()
-            )
-        return super().get_context_data(**context, **kwargs)
+        cards, shared = [], {}
+        for card in home_cards():
+            context = card.context(self.request)
+            if context is not None:
+                cards.append({"template": card.template, **context})
+                shared.update(context)  # the page title reads the instansi and my record too
+        return super().get_context_data(nav_active="home", cards=cards, **shared, **kwargs)

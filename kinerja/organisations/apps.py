@@ -8,4 +8,24 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import excel  # noqa: F401 - registers the unit, position and employee importers
+        from kinerja.core.registry import HomeCard, NavEntry, register_home_card, register_nav
+        from kinerja.core.scope import Action
+
+        from . import (
+            excel,  # noqa: F401 - registers the unit, position and employee importers
+            home,
+        )
+
+        register_nav(NavEntry(_("Units"), "organisations:unit_tree", Action.VIEW_ORG, "units", 10))
+        register_nav(
+            NavEntry(
+                _("Employees"), "organisations:employee_list", Action.VIEW_PEOPLE, "employees", 20
+            )
+        )
+        register_nav(NavEntry(_("My record"), "organisations:employee_me", "self", "me", 30))
+        for key, order, template, context in (
+            ("units", 10, "organisations/partials/_home_units.html", home.units_card),
+            ("employees", 20, "organisations/partials/_home_employees.html", home.staff_card),
+            ("me", 30, "organisations/partials/_home_me.html", home.me_card),
+        ):
+            register_home_card(key, HomeCard(template, context, order))

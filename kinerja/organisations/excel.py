@@ -29,10 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kinerja.core.imports import Column, Importer, RowError, register
-from kinerja.core.imports.bulk import insert_rows, max_query_params
-from kinerja.core.imports.columns import as_text, date, for_field
 from kinerja.core.scope import Action
+from kinerja.imports import Column, Importer, RowError, register
+from kinerja.imports.bulk import insert_rows, max_query_params
+from kinerja.imports.columns import as_text, date, for_field
 
 from . import services
 from .choices import EmployeeStatus

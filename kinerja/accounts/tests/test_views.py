@@ -93,7 +93,7 @@ def test_layout_shows_instansi_user_navigation_and_loads_nothing_external(world,
     assert '<li class="nav-item active"><a class="nav-link" href="/"' in body
     assert reverse("organisations:employee_list") in body
     assert reverse("audit:event_list") in body  # opd_admin may view the audit
-    assert reverse("core:import_start") in body
+    assert reverse("imports:import_start") in body
     for url in re.findall(r'(?:src|href)="([^"]*)"', body):
         assert url.startswith(("/", "#", "?")), url
 
@@ -102,7 +102,7 @@ def test_navigation_follows_the_role(world, login):
     body = login(world.users["leadership"]).get(reverse("core:home")).content.decode()
     assert reverse("organisations:employee_list") in body
     assert reverse("audit:event_list") not in body
-    assert reverse("core:import_start") not in body
+    assert reverse("imports:import_start") not in body
 
 
 def test_home_of_opd_admin_counts_their_agency(world, login):

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from kinerja.accounts.scope import scope_for
 from kinerja.audit.models import AuditEvent
-from kinerja.core.imports.engine import import_run
-from kinerja.core.imports.readers import read_table
+from kinerja.imports.engine import import_run
+from kinerja.imports.readers import read_table
 from kinerja.organisations.excel import EmployeeImporter, PositionImporter, UnitImporter
 from kinerja.organisations.models import Assignment, Employee, OrgUnit, Position
 from kinerja.organisations.nip import make_nip
@@ -75,7 +75,7 @@ def test_a_valid_file_creates_employees_assignments_and_one_audit_event(world):
     assert AuditEvent.objects.count() == events + 1
     event = AuditEvent.objects.order_by("-sequence").first()
     assert event.action == "import.employees"
-    assert event.target_type == "core.importjob"
+    assert event.target_type == "imports.importjob"
     assert event.changes == {"created": 3, "updated": 0, "unchanged": 0, "rows": 3}
     assert event.instansi_id == world.instansi.pk
 

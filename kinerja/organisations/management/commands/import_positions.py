@@ -1,4 +1,4 @@
-from kinerja.core.imports.command import ImportCommand
+from kinerja.imports.command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from kinerja.core.models import ImportJob
 from kinerja.core.scope import Action, Grant, Scope
+from kinerja.imports.models import ImportJob
 
 from .base import get_importer
 from .engine import Progress, import_run

@@ -12,9 +12,9 @@ from django.utils import translation
 from django_tasks.signals import task_enqueued
 
 from kinerja.audit.models import AuditEvent
-from kinerja.core.imports import jobs
-from kinerja.core.imports.readers import ImportFileError, read_table
-from kinerja.core.models import ImportJob
+from kinerja.imports import jobs
+from kinerja.imports.models import ImportJob
+from kinerja.imports.readers import ImportFileError, read_table
 from kinerja.organisations.models import Assignment, Employee
 from kinerja.organisations.nip import make_nip
 
@@ -58,7 +58,7 @@ def upload(client, file, kind="employees", dry_run=False):
     data = {"kind": kind, "file": file}
     if dry_run:
         data["dry_run"] = "on"
-    return client.post(reverse("core:import_start"), data)
+    return client.post(reverse("imports:import_start"), data)
 
 
 # --- readers ---------------------------------------------------------------------------------
@@ -119,15 +119,15 @@ def test_xlsx_rows_are_numbered_as_excel_shows_them_and_the_guide_sheet_is_skipp
 def test_only_importers_reach_the_import_pages(world, login, role, status):
     client = login(world.users[role])
     for name, args in [
-        ("core:import_start", []),
-        ("core:importjob_list", []),
-        ("core:import_template", ["employees"]),
+        ("imports:import_start", []),
+        ("imports:importjob_list", []),
+        ("imports:import_template", ["employees"]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == status
 
 
 def test_anonymous_callers_are_sent_to_sign_in(client, world):
-    response = client.get(reverse("core:import_start"))
+    response = client.get(reverse("imports:import_start"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
@@ -246,7 +246,7 @@ def test_the_job_page_polls_its_progress_until_the_job_ends(world, login):
 
 
 def test_progress_is_saved_while_rows_are_checked(world, monkeypatch):
-    monkeypatch.setattr("kinerja.core.imports.engine.PROGRESS_EVERY", 2)
+    monkeypatch.setattr("kinerja.imports.engine.PROGRESS_EVERY", 2)
     monkeypatch.setattr(jobs, "SAVE_PROGRESS_EVERY", 0)
     user = world.users["bkd"]
     file = staff_file(5)
@@ -294,12 +294,12 @@ def test_jobs_are_seen_only_by_their_instansi_and_unit_importers_see_their_own(w
     admin = login(world.users["opd_admin"])
     assert admin.get(bkd_job.get_absolute_url()).status_code == 404
     assert admin.get(own_job.get_absolute_url()).status_code == 200
-    listing = admin.get(reverse("core:importjob_list")).content.decode()
+    listing = admin.get(reverse("imports:importjob_list")).content.decode()
     assert "dikbud.xlsx" in listing and "bkd.xlsx" not in listing
     bkd = login(world.users["bkd"])
     assert bkd.get(own_job.get_absolute_url()).status_code == 200
     assert bkd.get(other.get_absolute_url()).status_code == 404
-    listing = bkd.get(reverse("core:importjob_list")).content.decode()
+    listing = bkd.get(reverse("imports:importjob_list")).content.decode()
     assert "dikbud.xlsx" in listing and "malang.xlsx" not in listing
 
 
@@ -320,7 +320,7 @@ def test_a_job_fails_cleanly_when_the_uploader_lost_the_right_to_import(world):
 def test_the_template_downloads_and_reimports_after_filling_one_row(world, login):
     client = login(world.users["bkd"])
 
-    response = client.get(reverse("core:import_template", args=["employees"]))
+    response = client.get(reverse("imports:import_template", args=["employees"]))
 
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('kinerja-employees-template.xlsx"')
@@ -352,7 +352,7 @@ def test_the_template_downloads_and_reimports_after_filling_one_row(world, login
 
 def test_unknown_template_kind_is_404(world, login):
     client = login(world.users["bkd"])
-    assert client.get(reverse("core:import_template", args=["nope"])).status_code == 404
+    assert client.get(reverse("imports:import_template", args=["nope"])).status_code == 404
 
 
 # --- command line ----------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def test_the_command_without_a_user_needs_the_instansi_when_there_are_several(wo
 
 
 def test_insert_rows_returns_ids_in_order_and_fills_defaults_and_timestamps(world):
-    from kinerja.core.imports.bulk import insert_rows
+    from kinerja.imports.bulk import insert_rows
 
     fields = ("instansi_id", "employee_id", "unit_id", "start_date")
     rows = [
@@ -428,7 +428,7 @@ def test_a_job_left_waiting_warns_that_the_worker_may_be_down(world, login):
 
     from django.utils import timezone
 
-    from kinerja.core.models import ImportJob
+    from kinerja.imports.models import ImportJob
 
     job = ImportJob.objects.create(
         instansi=world.instansi,

@@ -179,7 +179,7 @@ def _commit(*, run: Importer, counts: dict[str, int], job: Any, file_name: str) 
         actor=ctx.actor,
         action=f"import.{run.kind}",
         target=job,
-        target_type="core.importjob",
+        target_type="imports.importjob",
         target_repr=file_name or (str(job) if job is not None else run.kind),
         instansi_id=ctx.instansi_id,
         unit=run.audit_unit(),

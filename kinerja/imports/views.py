@@ -12,8 +12,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView
 
-from kinerja.core.models import ImportJob
 from kinerja.core.scope import Action
+from kinerja.imports.models import ImportJob
 
 from .base import get_importer, importers
 from .forms import ImportForm
@@ -38,7 +38,7 @@ class ImportAccessMixin(LoginRequiredMixin):
 class ImportStartView(ImportAccessMixin, FormView):
     """Choose a kind, upload a file; small files run now, large ones on the worker."""
 
-    template_name = "core/imports/import_start.html"
+    template_name = "imports/import_start.html"
     form_class = ImportForm
 
     def get_context_data(self, **kwargs):
@@ -67,7 +67,7 @@ class ImportStartView(ImportAccessMixin, FormView):
 
 
 class ImportJobListView(ImportAccessMixin, ListView):
-    template_name = "core/imports/importjob_list.html"
+    template_name = "imports/importjob_list.html"
     context_object_name = "jobs"
     paginate_by = 25
 
@@ -86,8 +86,8 @@ class ImportJobDetailView(ImportAccessMixin, DetailView):
 
     def get_template_names(self):
         if self.request.htmx:
-            return ["core/imports/partials/_importjob_status.html"]
-        return ["core/imports/importjob_detail.html"]
+            return ["imports/partials/_importjob_status.html"]
+        return ["imports/importjob_detail.html"]
 
 
 class ImportTemplateView(ImportAccessMixin, View):

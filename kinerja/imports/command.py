@@ -10,8 +10,8 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from kinerja.core.models import ImportJob
 from kinerja.core.scope import Action, Scope
+from kinerja.imports.models import ImportJob
 
 from .jobs import importjob_create, importjob_run, scope_for_user, system_scope
 from .readers import ImportFileError, read_table

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from kinerja.core.models import ImportJob
+from kinerja.imports.models import ImportJob
 
 from .jobs import importjob_run
 

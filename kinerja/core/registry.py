@@ -1,0 +1,66 @@
+"""What the apps offer to the shared pages: navigation entries and home-page cards.
+
+Core imports no domain app, so each app registers its entries here from its own
+``AppConfig.ready()``; the navigation and the home page only read these lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .scope import Action
+
+# A navigation entry needs: None (any signed-in user), "self" (a linked employee record) or
+# an action the caller's scope grants somewhere.
+Need = Action | str | None
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One item of the top navigation, shown when the caller's scope meets ``need``."""
+
+    label: Any
+    url_name: str
+    need: Need
+    key: str
+    order: int = 100
+
+    def allowed(self, scope: Any) -> bool:
+        if self.need is None:
+            return True
+        if self.need == "self":
+            return bool(scope.employee_id)
+        return scope.can_anywhere(self.need)
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card of the home page: ``context(request)`` returns its context, or None to hide it."""
+
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+
+
+_nav: dict[str, NavEntry] = {}
+_cards: dict[str, HomeCard] = {}
+
+
+def register_nav(entry: NavEntry) -> None:
+    """Add (or replace, by key) a navigation entry."""
+    _nav[entry.key] = entry
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted(_nav.values(), key=lambda e: (e.order, e.key))
+
+
+def register_home_card(key: str, card: HomeCard) -> None:
+    """Add (or replace, by key) a card of the home page."""
+    _cards[key] = card
+
+
+def home_cards() -> list[HomeCard]:
+    return sorted(_cards.values(), key=lambda c: c.order)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.ImportStartView.as_view(), name="import_start"),
+    path("jobs/", views.ImportJobListView.as_view(), name="importjob_list"),
+    path("jobs/<int:pk>/", views.ImportJobDetailView.as_view(), name="importjob_detail"),
+    path(
+        "templates/<slug:kind>.xlsx",
+        views.ImportTemplateView.as_view(),
+        name="import_template",
+    ),
+]
