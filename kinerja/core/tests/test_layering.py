@@ -36,7 +36,7 @@ def test_core_imports_no_app_above_it():
 
 @pytest.mark.django_db
 def test_each_app_registers_its_navigation(world, login):
-    body = login("admin").get(reverse("core:home")).content.decode()
+    body = login(world.users["system_admin"]).get(reverse("core:home")).content.decode()
     for name in (
         "organisations:unit_tree",
         "organisations:employee_list",
