@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -183,6 +183,8 @@ class _Heartbeat:
     far longer than the write phase of the largest file.)
     """
 
+    running: ClassVar[set[int]] = set()  # jobs alive in this process, whatever the database says
+
     def __init__(self, job_pk: int) -> None:
         self.job_pk = job_pk
         self.stop = threading.Event()
@@ -190,16 +192,19 @@ class _Heartbeat:
         self.thread.daemon = True
 
     def __enter__(self) -> _Heartbeat:
+        self.running.add(self.job_pk)
         self.thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop.set()
         self.thread.join()
+        self.running.discard(self.job_pk)
 
     def beat(self) -> None:
+        every = min(HEARTBEAT_EVERY, heartbeat_timeout().total_seconds() / 4)
         try:
-            while not self.stop.wait(HEARTBEAT_EVERY):
+            while not self.stop.wait(every):
                 try:
                     ImportJob.objects.filter(pk=self.job_pk, status__in=RUNNING).update(
                         heartbeat_at=timezone.now()
@@ -229,10 +234,10 @@ def importjob_reap(*, now: dt.datetime | None = None) -> list[int]:
     silent = Q(status__in=RUNNING) & (
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
+    # A job of this very process is alive even when its beat waits for SQLite's write lock.
+    candidates = ImportJob.objects.filter(silent).exclude(pk__in=_Heartbeat.running.copy())
     reaped = [
-        pk
-        for pk in ImportJob.objects.filter(silent).values_list("pk", flat=True)
-        if _reap(pk=pk, still=silent, now=now)
+        pk for pk in candidates.values_list("pk", flat=True) if _reap(pk=pk, still=silent, now=now)
     ]
     orphaned = Q(status=ImportJob.Status.PENDING, created_at__lt=cutoff)
     reaped += [
@@ -322,6 +327,26 @@ def _fail_task(job_pk: int, message: str) -> None:
     for task in running:
         if (task.args_kwargs.get("args") or [None])[0] == job_pk:
             task.set_failed(RuntimeError(message))
+
+
+def start_reaper() -> threading.Thread:
+    """Start a daemon thread that runs ``importjob_reap`` now and every half timeout."""
+
+    def loop() -> None:
+        while True:
+            try:
+                reaped = importjob_reap()
+                if reaped:
+                    logger.warning("Failed import jobs of dead workers: %s", reaped)
+            except DatabaseError:  # not migrated yet, or SQLite busy: try again later
+                logger.warning("Could not reap dead import jobs", exc_info=True)
+            finally:
+                connection.close()
+            time.sleep(heartbeat_timeout().total_seconds() / 2)
+
+    thread = threading.Thread(target=loop, name="import-reaper", daemon=True)
+    thread.start()
+    return thread
 
 
 @transaction.atomic
