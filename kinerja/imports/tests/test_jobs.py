@@ -444,3 +444,19 @@ def test_a_dry_run_writes_no_row_events(world, fake_importer):
         dry_run=True,
     )
     assert not AuditEvent.objects.exists()
+
+
+def test_the_job_page_speaks_indonesian(world, login):
+    client = login(world.users["bkd"], language="id")
+    invalid = make_job(world, status="invalid", errors=errors(2), error_count=2, language="id")
+    failed = make_job(
+        world,
+        status="importing",
+        language="id",
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+    page = client.get(invalid.get_absolute_url()).content.decode()
+    assert "Unduh daftar kesalahan (.xlsx)" in page and "<th>Nilai</th>" in page
+    page = client.get(failed.get_absolute_url()).content.decode()
+    assert "pekerja latar mati" in page and "Coba lagi" in page
