@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from kinerja.audit.models import AuditEvent
 from kinerja.imports import jobs
 from kinerja.imports.models import ImportJob
-from kinerja.organisations.models import Employee
+from kinerja.organisations.models import Assignment, Employee
 from kinerja.organisations.nip import make_nip
 
 # Enough for the write phase to last far longer than the test's 10 ms polls and 50 ms wait
@@ -124,6 +124,7 @@ def test_a_killed_worker_leaves_nothing_written_and_its_job_is_reaped_and_retrie
     user = world.users["bkd"]
     scope = jobs.scope_for_user(user)
     employees_before = Employee.objects.count()
+    assignments_before = Assignment.objects.count()
     with translation.override("en"):
         job = jobs.importjob_create(
             actor=user,
@@ -156,6 +157,7 @@ def test_a_killed_worker_leaves_nothing_written_and_its_job_is_reaped_and_retrie
 
     # Killed mid-write: the transaction never committed, so nothing of the file is stored.
     assert Employee.objects.count() == employees_before
+    assert Assignment.objects.count() == assignments_before
     assert not AuditEvent.objects.filter(action="import.employees").exists()
     job.refresh_from_db()
     assert job.status == "importing"  # and it would stay so for ever without the reaper
