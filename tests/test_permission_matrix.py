@@ -123,6 +123,15 @@ MATRIX: list[Row] = [
         {"own": IMPORTERS - {"opd_admin"} | {"opd_admin"}},
         kwargs={"pk": "job"},
     ),
+    Row("imports:importjob_errors", {"own": IMPORTERS}, kwargs={"pk": "job"}),
+    # The job is still waiting, so the retry is refused with a message and a redirect.
+    Row(
+        "imports:importjob_retry",
+        {"own": IMPORTERS},
+        method="post",
+        ok=(302,),
+        kwargs={"pk": "job"},
+    ),
     Row("imports:import_template", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
     # API
     Row("api:api-root", {"-": SIGNED_IN}, api=True),

@@ -154,6 +154,9 @@ KINERJA_IMPORT_BACKGROUND_ROWS = env.int("KINERJA_IMPORT_BACKGROUND_ROWS", defau
 KINERJA_DEMO_LOGINS = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running import whose worker has not signalled for this many seconds is failed by the reaper
+# (job pages, each new task and `manage.py import_reap`); it can then be retried.
+KINERJA_IMPORT_HEARTBEAT_TIMEOUT = env.int("KINERJA_IMPORT_HEARTBEAT_TIMEOUT", default=60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

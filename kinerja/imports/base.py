@@ -7,7 +7,7 @@ and register themselves here when the app is ready.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -22,14 +22,21 @@ from .columns import Column
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in the file: row as the spreadsheet numbers it, column name, message."""
+    """One problem in the file: row as the spreadsheet numbers it, column name, message, and
+    the offending cell as the user typed it (``value``, empty when no one cell is at fault)."""
 
     row: int
     column: str
     message: str
+    value: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -102,6 +109,17 @@ class Importer:
     def audit_unit(self) -> Any:
         """Return the unit the import's audit event is filed under (None: the instansi)."""
         return None
+
+    def audit_entries(self) -> Iterable[dict[str, Any]]:
+        """Return one audit entry per row that ``write`` created or changed.
+
+        Called inside the write transaction after ``write``. Each entry is a dict with
+        ``action`` ("create" or "update"), ``target_type`` ("organisations.employee"),
+        ``target_id``, ``target_repr``, ``unit_id``, ``unit_path`` and ``changes``
+        (``{field: [old, new]}``; a new row has ``[None, new]``). The engine appends them in
+        bulk as ``import.<kind>.<action>`` events, so each object's history shows the import.
+        """
+        return []
 
     def errors_from(self, row: int, exc: ValidationError) -> list[RowError]:
         """Turn a ValidationError into row errors, naming the file's columns."""

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kinerja.audit.services import record
+from kinerja.audit.services import record, record_many
 from kinerja.core.scope import Action, Scope
 
 from .base import ImportContext, Importer, RowError
@@ -173,6 +173,11 @@ def _check_rows(
 
 @transaction.atomic
 def _commit(*, run: Importer, counts: dict[str, int], job: Any, file_name: str) -> None:
+    """Write the rows, then the import's summary event and one event per row it changed.
+
+    The per-row events are appended in bulk, one ``record_many`` per action, all in the
+    transaction of the write: an import that fails leaves neither rows nor events.
+    """
     run.write()
     ctx = run.ctx
     record(
@@ -185,3 +190,18 @@ def _commit(*, run: Importer, counts: dict[str, int], job: Any, file_name: str) 
         unit=run.audit_unit(),
         changes=counts,
     )
+    by_action: dict[str, list[dict[str, Any]]] = {}
+    for entry in run.audit_entries():
+        by_action.setdefault(entry["action"], []).append(entry)
+    if not by_action:
+        return
+    name = file_name or run.kind
+    reason = f"Import #{job.pk}: {name}" if job is not None else f"Import: {name}"
+    for action, entries in by_action.items():
+        record_many(
+            actor=ctx.actor,
+            action=f"import.{run.kind}.{action}",
+            entries=entries,
+            reason=reason,
+            instansi_id=ctx.instansi_id,
+        )

@@ -31,15 +31,21 @@ class ImportJobQuerySet(models.QuerySet):
             return qs
         return qs.filter(created_by_id=scope.user_id)
 
+    def listed(self) -> ImportJobQuerySet:
+        """Leave out the stored errors (up to 10,000 per job), which a listing never shows."""
+        return self.defer("errors")
+
 
 class ImportJob(models.Model):
     """One uploaded file for the import engine: its kind, its progress and its outcome.
 
-    ``errors`` keeps at most ``MAX_STORED_ERRORS`` of ``{row, column, message}``;
+    ``errors`` keeps at most ``MAX_STORED_ERRORS`` of ``{row, column, value, message}``;
     ``error_count`` is the full number. ``counts`` holds created / updated / unchanged.
+    A running job's ``heartbeat_at`` moves every few seconds; a job whose heartbeat stops is
+    failed by the reaper (``jobs.importjob_reap``) and may be retried as a new job.
     """
 
-    MAX_STORED_ERRORS = 1000
+    MAX_STORED_ERRORS = 10_000
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -80,6 +86,16 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        verbose_name=_("retry of"),
+    )
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -87,7 +103,15 @@ class ImportJob(models.Model):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["instansi", "-created_at"], name="imports_job_recent_idx")]
+        indexes = [
+            models.Index(fields=["instansi", "-created_at"], name="imports_job_recent_idx"),
+            # The reaper looks at unfinished jobs on every job page: keep that read small.
+            models.Index(
+                fields=["status", "heartbeat_at"],
+                name="imports_job_open_idx",
+                condition=models.Q(status__in=["pending", "validating", "importing"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"
@@ -124,3 +148,8 @@ class ImportJob(models.Model):
     @property
     def hidden_error_count(self) -> int:
         return max(0, self.error_count - len(self.errors))
+
+    @property
+    def can_retry(self) -> bool:
+        """Return whether the job may be run again: a failed job that was not retried yet."""
+        return self.status == self.Status.FAILED and not self.retries.exists()

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.ImportStartView.as_view(), name="import_start"),
     path("jobs/", views.ImportJobListView.as_view(), name="importjob_list"),
     path("jobs/<int:pk>/", views.ImportJobDetailView.as_view(), name="importjob_detail"),
+    path("jobs/<int:pk>/errors.xlsx", views.ImportJobErrorsView.as_view(), name="importjob_errors"),
+    path("jobs/<int:pk>/retry/", views.ImportJobRetryView.as_view(), name="importjob_retry"),
     path(
         "templates/<slug:kind>.xlsx",
         views.ImportTemplateView.as_view(),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -16,12 +21,23 @@ from kinerja.core.scope import Action
 from kinerja.imports.models import ImportJob
 
 from .base import get_importer, importers
+from .errors import errors_xlsx
 from .forms import ImportForm
-from .jobs import importjob_create, importjob_run
+from .jobs import importjob_create, importjob_reap, importjob_retry, importjob_run
 from .tasks import run_import_job
 from .workbook import template_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_PER_PAGE = 50
+logger = logging.getLogger(__name__)
+
+
+def reap_dead_jobs() -> None:
+    """Fail the jobs of dead workers before a job page shows them; never fail the page."""
+    try:
+        importjob_reap()
+    except DatabaseError:  # e.g. SQLite busy with a long import: the next page will do it
+        logger.warning("Could not reap dead import jobs", exc_info=True)
 
 
 class ImportAccessMixin(LoginRequiredMixin):
@@ -71,23 +87,73 @@ class ImportJobListView(ImportAccessMixin, ListView):
     context_object_name = "jobs"
     paginate_by = 25
 
+    def get(self, request, *args, **kwargs):
+        reap_dead_jobs()
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return ImportJob.objects.within(self.request.scope).select_related("created_by")
+        return ImportJob.objects.within(self.request.scope).listed().select_related("created_by")
 
 
 @method_decorator(never_cache, name="dispatch")
 class ImportJobDetailView(ImportAccessMixin, DetailView):
-    """A job's status; with HTMX only the status partial, which polls until the job ends."""
+    """A job's status; with HTMX only the status partial, which polls until the job ends.
+
+    An invalid job shows its errors a page at a time (``?errors_page=``) and links the whole
+    list as a workbook.
+    """
 
     context_object_name = "job"
 
+    def get(self, request, *args, **kwargs):
+        reap_dead_jobs()
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return ImportJob.objects.within(self.request.scope).select_related("created_by")
+        return ImportJob.objects.within(self.request.scope).select_related("created_by", "retry_of")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.object
+        context["errors_page"] = Paginator(job.errors, ERRORS_PER_PAGE).get_page(
+            self.request.GET.get("errors_page")
+        )
+        context["retries"] = list(ImportJob.objects.within(self.request.scope).filter(retry_of=job))
+        return context
 
     def get_template_names(self):
         if self.request.htmx:
             return ["imports/partials/_importjob_status.html"]
         return ["imports/importjob_detail.html"]
+
+
+class ImportJobErrorsView(ImportAccessMixin, View):
+    """Download a job's errors as an .xlsx (row, column, value, message)."""
+
+    def get(self, request, pk: int):
+        job = get_object_or_404(ImportJob.objects.within(request.scope), pk=pk)
+        response = HttpResponse(errors_xlsx(job), content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="kinerja-import-{job.pk}-errors.xlsx"'
+        )
+        return response
+
+
+class ImportJobRetryView(ImportAccessMixin, View):
+    """Run a failed job again as a new job from the same stored file."""
+
+    def post(self, request, pk: int):
+        job = get_object_or_404(ImportJob.objects.within(request.scope), pk=pk)
+        try:
+            retry = importjob_retry(actor=request.user, scope=request.scope, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(job)
+        if retry.total_rows <= settings.KINERJA_IMPORT_BACKGROUND_ROWS:
+            importjob_run(job=retry)
+        else:
+            run_import_job.enqueue(retry.pk)
+        return redirect(retry)
 
 
 class ImportTemplateView(ImportAccessMixin, View):

@@ -164,8 +164,13 @@ def test_an_invalid_file_shows_every_error_and_writes_nothing(world, login):
     job = ImportJob.objects.get()
     assert (job.status, job.error_count) == ("invalid", 2)
     assert job.errors == [
-        {"row": 3, "column": "unit_code", "message": "Unit DINKES is outside your scope."},
-        {"row": 4, "column": "nip", "message": "NIP must be exactly 18 digits."},
+        {
+            "row": 3,
+            "column": "unit_code",
+            "value": "",
+            "message": "Unit DINKES is outside your scope.",
+        },
+        {"row": 4, "column": "nip", "value": "", "message": "NIP must be exactly 18 digits."},
     ]
     assert not Employee.objects.filter(nip=NIPS[0]).exists()
     page = client.get(job.get_absolute_url()).content.decode()
