@@ -28,7 +28,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             if not throttle.allow_request(request, None):
                 raise exceptions.Throttled(
                     wait=throttle.wait(),
-                    detail=_("Too many requests with an invalid token from this address."),
+                    detail=str(_("Too many requests with an invalid token from this address.")),
                 )
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         now = timezone.now()

@@ -106,7 +106,7 @@ def _reasons(sequence: list[dict]) -> list[str]:
             if match.get("dictionary_name") == "passwords":
                 text = _("the common password “%(part)s”")
             elif match.get("dictionary_name") == "user_inputs":
-                text = _("the known word or name “%(part)s”")
+                text = _("the common word or name “%(part)s”")
             else:
                 text = _("the word “%(part)s”")
             if match.get("l33t"):
