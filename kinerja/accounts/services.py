@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.audit.services import record
 from kinerja.core.scope import Action, Scope
-from kinerja.organisations.models import OrgUnit
+from kinerja.organisations.models import Employee, Instansi, OrgUnit
 
 from .models import ApiToken, RoleAssignment, User, hash_token
 from .roles import GRANTABLE_ROLES, INSTANSI_WIDE_ROLES, ROLE_RANK, UNIT_ROLES, Role
@@ -217,6 +217,62 @@ def may_manage_user(scope: Scope, user: User) -> bool:
         default=-1,
     )
     return all(ROLE_RANK.get(r, 0) <= mine for r in roles)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    instansi: Instansi,
+    employee: Employee | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    must_change_password: bool = True,
+) -> User:
+    """Create an account (no roles: grant them with `role_grant`). By default the password is
+    a temporary one that the user must change at the first sign-in."""
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": _("Give a username.")})
+    # Sign-in and lock-out ignore case, so two accounts may not differ by case alone.
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("An account with this username already exists.")})
+    if employee is not None:
+        if employee.instansi_id != instansi.pk:
+            raise ValidationError({"employee": _("The employee belongs to another instansi.")})
+        if User.objects.filter(employee=employee).exists():
+            raise ValidationError({"employee": _("This employee already has an account.")})
+    user = User(
+        username=username,
+        instansi=instansi,
+        employee=employee,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        must_change_password=must_change_password,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save()
+    record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        instansi_id=instansi.pk,
+        unit=employee.unit if employee is not None else None,
+        changes={
+            "username": [None, username],
+            "employee": [None, getattr(employee, "pk", None)],
+            "must_change_password": [None, must_change_password],
+        },
+    )
+    return user
 
 
 @transaction.atomic

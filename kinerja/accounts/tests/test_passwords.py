@@ -157,3 +157,49 @@ def test_user_list_of_an_agency_admin_is_its_agency(world, login):
     users = client.get("/accounts/users/").context["users"]
 
     assert sorted(u.username for u in users) == ["employee", "evaluator", "opd_admin", "opd_head"]
+
+
+def test_create_user_command_makes_an_audited_account_that_must_change_its_password(
+    world, monkeypatch
+):
+    import io
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Sementara-Baru-91!x\n"))
+    out = io.StringIO()
+    call_command(
+        "create_user",
+        "Rina",
+        "--instansi",
+        "jatim",
+        "--nip",
+        world.staff_b.nip,
+        "--password-stdin",
+        stdout=out,
+    )
+
+    from kinerja.accounts.models import User
+
+    user = User.objects.get(username="Rina")
+    assert user.employee == world.staff_b
+    assert user.must_change_password
+    assert user.check_password("Sementara-Baru-91!x")
+    assert AuditEvent.objects.get(action="user.create").target_id == str(user.pk)
+
+
+def test_usernames_differing_only_by_case_are_refused(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.user_create(
+            actor=None, username="BPSDM", password="Sementara-Baru-91!x", instansi=world.instansi
+        )
+
+
+def test_the_password_page_speaks_indonesian(world, login):
+    client = login(world.users["employee"])
+
+    body = client.get("/accounts/password/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    assert "Kata sandi saat ini" in body and "Ganti kata sandi" in body
