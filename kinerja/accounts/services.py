@@ -172,7 +172,7 @@ def role_grant_end(
 ) -> RoleAssignment:
     """End a grant: from ``on`` (today, taking effect at once) the user no longer holds it."""
     ra = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("unit", "user")
         .get(pk=assignment.pk)
     )
