@@ -123,3 +123,14 @@ def test_admin_sign_in_counts_the_same_identity(world, client):
     )
 
     assert response.status_code == 429
+
+
+def test_the_api_takes_no_password_so_it_cannot_be_used_to_guess(world):
+    import base64
+
+    from rest_framework.test import APIClient
+
+    basic = base64.b64encode(f"bpsdm:{PASSWORD}".encode()).decode()
+    response = APIClient(HTTP_AUTHORIZATION=f"Basic {basic}").get("/api/v1/me/")
+
+    assert response.status_code == 401

@@ -36,6 +36,8 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(world, low_rates):
     assert statuses == [200, 200, 200, 429]
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
+    wait = response["Retry-After"]
+    assert response.json()["detail"] == f"Terlalu banyak permintaan. Coba lagi dalam {wait} detik."
     # Another token of the same user has its own budget.
     assert bearer(other_raw).get(ME).status_code == 200
 
