@@ -179,6 +179,7 @@ class UserDetailView(AccessManagerMixin, TemplateView):
             .order_by("-valid_from")
         )
         kwargs.setdefault("force_form", ForcePasswordChangeForm())
+        grants = _mark_endable(scope, list(grants))
         return super().get_context_data(
             account=account,
             grants=grants,
@@ -228,6 +229,7 @@ class RoleGrantListView(AccessManagerMixin, TemplateView):
         grants = filterset.qs if filterset.is_valid() else queryset.none()
         grants = grants.order_by("unit__path", "role", "user__username")
         page = Paginator(grants, PER_PAGE).get_page(self.request.GET.get("page"))
+        _mark_endable(scope, page.object_list)
         params = self.request.GET.copy()
         params.pop("page", None)
         data = filterset.form.data
@@ -336,6 +338,13 @@ class RoleGrantEndView(AccessManagerMixin, TemplateView):
                 )
                 return redirect(f"{reverse('accounts:grant_list')}?user={grant.user_id}")
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _mark_endable(scope, grants):
+    """Set ``can_end`` on each grant, so the page offers "End" only where the service allows it."""
+    for grant in grants:
+        grant.can_end = services.may_grant(scope, grant.role, grant.unit)
+    return grants
 
 
 def _add_errors(form, exc: ValidationError) -> None:

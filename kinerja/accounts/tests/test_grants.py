@@ -312,3 +312,14 @@ def test_api_end_outside_reach_is_404(world):
 @pytest.mark.parametrize("key", ["bkd", "opd_head", "employee"])
 def test_api_is_403_without_access_management(world, key):
     assert _api(world.users[key]).get(GRANTS_API).status_code == 403
+
+
+def test_the_list_offers_end_only_where_the_caller_may_end(world, login):
+    client = login(world.users["opd_admin"])
+    head_grant = RoleAssignment.objects.get(user=world.users["opd_head"])
+    evaluator_grant = RoleAssignment.objects.get(user=world.users["evaluator"])
+
+    body = client.get("/accounts/grants/").content.decode()
+
+    assert f"/accounts/grants/{evaluator_grant.pk}/end/" in body
+    assert f"/accounts/grants/{head_grant.pk}/end/" not in body
