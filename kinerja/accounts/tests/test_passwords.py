@@ -203,3 +203,32 @@ def test_the_password_page_speaks_indonesian(world, login):
     body = client.get("/accounts/password/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
 
     assert "Kata sandi saat ini" in body and "Ganti kata sandi" in body
+
+
+def test_a_flagged_user_signing_in_lands_on_the_password_page(world, client):
+    user = world.users["bpsdm"]
+    user.must_change_password = True
+    user.save()
+
+    response = client.post(
+        "/accounts/login/", {"username": "bpsdm", "password": PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0].startswith("/accounts/password/")
+    assert 'data-testid="forced-change"' in response.content.decode()
+
+
+def test_a_guessable_temporary_password_is_refused_and_nothing_changes(world, login):
+    user = world.users["employee"]
+    admin = login(world.users["system_admin"])
+
+    response = admin.post(
+        f"/accounts/users/{user.pk}/force-password-change/",
+        {"temporary_password": "Password123!"},
+    )
+
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert user.check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="password.force_change").exists()
