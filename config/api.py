@@ -11,6 +11,7 @@ router.register("regions", org_api.RegionViewSet, basename="region")
 router.register("units", org_api.OrgUnitViewSet, basename="unit")
 router.register("positions", org_api.PositionViewSet, basename="position")
 router.register("employees", org_api.EmployeeViewSet, basename="employee")
+router.register("role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
 
 app_name = "api"
 urlpatterns = [

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -24,9 +23,8 @@ urlpatterns = [
     path("", include("kinerja.core.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (import sources, reports) are never served by a static route, not even with
+# DEBUG on: their names are guessable and they hold personal data. Each app that keeps files
+# offers a scoped download view instead.
 
 __all__ = ["urlpatterns", "i18n_patterns"]

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kinerja.accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kinerja.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kinerja.core.context_processors.navigation",
+                "kinerja.accounts.context_processors.access",
             ],
         },
     },
@@ -110,6 +112,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "kinerja.accounts.validators.CharacterClassValidator"},
+    # Common passwords, words, dates and keyboard rows, however decorated (zxcvbn estimate).
+    {
+        "NAME": "kinerja.accounts.validators.GuessabilityValidator",
+        "OPTIONS": {"min_guesses_log10": env.float("PASSWORD_MIN_GUESSES_LOG10", default=10.0)},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -122,10 +129,20 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Lock-out (kinerja.accounts.lockout): failures count per person, whatever the spelling of their
+# username or NIP, and separately per client address, whose limit is higher because an office
+# shares one address. Either count reaching its limit refuses the sign-in for the cool-off time.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+KINERJA_AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "kinerja.accounts.lockout.lockout_identity"
+AXES_HANDLER = "kinerja.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "kinerja.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies in front of the app add X-Forwarded-For (0: clients connect directly).
+# Lock-out and API throttles take the client address from it; a wrong count lets clients forge it.
+KINERJA_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -153,6 +170,10 @@ KINERJA_IMPORT_MAX_BYTES = env.int("KINERJA_IMPORT_MAX_BYTES", default=50 * 1024
 KINERJA_IMPORT_BACKGROUND_ROWS = env.int("KINERJA_IMPORT_BACKGROUND_ROWS", default=2000)
 KINERJA_DEMO_LOGINS = False
 
+# Throttle counters. Local memory counts per process: with several worker processes set
+# CACHE_URL to a shared cache (e.g. dbcache://kinerja_cache after `manage.py createcachetable`).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running import whose worker has not signalled for this many seconds is failed by the reaper
 # (job pages, each new task and `manage.py import_reap`); it can then be retried.
@@ -172,7 +193,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kinerja.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    # Per API token (a session caller: per user) and per address for anonymous callers; over
+    # the rate the API answers 429 with Retry-After. Counters live in the default cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kinerja.accounts.throttling.TokenRateThrottle",
+        "kinerja.accounts.throttling.AnonIpRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_RATE_PER_TOKEN", default="300/min"),
+        "anon": env("API_RATE_ANON", default="30/min"),
+    },
+    "NUM_PROXIES": KINERJA_PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kinerja API",

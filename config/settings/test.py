@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 
 from .base import *  # noqa: E402, F403
-from .base import DATABASES, env  # noqa: E402
+from .base import DATABASES, REST_FRAMEWORK, env  # noqa: E402
 
 DEBUG = False
 KINERJA_DEMO_LOGINS = True
@@ -19,3 +19,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
     "DATABASE_URL", default=""
 ):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+# High enough that no other test is throttled; tests of the throttles override them.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"user": "100000/min", "anon": "100000/min"},
+}

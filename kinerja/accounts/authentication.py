@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken, hash_token
+from .throttling import FailedTokenThrottle
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -23,6 +24,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             ApiToken.objects.select_related("user").filter(key_hash=hash_token(parts[1])).first()
         )
         if token is None or not token.is_valid or not self._user_may_sign_in(token.user):
+            throttle = FailedTokenThrottle()
+            if not throttle.allow_request(request, None):
+                raise exceptions.Throttled(
+                    wait=throttle.wait(),
+                    detail=str(_("Too many requests with an invalid token from this address.")),
+                )
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

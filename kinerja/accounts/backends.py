@@ -1,10 +1,16 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+
+from kinerja.organisations.validators import NIP_RE, normalise_nip
 
 
 class UsernameOrNipBackend(ModelBackend):
-    """Sign in with a username or an 18-digit NIP. Demo accounts only where settings allow."""
+    """Sign in with a username (any case) or an 18-digit NIP (spaced, dotted or plain).
+
+    Demo accounts only where settings allow. Lock-out counts the same identities: see lockout.py.
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
@@ -12,8 +18,12 @@ class UsernameOrNipBackend(ModelBackend):
         User = get_user_model()
         username = username.strip()
         user = None
-        if username.isdigit() and len(username) == 18:
-            user = User.objects.filter(employee__nip=username).first()
+        try:
+            nip = normalise_nip(username)
+        except ValidationError:
+            nip = ""
+        if NIP_RE.match(nip):
+            user = User.objects.filter(employee__nip=nip).first()
         if user is None:
             user = User.objects.filter(username__iexact=username).first()
         if user is None:

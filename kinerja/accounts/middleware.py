@@ -1,4 +1,10 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from .scope import scope_for
 
@@ -16,3 +22,44 @@ class ScopeMiddleware:
     def __call__(self, request):
         request.scope = SimpleLazyObject(lambda: scope_for(request.user))
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user whose password an administrator reset to the password page until they
+    change it. The API answers their session calls with 403; API tokens are not affected
+    (they are not the password, and their owner revokes them on the token page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not self._allowed(request.path_info)
+        ):
+            message = _("Your administrator asked you to choose a new password first.")
+            if request.path_info.startswith("/api/"):
+                if request.META.get("HTTP_AUTHORIZATION"):
+                    return self.get_response(request)  # a token call: its own authentication
+                return JsonResponse({"detail": str(message)}, status=403)
+            messages.warning(request, message)
+            return redirect_to_login(
+                request.get_full_path(),
+                reverse("accounts:password_change"),
+                "next",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        allowed = (
+            reverse("accounts:password_change"),
+            reverse("accounts:logout"),
+            "/i18n/",
+            "/healthz",
+            "/" + settings.STATIC_URL.lstrip("/"),
+        )
+        return path.startswith(allowed)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kinerja.organisations.models import Employee, Instansi, OrgUnit
 
+from .querysets import AccountUserManager, RoleAssignmentQuerySet
 from .roles import Role
 
 
@@ -38,6 +39,13 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         _("demo account"), default=False, help_text=_("Refused by production settings.")
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set by an administrator: the next sign-in leads to the password page."),
+    )
+
+    objects = AccountUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -70,6 +78,8 @@ class RoleAssignment(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = RoleAssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
@@ -87,6 +97,10 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.unit or self.instansi
         return f"{self.get_role_display()} @ {where}"
+
+    def is_active_on(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
 
 
 def hash_token(raw: str) -> str:

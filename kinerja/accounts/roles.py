@@ -29,7 +29,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.BPSDM: READ,
     Role.INSPEKTORAT: READ | {A.VIEW_AUDIT},
     Role.OPD_HEAD: READ | {A.VIEW_AUDIT},
-    Role.OPD_ADMIN: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT},
+    Role.OPD_ADMIN: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT, A.MANAGE_ACCESS},
     Role.EVALUATOR: READ,
     # An employee's own record is reached through Scope.employee_id, not a grant.
     Role.EMPLOYEE: frozenset(),
@@ -40,3 +40,21 @@ INSTANSI_WIDE_ROLES = frozenset(
     {Role.SYSTEM_ADMIN, Role.LEADERSHIP, Role.BAPPEDA, Role.BKD, Role.BPSDM, Role.INSPEKTORAT}
 )
 UNIT_ROLES = frozenset({Role.OPD_HEAD, Role.OPD_ADMIN, Role.EVALUATOR})
+
+# Who outranks whom when granting. An access manager grants only roles ranked at or below one
+# of its own grants that covers the place: an agency administrator grants evaluator or agency
+# administrator inside its agency, never head of agency, an instansi-wide role or system admin.
+ROLE_RANK: dict[str, int] = {
+    Role.SYSTEM_ADMIN: 100,
+    Role.LEADERSHIP: 80,
+    Role.BAPPEDA: 70,
+    Role.BKD: 70,
+    Role.BPSDM: 70,
+    Role.INSPEKTORAT: 70,
+    Role.OPD_HEAD: 50,
+    Role.OPD_ADMIN: 40,
+    Role.EVALUATOR: 20,
+    Role.EMPLOYEE: 0,
+}
+# The employee role comes from the user's employee record, not from a grant.
+GRANTABLE_ROLES = tuple(r for r in Role if r != Role.EMPLOYEE)

@@ -1,26 +1,54 @@
-"""Admin for the registry. The admin site is for system administrators only (see config.urls);
-day-to-day changes go through the pages and the API, which call the audited services."""
+"""Admin for the registry: read-only. The admin site is for system administrators only (see
+config.urls). Every change goes through the pages, the API, the imports or a command, which call
+the audited services; an admin form would write around them (a unit moved here kept its
+subtree's paths under the old agency and left no audit event)."""
 
 from django.contrib import admin
 
 from .models import Assignment, Employee, Instansi, OrgUnit, Position, Region
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View and search only: no add, change or delete, whoever asks."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
 
 
 @admin.register(Instansi)
-class InstansiAdmin(admin.ModelAdmin):
+class InstansiAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "kind", "region", "is_synthetic")
     search_fields = ("code", "name")
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "kind", "parent", "valid_from", "valid_to", "is_synthetic")
     list_filter = ("kind", "instansi", "is_synthetic")
     search_fields = ("code", "name")
@@ -30,7 +58,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(ReadOnlyAdmin):
     list_display = ("code", "title", "kind", "eselon", "unit", "is_head", "is_active")
     list_filter = ("kind", "eselon", "is_head", "is_active")
     search_fields = ("code", "title")
@@ -38,14 +66,13 @@ class PositionAdmin(admin.ModelAdmin):
     list_select_related = ("unit",)
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    extra = 0
     raw_id_fields = ("position", "unit")
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(ReadOnlyAdmin):
     list_display = ("nip", "name", "status", "unit", "position", "is_active")
     list_filter = ("status", "is_active", "is_synthetic")
     search_fields = ("nip", "name")
@@ -55,7 +82,7 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ("employee", "unit", "position", "start_date", "end_date")
     raw_id_fields = ("employee", "position", "unit")
     list_select_related = ("employee", "unit", "position")

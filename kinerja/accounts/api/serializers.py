@@ -1,11 +1,14 @@
-"""API shapes of the caller's own identity."""
+"""API shapes of the caller's own identity and of role grants."""
 
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kinerja.accounts.models import RoleAssignment, User
 from kinerja.accounts.roles import Role
+from kinerja.core.scope import Action
 from kinerja.organisations.api.serializers import PositionBriefSerializer, UnitBriefSerializer
-from kinerja.organisations.models import Employee, Instansi
+from kinerja.organisations.models import Employee, Instansi, OrgUnit
 
 
 class InstansiBriefSerializer(serializers.ModelSerializer):
@@ -52,3 +55,61 @@ class MeSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="Every action any of the roles allows."
     )
     grants = GrantSerializer(many=True)
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name"]
+
+
+class RoleGrantSerializer(serializers.ModelSerializer):
+    """A role grant as read; ``unit`` null means the whole instansi."""
+
+    user = UserBriefSerializer(read_only=True)
+    role = RoleField(read_only=True)
+    unit = UnitBriefSerializer(read_only=True, allow_null=True)
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "user", "role", "unit", "valid_from", "valid_to", "is_active"]
+
+    def get_is_active(self, obj) -> bool:
+        return obj.is_active_on()
+
+
+class RoleGrantCreateSerializer(serializers.Serializer):
+    """Grant a role: to a user (id), on a unit (id; null for an instansi-wide role)."""
+
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    role = RoleField()
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.none(), allow_null=True, required=False, default=None
+    )
+    valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            scope = request.scope
+            # Only units where the caller manages access; another agency's unit is "not found".
+            self.fields["unit"].queryset = OrgUnit.objects.within(scope, Action.MANAGE_ACCESS)
+            self.fields["user"].queryset = User.objects.filter(is_active=True).filter(
+                Q(instansi_id=scope.instansi_id) | Q(instansi__isnull=True)
+            )
+
+
+class RoleGrantEndSerializer(serializers.Serializer):
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The first day without the role; default today (at once).",
+    )
+    reason = serializers.CharField(max_length=500)

@@ -1,12 +1,24 @@
-"""The caller's identity, roles and reach, for other systems and for the front end."""
+"""The caller's identity, roles and reach; role grants."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kinerja.accounts import services
+from kinerja.accounts.filters import RoleGrantFilter
+from kinerja.accounts.models import RoleAssignment
+from kinerja.core.scope import Action
 from kinerja.organisations.models import Employee, Instansi, OrgUnit
 
-from .serializers import MeSerializer
+from .serializers import (
+    MeSerializer,
+    RoleGrantCreateSerializer,
+    RoleGrantEndSerializer,
+    RoleGrantSerializer,
+)
 
 
 class MeView(APIView):
@@ -56,3 +68,73 @@ class MeView(APIView):
             ],
         }
         return Response(MeSerializer(data, context={"request": request}).data)
+
+
+class ManagesAccess(permissions.BasePermission):
+    message = _("You do not manage access anywhere.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.scope.can_anywhere(Action.MANAGE_ACCESS)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List role grants",
+        description="Grants on units where the caller manages access (for a system "
+        "administrator, the whole instansi). Filter by `user`, `unit`, `subtree`, `role`, "
+        "`active`.",
+    ),
+    retrieve=extend_schema(summary="One role grant"),
+)
+class RoleGrantViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Role grants: list by user or unit, grant, and end. Every write is audited."""
+
+    serializer_class = RoleGrantSerializer
+    filterset_class = RoleGrantFilter
+    permission_classes = [permissions.IsAuthenticated, ManagesAccess]
+    ordering_fields = ["valid_from", "role"]
+    ordering = ["unit__path", "role", "user__username"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RoleAssignment.objects.none()
+        return RoleAssignment.objects.within(self.request.scope).select_related("user", "unit")
+
+    @extend_schema(
+        summary="Grant a role",
+        description="An agency administrator grants only roles at or below its own, on units "
+        "inside its own agency; 403 otherwise.",
+        request=RoleGrantCreateSerializer,
+        responses={201: RoleGrantSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = RoleGrantCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        grant = services.role_grant(
+            actor=request.user, scope=request.scope, **serializer.validated_data
+        )
+        return Response(RoleGrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="End a role grant",
+        request=RoleGrantEndSerializer,
+        responses={200: RoleGrantSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        grant = self.get_object()
+        serializer = RoleGrantEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        grant = services.role_grant_end(
+            actor=request.user,
+            scope=request.scope,
+            assignment=grant,
+            on=serializer.validated_data["on"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(RoleGrantSerializer(grant).data)

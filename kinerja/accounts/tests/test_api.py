@@ -41,6 +41,7 @@ def test_me_for_an_agency_administrator(world):
                 "change_people",
                 "export",
                 "import",
+                "manage_access",
                 "view_audit",
                 "view_org",
                 "view_people",

@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
+from django.utils import translation
 
 from conftest import PASSWORD
 
@@ -53,3 +54,35 @@ def test_lockout_after_five_failures(world, client, settings):
     response = client.post("/accounts/login/", {"username": "employee", "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "password", ["Password123!", "P@ssw0rd1234", "Jatim2023!!!", "Qwerty123456!"]
+)
+def test_guessable_passwords_are_refused_with_an_indonesian_reason(password):
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        validate_password(password)
+
+    text = " ".join(exc.value.messages)
+    assert "terlalu mudah ditebak" in text
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Password123!", "kata sandi umum"),
+        ("Jatim2023!!!", "tahun"),
+        ("Zxcvbnm,./-Kb9", "pola tombol keyboard"),
+    ],
+)
+def test_the_refusal_says_why(password, reason):
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        validate_password(password)
+
+    assert reason in " ".join(exc.value.messages)
+
+
+def test_the_demo_password_is_accepted():
+    from kinerja.accounts.demo import DEMO_PASSWORD
+
+    validate_password(DEMO_PASSWORD)
