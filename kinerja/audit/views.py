@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from kinerja.core.scope import Action
 
 from .models import AuditEvent
-from .templatetags.audit_tags import describe_changes
+from .templatetags.audit_tags import describe_events
 
 EVENTS_PER_PAGE = 50
 
@@ -51,7 +51,7 @@ class EventListView(LoginRequiredMixin, TemplateView):
         page = Paginator(events.order_by("-sequence"), EVENTS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        describe_changes(page.object_list)
+        describe_events(page.object_list)
         params = self.request.GET.copy()
         params.pop("page", None)
         return super().get_context_data(

@@ -1,4 +1,5 @@
-"""`audit_checkpoint` and `audit_verify`: what an operator runs, and what makes them fail."""
+"""`audit_checkpoint` and `audit_verify`: what an operator runs (in Indonesian, the default
+language), and what makes them fail."""
 
 import io
 import json
@@ -36,8 +37,8 @@ def test_checkpoint_lists_each_chain_head_and_verify_accepts_it(trail, tmp_path)
     assert len(data["signature"]) == 64
     record(actor=None, action="later", target=trail.staff_b)  # growing is not truncation
     out = _verify("--checkpoint", str(saved))
-    assert "Audit trail intact: 6 events in 2 chains." in out
-    assert "No chain is shorter than the checkpoint." in out
+    assert "Jejak audit utuh: 6 peristiwa dalam 2 rantai." in out
+    assert "Tidak ada rantai yang lebih pendek daripada titik periksa." in out
 
 
 def test_verify_fails_and_names_the_edited_event(trail):
@@ -45,7 +46,7 @@ def test_verify_fails_and_names_the_edited_event(trail):
         unit_path=trail.agency_a.path
     )
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 problem"):
+    with pytest.raises(CommandError, match="1 masalah"):
         call_command("audit_verify", stdout=io.StringIO(), stderr=err)
     assert f"instansi {trail.instansi.pk} #3 (test.touch, Rina Wulandari" in err.getvalue()
 
@@ -60,9 +61,9 @@ def test_verify_with_checkpoint_fails_on_truncation(trail, tmp_path):
     AuditEvent.objects.filter(chain=chain, sequence=5).delete()
     rewound.update(**backup)
 
-    assert "intact" in _verify()  # without the checkpoint the rewind cannot show
+    assert "utuh" in _verify()  # without the checkpoint the rewind cannot show
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 problem"):
+    with pytest.raises(CommandError, match="1 masalah"):
         call_command("audit_verify", "--checkpoint", str(saved), stdout=io.StringIO(), stderr=err)
     assert (
         f"instansi {trail.instansi.pk}: truncated: the chain ends at #4, the checkpoint has #5"
@@ -77,5 +78,5 @@ def test_checkpoint_refuses_a_head_that_was_tampered_with(trail):
 
 
 def test_verify_refuses_an_unreadable_checkpoint(trail, tmp_path):
-    with pytest.raises(CommandError, match="Cannot read the checkpoint"):
+    with pytest.raises(CommandError, match="tidak dapat dibaca"):
         call_command("audit_verify", "--checkpoint", str(tmp_path / "missing.json"))
