@@ -40,6 +40,9 @@ SEALED_FIELDS = (
 )
 
 
+EVENT_KIND = "kinerja.audit.event.v2"
+
+
 def json_default(value: Any) -> Any:
     """Encode what JSON lacks: dates as ISO strings, models as their keys, sets as sorted lists."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -74,18 +77,26 @@ def mac(kind: str, payload: Any, key: bytes | None = None) -> str:
 
 def event_payload(event: Any) -> dict[str, Any]:
     """Return the sealed fields of an event (also of a migration's historical model)."""
-    payload = {}
-    for name in SEALED_FIELDS:
-        value = getattr(event, name)
-        if name == "occurred_at":
-            value = value.astimezone(dt.UTC).isoformat(timespec="microseconds")
-        payload[name] = value
+    return values_payload({name: getattr(event, name) for name in SEALED_FIELDS})
+
+
+def values_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """Return the sealed fields of an event given as a dict of its field values (by attname)."""
+    payload = {name: values[name] for name in SEALED_FIELDS}
+    payload["occurred_at"] = (
+        payload["occurred_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
+    )
     return payload
 
 
 def event_seal(event: Any, key: bytes | None = None) -> str:
     """Return the event's keyed hash (stored in ``AuditEvent.hash``)."""
-    return mac("kinerja.audit.event.v2", event_payload(event), key)
+    return mac(EVENT_KIND, event_payload(event), key)
+
+
+def values_seal(values: dict[str, Any], key: bytes | None = None) -> str:
+    """Return the keyed hash of an event given as a dict of its field values (by attname)."""
+    return mac(EVENT_KIND, values_payload(values), key)
 
 
 def head_seal(chain: Any, key: bytes | None = None) -> str:
