@@ -6,9 +6,17 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from kinerja.audit.models import AuditChain, AuditEvent
 from kinerja.audit.services import record
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """`manage.py` speaks the default language; earlier tests' requests may have switched it."""
+    with translation.override("id"):
+        yield
 
 
 @pytest.fixture
