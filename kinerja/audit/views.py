@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from kinerja.core.scope import Action
@@ -42,12 +43,15 @@ class EventListView(LoginRequiredMixin, TemplateView):
         if action:
             events = events.filter(action=action)
         if text:
-            events = events.filter(
+            match = (
                 Q(target_repr__icontains=text)
                 | Q(actor_repr__icontains=text)
                 | Q(reason__icontains=text)
                 | Q(action__icontains=text)
             )
+            if len(text) >= 3 and str(_("System")).lower().startswith(text.lower()):
+                match |= Q(actor__isnull=True)  # the page calls these "Sistem"
+            events = events.filter(match)
         page = Paginator(events.order_by("-sequence"), EVENTS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )

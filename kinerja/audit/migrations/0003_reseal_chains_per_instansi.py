@@ -3,8 +3,9 @@
 Until now every event sat in one chain, hashed with plain SHA-256 over part of its fields. This
 migration walks the events in their old order, checks them against the old hash (and warns about
 each one that fails: the re-seal cannot vouch for what was altered before it), then numbers them
-afresh within their instansi's chain and seals each with the keyed HMAC of
-``kinerja.audit.sealing`` over every shown or scoping field. Needs ``KINERJA_AUDIT_KEY``.
+afresh within their instansi's chain and seals each with the keyed HMAC (version 2, written out
+here so that later changes to ``kinerja.audit.sealing`` do not change what this migration does)
+over every shown or scoping field. Needs ``KINERJA_AUDIT_KEY``.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ import sys
 
 from django.db import migrations
 
-from kinerja.audit.sealing import audit_key, event_seal, head_seal, json_default
+from kinerja.audit.sealing import audit_key, json_default, mac
 
 GENESIS = "0" * 64
 OLD_FIELDS = (
@@ -30,7 +31,41 @@ OLD_FIELDS = (
     "reason",
     "prev_hash",
 )
+SEALED_V2 = (
+    "sequence",
+    "chain_id",
+    "occurred_at",
+    "actor_id",
+    "actor_repr",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "instansi_id",
+    "unit_id",
+    "unit_path",
+    "changes",
+    "reason",
+    "request_id",
+    "prev_hash",
+)
 BATCH = 2000
+
+
+def event_seal(event, key) -> str:
+    payload = {name: getattr(event, name) for name in SEALED_V2}
+    payload["occurred_at"] = event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return mac("kinerja.audit.event.v2", payload, key)
+
+
+def head_seal(chain, key) -> str:
+    payload = {
+        "chain": chain.pk,
+        "instansi_id": chain.instansi_id,
+        "sequence": chain.last_sequence,
+        "hash": chain.last_hash,
+    }
+    return mac("kinerja.audit.head.v2", payload, key)
 
 
 def _old_hash(event) -> str:

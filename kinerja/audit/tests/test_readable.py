@@ -66,6 +66,14 @@ def test_event_list_speaks_indonesian(changes, login):
     assert "Telah diubah" not in rows
 
 
+def test_searching_for_sistem_finds_what_nobody_did_by_hand(changes, login):
+    url = reverse("audit:event_list")
+    body = login(changes.users["bkd"]).get(url, {"q": "sistem"}).content.decode()
+    assert "1 peristiwa" in body
+    assert "Bidang SMA" in _rows(body)
+    assert "Siti Aminah" not in body
+
+
 def test_history_partial_speaks_indonesian(changes, login):
     url = reverse("organisations:employee_detail", args=[changes.honorer_b.pk])
     body = login(changes.users["bkd"]).get(url).content.decode()
