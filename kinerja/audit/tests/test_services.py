@@ -108,6 +108,15 @@ def _hmac_guessed_key(payload: bytes) -> str:
     return hmac.new(b"test-only-not-secret", payload, hashlib.sha256).hexdigest()
 
 
+def test_verify_reports_events_slipped_in_beyond_the_head(three_events):
+    forged = AuditEvent.objects.get(sequence=3)
+    forged.pk, forged.sequence, forged.prev_hash = None, 4, forged.hash
+    forged.save()
+    assert _messages(verify()) == [
+        f"{AuditChain.objects.get().label}: event(s) beyond the chain head, up to #4"
+    ]
+
+
 @pytest.mark.parametrize("rehash", [_sha256, _hmac_guessed_key])
 def test_rehashing_without_the_key_does_not_pass(three_events, rehash):
     """An attacker with database access edits an event and rebuilds the chain as best they can."""
@@ -152,6 +161,13 @@ def test_a_forged_checkpoint_is_refused(three_events):
     data["chains"][0]["sequence"] = 2
     assert _messages(verify(checkpoint=data)) == [
         "checkpoint: signature does not match (not made with this key?)"
+    ]
+
+
+def test_deleting_the_newest_events_is_caught_by_the_head(three_events):
+    AuditEvent.objects.filter(sequence__gte=2).delete()
+    assert _messages(verify()) == [
+        f"{AuditChain.objects.get().label}: chain head says #3, the newest event is #1"
     ]
 
 
