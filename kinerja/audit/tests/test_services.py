@@ -1,12 +1,11 @@
 import hashlib
-import hmac
 import json
 
 import pytest
 from django.db import connection
 
 from kinerja.audit.models import GENESIS, AuditChain, AuditEvent
-from kinerja.audit.sealing import canonical, event_payload
+from kinerja.audit.sealing import canonical, event_payload, mac
 from kinerja.audit.services import diff, record, record_many
 from kinerja.audit.verification import checkpoint, verify
 
@@ -100,12 +99,14 @@ def test_verify_finds_a_deleted_event(three_events):
     assert problem.message == "missing event(s) before #3"
 
 
-def _sha256(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
+def _sha256(kind: str, payload: dict) -> str:
+    """The former unkeyed hash, now over every field."""
+    return hashlib.sha256(canonical(payload)).hexdigest()
 
 
-def _hmac_guessed_key(payload: bytes) -> str:
-    return hmac.new(b"test-only-not-secret", payload, hashlib.sha256).hexdigest()
+def _same_algorithm_guessed_key(kind: str, payload: dict) -> str:
+    """The exact algorithm, with the key the attacker guesses: the test settings' SECRET_KEY."""
+    return mac(kind, payload, key=b"test-only-not-secret")
 
 
 def test_verify_reports_events_slipped_in_beyond_the_head(three_events):
@@ -117,18 +118,18 @@ def test_verify_reports_events_slipped_in_beyond_the_head(three_events):
     ]
 
 
-@pytest.mark.parametrize("rehash", [_sha256, _hmac_guessed_key])
+@pytest.mark.parametrize("rehash", [_sha256, _same_algorithm_guessed_key])
 def test_rehashing_without_the_key_does_not_pass(three_events, rehash):
     """An attacker with database access edits an event and rebuilds the chain as best they can."""
     AuditEvent.objects.filter(sequence=2).update(target_repr="Budi Santoso")
     prev = GENESIS
     for event in AuditEvent.objects.order_by("sequence"):
         event.prev_hash = prev
-        event.hash = prev = rehash(canonical(event_payload(event)))
+        event.hash = prev = rehash("kinerja.audit.event.v2", event_payload(event))
         event.save(update_fields=["prev_hash", "hash"])
     chain = AuditChain.objects.get()
     head = {"chain": chain.pk, "instansi_id": chain.instansi_id, "sequence": 3, "hash": prev}
-    AuditChain.objects.update(last_hash=prev, seal=rehash(canonical(head)))
+    AuditChain.objects.update(last_hash=prev, seal=rehash("kinerja.audit.head.v2", head))
     report = verify()
     assert [(p.event and p.event.sequence, p.message) for p in report.problems] == [
         (1, "content does not match its keyed hash"),
