@@ -10,7 +10,7 @@ forked process so that its peak memory is its own:
 2. django-import-export: a ModelResource for Employee keyed by NIP, ``use_bulk=True``
    (and, unless ``--skip-row-by-row``, the same resource row by row);
 3. the floor: parse with python-calamine and ``bulk_create`` without any validation, and the
-   same with the engine's own writer (``kinerja.imports.bulk.insert_rows``).
+   same with the engine's own writer (``kinerja.core.bulk.insert_rows``).
 
 Between the runs the imported employees are deleted (not timed). Run from the project root:
 
@@ -408,7 +408,7 @@ def floor_import(data: bytes, instansi_id: int, *, raw: bool = False) -> None:
     """Parse and write without any check: with bulk_create, or with the engine's insert_rows."""
     from python_calamine import CalamineWorkbook
 
-    from kinerja.imports.bulk import insert_rows
+    from kinerja.core.bulk import insert_rows
     from kinerja.organisations.models import Employee, OrgUnit, Position
 
     units = dict(OrgUnit.objects.filter(instansi_id=instansi_id).values_list("code", "pk"))

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -169,6 +170,13 @@ KINERJA_IMPORT_MAX_BYTES = env.int("KINERJA_IMPORT_MAX_BYTES", default=50 * 1024
 # Files with more rows than this are imported by the background worker, with a progress bar.
 KINERJA_IMPORT_BACKGROUND_ROWS = env.int("KINERJA_IMPORT_BACKGROUND_ROWS", default=2000)
 KINERJA_DEMO_LOGINS = False
+# The HMAC key that seals the audit chains. It lives outside the database, so that write access
+# to the database alone cannot rebuild a chain. Production requires it; elsewhere it defaults to
+# a key derived from SECRET_KEY. Changing it makes every stored event fail audit_verify.
+KINERJA_AUDIT_KEY = (
+    env("KINERJA_AUDIT_KEY", default="")
+    or hashlib.sha256(f"kinerja.audit:{SECRET_KEY}".encode()).hexdigest()
+)
 
 # Throttle counters. Local memory counts per process: with several worker processes set
 # CACHE_URL to a shared cache (e.g. dbcache://kinerja_cache after `manage.py createcachetable`).

@@ -1,10 +1,15 @@
 """Production settings: every secret comes from the environment, no defaults."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+KINERJA_AUDIT_KEY = env("KINERJA_AUDIT_KEY")  # no default: see .env.example
+if len(KINERJA_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("KINERJA_AUDIT_KEY must hold at least 32 characters.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 KINERJA_DEMO_LOGINS = False
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))

@@ -1,20 +1,63 @@
-"""The append-only audit trail, chained by hashes so that a changed or removed event shows."""
+"""The append-only audit trail: one keyed hash chain per instansi, so a changed or removed
+event shows, and so that the audited writes of different instansi never wait on each other."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import AuditEventQuerySet
+
+GENESIS = "0" * 64
+
+
+class AuditChain(models.Model):
+    """The head of one instansi's chain (``instansi_id`` None: the system chain).
+
+    Locking this row serialises the appends to its chain only. ``seal`` is the keyed MAC of the
+    head, so that the head cannot be rewound to an earlier event without the key.
+    """
+
+    instansi_id = models.BigIntegerField(_("instansi"), null=True, blank=True, editable=False)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+    seal = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+        constraints = [
+            # One chain per instansi, and one system chain (NULL counts once: 0 is no instansi key).
+            models.UniqueConstraint(
+                Coalesce("instansi_id", 0), name="audit_auditchain_one_per_instansi"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.last_sequence} {self.last_hash[:12]}"
+
+    @property
+    def label(self) -> str:
+        return "system" if self.instansi_id is None else f"instansi {self.instansi_id}"
 
 
 class AuditEvent(models.Model):
     """One audited action: who did what to which object, with before/after values and a reason.
 
-    Each event stores the hash of the previous one, so `manage.py audit_verify` can find the first
-    event that was altered or whose predecessor was deleted. No code path edits or deletes events.
+    Each event carries an HMAC (``hash``, keyed by ``settings.KINERJA_AUDIT_KEY``) over every
+    field that is shown or used for scoping, including the previous event's hash in its chain,
+    so `manage.py audit_verify` names each event that was altered, removed or re-ordered. No code
+    path edits or deletes events.
     """
 
-    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    chain = models.ForeignKey(
+        AuditChain,
+        on_delete=models.PROTECT,
+        related_name="events",
+        editable=False,
+        verbose_name=_("chain"),
+    )
+    sequence = models.PositiveBigIntegerField(_("sequence"), editable=False)
     occurred_at = models.DateTimeField(_("time"), db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,21 +87,13 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["-sequence"]
+        ordering = ["-id"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "sequence"], name="audit_auditevent_sequence_per_chain"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.target_repr}"
-
-
-class AuditChain(models.Model):
-    """The single row holding the chain's head; locking it serialises appends."""
-
-    last_sequence = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
-
-    class Meta:
-        verbose_name = _("audit chain head")
-
-    def __str__(self) -> str:
-        return f"#{self.last_sequence} {self.last_hash[:12]}"

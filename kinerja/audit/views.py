@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from kinerja.core.scope import Action
 
 from .models import AuditEvent
-from .templatetags.audit_tags import describe_changes
+from .templatetags.audit_tags import describe_events
 
 EVENTS_PER_PAGE = 50
 
@@ -42,16 +43,19 @@ class EventListView(LoginRequiredMixin, TemplateView):
         if action:
             events = events.filter(action=action)
         if text:
-            events = events.filter(
+            match = (
                 Q(target_repr__icontains=text)
                 | Q(actor_repr__icontains=text)
                 | Q(reason__icontains=text)
                 | Q(action__icontains=text)
             )
+            if len(text) >= 3 and str(_("System")).lower().startswith(text.lower()):
+                match |= Q(actor__isnull=True)  # the page calls these "Sistem"
+            events = events.filter(match)
         page = Paginator(events.order_by("-sequence"), EVENTS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        describe_changes(page.object_list)
+        describe_events(page.object_list)
         params = self.request.GET.copy()
         params.pop("page", None)
         return super().get_context_data(

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.core.scope import Action
 from kinerja.imports import Column, Importer, RowError, register
-from kinerja.imports.bulk import insert_rows, max_query_params
+from kinerja.core.bulk import insert_rows, max_query_params
 from kinerja.imports.columns import as_text, date, for_field
 
 from . import services

@@ -410,7 +410,7 @@ def test_the_command_without_a_user_needs_the_instansi_when_there_are_several(wo
 
 
 def test_insert_rows_returns_ids_in_order_and_fills_defaults_and_timestamps(world):
-    from kinerja.imports.bulk import insert_rows
+    from kinerja.core.bulk import insert_rows
 
     fields = ("instansi_id", "employee_id", "unit_id", "start_date")
     rows = [

@@ -1,0 +1,115 @@
+"""The keyed hashes of the audit trail: events, chain heads and exported checkpoints.
+
+Every seal is an HMAC-SHA256 keyed by ``settings.KINERJA_AUDIT_KEY``, which lives in the
+environment, not in the database: write access to the database alone cannot rebuild a chain.
+Each kind of seal has its own prefix, so that no seal of one kind passes for another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import hmac
+import json
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+# Every field that the pages show or that scoping uses; a change to any of them breaks the seal.
+SEALED_FIELDS = (
+    "sequence",
+    "chain_id",
+    "occurred_at",
+    "actor_id",
+    "actor_repr",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "instansi_id",
+    "unit_id",
+    "unit_path",
+    "changes",
+    "reason",
+    "request_id",
+    "prev_hash",
+)
+
+
+EVENT_KIND = "kinerja.audit.event.v2"
+
+
+def json_default(value: Any) -> Any:
+    """Encode what JSON lacks: dates as ISO strings, models as their keys, sets as sorted lists."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value)
+    return str(value)
+
+
+def canonical(payload: Any) -> bytes:
+    """Return ``payload`` as canonical JSON bytes (sorted keys, no spaces, ASCII only)."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=json_default).encode()
+
+
+def audit_key() -> bytes:
+    """Return the HMAC key from settings; refuse to seal anything without one."""
+    key = getattr(settings, "KINERJA_AUDIT_KEY", "")
+    if not key:
+        raise ImproperlyConfigured("KINERJA_AUDIT_KEY is not set.")
+    return key.encode() if isinstance(key, str) else bytes(key)
+
+
+def mac(kind: str, payload: Any, key: bytes | None = None) -> str:
+    """Return the hex HMAC-SHA256 of ``kind`` and the canonical JSON of ``payload``."""
+    message = kind.encode() + b"\n" + canonical(payload)
+    return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
+
+
+def event_payload(event: Any) -> dict[str, Any]:
+    """Return the sealed fields of an event (also of a migration's historical model)."""
+    return values_payload({name: getattr(event, name) for name in SEALED_FIELDS})
+
+
+def values_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """Return the sealed fields of an event given as a dict of its field values (by attname)."""
+    payload = {name: values[name] for name in SEALED_FIELDS}
+    payload["occurred_at"] = (
+        payload["occurred_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
+    )
+    return payload
+
+
+def event_seal(event: Any, key: bytes | None = None) -> str:
+    """Return the event's keyed hash (stored in ``AuditEvent.hash``)."""
+    return mac(EVENT_KIND, event_payload(event), key)
+
+
+def values_seal(values: dict[str, Any], key: bytes | None = None) -> str:
+    """Return the keyed hash of an event given as a dict of its field values (by attname)."""
+    return mac(EVENT_KIND, values_payload(values), key)
+
+
+def head_seal(chain: Any, key: bytes | None = None) -> str:
+    """Return the keyed hash of a chain head (stored in ``AuditChain.seal``)."""
+    payload = {
+        "chain": chain.pk,
+        "instansi_id": chain.instansi_id,
+        "sequence": chain.last_sequence,
+        "hash": chain.last_hash,
+    }
+    return mac("kinerja.audit.head.v2", payload, key)
+
+
+def same(a: str, b: str) -> bool:
+    """Compare two seals in constant time."""
+    return hmac.compare_digest(a.encode(), b.encode())
