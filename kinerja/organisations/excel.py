@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kinerja.core.bulk import insert_rows, max_query_params
 from kinerja.core.scope import Action
 from kinerja.imports import Column, Importer, RowError, register
-from kinerja.core.bulk import insert_rows, max_query_params
 from kinerja.imports.columns import as_text, date, for_field
 
 from . import services
