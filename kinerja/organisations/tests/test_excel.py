@@ -98,14 +98,21 @@ def test_bad_rows_are_all_reported_with_row_and_column_and_nothing_is_written(wo
 
 
 def test_missing_and_unknown_columns_are_refused_by_name(world):
-    rows = [["Nama", "name", "STATUS", "Unit Code", "foo"], ["x", "Andi", "pns", "DIKBUD", "1"]]
+    rows = [["Namanya", "Nama", "STATUS", "Unit Code", "foo"], ["x", "Andi", "pns", "DIKBUD", "1"]]
 
     outcome = run(world.users["bkd"], rows)
 
     assert errors_of(outcome) == [
-        (1, "Nama", "Unknown column: 'Nama'"),
+        (1, "Namanya", "Unknown column: 'Namanya'"),
         (1, "foo", "Unknown column: 'foo'"),
-        (1, "nip", "Required column missing: nip"),
+        (1, "NIP", "Required column missing: NIP"),
+    ]
+
+
+def test_a_column_named_twice_by_label_and_field_name_is_refused(world):
+    rows = [["NIP", "Nama", "name", "Status", "Kode Unit"], [NIP_1, "Andi", "Andi", "pns", "DIKBUD"]]
+    assert errors_of(run(world.users["bkd"], rows)) == [
+        (1, "name", "Column 'name' appears twice.")
     ]
 
 
@@ -126,12 +133,18 @@ def test_opd_admin_of_a_cannot_import_into_b_or_touch_b_staff(world):
 
     outcome = run(world.users["opd_admin"], rows)
 
+    elsewhere = (
+        "This NIP is already registered. Transfers of employees between agencies are handled "
+        "by BKD."
+    )
+    # Out of scope reads as unknown; a NIP of another agency or instansi gets one neutral text.
     assert errors_of(outcome) == [
-        (3, "unit_code", "Unit DINKES is outside your scope."),
-        (4, "nip", "This NIP belongs to an employee outside your scope."),
-        (5, "nip", "This NIP belongs to an employee outside your scope."),
+        (3, "unit_code", "Unknown unit code 'DINKES'."),
+        (4, "nip", elsewhere),
+        (5, "nip", elsewhere),
     ]
     assert "Rina" not in str(errors_of(outcome))
+    assert "Kesehatan" not in str(errors_of(outcome))
     assert not Employee.objects.filter(nip=NIP_1).exists()
 
 
@@ -308,7 +321,7 @@ def test_unit_import_respects_scope_and_refuses_circles(world):
     assert errors_of(outcome) == [
         (2, "parent_code", "The parent units of this unit form a circle."),
         (3, "parent_code", "The parent units of this unit form a circle."),
-        (4, "parent_code", "Unit DINKES is outside your scope."),
+        (4, "parent_code", "Unknown unit code 'DINKES'."),
         (
             5,
             "parent_code",
