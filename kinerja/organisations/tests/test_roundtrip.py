@@ -6,7 +6,10 @@ import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from kinerja.accounts.models import RoleAssignment, User
+from kinerja.accounts.roles import Role
 from kinerja.accounts.scope import scope_for
 from kinerja.imports.engine import import_run
 from kinerja.imports.readers import read_table
@@ -127,11 +130,21 @@ def test_an_edited_export_changes_only_what_was_edited(world, login):
     assert (world.staff_a.name, world.staff_a.position) == ("Siti Aminah Putri", world.staff_pos_a)
 
 
+@pytest.fixture
+def dinkes_admin(world):
+    """An agency admin of DINKES, where no example code of the old template existed."""
+    user = User.objects.create_user(username="dinkes_admin", instansi=world.instansi)
+    RoleAssignment.objects.create(
+        user=user, role=Role.OPD_ADMIN, instansi=world.instansi, unit=world.agency_b
+    )
+    return user
+
+
 @pytest.mark.parametrize("importer", [EmployeeImporter, UnitImporter, PositionImporter])
-@pytest.mark.parametrize("role", ["opd_admin", "bkd"])
+@pytest.mark.parametrize("role", ["opd_admin", "bkd", "dinkes_admin"])
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_the_template_imports_unchanged(world, login, importer, role, language):
-    user = world.users[role]
+def test_the_template_imports_unchanged(world, login, dinkes_admin, importer, role, language):
+    user = dinkes_admin if role == "dinkes_admin" else world.users[role]
     response = login(user).get(
         reverse("imports:import_template", args=[importer.kind]),
         headers={"accept-language": language},
@@ -144,3 +157,24 @@ def test_the_template_imports_unchanged(world, login, importer, role, language):
     assert outcome.errors == []
     assert outcome.counts["created"] == 1
     assert (Employee.objects.count(), OrgUnit.objects.count(), Position.objects.count()) == counts
+
+
+def test_the_template_example_agrees_with_its_instructions(world, login):
+    response = login(world.users["opd_admin"]).get(
+        reverse("imports:import_template", args=["employees"]),
+        headers={"accept-language": "id"},
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["employees"]
+    example = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    guide = {row[0]: row for row in workbook["Petunjuk"].iter_rows(values_only=True) if row[0]}
+
+    assert guide["Aktif"][3] == "ya / tidak"
+    assert example["Aktif"] == "ya"
+    # Siti is a woman, and so say her NIP (digit 15) and the sex column.
+    assert (example["Nama"], example["NIP"][14], example["Jenis Kelamin"]) == (
+        "Siti Aminah",
+        "2",
+        "Perempuan",
+    )
+    assert example["Kode Unit"] == "DIKBUD"  # the admin's own agency
