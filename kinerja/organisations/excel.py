@@ -927,7 +927,7 @@ class EmployeeImporter(_RegistryImporter):
         row = super().example_row(ctx)
         birth, sequence = dt.date(1985, 3, 14), 1
         nip = f"{birth:%Y%m%d}2005012{sequence:03d}"
-        while sequence < 999 and Employee.objects.filter(nip=nip).exists():
+        while ctx is not None and sequence < 999 and Employee.objects.filter(nip=nip).exists():
             sequence += 1
             nip = f"{birth:%Y%m%d}2005012{sequence:03d}"
         row.update(

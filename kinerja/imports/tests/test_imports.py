@@ -387,9 +387,7 @@ def test_the_command_lists_errors_and_fails_on_an_invalid_file(world, tmp_path):
     with pytest.raises(CommandError, match="5 errors in staff.csv; nothing was written"):
         call_command("import_employees", str(path), "--user", "opd_admin", stderr=err, verbosity=0)
 
-    assert err.getvalue().splitlines()[0] == (
-        "row 2 [unit_code]: Unknown unit code 'DINKES'."
-    )
+    assert err.getvalue().splitlines()[0] == ("row 2 [unit_code]: Unknown unit code 'DINKES'.")
     assert not Employee.objects.filter(nip__in=NIPS).exists()
 
 
