@@ -24,6 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -1193,22 +1194,22 @@ class EmployeeImporter(_RegistryImporter):
         The ids of new employees come back from the bulk insert (RETURNING), in row order.
         """
         paths = {pk: unit.path for pk, unit in self.units_by_id.items()}
-        fields = EMPLOYEE_FIELDS
-        names = [_audit_name(f) for f in fields]
+        names = tuple(_audit_name(f) for f in EMPLOYEE_FIELDS)
+        values = attrgetter(*EMPLOYEE_FIELDS)
         for pk, employee in zip(self.created_ids, self.creates, strict=True):
-            changes = {}
-            for field, name in zip(fields, names, strict=True):
-                value = getattr(employee, field)
-                if value is not None and value != "":
-                    changes[name] = [None, value]
+            unit_id = employee.unit_id
             yield {
                 "action": "create",
                 "target_type": "organisations.employee",
                 "target_id": pk,
                 "target_repr": employee.name,
-                "unit_id": employee.unit_id,
-                "unit_path": paths.get(employee.unit_id, ""),
-                "changes": changes,
+                "unit_id": unit_id,
+                "unit_path": paths.get(unit_id, ""),
+                "changes": {
+                    name: [None, value]
+                    for name, value in zip(names, values(employee), strict=True)
+                    if value is not None and value != ""
+                },
             }
         for (employee, changed), before in zip(self.updates, self.update_before, strict=True):
             yield {
