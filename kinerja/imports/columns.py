@@ -27,6 +27,9 @@ Parser = Callable[[Any], Any]
 _TRUE = {"1", "true", "yes", "y", "ya", "benar", "x"}
 _FALSE = {"0", "false", "no", "n", "tidak", "t", "salah"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# A CSV export writes "'" before a text that a spreadsheet would run as a formula
+# (kinerja.core.excel); the import takes it off again, so the export round-trips.
+ESCAPED = frozenset("=+-@")
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def text(validators: Iterable[Callable] = ()) -> Parser:
 
     def parse(cell: Any) -> str:
         value = cell.strip() if cell.__class__ is str else as_text(cell)
+        if value[:1] == "'" and value[1:2] in ESCAPED:
+            value = value[1:]  # the apostrophe an export puts before "=", "+", "-" or "@"
         if limit is not None and len(value) > limit:
             _run(limits, value)
         if checks:

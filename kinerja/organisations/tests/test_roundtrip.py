@@ -118,6 +118,20 @@ def test_an_agency_admins_export_reimports_unchanged_for_them(world, login):
     assert outcome.counts == {"created": 0, "updated": 0, "unchanged": mine}
 
 
+def test_texts_a_spreadsheet_would_run_as_formulas_come_back_as_they_were(world, login):
+    world.staff_a.back_title, world.staff_a.grade = "-", "=III/a"
+    world.staff_a.save()
+    user = world.users["bkd"]
+    data, name = export(login(user), "id", "csv")
+    assert b"'-" in data  # escaped in the file
+
+    outcome = reimport(user, data, name)
+
+    assert outcome.counts["unchanged"] == 4, outcome.errors
+    world.staff_a.refresh_from_db()
+    assert (world.staff_a.back_title, world.staff_a.grade) == ("-", "=III/a")
+
+
 def test_an_edited_export_changes_only_what_was_edited(world, login):
     user = world.users["bkd"]
     data, _name = export(login(user), "en", "csv")
