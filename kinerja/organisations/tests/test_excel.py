@@ -395,6 +395,13 @@ def test_a_file_without_the_position_column_keeps_every_position(world):
     assert after[world.staff_a.pk] == world.staff_pos_a.pk
     assert Assignment.objects.count() == assignments
 
+    # The export's headers, with the position's title but not its code: still no change.
+    lines[0] = "NIP,Nama,Status,Kode Unit,Jabatan"
+    lines[1:] = [f"{line},Some Title" for line in lines[1:]]
+    outcome = run(world.users["bkd"], None, data=csv_file(lines), name="staff.csv")
+    assert outcome.counts["unchanged"] == 3, errors_of(outcome)
+    assert Assignment.objects.count() == assignments
+
 
 def test_an_empty_cell_in_a_present_column_clears_only_where_allowed(world):
     siti = world.staff_a
