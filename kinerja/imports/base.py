@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.core.scope import Scope
 
-from .columns import Column
+from .columns import Column, fold_header
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RowError:
     row: int
     column: str
     message: str
-    value: str = ""
+    value: Any = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +68,10 @@ class Importer:
     key: ClassVar[tuple[str, ...]]
     # Field names of a multi-field rule's ValidationError mapped to the file's column names.
     field_columns: ClassVar[dict[str, str]] = {}
+    # Whether ``check`` may see a row whose other cells failed to parse (their names in
+    # ``self.bad``, their values None), so that one pass reports all of a row's errors.
+    checks_partial_rows: ClassVar[bool] = False
+    bad: frozenset[str] = frozenset()
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
@@ -75,6 +79,21 @@ class Importer:
     @classmethod
     def column_map(cls) -> dict[str, Column]:
         return {c.name: c for c in cls.columns}
+
+    @classmethod
+    def header_names(cls) -> dict[str, str]:
+        """Return {folded header: column name} for every spelling a column answers to."""
+        names: dict[str, str] = {}
+        for column in cls.columns:
+            for spelling in column.spellings():
+                names.setdefault(fold_header(spelling), column.name)
+        return names
+
+    @classmethod
+    def example_row(cls, ctx: ImportContext | None) -> dict[str, Any]:
+        """Return the template's example row, {column name: value}; valid for ``ctx``'s scope
+        where the importer can look one up."""
+        return {c.name: c.example for c in cls.columns}
 
     def row_key(self, values: dict[str, Any]) -> Hashable | None:
         """Return the natural key of a row, or None when the row has none to compare."""

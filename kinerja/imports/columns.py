@@ -27,28 +27,68 @@ Parser = Callable[[Any], Any]
 _TRUE = {"1", "true", "yes", "y", "ya", "benar", "x"}
 _FALSE = {"0", "false", "no", "n", "tidak", "t", "salah"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# A CSV export writes "'" before a text that a spreadsheet would run as a formula
+# (kinerja.core.excel); the import takes it off again, so the export round-trips.
+ESCAPED = frozenset("=+-@")
 
 
 @dataclass(frozen=True)
 class Column:
     """One column an importer understands.
 
-    ``required``: the header must be present and every row must fill the cell, unless
-    ``blank`` says the cell may stay empty (the header is still required).
+    ``name`` is the field the importer reads; ``label`` is the header the export and the
+    template write (Indonesian, not translated, so that a file travels between users of either
+    language). A header matches by the label, the name or one of ``aliases``, in any case.
+
+    ``required``: the header must be present. ``blank``: a cell of a present column may be
+    empty (it clears the value, or takes the documented default); otherwise an empty cell is an
+    error. A column absent from the file keeps what is stored. ``readonly`` columns are written
+    by the export for reading (a unit's name beside its code) and ignored on import.
     """
 
     name: str
-    parse: Parser
+    parse: Parser | None
     required: bool = False
     blank: bool = False
     help: Any = ""
     example: Any = ""
     format: Any = ""
     allowed: Sequence[str] = field(default_factory=tuple)
+    label: str = ""
+    aliases: Sequence[str] = field(default_factory=tuple)
+    readonly: bool = False
 
     @property
     def value_required(self) -> bool:
-        return self.required and not self.blank
+        return not self.blank
+
+    @property
+    def header(self) -> str:
+        """Return the header the export and the template write."""
+        return self.label or self.name
+
+    def spellings(self) -> list[str]:
+        """Return every header that names this column (to be folded by the engine)."""
+        return [self.name, self.header, *self.aliases]
+
+
+def readonly(name: str, label: str, *, help: Any = "", example: Any = "") -> Column:
+    """Return a column the export writes for reading and the import accepts and ignores."""
+    return Column(
+        name=name,
+        parse=None,
+        blank=True,
+        help=help,
+        example=example,
+        format=gettext_lazy("for reading only; ignored on import"),
+        label=label,
+        readonly=True,
+    )
+
+
+def fold_header(header: str) -> str:
+    """Return a header folded for matching: case and spacing do not matter."""
+    return "_".join(str(header).split()).casefold()
 
 
 def as_text(cell: Any) -> str:
@@ -83,6 +123,8 @@ def text(validators: Iterable[Callable] = ()) -> Parser:
 
     def parse(cell: Any) -> str:
         value = cell.strip() if cell.__class__ is str else as_text(cell)
+        if value[:1] == "'" and value[1:2] in ESCAPED:
+            value = value[1:]  # the apostrophe an export puts before "=", "+", "-" or "@"
         if limit is not None and len(value) > limit:
             _run(limits, value)
         if checks:
@@ -162,7 +204,9 @@ def for_field(
     *,
     column: str | None = None,
     required: bool | None = None,
-    blank: bool = False,
+    blank: bool | None = None,
+    label: str = "",
+    headers: Sequence[str] = (),
     help: Any = "",
     example: Any = "",
     aliases: dict[str, str] | None = None,
@@ -171,10 +215,13 @@ def for_field(
     """Return a Column whose parser applies the rules of ``model``'s field ``name``.
 
     Choices, length and the field's validators come from the model; ``validators`` replaces the
-    field's own when a multi-field rule elsewhere already checks the value (the NIP).
+    field's own when a multi-field rule elsewhere already checks the value (the NIP). ``blank``
+    (may a present cell be empty) defaults to the field's own; ``aliases`` are other spellings
+    of a choice, ``headers`` other spellings of the column's header.
     """
     f = model._meta.get_field(name)
     required = not f.blank if required is None else required
+    blank = f.blank if blank is None else blank
     checks = tuple(f.validators if validators is None else validators)
     allowed: tuple[str, ...] = ()
     fmt: Any = ""
@@ -203,4 +250,6 @@ def for_field(
         example=example,
         format=fmt,
         allowed=allowed,
+        label=label,
+        aliases=tuple(headers),
     )

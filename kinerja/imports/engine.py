@@ -8,7 +8,7 @@ by the importer's ``prepare`` and writes happen in bulk in ``write``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from kinerja.audit.services import record, record_many
 from kinerja.core.scope import Action, Scope
 
 from .base import ImportContext, Importer, RowError
+from .columns import as_text
 from .readers import Table, is_blank_row
 
 # progress(phase, rows done, rows in all); phase is "validating" or "importing".
@@ -45,13 +46,14 @@ def fold_header(header: str) -> str:
 def match_headers(importer: type[Importer], table: Table) -> tuple[dict[str, int], list[RowError]]:
     """Return {column name: position} and the errors of the header row, naming each column."""
     columns = importer.column_map()
+    names = importer.header_names()  # the label, the field name or an alias
     index: dict[str, int] = {}
     errors: list[RowError] = []
     row = table.header_row
     for position, header in enumerate(table.headers):
         if not header:
             continue
-        name = fold_header(header)
+        name = names.get(fold_header(header), "")
         if name not in columns:
             errors.append(RowError(row, header, _("Unknown column: '%(name)s'") % {"name": header}))
         elif name in index:
@@ -64,7 +66,9 @@ def match_headers(importer: type[Importer], table: Table) -> tuple[dict[str, int
         if column.required and column.name not in index:
             errors.append(
                 RowError(
-                    row, column.name, _("Required column missing: %(name)s") % {"name": column.name}
+                    row,
+                    column.header,
+                    _("Required column missing: %(name)s") % {"name": column.header},
                 )
             )
     return index, errors
@@ -119,14 +123,26 @@ def import_run(
 def _check_rows(
     run: Importer, table: Table, index: dict[str, int], progress: Progress | None, total: int
 ) -> list[RowError]:
+    """Parse and check every row; report all of a row's errors in one pass.
+
+    A cell that fails to parse does not hide the rest of its row: when the importer allows it
+    (``checks_partial_rows``), its ``check`` still runs with the failed columns in ``run.bad``
+    (their values None), so an unknown unit does not hide a bad NIP. Each error carries the
+    cell as typed.
+    """
     specs = [
-        (c.name, c.parse, c.value_required, index[c.name]) for c in run.columns if c.name in index
+        (c.name, c.parse, c.value_required, index[c.name])
+        for c in run.columns
+        if c.name in index and not c.readonly
     ]
-    absent = [c.name for c in run.columns if c.name not in index]
+    absent = [c.name for c in run.columns if c.name not in index or c.readonly]
     required_msg = _("This column must be filled.")
     seen: dict[Any, int] = {}
     errors: list[RowError] = []
     check = run.check
+    partial = run.checks_partial_rows
+    none_bad: frozenset[str] = frozenset()
+    run.bad = none_bad
     first = table.header_row + 1
     done = 0
     for offset, raw in enumerate(table.rows):
@@ -135,7 +151,7 @@ def _check_rows(
         row = first + offset
         width = len(raw)
         values: dict[str, Any] = dict.fromkeys(absent)
-        bad = False
+        bad: list[str] | None = None
         for name, parse, needed, i in specs:
             cell = raw[i] if i < width else None
             if cell.__class__ is str:
@@ -144,31 +160,57 @@ def _check_rows(
                 values[name] = None
                 if needed:
                     errors.append(RowError(row, name, required_msg))
-                    bad = True
+                    bad = [*(bad or ()), name]
                 continue
             try:
                 values[name] = parse(cell)
             except ValidationError as exc:
-                errors.extend(RowError(row, name, str(m)) for m in exc.messages)
-                bad = True
+                typed = _typed(cell)
+                errors.extend(RowError(row, name, str(m), typed) for m in exc.messages)
+                values[name] = None
+                bad = [*(bad or ()), name]
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress("validating", done, total)
-        if bad:
-            continue
-        key = run.row_key(values)
-        if key is not None:
-            if key in seen:
-                errors.append(run.duplicate_error(row, key, seen[key]))
+        if bad is not None:
+            if not partial:
                 continue
-            seen[key] = row
+            run.bad = frozenset(bad)
+        else:
+            key = run.row_key(values)
+            if key is not None:
+                if key in seen:
+                    errors.append(run.duplicate_error(row, key, seen[key]))
+                    continue
+                seen[key] = row
         try:
             check(row, values)
         except ValidationError as exc:
-            errors.extend(run.errors_from(row, exc))
+            errors.extend(_with_cells(run.errors_from(row, exc), raw, index, run.bad))
+        if bad is not None:
+            run.bad = none_bad
     if progress is not None:
         progress("validating", done, total)
     return errors
+
+
+def _typed(cell: Any) -> str:
+    return cell if cell.__class__ is str else as_text(cell)
+
+
+def _with_cells(
+    errors: list[RowError], raw: list[Any], index: dict[str, int], bad: frozenset[str]
+) -> list[RowError]:
+    """Fill in the cell each error is about; drop errors on columns already reported."""
+    out = []
+    for error in errors:
+        if error.column in bad:
+            continue
+        i = index.get(error.column)
+        if i is not None and i < len(raw) and raw[i] is not None and not error.value:
+            error = replace(error, value=_typed(raw[i]).strip())
+        out.append(error)
+    return out
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, FormView, ListView
 from kinerja.core.scope import Action
 from kinerja.imports.models import ImportJob
 
-from .base import get_importer, importers
+from .base import ImportContext, get_importer, importers
 from .errors import errors_xlsx
 from .forms import ImportForm
 from .jobs import importjob_create, importjob_reap, importjob_retry, importjob_run
@@ -163,6 +163,10 @@ class ImportTemplateView(ImportAccessMixin, View):
         importer = get_importer(kind)
         if importer is None:
             raise Http404
-        response = HttpResponse(template_xlsx(importer), content_type=XLSX)
+        scope = request.scope
+        ctx = None
+        if scope.instansi_id is not None:
+            ctx = ImportContext(actor=request.user, scope=scope, instansi_id=scope.instansi_id)
+        response = HttpResponse(template_xlsx(importer, ctx), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="kinerja-{kind}-template.xlsx"'
         return response

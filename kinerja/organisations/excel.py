@@ -4,14 +4,18 @@ Each checks a row with the rules the forms and the API use (the model fields' va
 choices through the column parsers, `services.clean_employee` for the multi-field employee
 rules), against lookups preloaded once into dicts, and writes in bulk.
 
-Natural keys: units and positions by code within the instansi, employees by NIP. Non-ASN staff
-have no NIP: they are matched by name and unit (case and spacing ignored); a row that matches no
-one creates a new person, and a name held by two non-ASN staff of the same unit is refused.
+Natural keys: units and positions by code within the instansi, regardless of case (DIKBUD and
+dikbud are one unit, as the database's constraint says); employees by NIP. Non-ASN staff have
+no NIP: they are matched by name and unit (case and spacing ignored); a row that matches no one
+creates a new person, and a name held by two non-ASN staff of the same unit is refused.
 
-Scope: every row's unit must lie where the caller may import. The lookups read the whole
-instansi (and NIPs across instansi, since a NIP is unique nationally) rather than starting from
-``.within(scope)``, so that a row can say "outside your scope" instead of "unknown"; no detail of
-a record outside the scope is ever put in a message.
+A column absent from the file keeps what is stored; an empty cell in a column that is present
+clears the value where the field may be blank (otherwise the engine reports the empty cell).
+
+Scope: every lookup (unit, parent unit, position, reports-to position, NIP) is limited to where
+the caller may import. A code outside the scope gets the same message as an unknown code, and a
+NIP registered elsewhere one neutral message, so no message tells anything about a record the
+caller may not see.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,15 +36,17 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.core.bulk import insert_rows, max_query_params
 from kinerja.core.scope import Action
-from kinerja.imports import Column, Importer, RowError, register
-from kinerja.imports.columns import as_text, date, for_field
+from kinerja.imports import Column, ImportContext, Importer, RowError, register
+from kinerja.imports.columns import as_text, date, for_field, readonly
 
 from . import services
-from .choices import EmployeeStatus
+from .choices import EmployeeStatus, Sex
 from .models import Assignment, Employee, OrgUnit, Position, Region
+from .validators import parse_nip
 
 CHUNK = 900  # values per IN (...): below SQLite's limit of bound parameters
 BATCH = 1000
+_KEEP = object()  # a column absent from the file: keep what is stored
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -49,6 +56,34 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def _unknown_unit(code: str) -> str:
+    return _("Unknown unit code '%(code)s'.") % {"code": code}
+
+
+def _unknown_position(code: str) -> str:
+    return _("Unknown position code '%(code)s'.") % {"code": code}
+
+
+def _code_taken() -> str:
+    return _("This code is already in use in the instansi; choose another.")
+
+
+def _nip_elsewhere() -> str:
+    return _(
+        "This NIP is already registered. Transfers of employees between agencies are handled "
+        "by BKD."
+    )
+
+
+def _audit_name(field: str) -> str:
+    return field[:-3] if field.endswith("_id") else field
+
+
+def _created(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return the audit changes of a new row: every filled field as [None, value]."""
+    return {_audit_name(k): [None, v] for k, v in values.items() if v is not None and v != ""}
 
 
 @dataclass(slots=True)
@@ -63,23 +98,45 @@ class UnitRef:
     parent_id: int | None
 
 
+def _units_in_scope(ctx: ImportContext):
+    """Return the active units where the caller of ``ctx`` may import, tree order."""
+    return (
+        OrgUnit.objects.filter(instansi_id=ctx.instansi_id)
+        .filter(ctx.scope.unit_q(Action.IMPORT, "path"))
+        .active(ctx.today)
+        .order_by("path")
+    )
+
+
+def _free_code(model: type[Model], instansi_id: int, base: str) -> str:
+    """Return ``base`` (or ``base-2``, ...) when no row of ``model`` has it in any case."""
+    code, n = base[:40], 1
+    while model.objects.filter(instansi_id=instansi_id, code__iexact=code).exists():
+        n += 1
+        code = f"{base[:36]}-{n}"
+    return code
+
+
 class _RegistryImporter(Importer):
     """Unit lookups by code and the scope check every organisation importer shares."""
 
+    checks_partial_rows = True
+
+    def row_key(self, values: dict[str, Any]) -> Hashable | None:
+        code = values["code"]
+        return code.lower() if code else None
+
     def _load_units(self) -> None:
+        # Keyed by the lower-cased code: codes are unique regardless of case.
         self.units: dict[str, UnitRef] = {}
         self.units_by_id: dict[int, UnitRef] = {}
-        folded: dict[str, UnitRef | None] = {}
         rows = OrgUnit.objects.filter(instansi_id=self.ctx.instansi_id).values_list(
             "id", "code", "path", "depth", "agency_id", "parent_id"
         )
         for row in rows:
             unit = UnitRef(*row)
-            self.units[unit.code] = unit
+            self.units[unit.code.lower()] = unit
             self.units_by_id[unit.id] = unit
-            key = unit.code.casefold()
-            folded[key] = None if key in folded else unit  # None: two codes differ by case only
-        self.units_folded = folded
         self._scope_cache: dict[str, bool] = {}
         self.agencies: set[int | None] = set()
 
@@ -89,15 +146,19 @@ class _RegistryImporter(Importer):
             allowed = self._scope_cache[path] = self.ctx.scope.can(Action.IMPORT, path)
         return allowed
 
+    def _find_unit(self, code: str) -> UnitRef | None:
+        """Return the unit with ``code`` (any case) if the caller may import into it."""
+        unit = self.units.get(code.lower())
+        if unit is None or not self._in_scope(unit.path):
+            return None
+        return unit
+
     def _unit(self, code: str, column: str) -> UnitRef:
         """Return the unit with ``code`` if the caller may import into it, else raise."""
-        unit = self.units.get(code) or self.units_folded.get(code.casefold())
+        unit = self._find_unit(code)
         if unit is None:
-            raise ValidationError({column: _("Unknown unit code '%(code)s'.") % {"code": code}})
-        if not self._in_scope(unit.path):
-            raise ValidationError(
-                {column: _("Unit %(code)s is outside your scope.") % {"code": unit.code}}
-            )
+            # Outside the scope reads as unknown: the message tells nothing of other agencies.
+            raise ValidationError({column: _unknown_unit(code)})
         self.agencies.add(unit.agency_id)
         return unit
 
@@ -110,7 +171,7 @@ class _RegistryImporter(Importer):
         return None
 
 
-def _changed(obj: Model, before: dict[str, Any], fields: Iterable[str]) -> list[str]:
+def _changed(obj: Any, before: dict[str, Any], fields: Iterable[str]) -> list[str]:
     return [f for f in fields if getattr(obj, f) != before[f]]
 
 
@@ -128,6 +189,7 @@ def _bulk_update(model: type[Model], updates: list[tuple[Model, list[str]]], now
 # --- units ---------------------------------------------------------------------------------
 
 UNIT_FIELDS = ("name", "short_name", "kind", "region_id", "duties", "valid_from", "valid_to")
+_UNIT_BLANK = {"short_name": "", "duties": "", "valid_to": None}
 
 
 @register
@@ -135,53 +197,75 @@ class UnitImporter(_RegistryImporter):
     kind = "units"
     label = gettext_lazy("Org units")
     description = gettext_lazy(
-        "Agencies and the units beneath them, matched by code. A new unit goes under the unit "
-        "named in parent_code (in the file or already registered); an empty parent_code adds an "
-        "agency. Moving an existing unit is done on its page."
+        "Agencies and the units beneath them, matched by code (in any case). A new unit goes "
+        "under the unit named in the parent code (in the file or already registered); an empty "
+        "parent code adds an agency. Moving an existing unit is done on its page."
     )
     key = ("code",)
     columns = (
         for_field(
             OrgUnit,
             "code",
+            label="Kode Unit",
             example="DIKBUD-SMK",
-            help=gettext_lazy("Unit code, unique in the instansi"),
+            help=gettext_lazy("Unit code, unique in the instansi regardless of case"),
         ),
-        for_field(OrgUnit, "name", example="Bidang Pembinaan SMK"),
-        for_field(OrgUnit, "kind", example="bidang"),
+        for_field(OrgUnit, "name", label="Nama Unit", example="Bidang Pembinaan SMK"),
+        for_field(OrgUnit, "kind", label="Jenis Unit", example="bidang"),
         for_field(
             OrgUnit,
             "code",
             column="parent_code",
+            label="Kode Unit Induk",
             required=False,
+            blank=True,
             example="DIKBUD",
             help=gettext_lazy("Code of the parent unit; empty for an agency (OPD)"),
         ),
-        for_field(OrgUnit, "short_name", example="SMK"),
+        for_field(OrgUnit, "short_name", label="Nama Singkat", example="SMK"),
         for_field(
             Region,
             "code",
             column="region_code",
+            label="Kode Wilayah",
             required=False,
-            example="35",
+            blank=True,
+            example="",
             help=gettext_lazy("Kemendagri code of the unit's region"),
         ),
         for_field(
             OrgUnit,
             "valid_from",
+            label="Berlaku Mulai",
             required=False,
-            example="2024-01-01",
-            help=gettext_lazy("First day of the unit (default: today)"),
+            blank=True,
+            example="",
+            help=gettext_lazy(
+                "First day of the unit; empty: today for a new unit, unchanged for an existing one"
+            ),
         ),
-        for_field(OrgUnit, "valid_to", example=""),
-        for_field(OrgUnit, "duties", example=""),
+        for_field(OrgUnit, "valid_to", label="Berlaku Sampai", example=""),
+        for_field(OrgUnit, "duties", label="Tugas dan Fungsi", example=""),
     )
     field_columns = {"parent": "parent_code", "region": "region_code"}
+
+    @classmethod
+    def example_row(cls, ctx: ImportContext | None) -> dict[str, Any]:
+        row = super().example_row(ctx)
+        parent = _units_in_scope(ctx).first() if ctx is not None else None
+        if parent is not None:
+            row.update(
+                code=_free_code(OrgUnit, ctx.instansi_id, f"{parent.code}-BARU"),
+                parent_code=parent.code,
+                name="Bidang Baru",
+                short_name="",
+            )
+        return row
 
     def prepare(self, column: Callable[[str], list[Any]]) -> None:
         self._load_units()
         self.existing = {
-            row["code"]: row
+            row["code"].lower(): row
             for row in OrgUnit.objects.filter(instansi_id=self.ctx.instansi_id).values(
                 "id", "code", *UNIT_FIELDS
             )
@@ -189,38 +273,65 @@ class UnitImporter(_RegistryImporter):
         self.regions = dict(Region.objects.values_list("code", "id"))
         self.creates: dict[str, tuple[int, OrgUnit, str | None]] = {}
         self.updates: list[tuple[OrgUnit, list[str]]] = []
+        self.update_before: list[dict[str, Any]] = []
+        self.created_units: list[OrgUnit] = []
         self.unchanged = 0
 
     def check(self, row: int, values: dict[str, Any]) -> None:
+        bad, present = self.bad, self.ctx.present
+        errors: dict[str, list[str]] = {}
         code, parent_code = values["code"], values["parent_code"]
-        if parent_code == code:
-            raise ValidationError({"parent_code": _("A unit cannot be placed under itself.")})
-        region_id = None
-        if values["region_code"]:
-            region_id = self.regions.get(values["region_code"])
-            if region_id is None:
-                raise ValidationError(
-                    {
-                        "region_code": _("Unknown region code '%(code)s'.")
-                        % {"code": values["region_code"]}
-                    }
-                )
-        ref = self.units.get(code)
-        before = self.existing.get(code)
+        key = code.lower() if code else None
+        parent_key = parent_code.lower() if parent_code else None
+        parent_given = "parent_code" in present and "parent_code" not in bad
+        if key and parent_key == key:
+            errors["parent_code"] = [_("A unit cannot be placed under itself.")]
+        region_id: Any = _KEEP
+        if "region_code" in present and "region_code" not in bad:
+            region_id = None
+            if values["region_code"]:
+                region_id = self.regions.get(values["region_code"])
+                if region_id is None:
+                    errors["region_code"] = [
+                        _("Unknown region code '%(code)s'.") % {"code": values["region_code"]}
+                    ]
+        ref = self.units.get(key) if key else None
+        before = self.existing.get(key) if key else None
         if ref is not None and before is not None:
-            self._check_existing(ref, parent_code)
+            if not self._in_scope(ref.path):
+                errors["code"] = [_code_taken()]
+            elif parent_given and "parent_code" not in errors:
+                parent = self.units_by_id.get(ref.parent_id) if ref.parent_id else None
+                if (parent.code.lower() if parent else None) != parent_key:
+                    errors["parent_code"] = [
+                        _("To move a unit under another parent, edit it on its page.")
+                    ]
+            if "code" not in errors:
+                self.agencies.add(ref.agency_id)
             data = {**before}
         else:
-            self._check_new_parent(parent_code)
-            data = {f: "" for f in ("short_name", "duties")}
-            data.update(valid_from=self.ctx.today, valid_to=None, region_id=None)
-        for name in ("name", "kind", "short_name", "duties", "valid_from", "valid_to"):
-            if values[name] is not None:
-                data[name] = values[name]
-        if region_id is not None:
+            if "parent_code" not in bad and "parent_code" not in errors:
+                try:
+                    self._check_new_parent(parent_key, parent_code)
+                except ValidationError as exc:
+                    errors.update(exc.message_dict)
+            data = {**_UNIT_BLANK, "valid_from": self.ctx.today, "region_id": None}
+        if errors:
+            raise ValidationError(errors)
+        if bad:
+            return
+        for name in ("name", "kind", "short_name", "duties", "valid_to"):
+            if name in present:
+                value = values[name]
+                data[name] = _UNIT_BLANK[name] if value is None else value
+        if values["valid_from"] is not None:
+            data["valid_from"] = values["valid_from"]
+        if region_id is not _KEEP:
             data["region_id"] = region_id
         unit = OrgUnit(
-            instansi_id=self.ctx.instansi_id, code=code, **{f: data[f] for f in UNIT_FIELDS}
+            instansi_id=self.ctx.instansi_id,
+            code=before["code"] if before else code,  # the stored spelling stays
+            **{f: data[f] for f in UNIT_FIELDS},
         )
         # The model's own constraints (valid_to not before valid_from); units are few.
         try:
@@ -228,29 +339,18 @@ class UnitImporter(_RegistryImporter):
         except ValidationError as exc:
             raise ValidationError({"valid_to": exc.messages}) from None
         if before is None:
-            self.creates[code] = (row, unit, parent_code)
+            self.creates[key] = (row, unit, parent_key)
             return
         unit.pk = unit.id = before["id"]
         changed = _changed(unit, before, UNIT_FIELDS)
         if changed:
             self.updates.append((unit, changed))
+            self.update_before.append(before)
         else:
             self.unchanged += 1
 
-    def _check_existing(self, ref: UnitRef, parent_code: str | None) -> None:
-        if not self._in_scope(ref.path):
-            raise ValidationError(
-                {"code": _("Unit %(code)s is outside your scope.") % {"code": ref.code}}
-            )
-        self.agencies.add(ref.agency_id)
-        parent = self.units_by_id.get(ref.parent_id) if ref.parent_id else None
-        if (parent.code if parent else None) != parent_code:
-            raise ValidationError(
-                {"parent_code": _("To move a unit under another parent, edit it on its page.")}
-            )
-
-    def _check_new_parent(self, parent_code: str | None) -> None:
-        if parent_code is None:
+    def _check_new_parent(self, parent_key: str | None, parent_code: str | None) -> None:
+        if parent_key is None:
             if self.ctx.scope.paths_for(Action.IMPORT) is not None:
                 raise ValidationError(
                     {
@@ -262,31 +362,27 @@ class UnitImporter(_RegistryImporter):
                 )
             self.agencies.add(None)
             return
-        if parent_code in self.units:
+        if parent_key in self.units:
             self._unit(parent_code, "parent_code")
         # Otherwise the parent must be a new unit of this file: `finish` checks it.
 
     def finish(self) -> list[RowError]:
         errors = []
-        for code, (row, _unit, parent_code) in self.creates.items():
-            if parent_code and parent_code not in self.units and parent_code not in self.creates:
+        for key, (row, _unit, parent_key) in self.creates.items():
+            if parent_key and parent_key not in self.units and parent_key not in self.creates:
                 errors.append(
-                    RowError(
-                        row,
-                        "parent_code",
-                        _("Unknown parent unit code '%(code)s'.") % {"code": parent_code},
-                    )
+                    RowError(row, "parent_code", _unknown_unit(parent_key), value=parent_key)
                 )
-            elif self._level(code) is None:
+            elif self._level(key) is None:
                 errors.append(
                     RowError(row, "parent_code", _("The parent units of this unit form a circle."))
                 )
         return errors
 
-    def _level(self, code: str) -> int | None:
-        """Return how many new units of the file stand above ``code``; None for a circle."""
-        level, seen = 0, {code}
-        parent = self.creates[code][2]
+    def _level(self, key: str) -> int | None:
+        """Return how many new units of the file stand above ``key``; None for a circle."""
+        level, seen = 0, {key}
+        parent = self.creates[key][2]
         while parent and parent not in self.units:
             if parent in seen or parent not in self.creates:
                 return None if parent in seen else level
@@ -305,24 +401,55 @@ class UnitImporter(_RegistryImporter):
     def write(self) -> None:
         placed: dict[str, OrgUnit] = {}
         levels: dict[int, list[str]] = defaultdict(list)
-        for code in self.creates:
-            levels[self._level(code) or 0].append(code)
+        for key in self.creates:
+            levels[self._level(key) or 0].append(key)
         for level in sorted(levels):
             batch = []
-            for code in levels[level]:
-                _row, unit, parent_code = self.creates[code]
-                if parent_code:
-                    parent = placed.get(parent_code) or self._existing_unit(parent_code)
+            for key in levels[level]:
+                _row, unit, parent_key = self.creates[key]
+                if parent_key:
+                    parent = placed.get(parent_key) or self._existing_unit(parent_key)
                     unit.parent = parent
                 batch.append(unit)
             OrgUnit.objects.bulk_create(batch, batch_size=BATCH)
             for unit in batch:
                 services._place(unit)  # path, depth and agency by the one tree convention
-                placed[unit.code] = unit
+                placed[unit.code.lower()] = unit
+            self.created_units.extend(batch)
         _bulk_update(OrgUnit, self.updates, timezone.now())
 
-    def _existing_unit(self, code: str) -> OrgUnit:
-        ref = self.units[code]
+    def audit_entries(self) -> Iterator[dict[str, Any]]:
+        """Yield one audit entry per created or changed unit, with its changed fields."""
+        for unit in self.created_units:
+            yield {
+                "action": "create",
+                "target_type": "organisations.orgunit",
+                "target_id": unit.pk,
+                "target_repr": unit.name,
+                "unit_id": unit.pk,
+                "unit_path": unit.path,
+                "changes": _created(
+                    {
+                        "code": unit.code,
+                        "parent_id": unit.parent_id,
+                        **{f: getattr(unit, f) for f in UNIT_FIELDS},
+                    }
+                ),
+            }
+        for (unit, changed), before in zip(self.updates, self.update_before, strict=True):
+            ref = self.units_by_id.get(unit.pk)
+            yield {
+                "action": "update",
+                "target_type": "organisations.orgunit",
+                "target_id": unit.pk,
+                "target_repr": unit.name,
+                "unit_id": unit.pk,
+                "unit_path": ref.path if ref else "",
+                "changes": {_audit_name(f): [before[f], getattr(unit, f)] for f in changed},
+            }
+
+    def _existing_unit(self, key: str) -> OrgUnit:
+        ref = self.units[key]
         return OrgUnit(
             id=ref.id,
             instansi_id=self.ctx.instansi_id,
@@ -344,68 +471,124 @@ class PositionImporter(_RegistryImporter):
     kind = "positions"
     label = gettext_lazy("Positions")
     description = gettext_lazy(
-        "Posts (jabatan) in units, matched by code. reports_to_code names the post this one "
-        "reports to, in the file or already registered."
+        "Posts (jabatan) in units, matched by code (in any case). The superior's position code "
+        "names the post this one reports to, in the file or already registered."
     )
     key = ("code",)
     columns = (
         for_field(
             Position,
             "code",
+            label="Kode Jabatan",
             example="DIKBUD-SMK-01",
-            help=gettext_lazy("Position code, unique in the instansi"),
+            help=gettext_lazy("Position code, unique in the instansi regardless of case"),
         ),
-        for_field(Position, "title", example="Analis Kurikulum SMK"),
+        for_field(Position, "title", label="Nama Jabatan", example="Analis Kurikulum SMK"),
         for_field(
             OrgUnit,
             "code",
             column="unit_code",
+            label="Kode Unit",
             required=True,
             example="DIKBUD-SMK",
             help=gettext_lazy("Code of the unit the position belongs to"),
         ),
-        for_field(Position, "kind", example="fungsional"),
-        for_field(Position, "eselon", example=""),
-        for_field(Position, "is_head", required=False, example="no"),
+        for_field(Position, "kind", label="Jenis Jabatan", example="fungsional"),
+        for_field(Position, "eselon", label="Eselon", example=""),
+        for_field(
+            Position,
+            "is_head",
+            label="Kepala Unit",
+            required=False,
+            blank=False,
+            example=gettext_lazy("no"),
+        ),
         for_field(
             Position,
             "code",
             column="reports_to_code",
+            label="Kode Jabatan Atasan",
             required=False,
-            example="DIKBUD-SMK-KABID",
+            blank=True,
+            example="",
             help=gettext_lazy("Code of the position this one reports to"),
         ),
-        for_field(Position, "duties", example=""),
-        for_field(Position, "is_active", required=False, example="yes"),
+        for_field(Position, "duties", label="Tugas dan Fungsi", example=""),
+        for_field(
+            Position,
+            "is_active",
+            label="Aktif",
+            required=False,
+            blank=False,
+            example=gettext_lazy("yes"),
+        ),
     )
     field_columns = {"unit": "unit_code", "reports_to": "reports_to_code"}
+
+    @classmethod
+    def example_row(cls, ctx: ImportContext | None) -> dict[str, Any]:
+        row = super().example_row(ctx)
+        unit = _units_in_scope(ctx).first() if ctx is not None else None
+        if unit is not None:
+            head = Position.objects.filter(unit=unit, is_head=True, is_active=True).first()
+            row.update(
+                code=_free_code(Position, ctx.instansi_id, f"{unit.code}-ANALIS"),
+                title="Analis Kebijakan",
+                unit_code=unit.code,
+                reports_to_code=head.code if head else "",
+            )
+        return row
 
     def prepare(self, column: Callable[[str], list[Any]]) -> None:
         self._load_units()
         self.existing = {
-            row["code"]: row
+            row["code"].lower(): row
             for row in Position.objects.filter(instansi_id=self.ctx.instansi_id).values(
                 "id", "code", "reports_to_id", *POSITION_FIELDS
             )
         }
         self.creates: dict[str, tuple[int, Position]] = {}
         self.updates: list[tuple[Position, list[str]]] = []
+        self.update_before: dict[int, dict[str, Any]] = {}
         self.links: list[tuple[Position, str]] = []  # reports_to a position new in this file
         self.heads: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.in_file: dict[str, tuple[int, bool]] = {}  # code -> (unit id, active head?)
         self.reports: dict[str, tuple[int, str]] = {}
+        self.created: list[Position] = []
         self.unchanged = 0
 
+    def _visible(self, position: dict[str, Any]) -> bool:
+        unit = self.units_by_id.get(position["unit_id"])
+        return unit is not None and self._in_scope(unit.path)
+
     def check(self, row: int, values: dict[str, Any]) -> None:
+        bad, present = self.bad, self.ctx.present
+        errors: dict[str, list[str]] = {}
         code, boss = values["code"], values["reports_to_code"]
-        unit = self._unit(values["unit_code"], "unit_code")
-        before = self.existing.get(code)
+        key = code.lower() if code else None
+        boss_key = boss.lower() if boss else None
+        boss_given = "reports_to_code" in present and "reports_to_code" not in bad
+        before = self.existing.get(key) if key else None
+        if before is not None and not self._visible(before):
+            errors["code"] = [_code_taken()]
+        unit = None
+        if values["unit_code"] is not None:
+            unit = self._find_unit(values["unit_code"])
+            if unit is None:
+                errors["unit_code"] = [_unknown_unit(values["unit_code"])]
+            else:
+                self.agencies.add(unit.agency_id)
+        if boss_key:
+            known = self.existing.get(boss_key)
+            if boss_key == key:
+                errors["reports_to_code"] = [_("A position cannot report to itself.")]
+            elif known is not None and not self._visible(known):
+                errors["reports_to_code"] = [_unknown_position(boss)]
+        if errors:
+            raise ValidationError(errors)
+        if bad:
+            return
         if before is not None:
-            old_unit = self.units_by_id.get(before["unit_id"])
-            if old_unit is None or not self._in_scope(old_unit.path):
-                raise ValidationError(
-                    {"code": _("Position %(code)s is outside your scope.") % {"code": code}}
-                )
             data = {**before}
         else:
             data = {
@@ -415,54 +598,55 @@ class PositionImporter(_RegistryImporter):
                 "is_active": True,
                 "reports_to_id": None,
             }
-        if boss == code:
-            raise ValidationError({"reports_to_code": _("A position cannot report to itself.")})
         for name in ("title", "kind", "eselon", "is_head", "duties", "is_active"):
-            if values[name] is not None:
-                data[name] = values[name]
+            if name in present:
+                value = values[name]
+                data[name] = "" if value is None else value
         data["unit_id"] = unit.id
         position = Position(
-            instansi_id=self.ctx.instansi_id, code=code, **{f: data[f] for f in POSITION_FIELDS}
+            instansi_id=self.ctx.instansi_id,
+            code=before["code"] if before else code,  # the stored spelling stays
+            **{f: data[f] for f in POSITION_FIELDS},
         )
         position.reports_to_id = data["reports_to_id"]
-        if boss:
-            self.reports[code] = (row, boss)
+        if boss_given:
+            if boss_key:
+                self.reports[key] = (row, boss)
+            else:
+                position.reports_to_id = None
         active_head = bool(position.is_head and position.is_active)
-        self.in_file[code] = (unit.id, active_head)
+        self.in_file[key] = (unit.id, active_head)
         if active_head:
-            self.heads[unit.id].append((row, code))
+            self.heads[unit.id].append((row, key))
         if before is None:
-            self.creates[code] = (row, position)
+            self.creates[key] = (row, position)
             return
         position.pk = position.id = before["id"]
-        self._plan_update(position, before, boss)
+        self._plan_update(position, before, boss_key if boss_given else None)
 
     def _plan_update(self, position: Position, before: dict[str, Any], boss: str | None) -> None:
-        boss_before = before["reports_to_id"]
         known = self.existing.get(boss) if boss else None
         if known is not None:
             position.reports_to_id = known["id"]
         changed = _changed(position, before, POSITION_FIELDS)
-        if boss and known is None:
+        linked = bool(boss and known is None)
+        if linked:
             self.links.append((position, boss))
-        elif position.reports_to_id != boss_before:
+        elif position.reports_to_id != before["reports_to_id"]:
             changed.append("reports_to_id")
         if changed:
             self.updates.append((position, changed))
-        elif not (boss and known is None):
+        if changed or linked:
+            self.update_before[position.pk] = before
+        else:
             self.unchanged += 1
 
     def finish(self) -> list[RowError]:
         errors = []
         for row, boss in self.reports.values():
-            if boss not in self.existing and boss not in self.in_file:
-                errors.append(
-                    RowError(
-                        row,
-                        "reports_to_code",
-                        _("Unknown position code '%(code)s'.") % {"code": boss},
-                    )
-                )
+            key = boss.lower()
+            if key not in self.existing and key not in self.in_file:
+                errors.append(RowError(row, "reports_to_code", _unknown_position(boss), value=boss))
         # One active head per unit: the database's constraint, checked before writing.
         db_heads = {
             p["unit_id"]: p["code"]
@@ -470,7 +654,7 @@ class PositionImporter(_RegistryImporter):
             if p["is_head"] and p["is_active"]
         }
         for unit_id, rows in self.heads.items():
-            for row, _code in rows[1:]:
+            for row, _key in rows[1:]:
                 errors.append(
                     RowError(
                         row,
@@ -479,8 +663,12 @@ class PositionImporter(_RegistryImporter):
                     )
                 )
             head = db_heads.get(unit_id)
-            row, code = rows[0]
-            if head and head != code and self.in_file.get(head, (unit_id, True)) == (unit_id, True):
+            row, key = rows[0]
+            if (
+                head
+                and head.lower() != key
+                and self.in_file.get(head.lower(), (unit_id, True)) == (unit_id, True)
+            ):
                 errors.append(
                     RowError(
                         row,
@@ -502,26 +690,66 @@ class PositionImporter(_RegistryImporter):
     def write(self) -> None:
         now = timezone.now()
         new = []
-        for code, (_row, position) in self.creates.items():
-            boss = self.reports.get(code)
-            if boss and boss[1] in self.existing:
-                position.reports_to_id = self.existing[boss[1]]["id"]
+        for key, (_row, position) in self.creates.items():
+            boss = self.reports.get(key)
+            if boss and boss[1].lower() in self.existing:
+                position.reports_to_id = self.existing[boss[1].lower()]["id"]
             elif boss:
-                self.links.append((position, boss[1]))
+                self.links.append((position, boss[1].lower()))
             new.append(position)
         # Release heads first, so that a head moving between posts never meets itself.
         self.updates.sort(key=lambda u: u[0].is_head and u[0].is_active)
         _bulk_update(Position, self.updates, now)
         Position.objects.bulk_create(new, batch_size=BATCH)
+        self.created = new
         if self.links:
-            ids = {code: p["id"] for code, p in self.existing.items()}
-            ids.update({p.code: p.pk for p in new})
+            ids = {key: p["id"] for key, p in self.existing.items()}
+            ids.update({p.code.lower(): p.pk for p in new})
             for position, boss in self.links:
                 position.reports_to_id = ids[boss]
                 position.updated_at = now
             Position.objects.bulk_update(
                 [p for p, _b in self.links], ["reports_to", "updated_at"], batch_size=500
             )
+
+    def audit_entries(self) -> Iterator[dict[str, Any]]:
+        """Yield one audit entry per created or changed position, with its changed fields."""
+        paths = {pk: unit.path for pk, unit in self.units_by_id.items()}
+        for position in self.created:
+            yield {
+                "action": "create",
+                "target_type": "organisations.position",
+                "target_id": position.pk,
+                "target_repr": position.title,
+                "unit_id": position.unit_id,
+                "unit_path": paths.get(position.unit_id, ""),
+                "changes": _created(
+                    {
+                        "code": position.code,
+                        **{f: getattr(position, f) for f in POSITION_FIELDS},
+                        "reports_to_id": position.reports_to_id,
+                    }
+                ),
+            }
+        changed = {p.pk: (p, fields) for p, fields in self.updates}
+        for position, _boss in self.links:
+            if position.pk in self.update_before and position.pk not in changed:
+                changed[position.pk] = (position, [])
+        for pk, (position, fields) in changed.items():
+            before = self.update_before[pk]
+            names = [f for f in fields if f != "reports_to_id"]
+            changes = {_audit_name(f): [before[f], getattr(position, f)] for f in names}
+            if position.reports_to_id != before["reports_to_id"]:
+                changes["reports_to"] = [before["reports_to_id"], position.reports_to_id]
+            yield {
+                "action": "update",
+                "target_type": "organisations.position",
+                "target_id": pk,
+                "target_repr": position.title,
+                "unit_id": position.unit_id,
+                "unit_path": paths.get(position.unit_id, ""),
+                "changes": changes,
+            }
 
 
 # --- employees -----------------------------------------------------------------------------
@@ -538,8 +766,20 @@ EMPLOYEE_FIELDS = (
     "email",
     "unit_id",
     "position_id",
+    "is_active",
 )
 _OPTIONAL = ("front_title", "back_title", "sex", "birth_date", "grade", "email")
+_EMPLOYEE_BLANK = {
+    "front_title": "",
+    "back_title": "",
+    "sex": "",
+    "birth_date": None,
+    "grade": "",
+    "email": "",
+}
+# Where the columns after EMPLOYEE_FIELDS stand in a preloaded employee row.
+_ID, _INSTANSI, _PATH = len(EMPLOYEE_FIELDS), len(EMPLOYEE_FIELDS) + 1, len(EMPLOYEE_FIELDS) + 2
+_UNIT = EMPLOYEE_FIELDS.index("unit_id")
 _AMBIGUOUS = object()
 
 
@@ -566,9 +806,10 @@ class EmployeeDraft:
     birth_date: dt.date | None
     grade: str
     email: str
-    unit_id: int
+    unit_id: int | None
     position_id: int | None
     position: PositionRef | None
+    is_active: bool
 
 
 def _nip(cell: Any) -> str:
@@ -592,8 +833,8 @@ class EmployeeImporter(_RegistryImporter):
     description = gettext_lazy(
         "Civil servants (PNS, PPPK) matched by NIP, and non-ASN staff matched by name and unit. "
         "A new employee starts an assignment to the unit and position; a changed unit or "
-        "position is a transfer on start_date. unit_code and position_code always state the "
-        "current post; other empty cells keep what is stored."
+        "position is a transfer on the start date. The employee export has the same columns, "
+        "so an exported file can be edited and imported again."
     )
     key = ("nip",)
     columns = (
@@ -602,56 +843,111 @@ class EmployeeImporter(_RegistryImporter):
             _nip,
             required=True,
             blank=True,
-            example="198503142005011001",
+            label="NIP",
+            example="198503142005012001",
             help=gettext_lazy("NIP, 18 digits; empty for non-ASN staff"),
             format=gettext_lazy("18 digits, typed as text"),
         ),
-        for_field(Employee, "name", example="Siti Aminah"),
-        for_field(Employee, "status", example="pns"),
+        for_field(Employee, "name", label="Nama", example="Siti Aminah"),
+        for_field(Employee, "status", label="Status", example="PNS"),
         for_field(
             OrgUnit,
             "code",
             column="unit_code",
+            label="Kode Unit",
             required=True,
             example="DIKBUD-SMA",
             help=gettext_lazy("Code of the unit the employee works in"),
+        ),
+        readonly(
+            "unit_name",
+            "Unit",
+            help=gettext_lazy("Name of the unit, for reading; the unit code decides"),
         ),
         for_field(
             Position,
             "code",
             column="position_code",
+            label="Kode Jabatan",
             required=False,
-            example="DIKBUD-SMA-01",
-            help=gettext_lazy("Code of the employee's position; it must be in the unit"),
+            blank=True,
+            example="",
+            help=gettext_lazy(
+                "Code of the employee's position; it must be in the unit. Empty: no position"
+            ),
         ),
-        for_field(Employee, "front_title", example=""),
-        for_field(Employee, "back_title", example="S.Pd."),
+        readonly(
+            "position_title",
+            "Jabatan",
+            help=gettext_lazy("Title of the position, for reading; the position code decides"),
+        ),
+        for_field(Employee, "front_title", label="Gelar Depan", example=""),
+        for_field(Employee, "back_title", label="Gelar Belakang", example="S.Pd."),
         for_field(
             Employee,
             "sex",
-            example="m",
+            label="Jenis Kelamin",
+            example="",
             aliases={"l": "m", "laki-laki": "m", "p": "f", "perempuan": "f"},
             help=gettext_lazy("Sex; for PNS and PPPK it follows from the NIP"),
         ),
         for_field(
             Employee,
             "birth_date",
+            label="Tanggal Lahir",
             example="",
             help=gettext_lazy("Birth date; for PNS and PPPK it follows from the NIP"),
         ),
-        for_field(Employee, "grade", example="III/a"),
-        for_field(Employee, "email", example=""),
+        for_field(Employee, "grade", label="Golongan", example="III/a"),
+        for_field(Employee, "email", label="Email", example=""),
         Column(
             "start_date",
             date,
+            blank=True,
+            label="Tanggal Mulai",
             example="",
             help=gettext_lazy(
                 "First day in this post, for new staff and transfers (default: today)"
             ),
             format=gettext_lazy("date, YYYY-MM-DD or DD/MM/YYYY"),
         ),
+        for_field(
+            Employee,
+            "is_active",
+            label="Aktif",
+            required=False,
+            blank=False,
+            example=gettext_lazy("yes"),
+        ),
     )
     field_columns = {"position": "position_code", "unit": "unit_code"}
+
+    @classmethod
+    def example_row(cls, ctx: ImportContext | None) -> dict[str, Any]:
+        """Return a valid new employee: a free NIP of a woman, a unit (and a post) in scope."""
+        row = super().example_row(ctx)
+        birth, sequence = dt.date(1985, 3, 14), 1
+        nip = f"{birth:%Y%m%d}2005012{sequence:03d}"
+        while ctx is not None and sequence < 999 and Employee.objects.filter(nip=nip).exists():
+            sequence += 1
+            nip = f"{birth:%Y%m%d}2005012{sequence:03d}"
+        row.update(
+            nip=nip,
+            status=str(EmployeeStatus.PNS.label),
+            sex=str(Sex.FEMALE.label),
+            birth_date=birth.isoformat(),
+        )
+        unit = _units_in_scope(ctx).first() if ctx is not None else None
+        if unit is not None:
+            row.update(unit_code=unit.code, unit_name=unit.name)
+            position = (
+                Position.objects.filter(unit=unit, is_active=True)
+                .order_by("is_head", "code")
+                .first()
+            )
+            if position is not None:
+                row.update(position_code=position.code, position_title=position.title)
+        return row
 
     def row_key(self, values: dict[str, Any]) -> Hashable | None:
         if values["nip"]:
@@ -663,7 +959,7 @@ class EmployeeImporter(_RegistryImporter):
     def duplicate_error(self, row: int, key: Hashable, first_row: int) -> RowError:
         if isinstance(key, str):
             message = _("NIP %(nip)s appears more than once in the file (first in row %(row)d).")
-            return RowError(row, "nip", message % {"nip": key, "row": first_row})
+            return RowError(row, "nip", message % {"nip": key, "row": first_row}, value=key)
         return RowError(
             row,
             "name",
@@ -674,13 +970,14 @@ class EmployeeImporter(_RegistryImporter):
     def prepare(self, column: Callable[[str], list[Any]]) -> None:
         self._load_units()
         instansi_id = self.ctx.instansi_id
-        self.positions = {
-            code: (pk, unit_id)
-            for pk, code, unit_id in Position.objects.filter(instansi_id=instansi_id).values_list(
-                "id", "code", "unit_id"
-            )
-        }
-        self._position_refs: dict[str, PositionRef] = {}
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.position_units: dict[int, int] = {}
+        for pk, code, unit_id in Position.objects.filter(instansi_id=instansi_id).values_list(
+            "id", "code", "unit_id"
+        ):
+            self.positions[code.lower()] = (pk, unit_id)
+            self.position_units[pk] = unit_id
+        self._position_refs: dict[str, PositionRef | None] = {}
         nips = sorted({n for n in (_nip_key(c) for c in column("nip")) if n})
         self.by_nip: dict[str, tuple] = {}
         fields = (*EMPLOYEE_FIELDS, "id", "instansi_id", "unit__path")
@@ -691,65 +988,87 @@ class EmployeeImporter(_RegistryImporter):
         for row in Employee.objects.filter(
             instansi_id=instansi_id, status=EmployeeStatus.NON_ASN
         ).values_list(*fields):
-            key = (_fold(row[1]), row[9])
+            key = (_fold(row[1]), row[_UNIT])
             self.non_asn[key] = _AMBIGUOUS if key in self.non_asn else row
-        self.present_optional = [c for c in _OPTIONAL if c in self.ctx.present]
+        present = self.ctx.present
+        self.present_optional = [c for c in _OPTIONAL if c in present]
+        self.position_present = "position_code" in present
+        self.active_present = "is_active" in present
         self.creates: list[EmployeeDraft] = []
         self.starts: list[dt.date] = []
+        self.created_ids: list[int] = []
         self.updates: list[tuple[Employee, list[str]]] = []
+        self.update_before: list[dict[str, Any]] = []
         self.moves: list[tuple[int, Employee, dt.date]] = []
         self.unchanged = 0
 
-    def _position(self, code: str) -> PositionRef:
-        position = self._position_refs.get(code)
-        if position is None:
-            found = self.positions.get(code)
-            if found is None:
-                raise ValidationError(
-                    {"position_code": _("Unknown position code '%(code)s'.") % {"code": code}}
-                )
-            position = self._position_refs[code] = PositionRef(*found)
-        return position
+    def _position(self, code: str) -> PositionRef | None:
+        """Return the position with ``code`` (any case) if it lies in the caller's scope."""
+        key = code.lower()
+        try:
+            return self._position_refs[key]
+        except KeyError:
+            pass
+        found = self.positions.get(key)
+        ref = None
+        if found is not None:
+            unit = self.units_by_id.get(found[1])
+            if unit is not None and self._in_scope(unit.path):
+                ref = PositionRef(*found)
+        self._position_refs[key] = ref
+        return ref
 
     def check(self, row: int, values: dict[str, Any]) -> None:
-        unit = self._unit(values["unit_code"], "unit_code")
-        position = self._position(values["position_code"]) if values["position_code"] else None
-        nip, status = values["nip"], values["status"]
+        errors: dict[str, list[str]] = {}
+        unit = None
+        unit_code = values["unit_code"]
+        if unit_code is not None:
+            unit = self.units.get(unit_code.lower())
+            if unit is None or not self._in_scope(unit.path):
+                unit = None
+                errors["unit_code"] = [_unknown_unit(unit_code)]
+            else:
+                self.agencies.add(unit.agency_id)
+        position = None
+        if self.position_present and values["position_code"] is not None:
+            position = self._position(values["position_code"])
+            if position is None:
+                errors["position_code"] = [_unknown_position(values["position_code"])]
+        nip, status, name = values["nip"], values["status"], values["name"]
         before = None
         if nip:
             before = self.by_nip.get(nip)
             if before is not None and (
-                before[12] != self.ctx.instansi_id or not self._in_scope(before[13] or "")
+                before[_INSTANSI] != self.ctx.instansi_id or not self._in_scope(before[_PATH])
             ):
-                raise ValidationError(
-                    {"nip": _("This NIP belongs to an employee outside your scope.")}
-                )
-        elif status == EmployeeStatus.NON_ASN:
-            before = self.non_asn.get((_fold(values["name"]), unit.id))
+                errors["nip"] = [_nip_elsewhere()]
+                before = None
+        elif status == EmployeeStatus.NON_ASN and unit is not None and name:
+            before = self.non_asn.get((_fold(name), unit.id))
             if before is _AMBIGUOUS:
-                message = _(
-                    "Several non-ASN staff of this unit have this name; change them on their "
-                    "own pages."
-                )
-                raise ValidationError({"name": message})
-        if before is not None:
-            data = dict(zip(EMPLOYEE_FIELDS, before, strict=False))
-        else:
-            data = {
-                "front_title": "",
-                "back_title": "",
-                "sex": "",
-                "birth_date": None,
-                "grade": "",
-                "email": "",
-            }
-        for name in self.present_optional:
-            value = values[name]
-            if value is not None:
-                data[name] = value
+                errors["name"] = [
+                    _(
+                        "Several non-ASN staff of this unit have this name; change them on "
+                        "their own pages."
+                    )
+                ]
+                before = None
+        old = dict(zip(EMPLOYEE_FIELDS, before, strict=False)) if before is not None else None
+        data = {**old} if old is not None else {**_EMPLOYEE_BLANK, "position_id": None}
+        for field in self.present_optional:
+            value = values[field]
+            data[field] = _EMPLOYEE_BLANK[field] if value is None else value
+        if not self.position_present:
+            # No position column: the stored post stays, unless the employee leaves its unit.
+            kept = data["position_id"]
+            if kept is not None and unit is not None and self.position_units.get(kept) == unit.id:
+                position = PositionRef(kept, unit.id)
+        is_active = values["is_active"] if self.active_present else None
+        if is_active is None:
+            is_active = old["is_active"] if old is not None else True
         employee = EmployeeDraft(
             nip or None,
-            values["name"],
+            name,
             data["front_title"],
             data["back_title"],
             status,
@@ -757,17 +1076,21 @@ class EmployeeImporter(_RegistryImporter):
             data["birth_date"],
             data["grade"],
             data["email"],
-            unit.id,
-            position.id if position else None,
-            position,
+            unit.id if unit is not None else None,
+            position.id if position is not None and unit is not None else None,
+            position if unit is not None else None,
+            is_active,
         )
+        bad = self.bad
+        if errors or bad:
+            self._check_partial(employee, errors, bad)
+            return
         services.clean_employee(employee)  # the same multi-field rules as the forms and API
         on = values["start_date"] or self.ctx.today
-        if before is None:
+        if old is None:
             self.creates.append(employee)
             self.starts.append(on)
             return
-        old = dict(zip(EMPLOYEE_FIELDS, before, strict=False))
         old_unit = self.units_by_id.get(old["unit_id"])
         self.agencies.add(old_unit.agency_id if old_unit else None)
         changed = _changed(employee, old, EMPLOYEE_FIELDS)
@@ -775,13 +1098,33 @@ class EmployeeImporter(_RegistryImporter):
             self.unchanged += 1
             return
         saved = Employee(
-            id=before[11],
+            id=before[_ID],
             instansi_id=self.ctx.instansi_id,
             **{f: getattr(employee, f) for f in EMPLOYEE_FIELDS},
         )
         self.updates.append((saved, changed))
+        self.update_before.append(old)
         if "unit_id" in changed or "position_id" in changed:
             self.moves.append((row, saved, on))
+
+    def _check_partial(
+        self, employee: EmployeeDraft, errors: dict[str, list[str]], bad: frozenset[str]
+    ) -> None:
+        """Add the field rules that the failed columns do not decide, then raise."""
+        if "status" in bad:
+            if employee.nip and "nip" not in errors:
+                try:
+                    parse_nip(employee.nip, pppk=True)
+                except ValidationError as exc:
+                    errors["nip"] = exc.messages
+        else:
+            try:
+                services.clean_employee(employee)
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    errors.setdefault(field, messages)
+        if errors:
+            raise ValidationError(errors)
 
     def finish(self) -> list[RowError]:
         """Check that no transfer takes effect before the employee's current post began."""
@@ -801,6 +1144,7 @@ class EmployeeImporter(_RegistryImporter):
                         row,
                         "start_date",
                         _("A transfer cannot take effect before the current post began."),
+                        value=on.isoformat(),
                     )
                 )
         return errors
@@ -821,6 +1165,7 @@ class EmployeeImporter(_RegistryImporter):
             ([instansi_id, *(getattr(e, f) for f in EMPLOYEE_FIELDS)] for e in self.creates),
             return_ids=True,
         )
+        self.created_ids = ids
         assignments = [
             (instansi_id, pk, e.position_id, e.unit_id, on)
             for pk, e, on in zip(ids, self.creates, self.starts, strict=True)
@@ -842,6 +1187,40 @@ class EmployeeImporter(_RegistryImporter):
             ("instansi_id", "employee_id", "position_id", "unit_id", "start_date"),
             assignments,
         )
+
+    def audit_entries(self) -> Iterator[dict[str, Any]]:
+        """Yield one audit entry per created or changed employee, with its changed fields.
+
+        The ids of new employees come back from the bulk insert (RETURNING), in row order.
+        """
+        paths = {pk: unit.path for pk, unit in self.units_by_id.items()}
+        names = tuple(_audit_name(f) for f in EMPLOYEE_FIELDS)
+        values = attrgetter(*EMPLOYEE_FIELDS)
+        for pk, employee in zip(self.created_ids, self.creates, strict=True):
+            unit_id = employee.unit_id
+            yield {
+                "action": "create",
+                "target_type": "organisations.employee",
+                "target_id": pk,
+                "target_repr": employee.name,
+                "unit_id": unit_id,
+                "unit_path": paths.get(unit_id, ""),
+                "changes": {
+                    name: [None, value]
+                    for name, value in zip(names, values(employee), strict=True)
+                    if value is not None and value != ""
+                },
+            }
+        for (employee, changed), before in zip(self.updates, self.update_before, strict=True):
+            yield {
+                "action": "update",
+                "target_type": "organisations.employee",
+                "target_id": employee.pk,
+                "target_repr": employee.name,
+                "unit_id": employee.unit_id,
+                "unit_path": paths.get(employee.unit_id, ""),
+                "changes": {_audit_name(f): [before[f], getattr(employee, f)] for f in changed},
+            }
 
 
 def _nip_key(cell: Any) -> str | None:

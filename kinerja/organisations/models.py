@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -138,8 +139,12 @@ class OrgUnit(TenantModel):
         verbose_name_plural = _("org units")
         ordering = ["path"]
         constraints = [
+            # Codes are unique regardless of case: DIKBUD and dikbud are one unit.
             models.UniqueConstraint(
-                fields=["instansi", "code"], name="%(app_label)s_%(class)s_unique_code"
+                "instansi",
+                Lower("code"),
+                name="%(app_label)s_%(class)s_unique_code_ci",
+                violation_error_message=_("A unit with this code already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
@@ -195,7 +200,10 @@ class Position(TenantModel):
         ordering = ["unit__path", "-is_head", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["instansi", "code"], name="%(app_label)s_%(class)s_unique_code"
+                "instansi",
+                Lower("code"),
+                name="%(app_label)s_%(class)s_unique_code_ci",
+                violation_error_message=_("A position with this code already exists."),
             ),
             models.UniqueConstraint(
                 fields=["unit"],

@@ -10,24 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from kinerja.core.excel import Report
 
-from .choices import EmployeeStatus
+from .choices import EmployeeStatus, Sex
+from .excel import EmployeeImporter
 
 
 class EmployeeReport(Report):
-    """The employees of a (scoped, filtered, ordered) queryset, one row each."""
+    """The employees of a (scoped, filtered, ordered) queryset, one row each.
+
+    The layout is the employee importer's: the same columns in the same order under the same
+    headers, values written as the importer reads them (status and sex by their labels, yes/no
+    in the current language, the NIP as text), so an exported file imports again unchanged.
+    The start date is left empty: it only dates a transfer, and an old date would back-date one.
+    """
 
     title = _("Employees")
-    columns = (
-        _("NIP"),
-        _("Name"),
-        _("Status"),
-        _("Unit code"),
-        _("Unit"),
-        _("Position"),
-        _("Grade"),
-        _("Active"),
-    )
-    widths = (22, 36, 10, 18, 40, 40, 10, 8)
+    columns = tuple(column.header for column in EmployeeImporter.columns)
+    widths = (22, 30, 10, 18, 36, 20, 36, 12, 14, 14, 14, 10, 28, 14, 8)
 
     def __init__(self, queryset: QuerySet, *, chunk_size: int = 2000) -> None:
         self.queryset = queryset
@@ -35,41 +33,54 @@ class EmployeeReport(Report):
 
     def rows(self) -> Iterator[tuple]:
         statuses = {value: str(label) for value, label in EmployeeStatus.choices}
-        yes, no = gettext("Yes"), gettext("No")
+        sexes = {value: str(label) for value, label in Sex.choices}
+        yes, no = gettext("yes"), gettext("no")
         values = self.queryset.values_list(
             "nip",
-            "front_title",
             "name",
-            "back_title",
             "status",
             "unit__code",
             "unit__name",
+            "position__code",
             "position__title",
+            "front_title",
+            "back_title",
+            "sex",
+            "birth_date",
             "grade",
+            "email",
             "is_active",
         )
         for (
             nip,
-            front,
             name,
-            back,
             status,
             unit_code,
             unit_name,
-            position,
+            position_code,
+            position_title,
+            front,
+            back,
+            sex,
+            birth_date,
             grade,
+            email,
             active,
         ) in values.iterator(chunk_size=self.chunk_size):
-            full = f"{front} {name}" if front else name
-            if back:
-                full = f"{full}, {back}"
             yield (
                 nip or "",
-                full,
+                name,
                 statuses.get(status, status),
                 unit_code,
                 unit_name,
-                position or "",
+                position_code or "",
+                position_title or "",
+                front,
+                back,
+                sexes.get(sex, ""),
+                birth_date,
                 grade,
+                email,
+                None,  # start date
                 yes if active else no,
             )

@@ -167,15 +167,15 @@ def test_an_invalid_file_shows_every_error_and_writes_nothing(world, login):
         {
             "row": 3,
             "column": "unit_code",
-            "value": "",
-            "message": "Unit DINKES is outside your scope.",
+            "value": "DINKES",
+            "message": "Unknown unit code 'DINKES'.",
         },
-        {"row": 4, "column": "nip", "value": "", "message": "NIP must be exactly 18 digits."},
+        {"row": 4, "column": "nip", "value": "12345", "message": "NIP must be exactly 18 digits."},
     ]
     assert not Employee.objects.filter(nip=NIPS[0]).exists()
     page = client.get(job.get_absolute_url()).content.decode()
     assert "The file has 2 errors; nothing was written." in page
-    assert "Unit DINKES is outside your scope." in page
+    assert "Unknown unit code &#x27;DINKES&#x27;." in page
 
 
 def test_a_dry_run_reports_what_would_happen(world, login):
@@ -333,17 +333,22 @@ def test_the_template_downloads_and_reimports_after_filling_one_row(world, login
     assert workbook.sheetnames == ["employees", "Petunjuk"]
     sheet = workbook["employees"]
     header = [c.value for c in sheet[1]]
-    assert header[:5] == ["nip", "name", "status", "unit_code", "position_code"]
-    assert sheet["A2"].value == "198503142005011001"
+    assert header[:6] == ["NIP", "Nama", "Status", "Kode Unit", "Unit", "Kode Jabatan"]
+    assert sheet["A2"].value == "198503142005012001"  # a woman's NIP, as the example says
     guide = {row[0]: row for row in workbook["Petunjuk"].iter_rows(values_only=True) if row[0]}
-    assert guide["nip"][1] == "column required, cell may be empty"
-    assert guide["status"][1:4] == ("yes", "one of the allowed values", "pns, pppk, non_asn")
-    assert guide["email"][1] == "no"
+    assert guide["NIP"][1:3] == ("nip", "column required, cell may be empty")
+    assert guide["Status"][2:5] == ("yes", "one of the allowed values", "pns, pppk, non_asn")
+    assert guide["Email"][2] == "no"
+    assert guide["Aktif"][3] == "yes / no"
 
     example = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    example.update(nip=NIPS[0], unit_code="DIKBUD-SMA", position_code="DIKBUD-SMA-01")
+    assert (example["Jenis Kelamin"], example["Aktif"]) == ("Female", "yes")
+    example.update(
+        {"NIP": NIPS[0], "Kode Unit": "DIKBUD-SMA", "Kode Jabatan": "DIKBUD-SMA-01"},
+        **{"Jenis Kelamin": None, "Tanggal Lahir": None},
+    )
     for position, name in enumerate(header, start=1):
-        sheet.cell(row=2, column=position, value=example[name])
+        sheet.cell(row=2, column=position).value = example[name]
     out = io.BytesIO()
     workbook.save(out)
     upload(client, SimpleUploadedFile("filled.xlsx", out.getvalue()))
@@ -387,9 +392,7 @@ def test_the_command_lists_errors_and_fails_on_an_invalid_file(world, tmp_path):
     with pytest.raises(CommandError, match="5 errors in staff.csv; nothing was written"):
         call_command("import_employees", str(path), "--user", "opd_admin", stderr=err, verbosity=0)
 
-    assert err.getvalue().splitlines()[0] == (
-        "row 2 [unit_code]: Unit DINKES is outside your scope."
-    )
+    assert err.getvalue().splitlines()[0] == ("row 2 [unit_code]: Unknown unit code 'DINKES'.")
     assert not Employee.objects.filter(nip__in=NIPS).exists()
 
 

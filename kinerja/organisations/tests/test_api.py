@@ -529,3 +529,21 @@ def test_position_in_another_agency_unit_is_not_found(api, world):
     assert response.status_code == 400
     assert list(response.json()) == ["unit"]
     assert not Position.objects.filter(code="DINKES-02").exists()
+
+
+def test_a_code_that_differs_only_by_case_is_refused_with_the_constraints_message(api, world):
+    client = api("opd_admin", language="en")
+    unit = client.post(
+        UNITS,
+        {"code": "dikbud-sma", "name": "Bidang Lain", "kind": "bidang", "parent": "DIKBUD"},
+        format="json",
+    )
+    position = client.post(
+        POSITIONS,
+        {"code": "dikbud-kadis", "title": "Kepala", "kind": "pelaksana", "unit": "DIKBUD-SMA"},
+        format="json",
+    )
+    assert (unit.status_code, position.status_code) == (400, 400)
+    assert "A unit with this code already exists." in unit.content.decode()
+    assert "A position with this code already exists." in position.content.decode()
+    assert OrgUnit.objects.filter(code__iexact="dikbud-sma").count() == 1

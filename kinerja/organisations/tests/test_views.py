@@ -240,16 +240,32 @@ def test_export_xlsx_of_opd_admin_holds_only_their_agency(world, login):
     assert 'attachment; filename="pegawai-' in response["Content-Disposition"]
     assert ".xlsx" in response["Content-Disposition"]
     ws, rows = _sheet_rows(response)
-    assert rows[0] == ["NIP", "Name", "Status", "Unit code", "Unit", "Position", "Grade", "Active"]
+    assert rows[0] == [
+        "NIP",
+        "Nama",
+        "Status",
+        "Kode Unit",
+        "Unit",
+        "Kode Jabatan",
+        "Jabatan",
+        "Gelar Depan",
+        "Gelar Belakang",
+        "Jenis Kelamin",
+        "Tanggal Lahir",
+        "Golongan",
+        "Email",
+        "Tanggal Mulai",
+        "Aktif",
+    ]
     assert ws["A1"].font.bold
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:H3"
+    assert ws.auto_filter.ref == "A1:O3"
     names = sorted(row[1] for row in rows[1:])
     assert names == ["Budi Santoso", "Siti Aminah"]
     siti = next(row for row in rows[1:] if row[1] == "Siti Aminah")
     assert siti[0] == world.staff_a.nip
-    assert siti[2:6] == ["PNS", "DIKBUD-SMA", "Bidang SMA", "Analis SMA"]
-    assert siti[7] == "Yes"
+    assert siti[2:7] == ["PNS", "DIKBUD-SMA", "Bidang SMA", "DIKBUD-SMA-01", "Analis SMA"]
+    assert siti[14] == "yes"
 
 
 def test_export_follows_the_filters(world, login):
