@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "kinerja.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kinerja.core.middleware.LocaleMiddleware",
+    "kinerja.core.middleware.ApiJsonErrorsMiddleware",
     "kinerja.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -14,6 +14,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kinerja.core.filters import ID_SCHEMA
+
 
 def exception_handler(exc, context):
     """Map a service's ValidationError to 400 with field errors, PermissionDenied to 403."""
@@ -52,7 +54,16 @@ VALIDATION_ERROR_SCHEMA = {
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Document the 400, 401, 403 and 404 answers beside each operation's own responses."""
+    """Document the 400, 401, 403 and 404 answers beside each operation's own responses, and
+    the range of ids in paths (one beyond 64 bits is a 400)."""
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "integer":
+                schema.update(minimum=ID_SCHEMA["minimum"], maximum=ID_SCHEMA["maximum"])
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -10,6 +10,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from rest_framework import exceptions
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -52,6 +54,14 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 # The largest value a 64-bit integer column holds; ids beyond it cannot exist.
 MAX_ID = 2**63 - 1
 MAX_ID_DIGITS = len(str(MAX_ID))
+# Django's own error pages under /api/, said the way DRF says them.
+ERROR_DETAILS = {
+    400: exceptions.ParseError.default_detail,
+    403: exceptions.PermissionDenied.default_detail,
+    404: exceptions.NotFound.default_detail,
+    405: _lazy("Method not allowed."),
+    500: _lazy("A server error occurred."),
+}
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -121,3 +131,31 @@ class BadInputMiddleware:
                     request, _("An id is a whole number from 1 to %(max)s.") % {"max": MAX_ID}
                 )
         return None
+
+
+class ApiJsonErrorsMiddleware:
+    """Answer every error under /api/ in JSON, as the schema documents it.
+
+    DRF's views already do; this covers what happens before one is reached, such as an address
+    that matches no route (an id written as 0.5) or an error page rendered by Django.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and _is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+            and not getattr(response, "streaming", False)
+        ):
+            detail = ERROR_DETAILS.get(response.status_code)
+            detail = str(detail) if detail else response.reason_phrase
+            json_response = JsonResponse({"detail": detail}, status=response.status_code)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After", "X-Request-ID", "Vary"):
+                if header in response:
+                    json_response[header] = response[header]
+            return json_response
+        return response

@@ -529,3 +529,172 @@ def test_position_in_another_agency_unit_is_not_found(api, world):
     assert response.status_code == 400
     assert list(response.json()) == ["unit"]
     assert not Position.objects.filter(code="DINKES-02").exists()
+
+
+# One NIP normaliser: the API takes a NIP the way the product prints it
+
+PRINTED_NIP = "19750315 200501 1 002"
+STORED_NIP = "197503152005011002"
+ARABIC_INDIC_NIP = "١٩٧٥٠٣١٥٢٠٠٥٠١١٠٠٢"
+
+
+def test_api_creates_an_employee_from_a_printed_nip(api, world):
+    response = api("opd_admin").post(
+        EMPLOYEES, new_employee("DIKBUD", nip=PRINTED_NIP), format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["nip"] == STORED_NIP
+    employee = Employee.objects.get(nip=STORED_NIP)
+    assert employee.birth_date == dt.date(1975, 3, 15)
+
+
+def test_api_changes_a_nip_given_with_dots_and_a_nbsp(api, world):
+    # Born on the factory's birth date (1985-03-14), appointed January 2010, male, number 77.
+    response = api("opd_admin").patch(
+        f"{EMPLOYEES}{world.staff_a.pk}/",
+        {"nip": "\u00a019850314.201001.1.077 "},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["nip"] == "198503142010011077"
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.nip == "198503142010011077"
+
+
+def test_api_refuses_a_duplicate_nip_however_it_is_spaced(api, world):
+    spaced = f"{world.staff_b.nip[:8]} {world.staff_b.nip[8:14]} {world.staff_b.nip[14:]}"
+    before = Employee.objects.count()
+
+    response = api("bkd").post(EMPLOYEES, new_employee("DIKBUD", nip=spaced), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["nip"]
+    assert Employee.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "id",
+            "NIP harus ditulis dengan angka 0-9 saja; NIP ini memuat angka aksara lain "
+            "(misalnya angka Arab-India atau angka lebar penuh).",
+        ),
+        (
+            "en",
+            "NIP must be written with the digits 0-9 only; it contains digits of another "
+            "script (for example Arabic-Indic or full-width digits).",
+        ),
+    ],
+)
+def test_api_names_non_ascii_digits_in_a_nip(api, world, language, expected):
+    response = api("opd_admin", language=language).post(
+        EMPLOYEES, new_employee("DIKBUD", nip=ARABIC_INDIC_NIP), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"nip": [expected]}
+    assert not AuditEvent.objects.exists()
+
+
+def test_api_says_a_nip_excel_made_a_number_has_lost_digits(api, world):
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, new_employee("DIKBUD", nip=1.97503152005011e17), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "Format the NIP column as Text" in response.json()["nip"][0]
+
+
+def test_api_search_finds_an_employee_by_a_spaced_nip_prefix(api, world):
+    world.staff_a.nip = STORED_NIP
+    world.staff_a.save()
+
+    spaced = api("bkd").get(EMPLOYEES, {"q": "19750315 2005"})
+    printed = api("bkd").get(EMPLOYEES, {"q": PRINTED_NIP})
+
+    assert names(spaced) == ["Siti Aminah"]
+    assert names(printed) == ["Siti Aminah"]
+
+
+def test_api_search_names_non_ascii_digits(api, world):
+    response = api("bkd", language="en").get(EMPLOYEES, {"q": "١٩٧٥٠٣١٥"})
+
+    assert response.status_code == 400
+    assert response.json()["q"][0].startswith("NIP must be written with the digits 0-9 only")
+
+
+# Bad input never gives a server error
+
+HUGE = "99999999999999999999"  # 20 digits: beyond a 64-bit integer
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"{UNITS}?parent={HUGE}", "parent"),
+        (f"{UNITS}?agency={HUGE}", "agency"),
+        (f"{POSITIONS}?unit={HUGE}", "unit"),
+        (f"{EMPLOYEES}?unit={HUGE}", "unit"),
+        (f"{EMPLOYEES}?unit=1.5", "unit"),
+    ],
+)
+def test_id_filter_beyond_64_bits_is_a_400_with_a_message(api, world, url, field):
+    response = api("system_admin", language="en").get(url)
+
+    assert response.status_code == 400
+    assert response.json() == {field: ["Give an id: a whole number from 1 to 9223372036854775807."]}
+
+
+@pytest.mark.parametrize(
+    "url", [f"{EMPLOYEES}{HUGE}/", f"{UNITS}{HUGE}/close/", f"{REGIONS}{HUGE}/"]
+)
+def test_id_in_the_path_beyond_64_bits_is_a_400_with_a_message(api, world, url):
+    client = api("system_admin", language="en")
+    response = client.post(url, {}, format="json") if url.endswith("close/") else client.get(url)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "An id is a whole number from 1 to 9223372036854775807."}
+
+
+def test_an_address_matching_no_route_answers_json(api, world):
+    response = api("system_admin", language="en").get(f"{EMPLOYEES}0.5/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_deeply_nested_json_is_a_400(api, world):
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request body is nested too deeply (more than 32 levels)."
+    }
+
+
+def test_json_nested_within_the_limit_is_judged_by_the_fields(api, world):
+    nested = {"name": [[[["Sri"]]]], "status": "pns", "nip": NEW_NIP, "unit": "DIKBUD"}
+
+    response = api("opd_admin", language="en").post(EMPLOYEES, nested, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Not a valid string."]}
+
+
+def test_nul_character_in_a_query_parameter_is_a_400(api, world):
+    client = api("system_admin", language="en")
+
+    response = client.get(f"{EMPLOYEES}?ordering=name%00")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The address contains a NUL character (code 0), which no field accepts."
+    }
