@@ -78,7 +78,10 @@ class ScopedRelatedField(serializers.RelatedField):
             if not value:
                 self.fail("incorrect_type")
             obj = queryset.filter(code=value).first()
-            if obj is None and value.isdigit() and 0 < int(value) <= MAX_ID:
+            # isascii(): "²" and other scripts' digits pass isdigit() but are no id; the length
+            # first, since int() refuses text of more than 4300 digits outright.
+            is_id = value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))
+            if obj is None and is_id and 0 < int(value) <= MAX_ID:
                 obj = queryset.filter(pk=int(value)).first()
         if obj is None:
             self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=str(data))

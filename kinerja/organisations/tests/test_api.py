@@ -698,3 +698,11 @@ def test_nul_character_in_a_query_parameter_is_a_400(api, world):
     assert response.json() == {
         "detail": "The address contains a NUL character (code 0), which no field accepts."
     }
+
+
+@pytest.mark.parametrize("unit", ["²", "9" * 5000, "١"])
+def test_unit_written_as_odd_digits_is_not_found_not_a_server_error(api, world, unit):
+    response = api("opd_admin", language="en").post(EMPLOYEES, new_employee(unit), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["unit"]

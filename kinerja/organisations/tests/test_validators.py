@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kinerja.organisations.nip import make_nip
 from kinerja.organisations.validators import parse_nip, validate_region_code
@@ -111,7 +112,8 @@ def test_normalise_nip_refuses_a_nip_that_excel_made_a_number(typed):
     with pytest.raises(ValidationError) as exc:
         normalise_nip(typed)
     assert exc.value.code == "nip_number"
-    assert "Format kolom NIP sebagai Teks" in exc.value.messages[0]  # Indonesian by default
+    with translation.override("en"):
+        assert "Format the NIP column as Text" in exc.value.messages[0]
 
 
 def test_validate_nip_takes_the_printed_form():
