@@ -7,7 +7,8 @@
 # NUL bytes, missing fields) then the fuzzing phase with FUZZ_MAX_EXAMPLES cases per operation
 # (default 20), repeated until FUZZ_MAX_TIME seconds (default 90) are spent. Schemathesis stops
 # cleanly at that budget, so a busy machine tests less rather than failing; a hard timeout 30 s
-# later catches a hang. With the set-up (20-50 s, by how busy the machine is) the step stays under 3 minutes.
+# later catches a hang. With the set-up (20-50 s, by how busy the machine is) the step stays
+# under 3 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +55,20 @@ for _ in $(seq 1 60); do
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; echo "fuzz: the server did not start"; exit 1; }
   sleep 0.5
 done
+
+# An object of each kind the admin may change: the writes in scripts/schemathesis.toml use them.
+first_id() {
+  "$PY" - "http://127.0.0.1:$PORT/api/v1/$1/" "$TOKEN" <<'PYTHON'
+import json, sys, urllib.request
+request = urllib.request.Request(sys.argv[1], headers={"Authorization": f"Bearer {sys.argv[2]}"})
+with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+    print(json.load(response)["results"][0]["id"])
+PYTHON
+}
+FUZZ_EMPLOYEE_ID=$(first_id employees)
+FUZZ_UNIT_ID=$(first_id units)
+FUZZ_POSITION_ID=$(first_id positions)
+export FUZZ_EMPLOYEE_ID FUZZ_UNIT_ID FUZZ_POSITION_ID
 
 echo "fuzz: Schemathesis on http://127.0.0.1:$PORT/api/schema/ for ${MAX_TIME}s"
 status=0

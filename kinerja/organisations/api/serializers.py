@@ -75,7 +75,7 @@ class ScopedRelatedField(serializers.RelatedField):
                 obj = queryset.filter(pk=data).first()
         else:
             value = data.strip()
-            if not value:
+            if not value or "\x00" in value:  # PostgreSQL cannot even compare a NUL
                 self.fail("incorrect_type")
             obj = queryset.filter(code=value).first()
             # isascii(): "²" and other scripts' digits pass isdigit() but are no id; the length

@@ -706,3 +706,25 @@ def test_unit_written_as_odd_digits_is_not_found_not_a_server_error(api, world, 
 
     assert response.status_code == 400
     assert list(response.json()) == ["unit"]
+
+
+def test_nul_character_in_a_json_body_is_a_400_before_any_lookup(api, world):
+    # On PostgreSQL the unit lookup by code once failed on the NUL: a server error.
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, new_employee("DIK\x00BUD"), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request body contains a NUL character (code 0), which no field accepts."
+    }
+    assert not Employee.objects.filter(nip=NEW_NIP).exists()
+
+
+def test_nul_character_in_a_multipart_unit_code_is_not_found(api, world):
+    response = api("opd_admin", language="en").patch(
+        f"{EMPLOYEES}{world.staff_a.pk}/", {"unit": "DIK\x00BUD"}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["unit"]

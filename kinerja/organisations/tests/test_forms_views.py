@@ -342,3 +342,23 @@ def test_employee_search_page_finds_a_spaced_nip_prefix(world, login, typed):
 
     assert "1 employee" in page
     assert "Siti Aminah" in page
+
+
+def test_employee_search_page_names_non_ascii_digits(world, login, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    client = login(world.users["bkd"])
+
+    page = client.get(_url("organisations:employee_list"), {"q": "١٩٧٥٠٣١٥"}).content.decode()
+
+    assert "NIP harus ditulis dengan angka 0-9 saja" in page
+    assert "0 pegawai" in page
+
+
+def test_employee_list_says_why_a_unit_filter_is_refused(world, login):
+    client = login(world.users["bkd"])
+
+    page = client.get(
+        _url("organisations:employee_list"), {"unit": "99999999999999999999"}
+    ).content.decode()
+
+    assert "Give an id: a whole number from 1 to 9223372036854775807." in page
