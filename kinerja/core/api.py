@@ -78,8 +78,11 @@ class AutoSchema(SpectacularAutoSchema):
             ("400", component.ref, "Invalid input: the messages say what to change."),
             ("401", ErrorSerializer, "No valid token or session."),
             ("403", ErrorSerializer, "Your roles do not allow this here."),
-            ("404", ErrorSerializer, "No such object within your reach, or no such page."),
         ]
+        if "{" in self.path:
+            errors.append(("404", ErrorSerializer, "No such object within your reach."))
+        elif self._is_list_view() and self.method == "GET":
+            errors.append(("404", ErrorSerializer, "No such page of results."))
         for code, schema, description in errors:
             if code not in responses:
                 responses[code] = self._get_response_for_code(

@@ -728,3 +728,23 @@ def test_nul_character_in_a_multipart_unit_code_is_not_found(api, world):
 
     assert response.status_code == 400
     assert list(response.json()) == ["unit"]
+
+
+def test_schema_documents_the_error_answers(world):
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = response.json()
+
+    detail = schema["paths"]["/api/v1/employees/{id}/"]["patch"]
+    listing = schema["paths"]["/api/v1/employees/"]["get"]
+    create = schema["paths"]["/api/v1/employees/"]["post"]
+    assert set(detail["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(listing["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(create["responses"]) == {"201", "400", "401", "403"}
+    body = detail["responses"]["400"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ValidationError"}
+    not_found = detail["responses"]["404"]["content"]["application/json"]["schema"]
+    assert schema["components"]["schemas"][not_found["$ref"].rsplit("/", 1)[1]]["required"] == [
+        "detail"
+    ]
+    path_id = next(p for p in detail["parameters"] if p["name"] == "id")
+    assert path_id["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
