@@ -16,6 +16,7 @@ help:
 	@echo "make test           the whole test suite on SQLite (browser tests need chromium)"
 	@echo "make test-postgres  the suite on PostgreSQL ($(PG_URL))"
 	@echo "make lint           ruff, Django checks, missing migrations"
+	@echo "make fuzz           Schemathesis against the API schema on a live demo server (< 3 min)"
 	@echo "make bench          the benchmarks in bench/ (slow; not part of CI)"
 
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -51,6 +52,10 @@ test: install
 
 test-postgres: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+.PHONY: fuzz
+fuzz: install
+	PY=$(PY) ST=$(VENV)/bin/st bash scripts/fuzz_api.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "kinerja.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kinerja.core.middleware.LocaleMiddleware",
+    "kinerja.core.middleware.ApiJsonErrorsMiddleware",
+    "kinerja.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -199,7 +201,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kinerja.core.api.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "kinerja.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "kinerja.core.api.exception_handler",
     # Per API token (a session caller: per user) and per address for anonymous callers; over
     # the rate the API answers 429 with Retry-After. Counters live in the default cache.

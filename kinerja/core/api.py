@@ -1,11 +1,20 @@
-"""Shared API pieces: the exception handler that turns Django errors into clear 4xx answers."""
+"""Shared API pieces: the exception handler that turns Django errors into clear 4xx answers,
+and the schema class that documents the error answers every operation can give.
+
+The JSON parser lives in `kinerja.core.parsers`: DRF imports parsers while this module's
+imports are still loading."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from kinerja.core.filters import ID_SCHEMA
 
 
 def exception_handler(exc, context):
@@ -24,3 +33,59 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """An error that concerns the whole request: not signed in, not allowed, not found."""
+
+    detail = serializers.CharField()
+
+
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Field names (or non_field_errors) with their messages; `detail` when the "
+    "request as a whole is malformed (unreadable JSON, NUL characters, ids beyond 64 bits).",
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": {},
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Document the 400, 401, 403 and 404 answers beside each operation's own responses, and
+    the range of ids in paths (one beyond 64 bits is a 400)."""
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "integer":
+                schema.update(minimum=ID_SCHEMA["minimum"], maximum=ID_SCHEMA["maximum"])
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        component = ResolvedComponent(
+            name="ValidationError",
+            type=ResolvedComponent.SCHEMA,
+            object="ValidationError",
+            schema=VALIDATION_ERROR_SCHEMA,
+        )
+        self.registry.register_on_missing(component)
+        errors = [
+            ("400", component.ref, "Invalid input: the messages say what to change."),
+            ("401", ErrorSerializer, "No valid token or session."),
+            ("403", ErrorSerializer, "Your roles do not allow this here."),
+        ]
+        if "{" in self.path:
+            errors.append(("404", ErrorSerializer, "No such object within your reach."))
+        elif self._is_list_view() and self.method == "GET":
+            errors.append(("404", ErrorSerializer, "No such page of results."))
+        for code, schema, description in errors:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(schema, description=description), code, direction=direction
+                )
+        return responses

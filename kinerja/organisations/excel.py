@@ -42,7 +42,7 @@ from kinerja.imports.columns import as_text, date, for_field, readonly
 from . import services
 from .choices import EmployeeStatus, Sex
 from .models import Assignment, Employee, OrgUnit, Position, Region
-from .validators import parse_nip
+from .validators import normalise_nip, parse_nip
 
 CHUNK = 900  # values per IN (...): below SQLite's limit of bound parameters
 BATCH = 1000
@@ -823,7 +823,7 @@ def _nip(cell: Any) -> str:
                 )
             )
         cell = as_text(cell)
-    return cell.replace(" ", "")
+    return normalise_nip(cell)
 
 
 @register
@@ -1225,5 +1225,8 @@ class EmployeeImporter(_RegistryImporter):
 
 def _nip_key(cell: Any) -> str | None:
     if cell.__class__ is str:
-        return cell.replace(" ", "").strip() or None
+        try:
+            return normalise_nip(cell) or None
+        except ValidationError:
+            return None  # the row's own check reports it
     return None

@@ -1,11 +1,37 @@
 """FilterSets shared by the pages and the API, so both filter the same way."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.core.filters import IdFilter
+
 from .choices import EmployeeStatus, PositionKind, UnitKind
 from .models import Employee, OrgUnit, Position, Region
+from .validators import NIP_SEPARATORS, normalise_nip
+
+
+class NameOrNipField(forms.CharField):
+    """A search for a name, or for a NIP prefix written as people write NIPs.
+
+    Text that is nothing but digits and NIP separators ("19750315 2005") is a NIP prefix and
+    goes through `normalise_nip`, so it searches by its digits; digits of another script get
+    that normaliser's message instead of silently finding nothing. Other text is kept as typed.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        digits = value.translate(NIP_SEPARATORS).lstrip("'\u2018\u2019")
+        if digits and digits.isdigit():
+            return normalise_nip(value)
+        if digits[:3].lower() == "nip" and digits[3:].lstrip(".:").isdigit():
+            return normalise_nip(value)
+        return value
+
+
+class NameOrNipFilter(django_filters.CharFilter):
+    field_class = NameOrNipField
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -22,8 +48,8 @@ class RegionFilter(django_filters.FilterSet):
 class OrgUnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("Kind"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent unit"))
-    agency = django_filters.NumberFilter(field_name="agency_id", label=_("Agency"))
+    parent = IdFilter(field_name="parent_id", label=_("Parent unit"))
+    agency = IdFilter(field_name="agency_id", label=_("Agency"))
     active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
 
     class Meta:
@@ -41,7 +67,7 @@ class OrgUnitFilter(django_filters.FilterSet):
 class PositionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PositionKind.choices, label=_("Kind"))
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit (with sub-units)"))
+    unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
 
     class Meta:
         model = Position
@@ -58,9 +84,9 @@ class PositionFilter(django_filters.FilterSet):
 
 
 class EmployeeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Name or NIP"))
+    q = NameOrNipFilter(method="filter_q", label=_("Name or NIP"))
     status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit (with sub-units)"))
+    unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:

@@ -14,12 +14,31 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.core.scope import Action, Scope
 
 from .models import Employee, OrgUnit, Position, Region
+from .validators import normalise_nip
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _model_field(model, name: str, **kwargs):
     return model._meta.get_field(name).formfield(**kwargs)
+
+
+# Room for a NIP as people write it: "NIP. 19750315 200501 1 002" is 26 characters.
+NIP_INPUT_MAX_LENGTH = 40
+
+
+class NipField(forms.CharField):
+    """A NIP as typed or pasted, reduced by `normalise_nip` before the model's NIP rule runs."""
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = NIP_INPUT_MAX_LENGTH
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return normalise_nip(value) or self.empty_value
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -73,7 +92,12 @@ class EmployeeForm(TablerFormMixin, forms.Form):
     front_title = _model_field(Employee, "front_title")
     back_title = _model_field(Employee, "back_title")
     status = _model_field(Employee, "status")
-    nip = _model_field(Employee, "nip", help_text=_("18 digits; leave empty for non-ASN staff."))
+    nip = _model_field(
+        Employee,
+        "nip",
+        form_class=NipField,
+        help_text=_("18 digits, spaces allowed; leave empty for non-ASN staff."),
+    )
     grade = _model_field(Employee, "grade")
     email = _model_field(Employee, "email")
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())

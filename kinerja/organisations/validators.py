@@ -16,20 +16,46 @@ REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 PPPK_MONTH_MARKER = 21
 
 
-NIP_SEPARATORS = str.maketrans("", "", " .-\u00a0\u2007\u202f\t")
+# Separators people type or paste between the groups: spaces of every width (a NBSP comes with
+# text copied from a web page or a Word letter), tabs, dots, dashes and invisible joiners.
+NIP_SEPARATORS = str.maketrans(
+    "", "", " .-\u00a0\u2007\u202f\t\u2010\u2011\u2012\u2013\u200b\u2060\ufeff"
+)
+# "NIP. 19750315 200501 1 002" is how a NIP is printed under a signature.
+NIP_LABEL_RE = re.compile(r"^nip\s*[.:]?\s*", re.IGNORECASE)
+# What Excel shows when an 18-digit NIP became a number: the last digits are already lost.
+NIP_AS_NUMBER_RE = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
 
 
 def normalise_nip(value: object) -> str:
     """Return a NIP as typed, pasted or printed, reduced to its digits; the one normaliser.
 
     Accepts the product's own display ("19750315 200501 1 002"), dots or dashes between the
-    groups, surrounding spaces and Excel's leading apostrophe. Leaves the length to `parse_nip`;
-    refuses digits of other scripts with a message, since they look right and are not.
+    groups, surrounding spaces (NBSP too), a "NIP." label and Excel's leading apostrophe. Leaves
+    the length to `parse_nip`. Refuses, with a message saying what to do, digits of other
+    scripts (they look right and are not) and a NIP that Excel turned into a number (its last
+    digits are gone and cannot be recovered).
     """
+    as_number = isinstance(value, str) and NIP_AS_NUMBER_RE.match(value.strip())
+    if isinstance(value, float) or as_number:
+        raise ValidationError(
+            _(
+                "This NIP was turned into a number and its last digits are lost. Format the NIP "
+                "column as Text and type the NIP again."
+            ),
+            code="nip_number",
+        )
     text = "" if value is None else str(value)
-    text = text.strip().lstrip("'").translate(NIP_SEPARATORS)
+    text = NIP_LABEL_RE.sub("", text.strip().lstrip("'\u2018\u2019"))
+    text = text.translate(NIP_SEPARATORS)
     if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
-        raise ValidationError(_("NIP must be written with the digits 0-9 only."), code="nip_digits")
+        raise ValidationError(
+            _(
+                "NIP must be written with the digits 0-9 only; it contains digits of another "
+                "script (for example Arabic-Indic or full-width digits)."
+            ),
+            code="nip_digits",
+        )
     return text
 
 

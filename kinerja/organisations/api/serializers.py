@@ -7,12 +7,15 @@ brief object (id, code, name or title).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from kinerja.core.scope import Scope
+from kinerja.organisations.forms import NIP_INPUT_MAX_LENGTH
 from kinerja.organisations.models import Employee, OrgUnit, Position, Region
+from kinerja.organisations.validators import normalise_nip
 
 MAX_ID = 2**63 - 1
 
@@ -72,10 +75,13 @@ class ScopedRelatedField(serializers.RelatedField):
                 obj = queryset.filter(pk=data).first()
         else:
             value = data.strip()
-            if not value:
+            if not value or "\x00" in value:  # PostgreSQL cannot even compare a NUL
                 self.fail("incorrect_type")
             obj = queryset.filter(code=value).first()
-            if obj is None and value.isdigit() and 0 < int(value) <= MAX_ID:
+            # isascii(): "²" and other scripts' digits pass isdigit() but are no id; the length
+            # first, since int() refuses text of more than 4300 digits outright.
+            is_id = value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))
+            if obj is None and is_id and 0 < int(value) <= MAX_ID:
                 obj = queryset.filter(pk=int(value)).first()
         if obj is None:
             self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=str(data))
@@ -211,6 +217,26 @@ class PositionSerializer(serializers.ModelSerializer):
         validators = []
 
 
+class NipField(serializers.CharField):
+    """A NIP as people write it ("19750315 200501 1 002"), stored as its 18 digits.
+
+    `normalise_nip` runs before the model's NIP rule and the uniqueness check, exactly as in the
+    form and the importer, so the API accepts what the product itself prints.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = NIP_INPUT_MAX_LENGTH
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            self.fail("invalid")
+        try:
+            return normalise_nip(super().to_internal_value(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
+
+
 class EmployeeSerializer(serializers.ModelSerializer):
     unit = ScopedRelatedField(
         brief=UnitBriefSerializer,
@@ -262,6 +288,20 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "nip": {
+                "help_text": _(
+                    "18 digits; spaces, dots or dashes between the groups are ignored. "
+                    "Empty for non-ASN staff."
+                )
+            }
+        }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name == "nip":
+            field_class = NipField
+        return field_class, kwargs
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("unit") and not attrs.get("position"):

@@ -547,3 +547,222 @@ def test_a_code_that_differs_only_by_case_is_refused_with_the_constraints_messag
     assert "A unit with this code already exists." in unit.content.decode()
     assert "A position with this code already exists." in position.content.decode()
     assert OrgUnit.objects.filter(code__iexact="dikbud-sma").count() == 1
+
+
+# One NIP normaliser: the API takes a NIP the way the product prints it
+
+PRINTED_NIP = "19750315 200501 1 002"
+STORED_NIP = "197503152005011002"
+ARABIC_INDIC_NIP = "١٩٧٥٠٣١٥٢٠٠٥٠١١٠٠٢"
+
+
+def test_api_creates_an_employee_from_a_printed_nip(api, world):
+    response = api("opd_admin").post(
+        EMPLOYEES, new_employee("DIKBUD", nip=PRINTED_NIP), format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["nip"] == STORED_NIP
+    employee = Employee.objects.get(nip=STORED_NIP)
+    assert employee.birth_date == dt.date(1975, 3, 15)
+
+
+def test_api_changes_a_nip_given_with_dots_and_a_nbsp(api, world):
+    # Born on the factory's birth date (1985-03-14), appointed January 2010, male, number 77.
+    response = api("opd_admin").patch(
+        f"{EMPLOYEES}{world.staff_a.pk}/",
+        {"nip": "\u00a019850314.201001.1.077 "},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["nip"] == "198503142010011077"
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.nip == "198503142010011077"
+
+
+def test_api_refuses_a_duplicate_nip_however_it_is_spaced(api, world):
+    spaced = f"{world.staff_b.nip[:8]} {world.staff_b.nip[8:14]} {world.staff_b.nip[14:]}"
+    before = Employee.objects.count()
+
+    response = api("bkd").post(EMPLOYEES, new_employee("DIKBUD", nip=spaced), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["nip"]
+    assert Employee.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "id",
+            "NIP harus ditulis dengan angka 0-9 saja; NIP ini memuat angka aksara lain "
+            "(misalnya angka Arab-India atau angka lebar penuh).",
+        ),
+        (
+            "en",
+            "NIP must be written with the digits 0-9 only; it contains digits of another "
+            "script (for example Arabic-Indic or full-width digits).",
+        ),
+    ],
+)
+def test_api_names_non_ascii_digits_in_a_nip(api, world, language, expected):
+    response = api("opd_admin", language=language).post(
+        EMPLOYEES, new_employee("DIKBUD", nip=ARABIC_INDIC_NIP), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"nip": [expected]}
+    assert not AuditEvent.objects.exists()
+
+
+def test_api_says_a_nip_excel_made_a_number_has_lost_digits(api, world):
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, new_employee("DIKBUD", nip=1.97503152005011e17), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "Format the NIP column as Text" in response.json()["nip"][0]
+
+
+def test_api_search_finds_an_employee_by_a_spaced_nip_prefix(api, world):
+    world.staff_a.nip = STORED_NIP
+    world.staff_a.save()
+
+    spaced = api("bkd").get(EMPLOYEES, {"q": "19750315 2005"})
+    printed = api("bkd").get(EMPLOYEES, {"q": PRINTED_NIP})
+
+    assert names(spaced) == ["Siti Aminah"]
+    assert names(printed) == ["Siti Aminah"]
+
+
+def test_api_search_names_non_ascii_digits(api, world):
+    response = api("bkd", language="en").get(EMPLOYEES, {"q": "١٩٧٥٠٣١٥"})
+
+    assert response.status_code == 400
+    assert response.json()["q"][0].startswith("NIP must be written with the digits 0-9 only")
+
+
+# Bad input never gives a server error
+
+HUGE = "99999999999999999999"  # 20 digits: beyond a 64-bit integer
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"{UNITS}?parent={HUGE}", "parent"),
+        (f"{UNITS}?agency={HUGE}", "agency"),
+        (f"{POSITIONS}?unit={HUGE}", "unit"),
+        (f"{EMPLOYEES}?unit={HUGE}", "unit"),
+        (f"{EMPLOYEES}?unit=1.5", "unit"),
+    ],
+)
+def test_id_filter_beyond_64_bits_is_a_400_with_a_message(api, world, url, field):
+    response = api("system_admin", language="en").get(url)
+
+    assert response.status_code == 400
+    assert response.json() == {field: ["Give an id: a whole number from 1 to 9223372036854775807."]}
+
+
+@pytest.mark.parametrize(
+    "url", [f"{EMPLOYEES}{HUGE}/", f"{UNITS}{HUGE}/close/", f"{REGIONS}{HUGE}/"]
+)
+def test_id_in_the_path_beyond_64_bits_is_a_400_with_a_message(api, world, url):
+    client = api("system_admin", language="en")
+    response = client.post(url, {}, format="json") if url.endswith("close/") else client.get(url)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "An id is a whole number from 1 to 9223372036854775807."}
+
+
+def test_an_address_matching_no_route_answers_json(api, world):
+    response = api("system_admin", language="en").get(f"{EMPLOYEES}0.5/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_deeply_nested_json_is_a_400(api, world):
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request body is nested too deeply (more than 32 levels)."
+    }
+
+
+def test_json_nested_within_the_limit_is_judged_by_the_fields(api, world):
+    nested = {"name": [[[["Sri"]]]], "status": "pns", "nip": NEW_NIP, "unit": "DIKBUD"}
+
+    response = api("opd_admin", language="en").post(EMPLOYEES, nested, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Not a valid string."]}
+
+
+def test_nul_character_in_a_query_parameter_is_a_400(api, world):
+    client = api("system_admin", language="en")
+
+    response = client.get(f"{EMPLOYEES}?ordering=name%00")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The address contains a NUL character (code 0), which no field accepts."
+    }
+
+
+@pytest.mark.parametrize("unit", ["²", "9" * 5000, "١"])
+def test_unit_written_as_odd_digits_is_not_found_not_a_server_error(api, world, unit):
+    response = api("opd_admin", language="en").post(EMPLOYEES, new_employee(unit), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["unit"]
+
+
+def test_nul_character_in_a_json_body_is_a_400_before_any_lookup(api, world):
+    # On PostgreSQL the unit lookup by code once failed on the NUL: a server error.
+    response = api("opd_admin", language="en").post(
+        EMPLOYEES, new_employee("DIK\x00BUD"), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request body contains a NUL character (code 0), which no field accepts."
+    }
+    assert not Employee.objects.filter(nip=NEW_NIP).exists()
+
+
+def test_nul_character_in_a_multipart_unit_code_is_not_found(api, world):
+    response = api("opd_admin", language="en").patch(
+        f"{EMPLOYEES}{world.staff_a.pk}/", {"unit": "DIK\x00BUD"}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["unit"]
+
+
+def test_schema_documents_the_error_answers(world):
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = response.json()
+
+    detail = schema["paths"]["/api/v1/employees/{id}/"]["patch"]
+    listing = schema["paths"]["/api/v1/employees/"]["get"]
+    create = schema["paths"]["/api/v1/employees/"]["post"]
+    assert set(detail["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(listing["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(create["responses"]) == {"201", "400", "401", "403"}
+    body = detail["responses"]["400"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ValidationError"}
+    not_found = detail["responses"]["404"]["content"]["application/json"]["schema"]
+    assert schema["components"]["schemas"][not_found["$ref"].rsplit("/", 1)[1]]["required"] == [
+        "detail"
+    ]
+    path_id = next(p for p in detail["parameters"] if p["name"] == "id")
+    assert path_id["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}

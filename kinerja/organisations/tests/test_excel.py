@@ -638,3 +638,19 @@ def test_unit_and_position_imports_list_their_audit_entries(world, audit_entries
     assert created["changes"]["reports_to"] == [None, world.head_pos_a.pk]
     assert (linked["action"], linked["target_id"]) == ("update", world.staff_pos_a.pk)
     assert linked["changes"] == {"reports_to": [None, kabid.pk]}
+
+
+def test_a_nip_written_as_printed_or_with_dots_matches_the_stored_employee(world):
+    nip = world.staff_a.nip
+    printed = f"\u00a0{nip[:8]}.{nip[8:14]}.{nip[14]}.{nip[15:]} "
+    rows = [
+        ["nip", "name", "status", "unit_code"],
+        [printed, "Siti Aminah Baru", "pns", "DIKBUD-SMA"],
+    ]
+
+    outcome = run(world.users["bkd"], rows)
+
+    assert outcome.valid, errors_of(outcome)
+    assert outcome.counts == {"created": 0, "updated": 1, "unchanged": 0}
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.name == "Siti Aminah Baru"

@@ -272,3 +272,93 @@ def test_unit_buttons_follow_the_right(world, login):
     viewer_page = login(world.users["leadership"]).get(world.division_a.get_absolute_url())
     assert edit not in viewer_page.content.decode()
     assert add not in viewer_page.content.decode()
+
+
+# One NIP normaliser: the pages take a NIP the way the product prints it ----------------------
+
+PRINTED_NIP = "19750315 200501 1 002"
+STORED_NIP = "197503152005011002"
+
+
+def test_add_employee_form_takes_the_printed_nip(world, login):
+    client = login(world.users["opd_admin"])
+
+    response = client.post(
+        _url("organisations:employee_create"), _new_employee(world, nip=PRINTED_NIP)
+    )
+
+    assert response.status_code == 302
+    employee = Employee.objects.get(name="Wahyu Prasetyo")
+    assert employee.nip == STORED_NIP
+    assert employee.birth_date == dt.date(1975, 3, 15)
+
+
+def test_edit_employee_form_takes_a_pasted_nip_with_nbsp_and_apostrophe(world, login):
+    client = login(world.users["opd_admin"])
+    # Born on the factory's birth date (1985-03-14), appointed January 2010, male, number 77.
+    pasted = "'19850314\u00a0201001\u00a01\u00a0077 "
+
+    response = client.post(
+        _url("organisations:employee_update", world.staff_a.pk),
+        _employee_post(world.staff_a, nip=pasted),
+    )
+
+    assert response.status_code == 302
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.nip == "198503142010011077"
+
+
+def test_nip_field_leaves_room_for_the_printed_form(world, login):
+    client = login(world.users["opd_admin"])
+    page = client.get(_url("organisations:employee_create")).content.decode()
+
+    assert 'maxlength="18"' not in page
+    assert 'maxlength="40"' in page
+
+
+def test_non_ascii_digits_in_the_nip_are_named_in_indonesian(world, login, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    client = login(world.users["opd_admin"])
+
+    response = client.post(
+        _url("organisations:employee_create"), _new_employee(world, nip="١٩٧٥٠٣١٥٢٠٠٥٠١١٠٠٢")
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["nip"] == [
+        "NIP harus ditulis dengan angka 0-9 saja; NIP ini memuat angka aksara lain "
+        "(misalnya angka Arab-India atau angka lebar penuh)."
+    ]
+    assert not Employee.objects.filter(name="Wahyu Prasetyo").exists()
+
+
+@pytest.mark.parametrize("typed", ["19750315 2005", PRINTED_NIP, "NIP. 19750315 200501"])
+def test_employee_search_page_finds_a_spaced_nip_prefix(world, login, typed):
+    world.staff_a.nip = STORED_NIP
+    world.staff_a.save()
+    client = login(world.users["bkd"])
+
+    page = client.get(_url("organisations:employee_list"), {"q": typed}).content.decode()
+
+    assert "1 employee" in page
+    assert "Siti Aminah" in page
+
+
+def test_employee_search_page_names_non_ascii_digits(world, login, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    client = login(world.users["bkd"])
+
+    page = client.get(_url("organisations:employee_list"), {"q": "١٩٧٥٠٣١٥"}).content.decode()
+
+    assert "NIP harus ditulis dengan angka 0-9 saja" in page
+    assert "0 pegawai" in page
+
+
+def test_employee_list_says_why_a_unit_filter_is_refused(world, login):
+    client = login(world.users["bkd"])
+
+    page = client.get(
+        _url("organisations:employee_list"), {"unit": "99999999999999999999"}
+    ).content.decode()
+
+    assert "Give an id: a whole number from 1 to 9223372036854775807." in page

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kinerja.organisations.nip import make_nip
 from kinerja.organisations.validators import parse_nip, validate_region_code
@@ -85,3 +86,40 @@ def test_normalise_nip_names_non_ascii_digits():
     with pytest.raises(ValidationError) as exc:
         normalise_nip("١٩٧٥٠٣١٥٢٠٠٥٠١١٠٠٢")
     assert exc.value.code == "nip_digits"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u00a019750315 200501 1 002\u00a0",  # copied from a web page
+        "NIP. 19750315 200501 1 002",  # as printed under a signature
+        "nip:197503152005011002",
+        "19750315-200501-1-002",
+        "\u2019197503152005011002",  # the apostrophe, curled by a word processor
+        197503152005011002,  # an int keeps every digit
+    ],
+)
+def test_normalise_nip_accepts_more_ways_people_write_a_nip(typed):
+    from kinerja.organisations.validators import normalise_nip
+
+    assert normalise_nip(typed) == "197503152005011002"
+
+
+@pytest.mark.parametrize("typed", [1.97503152005011e17, "1.97503152005011E+17", "1,97503E+17"])
+def test_normalise_nip_refuses_a_nip_that_excel_made_a_number(typed):
+    from kinerja.organisations.validators import normalise_nip
+
+    with pytest.raises(ValidationError) as exc:
+        normalise_nip(typed)
+    assert exc.value.code == "nip_number"
+    with translation.override("en"):
+        assert "Format the NIP column as Text" in exc.value.messages[0]
+
+
+def test_validate_nip_takes_the_printed_form():
+    from kinerja.organisations.validators import validate_nip
+
+    validate_nip("19750315 200501 1 002")  # no error
+    with pytest.raises(ValidationError) as exc:
+        validate_nip("19750315 200501 1 00")
+    assert exc.value.code == "nip_format"
