@@ -180,6 +180,9 @@ def role_grant_end(
         raise PermissionDenied(
             _("You may end only roles at or below your own, inside your own area.")
         )
+    if ra.user_id == getattr(actor, "pk", None):
+        # Nobody locks themselves out by accident: another administrator ends it.
+        raise PermissionDenied(_("You cannot end your own role; ask another administrator."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the role ends.")})
     on = on or timezone.localdate()

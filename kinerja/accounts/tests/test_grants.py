@@ -161,6 +161,18 @@ def test_an_agency_admin_cannot_end_a_grant_above_its_rank(world):
     assert head_grant.valid_to is None
 
 
+def test_nobody_ends_their_own_grant(world):
+    own = RoleAssignment.objects.get(user=world.users["opd_admin"])
+    actor = world.users["opd_admin"]
+
+    with pytest.raises(PermissionDenied, match="own role"):
+        services.role_grant_end(actor=actor, scope=scope_for(actor), assignment=own, reason="x")
+
+    own.refresh_from_db()
+    assert own.valid_to is None
+    assert not AuditEvent.objects.filter(action="role.end").exists()
+
+
 # Pages
 
 
