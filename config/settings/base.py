@@ -151,6 +151,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KINERJA_IMPORT_MAX_BYTES = env.int("KINERJA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Files with more rows than this are imported by the background worker, with a progress bar.
 KINERJA_IMPORT_BACKGROUND_ROWS = env.int("KINERJA_IMPORT_BACKGROUND_ROWS", default=2000)
+# The largest sheet an import reads; a file past either is refused with the size found.
+KINERJA_IMPORT_MAX_ROWS = env.int("KINERJA_IMPORT_MAX_ROWS", default=500_000)
+KINERJA_IMPORT_MAX_COLUMNS = env.int("KINERJA_IMPORT_MAX_COLUMNS", default=50)
 KINERJA_DEMO_LOGINS = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

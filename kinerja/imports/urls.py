@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ImportStartView.as_view(), name="import_start"),
     path("jobs/", views.ImportJobListView.as_view(), name="importjob_list"),
     path("jobs/<int:pk>/", views.ImportJobDetailView.as_view(), name="importjob_detail"),
+    path("jobs/<int:pk>/file/", views.ImportJobFileView.as_view(), name="importjob_file"),
     path(
         "templates/<slug:kind>.xlsx",
         views.ImportTemplateView.as_view(),

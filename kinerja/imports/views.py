@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -49,8 +49,7 @@ class ImportStartView(ImportAccessMixin, FormView):
         return context
 
     def form_valid(self, form):
-        table = form.table
-        total = table.row_count
+        total = form.estimated_rows
         job = importjob_create(
             actor=self.request.user,
             scope=self.request.scope,
@@ -60,7 +59,7 @@ class ImportStartView(ImportAccessMixin, FormView):
             total_rows=total,
         )
         if total <= settings.KINERJA_IMPORT_BACKGROUND_ROWS:
-            importjob_run(job=job, table=table)
+            importjob_run(job=job)
         else:
             run_import_job.enqueue(job.pk)
         return redirect(job)
@@ -88,6 +87,16 @@ class ImportJobDetailView(ImportAccessMixin, DetailView):
         if self.request.htmx:
             return ["imports/partials/_importjob_status.html"]
         return ["imports/importjob_detail.html"]
+
+
+class ImportJobFileView(ImportAccessMixin, View):
+    """Download the file a job was started with, to whoever may see the job."""
+
+    def get(self, request, pk: int):
+        job = get_object_or_404(ImportJob.objects.within(request.scope), pk=pk)
+        if not job.file or not job.file.storage.exists(job.file.name):
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name)
 
 
 class ImportTemplateView(ImportAccessMixin, View):
