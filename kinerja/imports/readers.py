@@ -451,7 +451,10 @@ def _survey_sheet(
                 survey = _Survey(prefix=prefix, far=_far_pattern(prefix, limits))
             buffer = carry + block
             cut = _cut(buffer, survey.prefix) if block else len(buffer)
-            _survey_part(buffer, cut, survey, archive, sheet_name, limits)
+            try:
+                _survey_part(buffer, cut, survey, archive, sheet_name, limits)
+            except _Unplaced:
+                return _survey_exact(archive, member, limits)
             carry = buffer[cut:]
             if not block:
                 break
@@ -479,9 +482,9 @@ def _survey_part(
     )
     for match in survey.far.finditer(buffer, 0, end):  # type: ignore[union-attr]
         if match.group("odd") is not None:
-            # A cell without its position first: it could be anywhere. Excel, LibreOffice and
-            # every writer we know put it first; refuse rather than guess.
-            raise ImportFileError(_not_excel())
+            # A cell whose position is not its first attribute, or that has none (then it
+            # follows the cell before). Excel and LibreOffice never write one; read it slowly.
+            raise _Unplaced
         if _cell_is_blank(match, survey, archive):
             survey.blank_far_cells += 1
             continue
@@ -491,6 +494,60 @@ def _survey_part(
         if column >= limits.columns:
             raise ImportFileError(too_many_columns(column, limits))
         raise ImportFileError(too_many_rows(row, limits))
+
+
+class _Unplaced(Exception):
+    """The quick survey met a cell whose position it cannot read."""
+
+
+def _survey_exact(archive: zipfile.ZipFile, member: str, limits: Limits) -> _Survey:
+    """Survey a sheet cell by cell with an XML parser, placing cells that give no position."""
+    survey = _Survey(prefix=b"")
+    row = column = -1
+    with archive.open(member) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314
+            tag = _local(element.tag)
+            if event == "start":
+                ref = element.get("r") or ""
+                if tag == "row":
+                    row = int(ref) - 1 if ref.isdigit() else row + 1
+                    column = -1
+                    survey.rows += 1
+                elif tag == "c":
+                    letters = ref.rstrip("0123456789")
+                    if letters and ref[len(letters) :]:
+                        row, column = int(ref[len(letters) :]) - 1, column_index(letters)
+                    else:
+                        column += 1
+                continue
+            if tag == "row":
+                element.clear()
+            if tag != "c":
+                continue
+            if column >= limits.columns or row > limits.rows:
+                if not _element_is_blank(element, survey, archive):
+                    if column >= limits.columns:
+                        raise ImportFileError(too_many_columns(column, limits))
+                    raise ImportFileError(too_many_rows(row + 1, limits))
+                survey.blank_far_cells += 1
+            element.clear()
+    if survey.blank_far_cells:
+        # Blank cells far away in a sheet that does not name its cells' places: the copy
+        # without them is not worth writing for so rare a file.
+        raise ImportFileError(_not_excel())
+    return survey
+
+
+def _element_is_blank(element: ElementTree.Element, survey: _Survey, archive: Any) -> bool:
+    kind = element.get("t", "n")
+    if kind == "inlineStr":
+        return not "".join(t.text or "" for t in element.iter() if _local(t.tag) == "t").strip()
+    value = next((v.text or "" for v in element if _local(v.tag) == "v"), "").strip()
+    if kind == "s" and value.isdigit():
+        if survey.shared_blank is None:
+            survey.shared_blank = _blank_shared_strings(archive)
+        return int(value) in survey.shared_blank
+    return not value
 
 
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")

@@ -387,3 +387,45 @@ def test_a_jobs_file_is_downloaded_only_by_those_who_see_the_job(world, login):
     )
     assert login(owner).get(reverse("imports:importjob_file", args=[bkd_job.pk])).status_code == 404
     assert login(world.users["leadership"]).get(url).status_code == 403
+
+
+def without_cell_positions(data: bytes) -> bytes:
+    """Return the workbook with its cells' ``r`` attributes removed, as some writers do."""
+    import re
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as copy:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb'<c r="[A-Z]+[0-9]+"', b"<c", content)
+            copy.writestr(info, content)
+    return out.getvalue()
+
+
+def test_cells_without_positions_are_placed_and_checked_one_by_one():
+    rows = staff_rows(2)
+    table = read_table(io.BytesIO(without_cell_positions(workbook(rows))), "staff.xlsx")
+    assert (table.headers, list(table.rows)) == (rows[0], rows[1:])
+
+    wide = [[f"column {n}" for n in range(65)]]
+    with pytest.raises(
+        ImportFileError, match=r"up to column AY \(column 51\); an import reads at most 50"
+    ):
+        read_table(io.BytesIO(without_cell_positions(workbook(wide))), "staff.xlsx")
+
+
+def test_the_messages_speak_indonesian(world, login):
+    data = workbook(staff_rows(1), far="A900000", far_value="x")
+    with translation.override("id"), pytest.raises(ImportFileError) as refused:
+        read_table(io.BytesIO(data), "staff.xlsx")
+    assert str(refused.value) == (
+        "Lembar ini berisi data sampai baris 900.000; impor membaca paling banyak 500.000 baris. "
+        "Pecah berkasnya atau hapus baris di bawah data."
+    )
+    client = login(world.users["bkd"])
+    client.cookies["django_language"] = "id"
+    csv = "nip;name;;status;unit_code\n" + f"{NIPS[0]};Siti;guru;pns;DIKBUD-SMA\n"
+    upload(client, SimpleUploadedFile("staff.csv", csv.encode()))
+    assert ImportJob.objects.get().errors[0]["message"] == "Kolom C tidak punya judul."
