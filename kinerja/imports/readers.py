@@ -63,7 +63,7 @@ class Limits:
     def from_settings(cls) -> Limits:
         return cls(
             rows=getattr(settings, "KINERJA_IMPORT_MAX_ROWS", 500_000),
-            columns=getattr(settings, "KINERJA_IMPORT_MAX_COLUMNS", 50),
+            columns=getattr(settings, "KINERJA_IMPORT_MAX_COLUMNS", 30),
         )
 
 
@@ -212,7 +212,8 @@ def read_table(fileobj: IO[bytes], name: str, limits: Limits | None = None) -> T
 def estimate_rows(fileobj: IO[bytes], name: str, limits: Limits | None = None) -> int:
     """Return about how many data rows the file has, reading it as a stream.
 
-    Exact for CSV; for a workbook the number of rows its sheet XML declares, less the header.
+    Exact for CSV; for a workbook the number of its last row (or of its rows, if more), less
+    the header.
     Raises ``ImportFileError`` for a file that cannot be read or is past the limits. Leaves
     ``fileobj`` at its start.
     """
@@ -223,7 +224,9 @@ def estimate_rows(fileobj: IO[bytes], name: str, limits: Limits | None = None) -
             with zipfile.ZipFile(_raw(fileobj)) as archive:
                 sheet_name, member = _first_sheet(archive)
                 survey = _survey_sheet(archive, member, sheet_name, limits)
-            return max(survey.rows - 1, 0)
+            # The last row's number, not the number of rows: a sparse sheet (a value in row 2
+            # and one in row 400,000) costs calamine its whole grid, so it goes to the worker.
+            return max(survey.rows, survey.last_row) - 1 if survey.rows else 0
         table = read_table(fileobj, name, limits)
         return table.row_count
     except zipfile.BadZipFile:
@@ -389,6 +392,7 @@ class _Survey:
 
     prefix: bytes  # the namespace prefix of the sheet's elements, with its colon, or b""
     rows: int = 0  # row elements
+    last_row: int = 0  # the number of the last row within the limits
     blank_far_cells: int = 0
     far: re.Pattern[bytes] | None = None
     shared_blank: set[int] | None = field(default=None, repr=False)
@@ -480,6 +484,7 @@ def _survey_part(
     survey.rows += buffer.count(b"<" + survey.prefix + b"row", 0, end) - buffer.count(
         b"<" + survey.prefix + b"rowBreaks", 0, end
     )
+    _note_last_row(buffer, end, survey, limits)
     for match in survey.far.finditer(buffer, 0, end):  # type: ignore[union-attr]
         if match.group("odd") is not None:
             # A cell whose position is not its first attribute, or that has none (then it
@@ -494,6 +499,19 @@ def _survey_part(
         if column >= limits.columns:
             raise ImportFileError(too_many_columns(column, limits))
         raise ImportFileError(too_many_rows(row, limits))
+
+
+def _note_last_row(buffer: bytes, end: int, survey: _Survey, limits: Limits) -> None:
+    """Remember the number of the buffer's last row within the limits (rows come in order)."""
+    tag = b"<" + survey.prefix + b'row r="'
+    at = buffer.rfind(tag, 0, end)
+    while at >= 0:
+        start = at + len(tag)
+        number = buffer[start : buffer.find(b'"', start, start + 9)]
+        if number.isdigit() and int(number) <= limits.rows + 1:
+            survey.last_row = max(survey.last_row, int(number))
+            return
+        at = buffer.rfind(tag, 0, at)
 
 
 class _Unplaced(Exception):

@@ -132,7 +132,7 @@ def test_a_value_far_away_is_refused_with_the_size_found_and_the_limit():
         return "read"
 
     assert in_child(lambda: refusal("XFD1048576")) == (
-        "The sheet has data up to column XFD (column 16,384); an import reads at most 50 "
+        "The sheet has data up to column XFD (column 16,384); an import reads at most 30 "
         "columns. Delete the columns right of the data."
     )
     assert in_child(lambda: refusal("A900000")) == (
@@ -189,6 +189,21 @@ def test_the_command_imports_past_a_blank_far_cell_and_refuses_a_far_value(world
     with pytest.raises(CommandError, match="data down to row 1,048,576"):
         call_command("import_employees", str(path), "--user", "bkd", verbosity=0)
     assert ImportJob.objects.count() == 1
+
+
+def test_a_sparse_sheet_goes_to_the_worker_not_the_web_process(world, login, monkeypatch):
+    """Two rows, in rows 2 and 5,000: the reader's grid is 5,000 rows, so the worker reads it."""
+    queued = []
+    monkeypatch.setattr(
+        "kinerja.imports.views.run_import_job", SimpleNamespace(enqueue=queued.append)
+    )
+    rows = staff_rows(1)
+    data = workbook(rows, far="A5000", far_value=NIPS[1])
+
+    upload(login(world.users["bkd"]), SimpleUploadedFile("staff.xlsx", data))
+
+    job = ImportJob.objects.get()
+    assert (job.status, job.total_rows, queued) == ("pending", 4999, [job.pk])
 
 
 # --- blank headers and empty files -----------------------------------------------------------
@@ -411,7 +426,7 @@ def test_cells_without_positions_are_placed_and_checked_one_by_one():
 
     wide = [[f"column {n}" for n in range(65)]]
     with pytest.raises(
-        ImportFileError, match=r"up to column AY \(column 51\); an import reads at most 50"
+        ImportFileError, match=r"up to column AE \(column 31\); an import reads at most 30"
     ):
         read_table(io.BytesIO(without_cell_positions(workbook(wide))), "staff.xlsx")
 
