@@ -82,8 +82,10 @@ class Table:
         header_row: int = 1,
         first_column: int = 0,
         limits: Limits | None = None,
+        text_only: bool = False,
     ) -> None:
         self.headers = headers
+        self.text_only = text_only  # every cell is a str (CSV)
         self.header_row = header_row  # as the spreadsheet numbers it
         self.first_column = first_column  # 0 for column A
         self.limits = limits
@@ -115,8 +117,9 @@ class Table:
         unnamed: set[int] = set()
         max_rows = self.limits.rows if self.limits else None
         count = 0
+        text_only = self.text_only
         for row in self.rows:
-            if is_blank_row(row):
+            if (not "".join(row).strip()) if text_only else is_blank_row(row):
                 continue
             count += 1
             if blank:
@@ -245,25 +248,29 @@ def _raw(fileobj: Any) -> Any:
     return fileobj
 
 
-def _text_lines(fileobj: Any) -> Iterator[str]:
-    """Yield the lines of a UTF-8 file from its start, decoding as they are read."""
+def _text_lines(fileobj: Any, read: Callable[[io.TextIOWrapper], Iterator[Any]]) -> Iterator[Any]:
+    """Yield what ``read`` yields from the UTF-8 text of a file, decoded as it is read."""
     raw = _raw(fileobj)
     raw.seek(0)
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     try:
-        # Not ``yield from``: closing this generator would close the wrapper and the file.
-        for line in text:  # noqa: UP028
-            yield line
+        # ``yield from`` a reader, never from ``text``: closing this generator would close the
+        # wrapper and with it the file.
+        yield from read(text)
     except UnicodeDecodeError:
         raise ImportFileError(
             _("The CSV file is not UTF-8 text. In Excel choose 'CSV UTF-8' when saving.")
         ) from None
+    except csv.Error as exc:
+        if "NUL" in str(exc):
+            raise ImportFileError(_("This is not a CSV text file.")) from None
+        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
     finally:
         text.detach()
 
 
 def _read_csv(fileobj: IO[bytes], limits: Limits) -> Table:
-    with closing(_text_lines(fileobj)) as lines:
+    with closing(_text_lines(fileobj, lambda text: (line for line in text))) as lines:
         first = next((line for line in lines if line.strip()), "")
     if "\x00" in first:
         raise ImportFileError(_("This is not a CSV text file."))
@@ -272,17 +279,7 @@ def _read_csv(fileobj: IO[bytes], limits: Limits) -> Table:
     delimiter = ";" if first.count(";") > first.count(",") else ","
 
     def records() -> Iterator[list[str]]:
-        lines = _text_lines(fileobj)
-        try:
-            yield from csv.reader(lines, delimiter=delimiter)
-        except csv.Error as exc:
-            if "NUL" in str(exc):
-                raise ImportFileError(_("This is not a CSV text file.")) from None
-            raise ImportFileError(
-                _("The CSV file is malformed: %(error)s") % {"error": exc}
-            ) from None
-        finally:
-            lines.close()
+        return _text_lines(fileobj, lambda text: csv.reader(text, delimiter=delimiter))
 
     skipped = 0
     headers: list[Any] = []
@@ -304,6 +301,7 @@ def _read_csv(fileobj: IO[bytes], limits: Limits) -> Table:
         rows=data_rows,
         header_row=skipped + 1,
         limits=limits,
+        text_only=True,
     )
 
 
