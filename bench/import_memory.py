@@ -2,14 +2,14 @@
 """Measure the memory of a large employee import: the web process that takes the upload and
 the worker process that runs the job, each in its own fresh process.
 
-Writes a CSV of 450,000 valid employees by default (the same rows as ``import_employees.py``:
-fixed seed, valid NIPs, units and positions created in the database first), then:
+Writes a CSV (with ``--format xlsx`` a workbook) of 450,000 valid employees by default (the
+same rows as ``import_employees.py``: fixed seed, valid NIPs, units and positions created in the
+database first), then:
 
 1. web: a fresh Django process serves the upload page (``imports:import_start``) through the
    WSGI handler, reading the multipart body from a file on disk as a real server would
-   (``wsgi.input``); the form counts
-   the rows and the view hands the job to the task queue (a dummy backend, so that the job is
-   left for step 2);
+   (``wsgi.input``); the form counts the rows and the view hands the job to the task queue (a
+   dummy backend, so that the job is left for step 2);
 2. worker: a fresh Django process runs the job (``importjob_run``), as the task worker does.
 
 Each step prints its peak resident memory (``VmHWM`` from ``/proc/self/status``), the same for a
@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
     parser.add_argument("--dry-run", action="store_true", help="check the rows, write nothing")
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="the file's kind")
     parser.add_argument("--step", choices=["web", "worker", "idle"], help=argparse.SUPPRESS)
     parser.add_argument("--work-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -115,50 +117,67 @@ def prepare(args: argparse.Namespace, work: Path) -> None:
     instansi, units, positions = seed_registry()
     user = User.objects.create_user(username="bench", password="x", instansi=instansi)
     RoleAssignment.objects.create(user=user, role="bkd", instansi=instansi)
-    csv_path = work / "employees.csv"
-    write_csv(csv_path, args.rows, args.seed, units, positions)
-    write_request(work / "request.body", csv_path, dry_run=args.dry_run)
+    data_path = work / f"employees.{args.format}"
+    write_file(data_path, employee_rows(args.rows, args.seed, units, positions))
+    write_request(work / "request.body", data_path, dry_run=args.dry_run)
     print(
-        f"rows: {args.rows:,}; CSV: {csv_path.stat().st_size / 2**20:.1f} MiB; "
+        f"rows: {args.rows:,}; {data_path.name}: {data_path.stat().st_size / 2**20:.1f} MiB; "
         f"setup {time.perf_counter() - started:.0f} s",
         flush=True,
     )
 
 
-def write_csv(path: Path, rows: int, seed: int, units, positions) -> None:
-    """Write ``rows`` valid employees as ``import_employees.make_workbook`` makes them."""
-    from import_employees import FIRST, GRADES, HEADER, LAST
+def employee_rows(rows: int, seed: int, units, positions) -> Iterator[list[str]]:
+    """Yield ``rows`` valid employees as ``import_employees.make_workbook`` makes them."""
+    from import_employees import FIRST, GRADES, LAST
 
     from kinerja.organisations.nip import make_nip
 
     rng = random.Random(seed)
     seen: set[str] = set()
+    while len(seen) < rows:
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(40 * 365))
+        appointed = dt.date(birth.year + rng.randint(20, 30), rng.randint(1, 12), 1)
+        sex = rng.choice("mf")
+        nip = make_nip(birth, appointed, sex, rng.randint(1, 999))
+        if nip in seen:
+            continue
+        seen.add(nip)
+        unit = rng.choice(units)
+        yield [
+            nip,
+            f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            rng.choice(["", "", "Dr.", "Ir."]),
+            rng.choice(["", "S.Pd.", "S.E.", "M.Si.", "S.T."]),
+            "pns" if rng.random() < 0.8 else "pppk",
+            sex,
+            rng.choice(GRADES),
+            unit,
+            rng.choice(positions[unit]) if rng.random() < 0.4 else "",
+        ]
+
+
+def write_file(path: Path, rows: Iterator[list[str]]) -> None:
+    """Write the rows under the header, as CSV or (by the suffix) as a workbook."""
+    from import_employees import HEADER
+
+    if path.suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("employees")
+        sheet.append(HEADER)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+        return
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(";".join(HEADER) + "\n")
-        while len(seen) < rows:
-            birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(40 * 365))
-            appointed = dt.date(birth.year + rng.randint(20, 30), rng.randint(1, 12), 1)
-            sex = rng.choice("mf")
-            nip = make_nip(birth, appointed, sex, rng.randint(1, 999))
-            if nip in seen:
-                continue
-            seen.add(nip)
-            unit = rng.choice(units)
-            row = [
-                nip,
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                rng.choice(["", "", "Dr.", "Ir."]),
-                rng.choice(["", "S.Pd.", "S.E.", "M.Si.", "S.T."]),
-                "pns" if rng.random() < 0.8 else "pppk",
-                sex,
-                rng.choice(GRADES),
-                unit,
-                rng.choice(positions[unit]) if rng.random() < 0.4 else "",
-            ]
+        for row in rows:
             out.write(";".join(row) + "\n")
 
 
-def write_request(path: Path, csv_path: Path, *, dry_run: bool) -> None:
+def write_request(path: Path, data_path: Path, *, dry_run: bool) -> None:
     """Write the multipart body of the upload form to a file, copying the CSV in chunks."""
     fields = [("kind", "employees")] + ([("dry_run", "on")] if dry_run else [])
     with path.open("wb") as out:
@@ -169,9 +188,10 @@ def write_request(path: Path, csv_path: Path, *, dry_run: bool) -> None:
             )
         out.write(
             f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
-            f'filename="{csv_path.name}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+            f'filename="{data_path.name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
         )
-        with csv_path.open("rb") as src:
+        with data_path.open("rb") as src:
             while chunk := src.read(1 << 20):
                 out.write(chunk)
         out.write(f"\r\n--{BOUNDARY}--\r\n".encode())
