@@ -119,6 +119,7 @@ def import_run(
     run.prepare(column)
     errors = _check_rows(run, table, index, progress, total)
     errors.extend(run.finish())
+    table.release()  # every pass is made: free the reader's copy of the sheet before the writes
     if errors:
         errors.sort(key=lambda e: e.row)
         return ImportOutcome(valid=False, dry_run=dry_run, total_rows=total, errors=errors)

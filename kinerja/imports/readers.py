@@ -44,7 +44,6 @@ from python_calamine import CalamineWorkbook
 
 EXTENSIONS = (".xlsx", ".csv")
 GUIDE_SHEET = "Petunjuk"
-EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 CHUNK = 1 << 20  # bytes of sheet XML or CSV read at a time
 
 
@@ -107,6 +106,16 @@ class Table:
             self._scan()
         return self._unnamed
 
+    def release(self) -> None:
+        """Let go of what the rows are read from (calamine's copy of a sheet): no pass is left.
+
+        A workbook of 450,000 rows keeps about 250 MiB in calamine; the engine drops it before
+        the writes, which need memory of their own.
+        """
+        if self._count is None:
+            self._scan()
+        self.rows = _Rows(_released)
+
     def column_letter(self, position: int) -> str:
         """Return the column letter, as the spreadsheet names it, of a header position."""
         return column_letter(self.first_column + position)
@@ -130,6 +139,10 @@ class Table:
                 raise ImportFileError(too_many_rows(self.header_row + count, self.limits))
         self._count = count
         self._unnamed = sorted(unnamed)
+
+
+def _released() -> Iterator[list[Any]]:
+    raise RuntimeError("The table's rows were released.")
 
 
 class _Rows:
