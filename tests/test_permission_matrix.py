@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinerja.imports.models import ImportJob
@@ -132,6 +133,7 @@ MATRIX: list[Row] = [
         ok=(302,),
         kwargs={"pk": "job"},
     ),
+    Row("imports:importjob_file", {"own": IMPORTERS}, kwargs={"pk": "job"}),
     Row("imports:import_template", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
     # API
     Row("api:api-root", {"-": SIGNED_IN}, api=True),
@@ -238,8 +240,8 @@ def build_kwargs(row, target, objects, world, role):
                 instansi=world.instansi,
                 created_by=owner,
                 kind="employees",
-                original_name="x.xlsx",
-                file="imports/x.xlsx",
+                original_name="x.csv",
+                file=ContentFile(b"nip\n", name="x.csv"),
             )
             kwargs[kwarg] = job.pk
         else:

@@ -171,6 +171,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KINERJA_IMPORT_MAX_BYTES = env.int("KINERJA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Files with more rows than this are imported by the background worker, with a progress bar.
 KINERJA_IMPORT_BACKGROUND_ROWS = env.int("KINERJA_IMPORT_BACKGROUND_ROWS", default=2000)
+# The largest sheet an import reads; a file past either is refused with the size found. The
+# Excel reader holds a sheet's grid (about 32 bytes a cell, empty ones too), so a sheet of the
+# largest size costs about 460 MiB in the worker.
+KINERJA_IMPORT_MAX_ROWS = env.int("KINERJA_IMPORT_MAX_ROWS", default=500_000)
+KINERJA_IMPORT_MAX_COLUMNS = env.int("KINERJA_IMPORT_MAX_COLUMNS", default=30)
 KINERJA_DEMO_LOGINS = False
 # The HMAC key that seals the audit chains. It lives outside the database, so that write access
 # to the database alone cannot rebuild a chain. Production requires it; elsewhere it defaults to

@@ -14,7 +14,7 @@ from kinerja.core.scope import Action, Scope
 from kinerja.imports.models import ImportJob
 
 from .jobs import importjob_create, importjob_run, scope_for_user, system_scope
-from .readers import ImportFileError, read_table
+from .readers import ImportFileError, estimate_rows
 
 SHOWN_ERRORS = 50
 
@@ -43,32 +43,31 @@ class ImportCommand(BaseCommand):
         user, scope = self._scope(options)
         try:
             with path.open("rb") as fileobj:
-                table = read_table(fileobj, path.name)
-                fileobj.seek(0)
+                # A stream over the file: refuses an unreadable or oversized one before a job.
+                estimated = estimate_rows(fileobj, path.name)
                 job = importjob_create(
                     actor=user,
                     scope=scope,
                     kind=self.kind,
                     upload=File(fileobj, name=path.name),
                     dry_run=options["dry_run"],
-                    total_rows=table.row_count,
+                    total_rows=estimated,
                 )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        bar = tqdm(
-            total=table.row_count, unit="rows", desc="checking", disable=options["verbosity"] == 0
-        )
+        bar = tqdm(total=estimated, unit="rows", desc="checking", disable=options["verbosity"] == 0)
 
         def progress(phase: str, done: int, total: int) -> None:
             if phase == "importing" and not writing:
                 writing.append(True)
                 bar.set_description("writing")
+            bar.total = total
             bar.update(done - bar.n)
 
         writing: list[bool] = []
 
         try:
-            job = importjob_run(job=job, table=table, progress=progress)
+            job = importjob_run(job=job, progress=progress)
         finally:
             bar.close()
         self._report(job)

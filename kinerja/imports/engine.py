@@ -50,6 +50,11 @@ def match_headers(importer: type[Importer], table: Table) -> tuple[dict[str, int
     index: dict[str, int] = {}
     errors: list[RowError] = []
     row = table.header_row
+    for position in table.unnamed_columns:
+        letter = table.column_letter(position)
+        errors.append(
+            RowError(row, letter, _("Column %(letter)s has no header.") % {"letter": letter})
+        )
     for position, header in enumerate(table.headers):
         if not header:
             continue
@@ -95,12 +100,21 @@ def import_run(
     index, errors = match_headers(importer, table)
     if errors:
         return ImportOutcome(valid=False, dry_run=dry_run, total_rows=total, errors=errors)
+    if not total:
+        nothing = _("The file has a header but no rows: there is nothing to import.")
+        return ImportOutcome(
+            valid=False,
+            dry_run=dry_run,
+            total_rows=0,
+            errors=[RowError(table.header_row + 1, "", nothing)],
+        )
     ctx = ImportContext(
         actor=actor, scope=scope, instansi_id=scope.instansi_id, present=frozenset(index)
     )
     run = importer(ctx)
 
     def column(name: str) -> list[Any]:
+        # One pass over the file for each column asked for: no copy of the table stays behind.
         if name not in index:
             return []
         i = index[name]
@@ -109,6 +123,7 @@ def import_run(
     run.prepare(column)
     errors = _check_rows(run, table, index, progress, total)
     errors.extend(run.finish())
+    table.release()  # every pass is made: free the reader's copy of the sheet before the writes
     if errors:
         errors.sort(key=lambda e: e.row)
         return ImportOutcome(valid=False, dry_run=dry_run, total_rows=total, errors=errors)

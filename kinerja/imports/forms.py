@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .base import importers
-from .readers import EXTENSIONS, ImportFileError, Table, extension, read_table
+from .readers import EXTENSIONS, ImportFileError, estimate_rows, extension
 
 
 class ImportForm(forms.Form):
@@ -28,7 +28,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(i.kind, i.label) for i in importers()]
-        self.table: Table | None = None
+        self.estimated_rows = 0
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -44,8 +44,8 @@ class ImportForm(forms.Form):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         try:
-            self.table = read_table(upload, upload.name)
+            # Streams the file (Django keeps a large upload on disk): nothing is held whole.
+            self.estimated_rows = estimate_rows(upload, upload.name)
         except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from None
-        upload.seek(0)
         return upload

@@ -6,6 +6,7 @@ The same `importjob_run` serves the page (small files, in the request), the back
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -121,19 +122,21 @@ def _run(job: ImportJob, table: Table | None, progress: Progress | None) -> None
         scope = scope_for_user(job.created_by)
         if scope.instansi_id != job.instansi_id or not scope.can_anywhere(Action.IMPORT):
             raise PermissionDenied(_("The uploader may no longer import data."))
-    if table is None:
-        with job.file.open("rb") as fileobj:
+    with contextlib.ExitStack() as stack:
+        if table is None:
+            # The table streams its rows from the stored file, so the file stays open to the end.
+            fileobj = stack.enter_context(job.file.open("rb"))
             table = read_table(fileobj, job.original_name)
-    outcome = import_run(
-        actor=job.created_by,
-        scope=scope,
-        importer=importer,
-        table=table,
-        dry_run=job.dry_run,
-        progress=_saver(job, progress),
-        job=job,
-        file_name=job.original_name,
-    )
+        outcome = import_run(
+            actor=job.created_by,
+            scope=scope,
+            importer=importer,
+            table=table,
+            dry_run=job.dry_run,
+            progress=_saver(job, progress),
+            job=job,
+            file_name=job.original_name,
+        )
     job.total_rows = outcome.total_rows
     job.processed_rows = outcome.total_rows
     job.error_count = len(outcome.errors)

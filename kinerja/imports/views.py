@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -65,8 +65,7 @@ class ImportStartView(ImportAccessMixin, FormView):
         return context
 
     def form_valid(self, form):
-        table = form.table
-        total = table.row_count
+        total = form.estimated_rows
         job = importjob_create(
             actor=self.request.user,
             scope=self.request.scope,
@@ -76,7 +75,7 @@ class ImportStartView(ImportAccessMixin, FormView):
             total_rows=total,
         )
         if total <= settings.KINERJA_IMPORT_BACKGROUND_ROWS:
-            importjob_run(job=job, table=table)
+            importjob_run(job=job)
         else:
             run_import_job.enqueue(job.pk)
         return redirect(job)
@@ -154,6 +153,16 @@ class ImportJobRetryView(ImportAccessMixin, View):
         else:
             run_import_job.enqueue(retry.pk)
         return redirect(retry)
+
+
+class ImportJobFileView(ImportAccessMixin, View):
+    """Download the file a job was started with, to whoever may see the job."""
+
+    def get(self, request, pk: int):
+        job = get_object_or_404(ImportJob.objects.within(request.scope), pk=pk)
+        if not job.file or not job.file.storage.exists(job.file.name):
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name)
 
 
 class ImportTemplateView(ImportAccessMixin, View):
