@@ -323,6 +323,9 @@ def test_employee_page_links_the_unit_only_when_the_caller_may_open_it(world, lo
 
 
 def test_employee_form_offers_only_units_and_posts_the_caller_may_change(more, login):
+    PositionFactory(unit=more.agency_b, code="DINKES-01")
+    PositionFactory(unit=more.agency_x, code="MLG-01")
+
     response = get(login(more.users["opd_admin"]), "organisations:employee_create")
 
     form = response.context["form"]
