@@ -118,10 +118,14 @@ def imports(site: Site, env: dict[str, str]) -> bool:
 
 
 def run_tests(tests: list[str], env: dict[str, str]) -> tuple[bool, str]:
+    """Return (passed, first failure). A run that did not finish (interrupted, usage error, no
+    tests) raises: it must not be counted as a removal that the tests noticed."""
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-m", "not browser", "-p", "no:warnings"]
     # Our own interpreter running pytest on paths given on our command line.
     result = subprocess.run(cmd + tests, cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
     lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"pytest exited with {result.returncode}: {lines[-1:] or result.stderr}")
     failed = next((ln for ln in lines if ln.startswith(("FAILED", "ERROR"))), "")
     return result.returncode == 0, failed or (lines[-1] if lines else "")
 
@@ -133,13 +137,18 @@ def _raise_interrupt(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="list the calls and stop")
-    parser.add_argument("-k", dest="only", help="mutate only calls whose file:line contains this")
+    parser.add_argument(
+        "-k",
+        dest="only",
+        action="append",
+        help="mutate only calls whose file:line contains this (repeatable)",
+    )
     parser.add_argument("tests", nargs="*", help=f"test paths (default: {DEFAULT_TESTS})")
     args = parser.parse_args(argv)
 
     sites = all_sites()
     if args.only:
-        sites = [s for s in sites if args.only in s.label]
+        sites = [s for s in sites if any(part in s.label for part in args.only)]
     if args.list:
         for site in sites:
             print(f"{site.label:50} {site.text}")
@@ -148,11 +157,15 @@ def main(argv: list[str] | None = None) -> int:
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     tests = args.tests or DEFAULT_TESTS
+    print(f"{len(sites)} calls; tests: {' '.join(tests)}", flush=True)
     ok, last = run_tests(tests, env)
     if not ok:
         print(f"The unmutated suite fails; fix it first: {last}")
         return 2
 
+    # Started in the background by a shell, SIGINT may arrive ignored: restore Ctrl-C, and let
+    # SIGTERM stop the run the same way, so that the finally below restores the file.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     survivors, invalid = [], []
     for number, site in enumerate(sites, 1):
