@@ -1,22 +1,36 @@
-"""Every URL pattern, every role, objects inside and outside the role's scope.
+"""Every route and every method it answers, every role, objects inside and outside the role's reach.
 
-`MATRIX` must name every URL of the project (the admin aside, which is for superusers only and
-checked below): a new URL fails `test_every_url_is_in_the_matrix` until its row is written, so no
-endpoint can escape the matrix. For each row and role the test checks the status code, and for
-lists and exports that the other agency's employee does not leak into the body.
+`MATRIX` is keyed by (URL name, HTTP method). `test_every_route_and_method_is_in_the_matrix`
+lists what the URL conf really serves: each Django view's implemented methods, each DRF
+viewset route's method map, and the declared methods of plain function views. A new URL or a new
+method on an old one fails that test until its row is written, so no endpoint escapes the matrix.
+The admin (superusers only) is checked at the bottom.
+
+For each row, target and role the test checks the status code. A write row also names the state
+it changes: for an allowed role the state must change to what the request asked for, for any
+other role it must stay as it was. Read rows of lists and exports check that agency B's employee
+shows exactly for the roles that may see B; what each page holds for a partial-scope role is
+checked with concrete numbers in ``test_scope_content.py``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import openpyxl
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import PASSWORD
+from kinerja.accounts.models import ApiToken
 from kinerja.imports.models import ImportJob
+from kinerja.organisations.choices import UnitKind
+from kinerja.organisations.models import Employee, OrgUnit, Position, Region
+from kinerja.organisations.tests.factories import OrgUnitFactory, PositionFactory
 
 ROLES = [
     "anonymous",
@@ -36,228 +50,573 @@ WIDE = {"system_admin", "leadership", "bappeda", "bkd", "bpsdm", "inspektorat"}
 IN_A = WIDE | {"opd_head", "opd_admin", "evaluator", "employee"}  # reach division_a / staff_a
 VIEWERS = WIDE | {"opd_head", "opd_admin", "evaluator"}  # hold a grant to view people
 IMPORTERS = {"system_admin", "bkd", "opd_admin"}
+WIDE_IMPORTERS = {"system_admin", "bkd"}
 CHANGERS_A = {"system_admin", "bkd", "opd_admin"}
 CHANGERS_WIDE = {"system_admin", "bkd"}
 AUDITORS = {"system_admin", "bkd", "inspektorat", "opd_head", "opd_admin"}
 SEE_B = WIDE  # roles that may see agency B's employee "Rina Wulandari"
 LEAK_MARK = "Rina Wulandari"
+NEW_NAME = "Nama Baru Uji"
 
 
 @dataclass
 class Row:
-    """One URL: how to build it for a target, and which roles may use it there."""
+    """One (URL name, method): how to call it on a target, and which roles may, with what effect.
+
+    ``state(objs, role)`` reads what a write changes; ``expect(objs, role)`` is its value after an
+    allowed call. A row with ``state`` and no ``expect`` must leave the state alone for everyone.
+    ``outside`` is the status a role that may use the route elsewhere gets on a target outside its
+    reach: 404 when the target is in the URL, 400 when it is named in the payload (the scoped
+    lookup answers "not found", revealing nothing).
+    """
 
     name: str
+    method: str
     allowed: dict[str, set[str]]  # target ("-" for none) -> roles allowed
-    method: str = "get"
-    data: dict | None = None
+    data: Callable[[dict, str], dict] | dict | None = None
     api: bool = False
     ok: tuple[int, ...] = (200,)
+    state: Callable[[dict, str], Any] | None = None
+    expect: Callable[[dict, str], Any] | None = None
+    verify: Callable[[Any, Any, dict, str], None] | None = None  # (response, client, objs, role)
+    outside: int = 404
     leak_check: bool = False  # the body must hold LEAK_MARK exactly for SEE_B
     xlsx: bool = False
     htmx: bool = False
-    kwargs: dict[str, str] = field(default_factory=dict)  # kwarg -> world attribute per target
+    multipart: bool = False
+    kwargs: dict[str, str] = field(default_factory=dict)  # URL kwarg -> key in objs
 
 
-def public(name, ok=(200,), **kw):
-    return Row(name, {"-": set(ROLES)}, ok=ok, **kw)
+def public(name, method="get", ok=(200,), **kw):
+    return Row(name, method, {"-": set(ROLES)}, ok=ok, **kw)
+
+
+# Targets: "a" inside agency A (division_a), "b" agency B, "x" another instansi, "-" none.
+SCOPED = {"a": IN_A, "b": WIDE, "x": set()}
+CHANGE_SCOPED = {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()}
+
+
+def _signed_in_as(response, client, objs, role):
+    expected = objs["users"]["bkd" if role == "anonymous" else role].pk
+    assert str(client.session.get("_auth_user_id")) == str(expected)
+
+
+def _session_unchanged(response, client, objs, role):
+    expected = None if role == "anonymous" else str(objs["users"][role].pk)
+    assert client.session.get("_auth_user_id") == expected
+
+
+def _signed_out(response, client, objs, role):
+    assert "_auth_user_id" not in client.session
+
+
+def _language_cookie(response, client, objs, role):
+    assert response.cookies["django_language"].value == "en"
+
+
+def _field(model, key, attr):
+    def read(objs, role):
+        return getattr(model.objects.get(pk=objs[key]), attr)
+
+    return read
+
+
+def _count(model, **filters):
+    def read(objs, role):
+        return model.objects.filter(**filters).count()
+
+    return read
+
+
+def _const(value):
+    return lambda objs, role: value
+
+
+def _tokens_of(objs, role):
+    if role == "anonymous":
+        return 0
+    return ApiToken.objects.filter(user=objs["users"][role]).count()
+
+
+def _tokens_expect(objs, role):
+    return 1
+
+
+def _token_revoked(objs, role):
+    return ApiToken.objects.get(pk=objs["token"]).revoked_at is not None
+
+
+def _employee_form(objs, role):
+    employee = Employee.objects.get(pk=objs["employee"])
+    return {
+        "name": NEW_NAME,
+        "status": employee.status,
+        "nip": employee.nip or "",
+        "grade": employee.grade,
+        "email": employee.email,
+        "unit": employee.unit_id,
+        "position": employee.position_id or "",
+        "is_active": "on",
+    }
+
+
+def _new_employee_form(objs, role):
+    return {"name": NEW_NAME, "status": "non_asn", "nip": "", "unit": objs["unit"]}
+
+
+def _unit_form(objs, role):
+    unit = OrgUnit.objects.get(pk=objs["unit"])
+    return {
+        "name": NEW_NAME,
+        "kind": unit.kind,
+        "parent": unit.parent_id or "",
+        "valid_from": unit.valid_from.isoformat(),
+    }
+
+
+def _new_unit_form(objs, role):
+    return {"code": "UJI-BARU", "name": NEW_NAME, "kind": UnitKind.SECTION}
+
+
+def _import_upload(objs, role):
+    csv = f"nip,name,status,unit_code\n,{NEW_NAME},non_asn,{objs['unit_code']}\n"
+    upload = io.BytesIO(csv.encode())
+    upload.name = "pegawai.csv"
+    return {"kind": "employees", "file": upload}
+
+
+def _unit_put(objs, role):
+    unit = OrgUnit.objects.get(pk=objs["unit"])
+    parent = unit.parent.code if unit.parent_id else None
+    return {"code": unit.code, "name": NEW_NAME, "kind": unit.kind, "parent": parent}
+
+
+def _position_put(objs, role):
+    position = Position.objects.get(pk=objs["position"])
+    return {
+        "code": position.code,
+        "title": NEW_NAME,
+        "kind": position.kind,
+        "unit": position.unit.code,
+    }
+
+
+def _employee_put(objs, role):
+    employee = Employee.objects.get(pk=objs["employee"])
+    return {
+        "nip": employee.nip,
+        "name": NEW_NAME,
+        "status": employee.status,
+        "unit": employee.unit.code,
+    }
 
 
 MATRIX: list[Row] = [
     public("healthz"),
     public("accounts:login", ok=(200, 302)),  # signed-in users are sent home
-    public("set_language", method="post", data={"language": "en"}, ok=(302,)),
-    public("accounts:logout", method="post", ok=(302,)),
-    Row("core:home", {"-": SIGNED_IN}),
-    Row("accounts:token_list", {"-": SIGNED_IN}),
+    # Django parses no PUT body: a PUT re-shows the empty form (or sends a signed-in user home).
+    public("accounts:login", "put", ok=(200, 302), verify=_session_unchanged),
+    public(
+        "accounts:login",
+        "post",
+        data=lambda objs, role: {
+            "username": "bkd" if role == "anonymous" else role,
+            "password": objs["password"],
+        },
+        ok=(302,),
+        verify=_signed_in_as,
+    ),
+    public("accounts:logout", "post", ok=(302,), verify=_signed_out),
+    public("set_language", "post", data={"language": "en"}, ok=(302,), verify=_language_cookie),
+    Row("core:home", "get", {"-": SIGNED_IN}),
+    Row("accounts:token_list", "get", {"-": SIGNED_IN}),
     Row(
         "accounts:token_create",
+        "post",
         {"-": SIGNED_IN},
-        method="post",
         data={"name": "sinkron", "days": 30},
-        ok=(200, 302),
+        state=_tokens_of,
+        expect=_tokens_expect,
     ),
     Row(
         "accounts:token_revoke",
+        "post",
         {"own": SIGNED_IN, "other": set()},
-        method="post",
-        ok=(200, 302),
+        ok=(302,),
+        state=_token_revoked,
+        expect=_const(True),
         kwargs={"pk": "token"},
     ),
-    Row("organisations:unit_tree", {"-": VIEWERS}, leak_check=False),
-    Row("organisations:unit_detail", {"a": IN_A, "b": WIDE, "x": set()}, kwargs={"pk": "unit"}),
+    Row("organisations:unit_tree", "get", {"-": VIEWERS}),
+    Row("organisations:unit_detail", "get", SCOPED, kwargs={"pk": "unit"}),
     Row(
         "organisations:unit_children",
+        "get",
         {"a": VIEWERS, "b": WIDE, "x": set()},
         kwargs={"pk": "unit"},
         htmx=True,
     ),
-    Row("organisations:employee_list", {"-": VIEWERS}, leak_check=True),
-    Row("organisations:employee_export", {"-": VIEWERS}, xlsx=True),
-    Row("organisations:employee_me", {"-": {"employee", "opd_head"}}, ok=(302,)),
-    Row(
-        "organisations:employee_detail",
-        {"a": IN_A, "b": WIDE, "x": set()},
-        kwargs={"pk": "employee"},
-    ),
+    Row("organisations:employee_list", "get", {"-": VIEWERS}, leak_check=True),
+    Row("organisations:employee_export", "get", {"-": VIEWERS}, xlsx=True),
+    Row("organisations:employee_me", "get", {"-": {"employee", "opd_head"}}, ok=(302,)),
+    Row("organisations:employee_detail", "get", SCOPED, kwargs={"pk": "employee"}),
+    Row("organisations:employee_update", "get", CHANGE_SCOPED, kwargs={"pk": "employee"}),
     Row(
         "organisations:employee_update",
-        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        "post",
+        CHANGE_SCOPED,
+        data=_employee_form,
+        ok=(302,),
+        state=_field(Employee, "employee", "name"),
+        expect=_const(NEW_NAME),
         kwargs={"pk": "employee"},
     ),
-    Row("organisations:employee_create", {"-": CHANGERS_A}),
+    Row("organisations:employee_create", "get", {"-": CHANGERS_A}),
+    Row(
+        "organisations:employee_create",
+        "post",
+        CHANGE_SCOPED,  # the target is the unit named in the form
+        data=_new_employee_form,
+        ok=(302,),
+        state=_count(Employee, name=NEW_NAME),
+        expect=_const(1),
+        outside=400,
+    ),
+    Row("organisations:unit_update", "get", CHANGE_SCOPED, kwargs={"pk": "unit"}),
     Row(
         "organisations:unit_update",
-        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        "post",
+        CHANGE_SCOPED,
+        data=_unit_form,
+        ok=(302,),
+        state=_field(OrgUnit, "unit", "name"),
+        expect=_const(NEW_NAME),
         kwargs={"pk": "unit"},
     ),
+    Row("organisations:unit_create", "get", CHANGE_SCOPED, kwargs={"pk": "unit"}),
     Row(
         "organisations:unit_create",
-        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        "post",
+        CHANGE_SCOPED,
+        data=_new_unit_form,
+        ok=(302,),
+        state=lambda objs, role: list(
+            OrgUnit.objects.filter(code="UJI-BARU").values_list("parent_id", flat=True)
+        ),
+        expect=lambda objs, role: [objs["unit"]],
         kwargs={"pk": "unit"},
     ),
-    Row("audit:event_list", {"-": AUDITORS}),
-    Row("imports:import_start", {"-": IMPORTERS}),
-    Row("imports:importjob_list", {"-": IMPORTERS}),
+    Row("audit:event_list", "get", {"-": AUDITORS}),
+    Row("imports:import_start", "get", {"-": IMPORTERS}),
+    Row(
+        "imports:import_start",
+        "post",
+        {"a": IMPORTERS, "b": WIDE_IMPORTERS},
+        data=_import_upload,
+        multipart=True,
+        ok=(302,),
+        state=_count(Employee, name=NEW_NAME),
+        expect=_const(1),
+        # The upload is accepted; the job ends "invalid" naming the unit outside the scope.
+        outside=302,
+    ),
+    # FormView answers PUT as POST, but Django parses no PUT body: the form is re-shown, empty.
+    Row(
+        "imports:import_start",
+        "put",
+        {"-": IMPORTERS},
+        state=_count(ImportJob),
+    ),
+    Row("imports:importjob_list", "get", {"-": IMPORTERS}),
     Row(
         "imports:importjob_detail",
-        {"own": IMPORTERS - {"opd_admin"} | {"opd_admin"}},
+        "get",
+        {"own": IMPORTERS, "other": WIDE_IMPORTERS},
         kwargs={"pk": "job"},
     ),
-    Row("imports:importjob_errors", {"own": IMPORTERS}, kwargs={"pk": "job"}),
-    # The job is still waiting, so the retry is refused with a message and a redirect.
-    Row(
-        "imports:importjob_retry",
-        {"own": IMPORTERS},
-        method="post",
-        ok=(302,),
-        kwargs={"pk": "job"},
-    ),
-    Row("imports:importjob_file", {"own": IMPORTERS}, kwargs={"pk": "job"}),
-    Row("imports:import_template", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
+    Row("imports:import_template", "get", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
     # API
-    Row("api:api-root", {"-": SIGNED_IN}, api=True),
-    Row("api:me", {"-": SIGNED_IN}, api=True),
+    Row("api:api-root", "get", {"-": SIGNED_IN}, api=True),
+    Row("api:me", "get", {"-": SIGNED_IN}, api=True),
     # The schema and its docs describe the endpoints, not data: open to other systems' developers.
     public("api-schema"),
     public("api-docs"),
-    Row("api:region-list", {"-": SIGNED_IN}, api=True),
-    Row("api:region-detail", {"-": SIGNED_IN}, api=True, kwargs={"pk": "region"}),
-    Row("api:unit-list", {"-": SIGNED_IN - {"employee"} | {"employee"}}, api=True),
-    Row("api:unit-detail", {"a": IN_A, "b": WIDE, "x": set()}, api=True, kwargs={"pk": "unit"}),
+    Row("api:region-list", "get", {"-": SIGNED_IN}, api=True),
+    Row("api:region-detail", "get", {"-": SIGNED_IN}, api=True, kwargs={"pk": "region"}),
+    Row("api:unit-list", "get", {"-": SIGNED_IN}, api=True),
     Row(
-        "api:unit-close",
-        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        "api:unit-list",
+        "post",
+        CHANGE_SCOPED,  # the target is the parent named in the payload
         api=True,
-        method="post",
-        data={"valid_to": "2030-01-01", "reason": "uji"},
-        ok=(200, 400),
+        data=lambda objs, role: {
+            "code": "UJI-BARU",
+            "name": NEW_NAME,
+            "kind": UnitKind.SECTION,
+            "parent": objs["unit_code"],
+        },
+        ok=(201,),
+        state=lambda objs, role: list(
+            OrgUnit.objects.filter(code="UJI-BARU").values_list("parent_id", flat=True)
+        ),
+        expect=lambda objs, role: [objs["unit"]],
+        outside=400,
+    ),
+    Row("api:unit-detail", "get", SCOPED, api=True, kwargs={"pk": "unit"}),
+    Row(
+        "api:unit-detail",
+        "put",
+        CHANGE_SCOPED,
+        api=True,
+        data=_unit_put,
+        state=_field(OrgUnit, "unit", "name"),
+        expect=_const(NEW_NAME),
         kwargs={"pk": "unit"},
     ),
-    Row("api:position-list", {"-": SIGNED_IN}, api=True),
+    Row(
+        "api:unit-detail",
+        "patch",
+        CHANGE_SCOPED,
+        api=True,
+        data={"name": NEW_NAME},
+        state=_field(OrgUnit, "unit", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "unit"},
+    ),
+    Row(
+        "api:unit-close",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data={"valid_to": "2030-01-01", "reason": "uji"},
+        state=_field(OrgUnit, "empty_unit", "valid_to"),
+        expect=_const(dt.date(2030, 1, 1)),
+        kwargs={"pk": "empty_unit"},
+    ),
+    Row("api:position-list", "get", {"-": SIGNED_IN}, api=True),
+    Row(
+        "api:position-list",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data=lambda objs, role: {
+            "code": "UJI-P",
+            "title": NEW_NAME,
+            "kind": "pelaksana",
+            "unit": objs["unit_code"],
+        },
+        ok=(201,),
+        state=lambda objs, role: list(
+            Position.objects.filter(code="UJI-P").values_list("unit_id", flat=True)
+        ),
+        expect=lambda objs, role: [objs["unit"]],
+        outside=400,
+    ),
+    Row("api:position-detail", "get", SCOPED, api=True, kwargs={"pk": "position"}),
     Row(
         "api:position-detail",
-        {"a": IN_A, "b": WIDE, "x": set()},
+        "put",
+        CHANGE_SCOPED,
         api=True,
+        data=_position_put,
+        state=_field(Position, "position", "title"),
+        expect=_const(NEW_NAME),
         kwargs={"pk": "position"},
     ),
-    Row("api:employee-list", {"-": SIGNED_IN}, api=True, leak_check=True),
+    Row(
+        "api:position-detail",
+        "patch",
+        CHANGE_SCOPED,
+        api=True,
+        data={"title": NEW_NAME},
+        state=_field(Position, "position", "title"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "position"},
+    ),
+    Row("api:employee-list", "get", {"-": SIGNED_IN}, api=True, leak_check=True),
+    Row(
+        "api:employee-list",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data=lambda objs, role: {"name": NEW_NAME, "status": "non_asn", "unit": objs["unit_code"]},
+        ok=(201,),
+        state=lambda objs, role: list(
+            Employee.objects.filter(name=NEW_NAME).values_list("unit_id", flat=True)
+        ),
+        expect=lambda objs, role: [objs["unit"]],
+        outside=400,
+    ),
+    Row("api:employee-detail", "get", SCOPED, api=True, kwargs={"pk": "employee"}),
     Row(
         "api:employee-detail",
-        {"a": IN_A, "b": WIDE, "x": set()},
+        "put",
+        CHANGE_SCOPED,
         api=True,
+        data=_employee_put,
+        state=_field(Employee, "employee", "name"),
+        expect=_const(NEW_NAME),
         kwargs={"pk": "employee"},
     ),
     Row(
         "api:employee-detail",
-        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        "patch",
+        CHANGE_SCOPED,
         api=True,
-        method="patch",
         data={"email": "uji@jatimprov.go.id"},
+        state=_field(Employee, "employee", "email"),
+        expect=_const("uji@jatimprov.go.id"),
         kwargs={"pk": "employee"},
     ),
 ]
 
-# Format-suffix twins of the API routes are the same views; the matrix covers them by name.
-IGNORED_NAMES = {"admin"}
+# Function views declare no methods that can be read back; their methods are stated here.
+FUNCTION_VIEW_METHODS = {"healthz": {"get"}, "set_language": {"post"}}
+IGNORED_NAMESPACES = {"admin"}
+AUTOMATIC_METHODS = {"head", "options"}  # answered by Django and DRF for every view
 
 
-def all_url_names() -> set[str]:
+def view_methods(name: str, callback) -> set[str]:
+    """Return the methods a resolved view answers with code of its own."""
+    actions = getattr(callback, "actions", None)
+    if actions is not None:  # a DRF viewset route: the router's method map
+        # DRF adds "head" to the map on the route's first GET.
+        return set(actions) - AUTOMATIC_METHODS
+    cls = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if cls is not None:
+        return {m for m in cls.http_method_names if m not in AUTOMATIC_METHODS and hasattr(cls, m)}
+    assert name in FUNCTION_VIEW_METHODS, f"say which methods the function view {name} answers"
+    return FUNCTION_VIEW_METHODS[name]
+
+
+def all_routes() -> set[tuple[str, str]]:
     def walk(patterns, namespace):
         for p in patterns:
             if isinstance(p, URLResolver):
                 ns = p.namespace or namespace
-                if ns in IGNORED_NAMES:
+                if ns in IGNORED_NAMESPACES:
                     continue
                 yield from walk(p.url_patterns, ns)
             elif isinstance(p, URLPattern) and p.name:
-                yield f"{namespace}:{p.name}" if namespace else p.name
+                name = f"{namespace}:{p.name}" if namespace else p.name
+                for method in view_methods(name, p.callback):
+                    yield name, method
 
     return set(walk(get_resolver().url_patterns, None))
 
 
-def test_every_url_is_in_the_matrix():
-    missing = all_url_names() - {row.name for row in MATRIX}
-    assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
+def test_every_route_and_method_is_in_the_matrix():
+    listed = [(row.name, row.method) for row in MATRIX]
+    missing = all_routes() - set(listed)
+    assert not missing, f"(route, method) pairs without a permission-matrix row: {sorted(missing)}"
+    stale = set(listed) - all_routes()
+    assert not stale, f"matrix rows for routes or methods that do not exist: {sorted(stale)}"
+    assert len(listed) == len(set(listed)), "a (route, method) pair is listed twice"
+
+
+def test_the_route_listing_sees_methods():
+    """The listing itself must find writes, or the test above could pass on an empty set."""
+    routes = all_routes()
+    assert {("api:unit-list", "post"), ("api:unit-detail", "patch")} <= routes
+    assert {("api:unit-detail", "put"), ("organisations:employee_create", "post")} <= routes
+    assert ("api:region-detail", "patch") not in routes
+    assert ("accounts:logout", "get") not in routes
+
+
+def test_every_write_row_states_its_effect():
+    for row in MATRIX:
+        if row.method != "get":
+            assert row.state or row.verify, f"{row.method} {row.name} has no effect to check"
 
 
 @pytest.fixture
-def targets(world):
+def objects(world):
     """Objects per target: a = inside agency A, b = agency B, x = another instansi."""
-    from kinerja.accounts.services import token_create
-    from kinerja.organisations.models import Region
-    from kinerja.organisations.tests.factories import PositionFactory
-
     pos_b = PositionFactory(unit=world.agency_b, code="DINKES-01")
     pos_x = PositionFactory(unit=world.agency_x, code="MLG-01")
     region = Region.objects.get(code="35")
+
+    def empty_under(parent, code):
+        return OrgUnitFactory(
+            instansi=parent.instansi, parent=parent, code=code, kind=UnitKind.SECTION
+        ).pk
+
+    common = {
+        "users": world.users,
+        "password": PASSWORD,
+        "region": region.pk,
+        "kind": "employees",
+    }
     return {
         "a": {
+            **common,
             "unit": world.division_a.pk,
+            "unit_code": world.division_a.code,
+            "empty_unit": empty_under(world.division_a, "DIKBUD-SMA-KOSONG"),
             "employee": world.staff_a.pk,
             "position": world.staff_pos_a.pk,
         },
-        "b": {"unit": world.agency_b.pk, "employee": world.staff_b.pk, "position": pos_b.pk},
-        "x": {"unit": world.agency_x.pk, "employee": world.staff_x.pk, "position": pos_x.pk},
-        "-": {"region": region.pk, "kind": "employees"},
-        "_token_create": token_create,
+        "b": {
+            **common,
+            "unit": world.agency_b.pk,
+            "unit_code": world.agency_b.code,
+            "empty_unit": empty_under(world.agency_b, "DINKES-KOSONG"),
+            "employee": world.staff_b.pk,
+            "position": pos_b.pk,
+        },
+        "x": {
+            **common,
+            "unit": world.agency_x.pk,
+            "unit_code": world.agency_x.code,
+            "empty_unit": empty_under(world.agency_x, "MLG-KOSONG"),
+            "employee": world.staff_x.pk,
+            "position": pos_x.pk,
+        },
+        "-": {**common, "unit": world.division_a.pk, "unit_code": world.division_a.code},
     }
 
 
-def build_kwargs(row, target, objects, world, role):
-    kwargs = {}
-    for kwarg, key in row.kwargs.items():
-        if key == "token":
-            if target == "own" and role != "anonymous":
-                owner = world.users[role]
-            else:
-                owner = world.users["bappeda" if role == "bkd" else "bkd"]
-            token, _raw = objects["_token_create"](actor=owner, user=owner, name="t")
-            kwargs[kwarg] = token.pk
-        elif key == "job":
-            owner = world.users[role] if role in IMPORTERS else world.users["opd_admin"]
-            job = ImportJob.objects.create(
-                instansi=world.instansi,
-                created_by=owner,
-                kind="employees",
-                original_name="x.csv",
-                file=ContentFile(b"nip\n", name="x.csv"),
-            )
-            kwargs[kwarg] = job.pk
+def build_objs(row, target, objects, world, role) -> dict:
+    """The target's objects, plus a token or an import job owned as the target says."""
+    from kinerja.accounts.services import token_create
+
+    objs = dict(objects.get(target) or objects["-"])
+    if "token" in row.kwargs.values():
+        if target == "own" and role != "anonymous":
+            owner = world.users[role]
         else:
-            source = objects.get(target) or objects["-"]
-            kwargs[kwarg] = source[key] if key in source else objects["-"][key]
-    return kwargs
+            owner = world.users["bappeda" if role == "bkd" else "bkd"]
+        token, _raw = token_create(actor=owner, user=owner, name="t")
+        objs["token"] = token.pk
+    if "job" in row.kwargs.values():
+        if target == "own" and role in IMPORTERS:
+            owner = world.users[role]
+        elif target == "own":
+            owner = world.users["opd_admin"]
+        else:  # another importer's job
+            owner = world.users["system_admin" if role == "bkd" else "bkd"]
+        job = ImportJob.objects.create(
+            instansi=world.instansi,
+            created_by=owner,
+            kind="employees",
+            original_name="x.xlsx",
+            file="imports/x.xlsx",
+        )
+        objs["job"] = job.pk
+    return objs
 
 
-def request(client, row, url):
+def request(client, row, url, objs, role):
+    data = row.data(objs, role) if callable(row.data) else row.data
     fn = getattr(client, row.method)
     if row.htmx:
         return fn(url, headers={"HX-Request": "true"})
-    if row.api and row.method in ("post", "patch"):
-        return fn(url, row.data or {}, content_type="application/json")
+    if row.api and row.method != "get":
+        return fn(url, data or {}, content_type="application/json")
     if row.method == "post":
-        return fn(url, row.data or {})
+        return fn(url, data or {})
+    if row.method == "put":
+        return fn(url, "", content_type="application/x-www-form-urlencoded")
     return fn(url, HTTP_ACCEPT="application/json") if row.api else fn(url)
 
 
@@ -269,27 +628,40 @@ def cases():
 
 
 @pytest.mark.parametrize(("row", "target", "role"), list(cases()))
-def test_matrix(row, target, role, world, targets, client):
+def test_matrix(row, target, role, world, objects, client):
     if role != "anonymous":
         client.force_login(world.users[role])
-    url = reverse(row.name, kwargs=build_kwargs(row, target, targets, world, role))
-    response = request(client, row, url)
+    objs = build_objs(row, target, objects, world, role)
+    url = reverse(row.name, kwargs={k: objs[key] for k, key in row.kwargs.items()})
+    before = row.state(objs, role) if row.state else None
+    response = request(client, row, url, objs, role)
     allowed = role in row.allowed[target]
+    could_elsewhere = any(role in roles for roles in row.allowed.values())
+    detail = (row.method, url, role, response.status_code, response.content[:300])
     if allowed:
-        assert response.status_code in row.ok, (url, role, response.status_code)
+        assert response.status_code in row.ok, detail
     elif role == "anonymous":
         if row.api:
-            assert response.status_code in (401, 403), (url, response.status_code)
+            assert response.status_code in (401, 403), detail
         else:
-            assert response.status_code == 302, (url, response.status_code)
+            assert response.status_code == 302, detail
             assert "/accounts/login/" in response["Location"]
+    elif could_elsewhere and target in ("b", "x", "other"):
+        # Outside the caller's reach an object does not exist: 404, or "not found" in the
+        # payload (400) when the payload names it.
+        assert response.status_code == row.outside, detail
     else:
-        # Outside the caller's reach an object does not exist (404); a page the role has no
-        # business with is forbidden (403).
-        assert response.status_code in (403, 404), (url, role, response.status_code)
-        could_elsewhere = any(role in roles for roles in row.allowed.values())
-        if target in ("b", "x") and could_elsewhere:
-            assert response.status_code == 404, (url, role, response.status_code)
+        # A route the role has no business with is forbidden (403); an object out of reach 404.
+        assert response.status_code in (403, 404), detail
+    if row.state is not None:
+        after = row.state(objs, role)
+        if allowed and row.expect is not None:
+            assert before != row.expect(objs, role), "the case cannot show a change"
+            assert after == row.expect(objs, role), detail
+        else:
+            assert after == before, detail
+    if allowed and row.verify:
+        row.verify(response, client, objs, role)
     if allowed and row.leak_check:
         body = response.content.decode()
         assert (LEAK_MARK in body) == (role in SEE_B), (url, role)

@@ -65,7 +65,8 @@ def test_nul_message_is_indonesian_by_default(world, login, client, settings):
 
 
 @pytest.mark.parametrize(
-    "name", ["organisations:employee_detail", "organisations:unit_detail", "imports:importjob_detail"]
+    "name",
+    ["organisations:employee_detail", "organisations:unit_detail", "imports:importjob_detail"],
 )
 def test_page_id_beyond_64_bits_is_a_400_with_a_message(world, login, name):
     client = login(world.users["system_admin"])

@@ -1,4 +1,4 @@
-from kinerja.core.scope import Action, Grant, Scope
+from kinerja.core.scope import Action, Grant, Scope, _outermost
 
 
 def test_subtree_grant_allows_inside_and_not_beside():
@@ -13,22 +13,38 @@ def test_subtree_grant_allows_inside_and_not_beside():
     assert not scope.can(Action.CHANGE_PEOPLE, "000001.")
 
 
-def test_instansi_wide_grant_means_no_path_filter():
+def _codes(scope, action=Action.VIEW_ORG):
+    from kinerja.organisations.models import OrgUnit
+
+    return sorted(
+        OrgUnit.objects.filter(scope.unit_q(action, "path")).values_list("code", flat=True)
+    )
+
+
+def test_instansi_wide_grant_keeps_every_unit(world):
     scope = Scope(instansi_id=1, grants=(Grant(actions=frozenset({Action.VIEW_ORG})),))
     assert scope.paths_for(Action.VIEW_ORG) is None
+    assert _codes(scope) == ["DIKBUD", "DIKBUD-SMA", "DINKES", "DISDIK-MLG"]
     assert scope.paths_for(Action.VIEW_PEOPLE) == []
-    assert str(scope.unit_q(Action.VIEW_ORG, "path")) == "(AND: )"
+    assert _codes(scope, Action.VIEW_PEOPLE) == []
+
+
+def test_subtree_grants_keep_their_subtrees(world):
+    def scope(*units):
+        grants = tuple(Grant(actions=frozenset({Action.VIEW_ORG}), unit_path=u.path) for u in units)
+        return Scope(instansi_id=1, grants=grants)
+
+    assert _codes(scope(world.division_a)) == ["DIKBUD-SMA"]
+    assert _codes(scope(world.agency_a)) == ["DIKBUD", "DIKBUD-SMA"]
+    # A grant inside another one adds nothing; grants side by side add up.
+    assert _codes(scope(world.division_a, world.agency_a)) == ["DIKBUD", "DIKBUD-SMA"]
+    assert _codes(scope(world.division_a, world.agency_b)) == ["DIKBUD-SMA", "DINKES"]
 
 
 def test_nested_paths_collapse_to_the_outermost():
-    grants = tuple(
-        Grant(actions=frozenset({Action.VIEW_ORG}), unit_path=p)
-        for p in ["000001.000002.", "000001.", "000003."]
-    )
-    q = Scope(instansi_id=1, grants=grants).unit_q(Action.VIEW_ORG, "path")
-    assert sorted(child[1] for child in q.children) == ["000001.", "000003."]
+    paths = ["000001.000002.", "000001.", "000003.", "000003."]
+    assert sorted(_outermost(paths)) == ["000001.", "000003."]
 
 
-def test_no_grant_matches_nothing():
-    q = Scope(instansi_id=1).unit_q(Action.VIEW_ORG, "path")
-    assert q.children == [("pk__in", [])]
+def test_no_grant_matches_nothing(world):
+    assert _codes(Scope(instansi_id=1)) == []
