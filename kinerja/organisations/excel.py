@@ -1206,7 +1206,8 @@ class EmployeeImporter(_RegistryImporter):
                 "unit_id": unit_id,
                 "unit_path": paths.get(unit_id, ""),
                 "changes": {
-                    name: [None, value]
+                    # Dates as ISO text, as the trail stores them: no JSON round trip per row.
+                    name: [None, value.isoformat() if value.__class__ is dt.date else value]
                     for name, value in zip(names, values(employee), strict=True)
                     if value is not None and value != ""
                 },

@@ -36,6 +36,8 @@ def normalise_nip(value: object) -> str:
     scripts (they look right and are not) and a NIP that Excel turned into a number (its last
     digits are gone and cannot be recovered).
     """
+    if value.__class__ is str and len(value) == 18 and value.isascii() and value.isdigit():
+        return value  # the usual case, on the import's hot path: nothing to normalise
     as_number = isinstance(value, str) and NIP_AS_NUMBER_RE.match(value.strip())
     if isinstance(value, float) or as_number:
         raise ValidationError(
@@ -48,7 +50,7 @@ def normalise_nip(value: object) -> str:
     text = "" if value is None else str(value)
     text = NIP_LABEL_RE.sub("", text.strip().lstrip("'\u2018\u2019"))
     text = text.translate(NIP_SEPARATORS)
-    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
+    if not text.isascii() and any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
         raise ValidationError(
             _(
                 "NIP must be written with the digits 0-9 only; it contains digits of another "
