@@ -23,10 +23,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import PASSWORD
-from kinerja.accounts.models import ApiToken
+from kinerja.accounts.models import ApiToken, RoleAssignment, User
+from kinerja.accounts.roles import Role
 from kinerja.imports.models import ImportJob
 from kinerja.organisations.choices import UnitKind
 from kinerja.organisations.models import Employee, OrgUnit, Position, Region
@@ -54,9 +57,14 @@ WIDE_IMPORTERS = {"system_admin", "bkd"}
 CHANGERS_A = {"system_admin", "bkd", "opd_admin"}
 CHANGERS_WIDE = {"system_admin", "bkd"}
 AUDITORS = {"system_admin", "bkd", "inspektorat", "opd_head", "opd_admin"}
+MANAGERS = {"system_admin", "opd_admin"}  # manage access: accounts and role grants
+# Targets of the account and grant rows: "a" inside agency A, "b" agency B, "x" another instansi.
+MANAGE_SCOPED = {"a": MANAGERS, "b": {"system_admin"}, "x": set()}
 SEE_B = WIDE  # roles that may see agency B's employee "Rina Wulandari"
 LEAK_MARK = "Rina Wulandari"
 NEW_NAME = "Nama Baru Uji"
+JOB_FILE = b"nip,name,status,unit_code\n"  # the stored file of the import job in build_objs
+NEW_PASSWORD = "Kopi-Tubruk-Pagi-7!"  # passes the validators (see accounts/tests/test_passwords.py)
 
 
 @dataclass
@@ -85,6 +93,8 @@ class Row:
     htmx: bool = False
     multipart: bool = False
     kwargs: dict[str, str] = field(default_factory=dict)  # URL kwarg -> key in objs
+    body: bytes | None = None  # the exact body an allowed call answers (a download)
+    job_status: str = "pending"  # the status of the import job that ``build_objs`` creates
 
 
 def public(name, method="get", ok=(200,), **kw):
@@ -144,6 +154,39 @@ def _tokens_expect(objs, role):
 
 def _token_revoked(objs, role):
     return ApiToken.objects.get(pk=objs["token"]).revoked_at is not None
+
+
+def _has_new_password(objs, role):
+    user = User.objects.get(pk=objs["users"]["bkd" if role == "anonymous" else role].pk)
+    return user.check_password(NEW_PASSWORD)
+
+
+def _password_form(objs, role):
+    return {
+        "old_password": objs["password"],
+        "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD,
+    }
+
+
+def _grant_form(objs, role):
+    grantee = User.objects.get(pk=objs["grantee"])
+    return {"user": grantee.username, "role": Role.EVALUATOR, "unit": objs["unit"], "reason": "uji"}
+
+
+def _grant_post(objs, role):
+    return {"user": objs["grantee"], "role": Role.EVALUATOR, "unit": objs["unit"], "reason": "uji"}
+
+
+def _grantee_units(objs, role):
+    return list(
+        RoleAssignment.objects.filter(user_id=objs["grantee"]).values_list("unit_id", flat=True)
+    )
+
+
+def _yesterday(objs, role):
+    """A grant ended "today" (no date given) holds up to and including yesterday."""
+    return timezone.localdate() - dt.timedelta(days=1)
 
 
 def _employee_form(objs, role):
@@ -247,6 +290,55 @@ MATRIX: list[Row] = [
         expect=_const(True),
         kwargs={"pk": "token"},
     ),
+    Row("accounts:password_change", "get", {"-": SIGNED_IN}),
+    Row(
+        "accounts:password_change",
+        "post",
+        {"-": SIGNED_IN},
+        data=_password_form,
+        ok=(302,),
+        state=_has_new_password,
+        expect=_const(True),
+        verify=_session_unchanged,  # the caller stays signed in
+    ),
+    # Accounts and role grants: "account" and "grant" are a user and a grant of the target.
+    Row("accounts:user_list", "get", {"-": MANAGERS}, leak_check=True),
+    Row("accounts:user_detail", "get", MANAGE_SCOPED, kwargs={"pk": "account"}),
+    Row(
+        "accounts:user_force_password_change",
+        "post",
+        MANAGE_SCOPED,
+        data={"temporary_password": "", "reason": "uji"},
+        ok=(302,),
+        state=_field(User, "account", "must_change_password"),
+        expect=_const(True),
+        kwargs={"pk": "account"},
+    ),
+    Row("accounts:grant_list", "get", {"-": MANAGERS}),
+    Row("accounts:grant_create", "get", {"-": MANAGERS}),
+    Row(
+        "accounts:grant_create",
+        "post",
+        MANAGE_SCOPED,  # the target is the unit named in the form
+        data=_grant_form,
+        ok=(302,),
+        state=_grantee_units,
+        expect=lambda objs, role: [objs["unit"]],
+        # A unit outside the caller's reach is not among the form's choices: the form is
+        # re-shown with "select a valid choice" and 400.
+        outside=400,
+    ),
+    Row("accounts:grant_end", "get", MANAGE_SCOPED, kwargs={"pk": "grant"}),
+    Row(
+        "accounts:grant_end",
+        "post",
+        MANAGE_SCOPED,
+        data={"reason": "uji"},
+        ok=(302,),
+        state=_field(RoleAssignment, "grant", "valid_to"),
+        expect=_yesterday,
+        kwargs={"pk": "grant"},
+    ),
     Row("organisations:unit_tree", "get", {"-": VIEWERS}),
     Row("organisations:unit_detail", "get", SCOPED, kwargs={"pk": "unit"}),
     Row(
@@ -333,6 +425,29 @@ MATRIX: list[Row] = [
         "get",
         {"own": IMPORTERS, "other": WIDE_IMPORTERS},
         kwargs={"pk": "job"},
+    ),
+    Row(
+        "imports:importjob_errors",
+        "get",
+        {"own": IMPORTERS, "other": WIDE_IMPORTERS},
+        kwargs={"pk": "job"},
+    ),
+    Row(
+        "imports:importjob_file",
+        "get",
+        {"own": IMPORTERS, "other": WIDE_IMPORTERS},
+        kwargs={"pk": "job"},
+        body=JOB_FILE,
+    ),
+    Row(
+        "imports:importjob_retry",
+        "post",
+        {"own": IMPORTERS, "other": WIDE_IMPORTERS},
+        ok=(302,),
+        state=lambda objs, role: ImportJob.objects.filter(retry_of=objs["job"]).count(),
+        expect=_const(1),
+        kwargs={"pk": "job"},
+        job_status="failed",  # only a failed job is retried
     ),
     Row("imports:import_template", "get", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
     # API
@@ -468,6 +583,30 @@ MATRIX: list[Row] = [
         expect=_const("uji@jatimprov.go.id"),
         kwargs={"pk": "employee"},
     ),
+    # Agency B's account bears the name LEAK_MARK: only the system admin lists its grant.
+    Row("api:role-grant-list", "get", {"-": MANAGERS}, api=True, leak_check=True),
+    Row(
+        "api:role-grant-list",
+        "post",
+        MANAGE_SCOPED,  # the target is the unit named in the payload
+        api=True,
+        data=_grant_post,
+        ok=(201,),
+        state=_grantee_units,
+        expect=lambda objs, role: [objs["unit"]],
+        outside=400,
+    ),
+    Row("api:role-grant-detail", "get", MANAGE_SCOPED, api=True, kwargs={"pk": "grant"}),
+    Row(
+        "api:role-grant-end",
+        "post",
+        MANAGE_SCOPED,
+        api=True,
+        data={"reason": "uji"},
+        state=_field(RoleAssignment, "grant", "valid_to"),
+        expect=_yesterday,
+        kwargs={"pk": "grant"},
+    ),
 ]
 
 # Function views declare no methods that can be read back; their methods are stated here.
@@ -535,6 +674,29 @@ def objects(world):
     pos_b = PositionFactory(unit=world.agency_b, code="DINKES-01")
     pos_x = PositionFactory(unit=world.agency_x, code="MLG-01")
     region = Region.objects.get(code="35")
+    # Accounts: agency B's employee (named as her record, LEAK_MARK) and one of the other
+    # instansi, each holding an evaluator grant there; and a grantee with no role, who is
+    # nobody's own account, for the grant rows.
+    user_b = User.objects.create_user(
+        username="rina",
+        password=PASSWORD,
+        instansi=world.instansi,
+        employee=world.staff_b,
+        first_name="Rina",
+        last_name="Wulandari",
+    )
+    grant_b = RoleAssignment.objects.create(
+        user=user_b, role=Role.EVALUATOR, instansi=world.instansi, unit=world.agency_b
+    )
+    user_x = User.objects.create_user(
+        username="dewi", password=PASSWORD, instansi=world.other_instansi, employee=world.staff_x
+    )
+    grant_x = RoleAssignment.objects.create(
+        user=user_x, role=Role.EVALUATOR, instansi=world.other_instansi, unit=world.agency_x
+    )
+    grantee = User.objects.create_user(
+        username="penerima", password=PASSWORD, instansi=world.instansi
+    )
 
     def empty_under(parent, code):
         return OrgUnitFactory(
@@ -546,6 +708,7 @@ def objects(world):
         "password": PASSWORD,
         "region": region.pk,
         "kind": "employees",
+        "grantee": grantee.pk,
     }
     return {
         "a": {
@@ -555,6 +718,8 @@ def objects(world):
             "empty_unit": empty_under(world.division_a, "DIKBUD-SMA-KOSONG"),
             "employee": world.staff_a.pk,
             "position": world.staff_pos_a.pk,
+            "account": world.users["employee"].pk,  # staff_a's account, no role of its own
+            "grant": RoleAssignment.objects.get(user=world.users["evaluator"]).pk,  # division_a
         },
         "b": {
             **common,
@@ -563,6 +728,8 @@ def objects(world):
             "empty_unit": empty_under(world.agency_b, "DINKES-KOSONG"),
             "employee": world.staff_b.pk,
             "position": pos_b.pk,
+            "account": user_b.pk,
+            "grant": grant_b.pk,
         },
         "x": {
             **common,
@@ -571,6 +738,8 @@ def objects(world):
             "empty_unit": empty_under(world.agency_x, "MLG-KOSONG"),
             "employee": world.staff_x.pk,
             "position": pos_x.pk,
+            "account": user_x.pk,
+            "grant": grant_x.pk,
         },
         "-": {**common, "unit": world.division_a.pk, "unit_code": world.division_a.code},
     }
@@ -599,8 +768,10 @@ def build_objs(row, target, objects, world, role) -> dict:
             instansi=world.instansi,
             created_by=owner,
             kind="employees",
-            original_name="x.xlsx",
-            file="imports/x.xlsx",
+            status=row.job_status,
+            original_name="x.csv",
+            # A stored file, so that its download (and a retry) finds it.
+            file=ContentFile(JOB_FILE, name="x.csv"),
         )
         objs["job"] = job.pk
     return objs
@@ -637,7 +808,8 @@ def test_matrix(row, target, role, world, objects, client):
     response = request(client, row, url, objs, role)
     allowed = role in row.allowed[target]
     could_elsewhere = any(role in roles for roles in row.allowed.values())
-    detail = (row.method, url, role, response.status_code, response.content[:300])
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    detail = (row.method, url, role, response.status_code, body[:300])
     if allowed:
         assert response.status_code in row.ok, detail
     elif role == "anonymous":
@@ -662,11 +834,12 @@ def test_matrix(row, target, role, world, objects, client):
             assert after == before, detail
     if allowed and row.verify:
         row.verify(response, client, objs, role)
+    if allowed and row.body is not None:
+        assert body == row.body, detail
     if allowed and row.leak_check:
-        body = response.content.decode()
-        assert (LEAK_MARK in body) == (role in SEE_B), (url, role)
+        assert (LEAK_MARK in body.decode()) == (role in SEE_B), (url, role)
     if allowed and row.xlsx:
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).active
         names = {cell for r in sheet.iter_rows(values_only=True) for cell in r}
         assert (LEAK_MARK in names) == (role in SEE_B), role
 
