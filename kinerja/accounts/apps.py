@@ -9,11 +9,17 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the token scheme with drf-spectacular before any schema is generated.
-        from kinerja.core.registry import HomeCard, register_home_card
+        from kinerja.core.registry import HomeCard, NavEntry, register_home_card, register_nav
+        from kinerja.core.scope import Action
 
         from . import schema  # noqa: F401
         from .home import identity_card
 
+        register_nav(
+            NavEntry(
+                _("Accounts and roles"), "accounts:grant_list", Action.MANAGE_ACCESS, "access", 70
+            )
+        )
         register_home_card(
             "identity", HomeCard("accounts/partials/_home_identity.html", identity_card, 0)
         )

@@ -165,7 +165,7 @@ def test_nobody_ends_their_own_grant(world):
     own = RoleAssignment.objects.get(user=world.users["opd_admin"])
     actor = world.users["opd_admin"]
 
-    with pytest.raises(PermissionDenied, match="own role"):
+    with pytest.raises(PermissionDenied, match="peran Anda sendiri"):
         services.role_grant_end(actor=actor, scope=scope_for(actor), assignment=own, reason="x")
 
     own.refresh_from_db()
