@@ -4,9 +4,12 @@ and the schema class that documents the error answers every operation can give.
 The JSON parser lives in `kinerja.core.parsers`: DRF imports parsers while this module's
 imports are still loading."""
 
+import math
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse
@@ -28,6 +31,10 @@ def exception_handler(exc, context):
         else:
             data = {"non_field_errors": [str(m) for m in exc.messages]}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        wait = math.ceil(exc.wait)
+        detail = _("Too many requests. Try again in %(wait)d seconds.") % {"wait": wait}
+        exc.detail = exceptions.ErrorDetail(detail, code="throttled")
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
