@@ -15,11 +15,19 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from kinerja.core.bulk import insert_rows
+from kinerja.core.bulk import RawJSON, insert_rows
 from kinerja.core.middleware import current_request_id
 
 from .models import AuditChain, AuditEvent
-from .sealing import SEALED_FIELDS, audit_key, event_seal, head_seal, json_default, values_seal
+from .sealing import (
+    SEALED_FIELDS,
+    audit_key,
+    changes_text,
+    event_seal,
+    head_seal,
+    json_default,
+    values_seal_text,
+)
 
 SYSTEM_ACTOR = "system"
 BULK_FIELDS = (*SEALED_FIELDS, "hash")
@@ -110,21 +118,6 @@ def record(
 
 
 RECORD_MANY_CHUNK = 2000  # events prepared and inserted at a time: memory stays flat
-_JSON_LEAVES = frozenset({str, int, float, bool, type(None)})
-
-
-def _json_ready(changes: dict[str, Any]) -> dict[str, Any]:
-    """Return ``changes`` as JSON values; as it is when it holds plain values already.
-
-    A change set is ``{field: [old, new]}``: checking its leaves costs far less than the JSON
-    round trip of `to_jsonable`, which only the change sets holding dates or objects need.
-    """
-    for pair in changes.values():
-        leaves = pair if pair.__class__ is list else (pair,)
-        for leaf in leaves:
-            if leaf.__class__ not in _JSON_LEAVES:
-                return to_jsonable(changes)
-    return changes
 
 
 @transaction.atomic
@@ -175,12 +168,13 @@ def record_many(
                 "instansi_id": owner,
                 "unit_id": entry.get("unit_id"),
                 "unit_path": entry.get("unit_path") or "",
-                "changes": _json_ready(entry.get("changes") or {}),
+                # Serialised once: the seal covers this text and the row stores it as it is.
+                "changes": RawJSON(changes_text(entry.get("changes") or {})),
                 "reason": reason,
                 "request_id": request_id,
                 "prev_hash": chain.last_hash,
             }
-            values["hash"] = chain.last_hash = values_seal(values, key)
+            values["hash"] = chain.last_hash = values_seal_text(values, values["changes"], key)
             rows.append(tuple(values[name] for name in BULK_FIELDS))
         # The engine's writer (COPY on PostgreSQL): bulk_create's per-value compiling cost more
         # than the database's work, and the chain stays locked while the rows go in.

@@ -162,12 +162,25 @@ def _prepare(
         yield [v if c is None or v is None else c(v) for v, c in zip(row, converters, strict=True)]
 
 
+class RawJSON(str):
+    """JSON text serialised already: written as it is into a JSON column, not serialised again."""
+
+
 def _converter(field: models.Field, connection) -> Callable[[Any], Any] | None:
     """Return how to prepare a value of ``field`` for the database; None: as it is."""
     if field.is_relation:
         field = field.target_field
     if isinstance(field, _IDENTITY_FIELDS):
         return None
+    if isinstance(field, models.JSONField):
+        prepare_json = field.get_db_prep_save
+
+        def convert_json(value: Any) -> Any:
+            if value.__class__ is RawJSON:
+                return str(value)  # text, as both SQLite and COPY into jsonb take it
+            return prepare_json(value, connection)
+
+        return convert_json
     cache: dict[Any, Any] = {}
     prepare = field.get_db_prep_save
 

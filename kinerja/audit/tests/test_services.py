@@ -278,3 +278,26 @@ def test_a_locked_chain_does_not_hold_up_another_instansi():
         "slow",
     ]
     assert verify().ok
+
+
+def test_record_many_seals_dates_and_text_as_verify_reads_them_back(world):
+    import datetime as dt
+
+    appended = record_many(
+        actor=world.users["bkd"],
+        action="import.employees.create",
+        entries=[
+            {
+                "target_type": "organisations.employee",
+                "target_id": 1,
+                "target_repr": "Siti Aminah",
+                "changes": {"birth_date": [None, dt.date(1985, 3, 14)], "name": [None, "Siti é"]},
+            }
+        ],
+        instansi_id=world.instansi.pk,
+    )
+
+    assert appended == 1
+    event = AuditEvent.objects.get(action="import.employees.create")
+    assert event.changes == {"birth_date": [None, "1985-03-14"], "name": [None, "Siti é"]}
+    assert verify().problems == []
