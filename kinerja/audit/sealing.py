@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from django.conf import settings
@@ -99,24 +100,74 @@ def values_seal(values: dict[str, Any], key: bytes | None = None) -> str:
     return mac(EVENT_KIND, values_payload(values), key)
 
 
-_CHANGES_SLOT = "changes-" + uuid.uuid4().hex  # stands in for the change set's JSON text
-
-
 def changes_text(changes: Any) -> str:
     """Return a change set as the canonical JSON text that the seal covers and the row stores."""
     return json.dumps(changes, sort_keys=True, separators=(",", ":"), default=json_default)
 
 
-def values_seal_text(values: dict[str, Any], text: str, key: bytes) -> str:
-    """Return `values_seal` of ``values`` whose change set is given as `changes_text`.
+def _json_scalar(value: Any) -> str:
+    """Return a string, an integer or None as `canonical` writes it."""
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return encode_basestring_ascii(value)
+    if value.__class__ is int:
+        return int.__repr__(value)  # as json writes an int
+    return json.dumps(value, default=json_default)
 
-    The canonical JSON of the payload holds the change set's canonical JSON verbatim, so it is
-    spliced in instead of being serialised a second time: the same bytes, sealed the same way.
+
+class RunSealer:
+    """Seal the events of one `record_many` run: the same bytes as `values_seal`, made faster.
+
+    The fields every event of the run shares (time, actor, action, reason, request, instansi)
+    are written once; each event adds its own few fields and its change set's canonical text.
+    `canonical` sorts the keys; the parts below are in that order. A test holds the two equal.
     """
-    payload = values_payload({**values, "changes": _CHANGES_SLOT})
-    body = canonical(payload).replace(f'"{_CHANGES_SLOT}"'.encode(), text.encode(), 1)
-    message = EVENT_KIND.encode() + b"\n" + body
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def __init__(
+        self,
+        *,
+        key: bytes,
+        occurred_at: Any,
+        actor_id: Any,
+        actor_repr: str,
+        action: str,
+        reason: str,
+        request_id: str,
+    ) -> None:
+        self.key = key
+        self.prefix = (EVENT_KIND + "\n{").encode()
+        self.action = f'"action":{_json_scalar(action)},"actor_id":{_json_scalar(actor_id)},'
+        self.actor_repr = f'"actor_repr":{_json_scalar(actor_repr)},'
+        self.occurred_at = _json_scalar(
+            occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        )
+        self.reason = f'"reason":{_json_scalar(reason)},"request_id":{_json_scalar(request_id)},'
+
+    def seal(
+        self,
+        *,
+        chain_id: int,
+        instansi_id: int | None,
+        sequence: int,
+        target_type: str,
+        target_id: str,
+        target_repr: str,
+        unit_id: int | None,
+        unit_path: str,
+        changes: str,
+        prev_hash: str,
+    ) -> str:
+        text = (
+            f"{self.action}{self.actor_repr}"
+            f'"chain_id":{_json_scalar(chain_id)},"changes":{changes},'
+            f'"instansi_id":{_json_scalar(instansi_id)},"occurred_at":{self.occurred_at},'
+            f'"prev_hash":{_json_scalar(prev_hash)},{self.reason}'
+            f'"sequence":{sequence},"target_id":{_json_scalar(target_id)},'
+            f'"target_repr":{_json_scalar(target_repr)},"target_type":{_json_scalar(target_type)},'
+            f'"unit_id":{_json_scalar(unit_id)},"unit_path":{_json_scalar(unit_path)}}}'
+        )
+        return hmac.digest(self.key, self.prefix + text.encode(), "sha256").hex()
 
 
 def head_seal(chain: Any, key: bytes | None = None) -> str:

@@ -21,12 +21,12 @@ from kinerja.core.middleware import current_request_id
 from .models import AuditChain, AuditEvent
 from .sealing import (
     SEALED_FIELDS,
+    RunSealer,
     audit_key,
     changes_text,
     event_seal,
     head_seal,
     json_default,
-    values_seal_text,
 )
 
 SYSTEM_ACTOR = "system"
@@ -143,6 +143,15 @@ def record_many(
     user_id = getattr(user, "pk", None)
     request_id = current_request_id()
     now = timezone.now()
+    sealer = RunSealer(
+        key=key,
+        occurred_at=now,
+        actor_id=user_id,
+        actor_repr=actor_repr,
+        action=action,
+        reason=reason,
+        request_id=request_id,
+    )
     chains: dict[int | None, AuditChain] = {}
     total = 0
     entries = iter(entries)
@@ -155,27 +164,47 @@ def record_many(
             owner = entry.get("instansi_id", instansi_id)
             chain = chains[owner]
             chain.last_sequence += 1
-            values = {
-                "chain_id": chain.pk,
-                "sequence": chain.last_sequence,
-                "occurred_at": now,
-                "actor_id": user_id,
-                "actor_repr": actor_repr,
-                "action": action,
-                "target_type": entry["target_type"],
-                "target_id": str(entry.get("target_id", "")),
-                "target_repr": str(entry.get("target_repr", ""))[:300],
-                "instansi_id": owner,
-                "unit_id": entry.get("unit_id"),
-                "unit_path": entry.get("unit_path") or "",
-                # Serialised once: the seal covers this text and the row stores it as it is.
-                "changes": RawJSON(changes_text(entry.get("changes") or {})),
-                "reason": reason,
-                "request_id": request_id,
-                "prev_hash": chain.last_hash,
-            }
-            values["hash"] = chain.last_hash = values_seal_text(values, values["changes"], key)
-            rows.append(tuple(values[name] for name in BULK_FIELDS))
+            target_id = str(entry.get("target_id", ""))
+            target_repr = str(entry.get("target_repr", ""))[:300]
+            unit_id = entry.get("unit_id")
+            unit_path = entry.get("unit_path") or ""
+            # Serialised once: the seal covers this text and the row stores it as it is.
+            changes = RawJSON(changes_text(entry.get("changes") or {}))
+            prev = chain.last_hash
+            chain.last_hash = sealer.seal(
+                chain_id=chain.pk,
+                instansi_id=owner,
+                sequence=chain.last_sequence,
+                target_type=entry["target_type"],
+                target_id=target_id,
+                target_repr=target_repr,
+                unit_id=unit_id,
+                unit_path=unit_path,
+                changes=changes,
+                prev_hash=prev,
+            )
+            # In the order of BULK_FIELDS (SEALED_FIELDS, then the hash).
+            rows.append(
+                (
+                    chain.last_sequence,
+                    chain.pk,
+                    now,
+                    user_id,
+                    actor_repr,
+                    action,
+                    entry["target_type"],
+                    target_id,
+                    target_repr,
+                    owner,
+                    unit_id,
+                    unit_path,
+                    changes,
+                    reason,
+                    request_id,
+                    prev,
+                    chain.last_hash,
+                )
+            )
         # The engine's writer (COPY on PostgreSQL): bulk_create's per-value compiling cost more
         # than the database's work, and the chain stays locked while the rows go in.
         insert_rows(AuditEvent, BULK_FIELDS, rows)

@@ -301,3 +301,62 @@ def test_record_many_seals_dates_and_text_as_verify_reads_them_back(world):
     event = AuditEvent.objects.get(action="import.employees.create")
     assert event.changes == {"birth_date": [None, "1985-03-14"], "name": [None, "Siti é"]}
     assert verify().problems == []
+
+
+@pytest.mark.parametrize(
+    ("actor_repr", "target_repr", "unit_id", "changes"),
+    [
+        ("system", "Siti Aminah", None, {}),
+        ("Budi \u00e9\"\\", "Dewi \u2013 \n\t", 7, {"name": [None, "\u00c9"], "unit": [3, 4]}),
+        ("", "", 12345678901, {"is_active": [True, False], "x": [1.5, None]}),
+    ],
+)
+def test_the_run_sealer_writes_the_same_bytes_as_the_plain_seal(
+    actor_repr, target_repr, unit_id, changes
+):
+    """record_many's fast sealer and the seal that verification recomputes agree exactly."""
+    import datetime as dt
+
+    from kinerja.audit.sealing import RunSealer, changes_text, values_seal
+
+    now = dt.datetime(2026, 11, 28, 10, 0, 0, 123456, tzinfo=dt.UTC)
+    values = {
+        "sequence": 42,
+        "chain_id": 3,
+        "occurred_at": now,
+        "actor_id": 9,
+        "actor_repr": actor_repr,
+        "action": "import.employees.update",
+        "target_type": "organisations.employee",
+        "target_id": "101",
+        "target_repr": target_repr,
+        "instansi_id": 1,
+        "unit_id": unit_id,
+        "unit_path": "000001.000002.",
+        "changes": changes,
+        "reason": "Import #5: pegawai.csv",
+        "request_id": "abc",
+        "prev_hash": "f" * 64,
+    }
+    sealer = RunSealer(
+        key=b"k" * 32,
+        occurred_at=now,
+        actor_id=9,
+        actor_repr=actor_repr,
+        action=values["action"],
+        reason=values["reason"],
+        request_id="abc",
+    )
+    fast = sealer.seal(
+        chain_id=3,
+        instansi_id=1,
+        sequence=42,
+        target_type=values["target_type"],
+        target_id="101",
+        target_repr=target_repr,
+        unit_id=unit_id,
+        unit_path="000001.000002.",
+        changes=changes_text(changes),
+        prev_hash="f" * 64,
+    )
+    assert fast == values_seal(values, b"k" * 32)
