@@ -1195,8 +1195,15 @@ class EmployeeImporter(_RegistryImporter):
         """
         paths = {pk: unit.path for pk, unit in self.units_by_id.items()}
         names = tuple(_audit_name(f) for f in EMPLOYEE_FIELDS)
-        values = attrgetter(*EMPLOYEE_FIELDS)
+        values = attrgetter(*EMPLOYEE_FIELDS)  # this loop runs once per new row
+        date = dt.date
         for pk, employee in zip(self.created_ids, self.creates, strict=True):
+            changes = {}
+            for name, value in zip(names, values(employee), strict=True):
+                if value is None or value == "":
+                    continue
+                # Dates as ISO text, as the trail stores them.
+                changes[name] = [None, value.isoformat() if value.__class__ is date else value]
             unit_id = employee.unit_id
             yield {
                 "action": "create",
@@ -1205,12 +1212,7 @@ class EmployeeImporter(_RegistryImporter):
                 "target_repr": employee.name,
                 "unit_id": unit_id,
                 "unit_path": paths.get(unit_id, ""),
-                "changes": {
-                    # Dates as ISO text, as the trail stores them: no JSON round trip per row.
-                    name: [None, value.isoformat() if value.__class__ is dt.date else value]
-                    for name, value in zip(names, values(employee), strict=True)
-                    if value is not None and value != ""
-                },
+                "changes": changes,
             }
         for (employee, changed), before in zip(self.updates, self.update_before, strict=True):
             yield {

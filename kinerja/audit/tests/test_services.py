@@ -307,7 +307,7 @@ def test_record_many_seals_dates_and_text_as_verify_reads_them_back(world):
     ("actor_repr", "target_repr", "unit_id", "changes"),
     [
         ("system", "Siti Aminah", None, {}),
-        ("Budi \u00e9\"\\", "Dewi \u2013 \n\t", 7, {"name": [None, "\u00c9"], "unit": [3, 4]}),
+        ('Budi \u00e9"\\', "Dewi \u2013 \n\t", 7, {"name": [None, "\u00c9"], "unit": [3, 4]}),
         ("", "", 12345678901, {"is_active": [True, False], "x": [1.5, None]}),
     ],
 )
