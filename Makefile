@@ -72,6 +72,8 @@ messages: install
 
 bench: install
 	$(PY) bench/import_employees.py
+	$(PY) bench/import_memory.py
+	$(PY) bench/audit_writes.py $(if $(BENCH_PG_URL),--database-url $(BENCH_PG_URL))
 
 clean:
 	rm -rf var/kinerja.sqlite3* var/media

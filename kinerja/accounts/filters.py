@@ -1,17 +1,21 @@
 """FilterSets shared by the pages and the API."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from kinerja.core.filters import IdFilter
+from kinerja.organisations.validators import normalise_nip
 
 from .models import RoleAssignment, User
 from .roles import Role
 
 
 class RoleGrantFilter(django_filters.FilterSet):
-    user = django_filters.NumberFilter(field_name="user_id", label=_("User"))
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Unit"))
-    subtree = django_filters.NumberFilter(method="filter_subtree", label=_("Unit and below"))
+    user = IdFilter(field_name="user_id", label=_("User"))
+    unit = IdFilter(field_name="unit_id", label=_("Unit"))
+    subtree = IdFilter(method="filter_subtree", label=_("Unit and below"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
     active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
 
@@ -41,10 +45,15 @@ class UserFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
+        try:
+            nip = normalise_nip(value)  # a NIP as people write it: spaces, dots, apostrophe
+        except ValidationError:
+            nip = ""
+        by_nip = Q(employee__nip__startswith=nip) if nip.isdigit() else Q(pk__in=[])
         return queryset.filter(
             Q(username__icontains=value)
             | Q(first_name__icontains=value)
             | Q(last_name__icontains=value)
             | Q(employee__name__icontains=value)
-            | Q(employee__nip__startswith=value.replace(" ", ""))
+            | by_nip
         )

@@ -335,3 +335,16 @@ def test_the_list_offers_end_only_where_the_caller_may_end(world, login):
 
     assert f"/accounts/grants/{evaluator_grant.pk}/end/" in body
     assert f"/accounts/grants/{head_grant.pk}/end/" not in body
+
+
+@pytest.mark.parametrize(
+    "query", ["user=99999999999999999999999", "unit=-2.48e143", "subtree=1e400"]
+)
+def test_api_grant_filters_beyond_64_bits_answer_400(world, query):
+    client = APIClient()
+    client.force_authenticate(world.users["system_admin"])
+
+    response = client.get(f"/api/v1/role-grants/?{query}")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [query.split("=")[0]]
