@@ -60,7 +60,7 @@ class ImportStartView(ImportAccessMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["importers"] = importers()
-        context["recent_jobs"] = ImportJob.objects.within(self.request.scope)[:5]
+        context["recent_jobs"] = ImportJob.objects.within(self.request.scope).listed()[:5]
         context["background_rows"] = settings.KINERJA_IMPORT_BACKGROUND_ROWS
         return context
 
