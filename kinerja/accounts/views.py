@@ -289,10 +289,8 @@ class RoleGrantCreateView(AccessManagerMixin, TemplateView):
                     valid_to=data["valid_to"],
                     reason=data["reason"],
                 )
-            except ValidationError as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 _add_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(
                     request,
@@ -327,10 +325,8 @@ class RoleGrantEndView(AccessManagerMixin, TemplateView):
                     on=form.cleaned_data["on"],
                     reason=form.cleaned_data["reason"],
                 )
-            except ValidationError as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 _add_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(
                     request,
@@ -347,8 +343,11 @@ def _mark_endable(scope, grants):
     return grants
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
+def _add_errors(form, exc: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal on the form: field errors by field, the rest above it."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc))
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
