@@ -55,6 +55,7 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
         editable=False,
+        db_index=False,  # the unique (chain, sequence) index serves lookups by chain
         verbose_name=_("chain"),
     )
     sequence = models.PositiveBigIntegerField(_("sequence"), editable=False)
@@ -69,7 +70,8 @@ class AuditEvent(models.Model):
     )
     actor_repr = models.CharField(_("actor name"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
-    target_type = models.CharField(_("target type"), max_length=100, db_index=True)
+    # Indexed with target_id (audit_target_idx), which also serves lookups by type alone.
+    target_type = models.CharField(_("target type"), max_length=100)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
     # Plain integers, not foreign keys: audit imports no domain app, and events outlive rows.

@@ -105,14 +105,48 @@ def changes_text(changes: Any) -> str:
     return json.dumps(changes, sort_keys=True, separators=(",", ":"), default=json_default)
 
 
+class CreationText:
+    """Write the change set of a new object as `changes_text` would, built faster.
+
+    ``CreationText(fields)(values)``: each field whose value is set (not None, not "") becomes
+    ``[null, value]``. ``fields`` must be sorted, as the canonical form sorts keys, and the
+    values come in their order: text, numbers, booleans or dates. Imports call it once per
+    created row; a test holds it equal to `changes_text`.
+    """
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        if list(fields) != sorted(fields):
+            raise ValueError("CreationText needs its fields sorted")
+        self.heads = tuple(f"{encode_basestring_ascii(field)}:[null," for field in fields)
+
+    def __call__(self, values: tuple[Any, ...]) -> str:
+        scalar = _json_scalar
+        return (
+            "{"
+            + ",".join(
+                [
+                    head + scalar(value) + "]"
+                    for head, value in zip(self.heads, values, strict=True)
+                    if value is not None and value != ""
+                ]
+            )
+            + "}"
+        )
+
+
 def _json_scalar(value: Any) -> str:
-    """Return a string, an integer or None as `canonical` writes it."""
+    """Return a scalar as `canonical` writes it (fast paths for the common kinds)."""
+    kind = value.__class__
+    if kind is str:
+        return encode_basestring_ascii(value)
     if value is None:
         return "null"
-    if value.__class__ is str:
-        return encode_basestring_ascii(value)
-    if value.__class__ is int:
+    if kind is int:
         return int.__repr__(value)  # as json writes an int
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is dt.date:
+        return '"' + value.isoformat() + '"'  # json_default's form, ASCII already
     return json.dumps(value, default=json_default)
 
 
@@ -143,6 +177,9 @@ class RunSealer:
             occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
         )
         self.reason = f'"reason":{_json_scalar(reason)},"request_id":{_json_scalar(request_id)},'
+        # The parts that repeat across a run's events, written once each.
+        self._chains: dict[tuple[Any, Any], tuple[str, str]] = {}
+        self._tails: dict[tuple[Any, Any, Any], str] = {}
 
     def seal(
         self,
@@ -158,14 +195,26 @@ class RunSealer:
         changes: str,
         prev_hash: str,
     ) -> str:
+        try:
+            head, middle = self._chains[chain_id, instansi_id]
+        except KeyError:
+            head = f'{self.action}{self.actor_repr}"chain_id":{_json_scalar(chain_id)},"changes":'
+            middle = (
+                f',"instansi_id":{_json_scalar(instansi_id)},"occurred_at":{self.occurred_at},'
+                '"prev_hash":'
+            )
+            self._chains[chain_id, instansi_id] = head, middle
+        try:
+            tail = self._tails[target_type, unit_id, unit_path]
+        except KeyError:
+            tail = self._tails[target_type, unit_id, unit_path] = (
+                f',"target_type":{_json_scalar(target_type)},'
+                f'"unit_id":{_json_scalar(unit_id)},"unit_path":{_json_scalar(unit_path)}}}'
+            )
         text = (
-            f"{self.action}{self.actor_repr}"
-            f'"chain_id":{_json_scalar(chain_id)},"changes":{changes},'
-            f'"instansi_id":{_json_scalar(instansi_id)},"occurred_at":{self.occurred_at},'
-            f'"prev_hash":{_json_scalar(prev_hash)},{self.reason}'
+            f"{head}{changes}{middle}{_json_scalar(prev_hash)},{self.reason}"
             f'"sequence":{sequence},"target_id":{_json_scalar(target_id)},'
-            f'"target_repr":{_json_scalar(target_repr)},"target_type":{_json_scalar(target_type)},'
-            f'"unit_id":{_json_scalar(unit_id)},"unit_path":{_json_scalar(unit_path)}}}'
+            f'"target_repr":{_json_scalar(target_repr)}{tail}'
         )
         return hmac.digest(self.key, self.prefix + text.encode(), "sha256").hex()
 

@@ -30,7 +30,9 @@ from .sealing import (
 )
 
 SYSTEM_ACTOR = "system"
-BULK_FIELDS = (*SEALED_FIELDS, "hash")
+# The columns of a `record_many` run that differ per event; the rest every event of a run shares.
+RUN_FIELDS = ("occurred_at", "actor_id", "actor_repr", "action", "reason", "request_id")
+BULK_FIELDS = (*(f for f in SEALED_FIELDS if f not in RUN_FIELDS), "hash")
 
 
 def to_jsonable(data: Any) -> Any:
@@ -132,7 +134,8 @@ def record_many(
     """Append one event per entry, in bulk under one lock per chain; return how many.
 
     Each entry is a dict with ``target_type``, ``target_id``, ``target_repr``, ``changes`` and
-    optionally ``unit_id``, ``unit_path`` and ``instansi_id`` (default: the argument). Used by
+    optionally ``unit_id``, ``unit_path`` and ``instansi_id`` (default: the argument).
+    ``changes`` may come as `RawJSON` already in canonical form (`changes_text`). Used by
     imports, which change thousands of rows and must leave each row's change in its history.
     ``entries`` is read once, a chunk at a time, so an import of 80,000 rows never holds 80,000
     events. Each chain is locked when its first entry comes (chains first met in one chunk in a
@@ -152,6 +155,14 @@ def record_many(
         reason=reason,
         request_id=request_id,
     )
+    shared = {
+        "occurred_at": now,
+        "actor_id": user_id,
+        "actor_repr": actor_repr,
+        "action": action,
+        "reason": reason,
+        "request_id": request_id,
+    }
     chains: dict[int | None, AuditChain] = {}
     total = 0
     entries = iter(entries)
@@ -169,7 +180,9 @@ def record_many(
             unit_id = entry.get("unit_id")
             unit_path = entry.get("unit_path") or ""
             # Serialised once: the seal covers this text and the row stores it as it is.
-            changes = RawJSON(changes_text(entry.get("changes") or {}))
+            changes = entry.get("changes") or {}
+            if changes.__class__ is not RawJSON:
+                changes = RawJSON(changes_text(changes))
             prev = chain.last_hash
             chain.last_hash = sealer.seal(
                 chain_id=chain.pk,
@@ -183,15 +196,11 @@ def record_many(
                 changes=changes,
                 prev_hash=prev,
             )
-            # In the order of BULK_FIELDS (SEALED_FIELDS, then the hash).
+            # In the order of BULK_FIELDS.
             rows.append(
                 (
                     chain.last_sequence,
                     chain.pk,
-                    now,
-                    user_id,
-                    actor_repr,
-                    action,
                     entry["target_type"],
                     target_id,
                     target_repr,
@@ -199,15 +208,13 @@ def record_many(
                     unit_id,
                     unit_path,
                     changes,
-                    reason,
-                    request_id,
                     prev,
                     chain.last_hash,
                 )
             )
         # The engine's writer (COPY on PostgreSQL): bulk_create's per-value compiling cost more
         # than the database's work, and the chain stays locked while the rows go in.
-        insert_rows(AuditEvent, BULK_FIELDS, rows)
+        insert_rows(AuditEvent, BULK_FIELDS, rows, same=shared)
         total += len(rows)
     for chain in chains.values():
         chain.seal = head_seal(chain, key)

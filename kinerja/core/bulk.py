@@ -40,19 +40,21 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     *,
     return_ids: bool = False,
+    same: dict[str, Any] | None = None,
     using: str = "default",
 ) -> list[Any]:
     """Insert ``rows`` (values in the order of ``fields``, by attname) into ``model``'s table.
 
-    Return the new primary keys in row order when ``return_ids`` (the database must support
-    ``RETURNING``, as SQLite 3.35+ and PostgreSQL do), else an empty list.
+    ``same`` gives columns whose value every row shares (by attname): prepared once, not once
+    a row. Return the new primary keys in row order when ``return_ids`` (the database must
+    support ``RETURNING``, as SQLite 3.35+ and PostgreSQL do), else an empty list.
     """
     connection = connections[using]
     if return_ids and not connection.features.can_return_rows_from_bulk_insert:
         raise NotImplementedError("insert_rows needs INSERT ... RETURNING to return ids")
     opts = model._meta
     given = [opts.get_field(name) for name in fields]
-    constants = _constants(opts, {f.attname for f in given}, connection)
+    constants = _constants(opts, {f.attname for f in given}, connection, same or {})
     columns = [*given, *(f for f, _v in constants)]
     quote = connection.ops.quote_name
     # Only the model's own table and column names go into the text; values are parameters.
@@ -137,14 +139,22 @@ def _cursor(connection):
     return connection.cursor()
 
 
-def _constants(opts, given: set[str], connection) -> list[tuple[models.Field, Any]]:
-    """Return the columns the caller leaves out, with their default (or now) prepared."""
+def _constants(
+    opts, given: set[str], connection, same: dict[str, Any]
+) -> list[tuple[models.Field, Any]]:
+    """Return the columns the rows leave out, prepared: the shared value the caller gives,
+    else the field's default (or now)."""
+    unknown = (set(same) - {f.attname for f in opts.concrete_fields}) | (set(same) & given)
+    if unknown:
+        raise ValueError(f"insert_rows: bad shared columns {sorted(unknown)}")
     now = timezone.now()
     out = []
     for field in opts.concrete_fields:
         if field.primary_key or field.attname in given:
             continue
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        if field.attname in same:
+            value = same[field.attname]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value = now if isinstance(field, models.DateTimeField) else now.date()
         else:
             value = field.get_default()
@@ -155,11 +165,21 @@ def _constants(opts, given: set[str], connection) -> list[tuple[models.Field, An
 def _prepare(
     rows: Iterable[Sequence[Any]], converters: list[Callable[[Any], Any] | None]
 ) -> Iterator[Sequence[Any]]:
-    if all(c is None for c in converters):
+    """Yield each row with the columns that need it converted (most columns need nothing)."""
+    active = [(i, c) for i, c in enumerate(converters) if c is not None]
+    if not active:
         yield from rows
         return
+    width = len(converters)
     for row in rows:
-        yield [v if c is None or v is None else c(v) for v, c in zip(row, converters, strict=True)]
+        if len(row) != width:
+            raise ValueError(f"insert_rows: a row of {len(row)} values for {width} columns")
+        row = list(row)
+        for i, convert in active:
+            value = row[i]
+            if value is not None:
+                row[i] = convert(value)
+        yield row
 
 
 class RawJSON(str):

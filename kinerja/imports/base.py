@@ -135,8 +135,10 @@ class Importer:
         Called inside the write transaction after ``write``. Each entry is a dict with
         ``action`` ("create" or "update"), ``target_type`` ("organisations.employee"),
         ``target_id``, ``target_repr``, ``unit_id``, ``unit_path`` and ``changes``
-        (``{field: [old, new]}``; a new row has ``[None, new]``). The engine appends them in
-        bulk as ``import.<kind>.<action>`` events, so each object's history shows the import.
+        (``{field: [old, new]}``; a new row has ``[None, new]``; or that dict already as
+        canonical text, see `kinerja.audit.sealing.CreationText`). Yield them grouped by
+        action: the engine streams each run of one action to the trail as
+        ``import.<kind>.<action>`` events, so each object's history shows the import.
         """
         return []
 

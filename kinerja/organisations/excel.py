@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kinerja.core.bulk import insert_rows, max_query_params
+from kinerja.audit.sealing import CreationText
+from kinerja.core.bulk import RawJSON, insert_rows, max_query_params
 from kinerja.core.scope import Action
 from kinerja.imports import Column, ImportContext, Importer, RowError, register
 from kinerja.imports.columns import as_text, date, for_field, readonly
@@ -1194,16 +1195,11 @@ class EmployeeImporter(_RegistryImporter):
         The ids of new employees come back from the bulk insert (RETURNING), in row order.
         """
         paths = {pk: unit.path for pk, unit in self.units_by_id.items()}
-        names = tuple(_audit_name(f) for f in EMPLOYEE_FIELDS)
-        values = attrgetter(*EMPLOYEE_FIELDS)  # this loop runs once per new row
-        date = dt.date
+        # The change set of a new row is written as canonical JSON text at once (keys sorted).
+        fields = sorted(EMPLOYEE_FIELDS, key=_audit_name)
+        text = CreationText(tuple(_audit_name(f) for f in fields))
+        values = attrgetter(*fields)  # this loop runs once per new row
         for pk, employee in zip(self.created_ids, self.creates, strict=True):
-            changes = {}
-            for name, value in zip(names, values(employee), strict=True):
-                if value is None or value == "":
-                    continue
-                # Dates as ISO text, as the trail stores them.
-                changes[name] = [None, value.isoformat() if value.__class__ is date else value]
             unit_id = employee.unit_id
             yield {
                 "action": "create",
@@ -1212,7 +1208,7 @@ class EmployeeImporter(_RegistryImporter):
                 "target_repr": employee.name,
                 "unit_id": unit_id,
                 "unit_path": paths.get(unit_id, ""),
-                "changes": changes,
+                "changes": RawJSON(text(values(employee))),
             }
         for (employee, changed), before in zip(self.updates, self.update_before, strict=True):
             yield {

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import json
 
@@ -360,3 +361,61 @@ def test_the_run_sealer_writes_the_same_bytes_as_the_plain_seal(
         prev_hash="f" * 64,
     )
     assert fast == values_seal(values, b"k" * 32)
+
+
+def test_the_run_sealer_keeps_each_chain_and_unit_apart_within_a_run():
+    """The parts the sealer writes once per chain and per unit never leak into another's."""
+    import datetime as dt
+
+    from kinerja.audit.sealing import RunSealer, values_seal
+
+    now = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
+    run = {"occurred_at": now, "actor_id": None, "actor_repr": "system", "action": "x.create"}
+    run |= {"reason": "Import #7: a.xlsx", "request_id": ""}
+    sealer = RunSealer(key=b"k" * 32, **run)
+    events = [
+        (3, 1, 10, "000001."),
+        (4, 2, 11, "000002."),
+        (3, 1, 11, "000002."),
+        (4, 2, 10, "000001."),
+        (5, None, None, ""),
+    ]
+    for sequence, (chain_id, instansi_id, unit_id, unit_path) in enumerate(events, start=1):
+        event = {
+            "chain_id": chain_id,
+            "instansi_id": instansi_id,
+            "sequence": sequence,
+            "target_type": "organisations.employee",
+            "target_id": str(sequence * 100),
+            "target_repr": f"Pegawai {sequence}",
+            "unit_id": unit_id,
+            "unit_path": unit_path,
+            "prev_hash": str(sequence) * 64,
+        }
+        fast = sealer.seal(**event, changes='{"name":[null,"A"]}')
+        plain = values_seal({**run, **event, "changes": {"name": [None, "A"]}}, b"k" * 32)
+        assert fast == plain, event
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ('Budi \u00e9"\\', 7, None, dt.date(1980, 2, 29), True, "", 12345678901),
+        ("", 0, "m", None, False, "x\n\t\u2013", -1),
+    ],
+)
+def test_creation_text_is_the_canonical_change_set_of_a_new_object(values):
+    from kinerja.audit.sealing import CreationText, changes_text
+
+    fields = ("a_name", "b_grade", "c_sex", "d_birth", "e_active", "f_email", "g_unit")
+    pairs = zip(fields, values, strict=True)
+    expected = changes_text({f: [None, v] for f, v in pairs if v is not None and v != ""})
+
+    assert CreationText(fields)(values) == expected
+
+
+def test_creation_text_needs_its_fields_sorted():
+    from kinerja.audit.sealing import CreationText
+
+    with pytest.raises(ValueError, match="sorted"):
+        CreationText(("name", "grade"))

@@ -431,6 +431,28 @@ def test_insert_rows_returns_ids_in_order_and_fills_defaults_and_timestamps(worl
     assert first.created_at is not None and first.created_at == first.updated_at
 
 
+def test_insert_rows_writes_shared_values_once_for_every_row_and_refuses_bad_ones(world):
+    from kinerja.core.bulk import insert_rows
+
+    rows = [(world.staff_b.pk, dt.date(2024, 1, 2)), (world.honorer_b.pk, dt.date(2023, 5, 6))]
+    same = {"instansi_id": world.instansi.pk, "unit_id": world.agency_b.pk, "note": "impor"}
+
+    ids = insert_rows(Assignment, ("employee_id", "start_date"), rows, return_ids=True, same=same)
+
+    made = Assignment.objects.filter(pk__in=ids).order_by("start_date")
+    assert [(a.employee_id, a.unit_id, a.note) for a in made] == [
+        (world.honorer_b.pk, world.agency_b.pk, "impor"),
+        (world.staff_b.pk, world.agency_b.pk, "impor"),
+    ]
+    with pytest.raises(ValueError, match="shared columns"):
+        insert_rows(Assignment, ("employee_id", "start_date"), rows, same={"start_date": None})
+    with pytest.raises(ValueError, match="shared columns"):
+        insert_rows(Assignment, ("employee_id",), [(1,)], same={"no_such_column": 1})
+    with pytest.raises(ValueError, match="a row of 1 values for 2 columns"):
+        insert_rows(Assignment, ("employee_id", "start_date"), [(1,)], same=same)
+    assert Assignment.objects.filter(note="impor").count() == 2
+
+
 def test_a_job_left_waiting_warns_that_the_worker_may_be_down(world, login):
     import datetime as dt
 

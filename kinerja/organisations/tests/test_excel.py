@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 
 import openpyxl
 import pytest
@@ -605,8 +606,11 @@ def test_employee_import_lists_one_audit_entry_per_created_or_changed_row(world,
         world.division_a.pk,
         world.division_a.path,
     )
-    assert created["changes"]["position"] == [None, world.staff_pos_a.pk]
-    assert created["changes"]["sex"] == [None, "m"]
+    changes = json.loads(created["changes"])  # written as canonical text at once
+    assert changes["position"] == [None, world.staff_pos_a.pk]
+    assert changes["sex"] == [None, "m"]
+    assert changes["nip"] == [None, NIP_1]
+    assert changes["is_active"] == [None, True]
     assert (updated["action"], updated["target_id"]) == ("update", world.staff_a.pk)
     assert updated["changes"] == {"name": ["Siti Aminah", "Siti Aminah Putri"]}
 
