@@ -379,7 +379,7 @@ def kinerja_import(data: bytes, instansi_id: int) -> None:
     from kinerja.imports.engine import import_run
     from kinerja.imports.jobs import system_scope
     from kinerja.imports.readers import read_table
-    from kinerja.organisations.excel import EmployeeImporter
+    from kinerja.organisations.importers import EmployeeImporter
 
     table = read_table(io.BytesIO(data), "employees.xlsx")
     outcome = import_run(
