@@ -542,7 +542,7 @@ def same_writes_floor(data: bytes, instansi_id: int) -> None:
         )
         insert_rows(
             Assignment,
-            ("instansi_id", "employee_id", "position_id", "unit_id", "start_date"),
+            ("instansi_id", "employee_id", "position_id", "unit_id", "valid_from"),
             ((instansi_id, pk, v[-1], v[-2], today) for pk, v in zip(ids, records, strict=True)),
         )
         chain = AuditChain.objects.create(instansi_id=-AuditChain.objects.count() - 1)

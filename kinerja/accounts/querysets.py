@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.models import UserManager
 from django.db.models import Q
-from django.utils import timezone
 
-from kinerja.core.querysets import ScopedQuerySet
+from kinerja.core.querysets import ScopedEffectiveDatedQuerySet, ScopedQuerySet
 from kinerja.core.scope import Action, Scope
 
 
@@ -31,13 +28,9 @@ class AccountUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class RoleAssignmentQuerySet(ScopedQuerySet):
+class RoleAssignmentQuerySet(ScopedEffectiveDatedQuerySet):
     """The grants on units where the action is allowed (instansi-wide grants only for an
     instansi-wide access manager)."""
 
     scope_path = "unit__path"
     scope_action = Action.MANAGE_ACCESS
-
-    def active(self, on: dt.date | None = None) -> RoleAssignmentQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))

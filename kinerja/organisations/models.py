@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kinerja.core.models import TenantModel, TimeStampedModel
+from kinerja.core.models import EffectiveDated, TenantModel, TimeStampedModel, valid_range
 
 from .choices import (
     EmployeeStatus,
@@ -81,7 +81,7 @@ class Instansi(TimeStampedModel):
         return self.name
 
 
-class OrgUnit(TenantModel):
+class OrgUnit(EffectiveDated, TenantModel):
     """A unit of the instansi: an agency (OPD) at the top, its divisions, sections and UPT below.
 
     ``path`` is the materialised path of the unit in the tree (fixed-width steps), so a subtree
@@ -121,8 +121,6 @@ class OrgUnit(TenantModel):
         verbose_name=_("region"),
     )
     duties = models.TextField(_("duties (tupoksi)"), blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     predecessors = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -146,11 +144,7 @@ class OrgUnit(TenantModel):
                 name="%(app_label)s_%(class)s_unique_code_ci",
                 violation_error_message=_("A unit with this code already exists."),
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="%(app_label)s_%(class)s_valid_range",
-                violation_error_message=_("A unit cannot close before it opens."),
-            ),
+            valid_range(_("A unit cannot close before it opens.")),
         ]
 
     def __str__(self) -> str:
@@ -162,10 +156,6 @@ class OrgUnit(TenantModel):
     @property
     def is_agency(self) -> bool:
         return self.parent_id is None
-
-    def is_active_on(self, day: dt.date) -> bool:
-        """Return whether the unit exists on ``day`` (the rule OrgUnitQuerySet.active applies)."""
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
 class Position(TenantModel):
@@ -277,8 +267,9 @@ class Employee(TenantModel):
         return f"{name}, {self.back_title}" if self.back_title else name
 
 
-class Assignment(TenantModel):
-    """A dated placement of an employee in a position (the history of their posts)."""
+class Assignment(EffectiveDated, TenantModel):
+    """A dated placement of an employee in a position (the history of their posts): from its
+    first day (``valid_from``) to its last (``valid_to``, open for the current post)."""
 
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("employee")
@@ -294,8 +285,8 @@ class Assignment(TenantModel):
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit")
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    valid_from = models.DateField(_("start date"))
+    valid_to = models.DateField(_("end date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -303,19 +294,33 @@ class Assignment(TenantModel):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        ordering = ["employee", "-start_date"]
+        ordering = ["employee", "-valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="%(app_label)s_%(class)s_valid_range",
-                violation_error_message=_("An assignment cannot end before it starts."),
-            ),
+            valid_range(_("An assignment cannot end before it starts.")),
             models.UniqueConstraint(
                 fields=["employee"],
-                condition=Q(end_date__isnull=True),
+                condition=Q(valid_to__isnull=True),
                 name="%(app_label)s_%(class)s_one_open_per_employee",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.employee} @ {self.unit} ({self.start_date})"
+        return f"{self.employee} @ {self.unit} ({self.valid_from})"
+
+    # The former names, still read by the employee page and written by the synthetic
+    # generator; new code uses valid_from / valid_to.
+    @property
+    def start_date(self) -> dt.date:
+        return self.valid_from
+
+    @start_date.setter
+    def start_date(self, value: dt.date) -> None:
+        self.valid_from = value
+
+    @property
+    def end_date(self) -> dt.date | None:
+        return self.valid_to
+
+    @end_date.setter
+    def end_date(self, value: dt.date | None) -> None:
+        self.valid_to = value

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from kinerja.core.querysets import ScopedQuerySet
+from kinerja.core.querysets import ScopedEffectiveDatedQuerySet, ScopedQuerySet
 from kinerja.core.scope import Action, Scope
 
 
@@ -18,16 +15,12 @@ class RegionQuerySet(models.QuerySet):
         return self if scope.is_authenticated else self.none()
 
 
-class OrgUnitQuerySet(ScopedQuerySet):
+class OrgUnitQuerySet(ScopedEffectiveDatedQuerySet):
     """Units inside the subtrees where the action is granted; an employee sees their own unit."""
 
     scope_path = "path"
     scope_action = Action.VIEW_ORG
     scope_own = "employees"
-
-    def active(self, on: dt.date | None = None) -> OrgUnitQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
     def agencies(self) -> OrgUnitQuerySet:
         return self.filter(parent__isnull=True)
@@ -77,7 +70,7 @@ class EmployeeQuerySet(ScopedQuerySet):
         return self.filter(Q(name__icontains=text) | Q(position__title__icontains=text))
 
 
-class AssignmentQuerySet(ScopedQuerySet):
+class AssignmentQuerySet(ScopedEffectiveDatedQuerySet):
     """The posts over time of the employees the caller reaches (scoped by their current unit)."""
 
     scope_path = "employee__unit__path"

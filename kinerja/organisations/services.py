@@ -270,9 +270,10 @@ def employee_create(
     scope: Scope,
     instansi: Instansi,
     data: dict[str, Any],
-    start_date: dt.date | None = None,
+    valid_from: dt.date | None = None,
 ) -> Employee:
-    """Create an employee in a unit (and position), opening their first assignment."""
+    """Create an employee in a unit (and position), opening their first assignment on
+    ``valid_from`` (today when left out)."""
     employee = Employee(
         instansi=instansi, **{k: v for k, v in data.items() if k in EMPLOYEE_FIELDS}
     )
@@ -288,7 +289,7 @@ def employee_create(
         employee=employee,
         position=employee.position,
         unit=employee.unit,
-        start_date=start_date or timezone.localdate(),
+        valid_from=valid_from or timezone.localdate(),
     )
     record(
         actor=actor,
@@ -338,16 +339,16 @@ def employee_update(
 
 
 def _reassign(employee: Employee, on: dt.date) -> None:
-    open_ = Assignment.objects.filter(employee=employee, end_date__isnull=True).first()
+    open_ = Assignment.objects.filter(employee=employee, valid_to__isnull=True).first()
     if open_ is not None:
-        if on < open_.start_date:
+        if on < open_.valid_from:
             raise ValidationError(_("A transfer cannot take effect before the current post began."))
-        open_.end_date = on
-        open_.save(update_fields=["end_date", "updated_at"])
+        open_.valid_to = on
+        open_.save(update_fields=["valid_to", "updated_at"])
     Assignment.objects.create(
         instansi_id=employee.instansi_id,
         employee=employee,
         position=employee.position,
         unit=employee.unit,
-        start_date=on,
+        valid_from=on,
     )

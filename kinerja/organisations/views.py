@@ -115,8 +115,8 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
             total = matches.count()
             units = list(matches[:UNIT_SEARCH_LIMIT])
         else:
-            visible_ids = OrgUnit.objects.within(scope).active().values("pk")
-            roots = visible.active().exclude(parent__in=visible_ids).order_by("name")
+            visible_ids = OrgUnit.objects.within(scope).active_on().values("pk")
+            roots = visible.active_on().exclude(parent__in=visible_ids).order_by("name")
             units = list(with_children_flag(roots, scope))
             total = len(units)
         counts = subtree_headcounts(scope, units)
@@ -139,7 +139,7 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
 
 def with_children_flag(queryset, scope: Scope):
     """Annotate ``has_children``: whether the unit has active sub-units the caller may view."""
-    children = OrgUnit.objects.within(scope).active().filter(parent=OuterRef("pk"))
+    children = OrgUnit.objects.within(scope).active_on().filter(parent=OuterRef("pk"))
     return queryset.annotate(has_children=Exists(children))
 
 
@@ -155,7 +155,8 @@ class UnitChildrenView(ScopedPageMixin, TemplateView):
             return redirect(parent)
         children = list(
             with_children_flag(
-                OrgUnit.objects.within(request.scope).active().filter(parent=parent), request.scope
+                OrgUnit.objects.within(request.scope).active_on().filter(parent=parent),
+                request.scope,
             ).order_by("name")
         )
         counts = subtree_headcounts(request.scope, children)
@@ -283,7 +284,7 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
     def unit_choices(self, filterset):
         units = (
             OrgUnit.objects.within(self.request.scope)
-            .active()
+            .active_on()
             .filter(depth__lte=UNIT_CHOICE_MAX_DEPTH)
         )
         chosen = filterset.form.data.get("unit")
@@ -344,7 +345,7 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             Assignment.objects.within(scope)
             .filter(employee=employee)
             .select_related("unit", "position")
-            .order_by("-start_date", "-pk")
+            .order_by("-valid_from", "-pk")
         )
         is_self = employee.pk == scope.employee_id
         appointment = None
@@ -478,7 +479,7 @@ class EmployeeCreateView(ScopedPageMixin, FormPageView):
             scope=scope,
             instansi=get_object_or_404(Instansi, pk=scope.instansi_id),
             data=form.service_data(),
-            start_date=form.cleaned_data["start_date"],
+            valid_from=form.cleaned_data["start_date"],
         )
 
     def page_context(self, obj):

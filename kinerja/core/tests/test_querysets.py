@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from kinerja.accounts.models import RoleAssignment, User
@@ -76,3 +78,68 @@ def test_import_jobs_unit_scoped_importer_sees_only_their_own(world):
         user_id=world.users["opd_admin"].pk,
     )
     assert not ImportJob.objects.within(viewer).exists()
+
+
+def test_effective_dated_rows_share_one_active_on(world):
+    day = dt.date(2024, 6, 30)
+    closed = OrgUnit.objects.filter(pk=world.agency_b.pk)
+    closed.update(valid_to=day)
+    assert closed.active_on(day).exists()  # valid_to is inclusive
+    assert not closed.active_on(day + dt.timedelta(days=1)).exists()
+    assert not OrgUnit.objects.filter(pk=world.agency_a.pk).active_on(dt.date(2019, 12, 31))
+    assert OrgUnit.objects.filter(pk=world.agency_a.pk).active_on(dt.date(2020, 1, 1)).exists()
+    assert world.agency_a.is_active_on(dt.date(2020, 1, 1))
+    assert not world.agency_a.is_active_on(dt.date(2019, 12, 31))
+
+
+def test_assignments_and_grants_read_the_same_dates(world):
+    first = Assignment.objects.create(
+        instansi=world.instansi,
+        employee=world.staff_b,
+        unit=world.agency_b,
+        valid_from=dt.date(2015, 1, 1),
+        valid_to=dt.date(2019, 12, 31),
+    )
+    current = Assignment.objects.create(
+        instansi=world.instansi,
+        employee=world.staff_b,
+        unit=world.agency_b,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    mine = Assignment.objects.filter(employee=world.staff_b)
+    assert list(mine.active_on(dt.date(2019, 12, 31))) == [first]
+    assert list(mine.active_on(dt.date(2020, 1, 1))) == [current]
+    assert (first.is_active_on(dt.date(2019, 12, 31)), first.is_active_on(dt.date(2020, 1, 1))) == (
+        True,
+        False,
+    )
+    grant = RoleAssignment.objects.get(user=world.users["bkd"])
+    grant.valid_from, grant.valid_to = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    grant.save()
+    grants = RoleAssignment.objects.filter(pk=grant.pk)
+    assert grants.active_on(dt.date(2024, 12, 31)).exists()
+    assert not grants.active_on(dt.date(2025, 1, 1)).exists()
+
+
+def test_an_assignment_cannot_end_before_it_starts(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.create(
+            instansi=world.instansi,
+            employee=world.staff_b,
+            unit=world.agency_b,
+            valid_from=dt.date(2020, 1, 2),
+            valid_to=dt.date(2020, 1, 1),
+        )
+
+
+def test_the_former_assignment_names_still_read_and_write(world):
+    # The employee page and the synthetic generator still use start_date / end_date.
+    made = Assignment(
+        instansi=world.instansi,
+        employee=world.staff_b,
+        unit=world.agency_b,
+        start_date=dt.date(2021, 3, 4),
+    )
+    assert (made.valid_from, made.start_date, made.end_date) == (dt.date(2021, 3, 4),) * 2 + (None,)

@@ -76,7 +76,7 @@ def _units_in_scope(ctx: ImportContext):
     return (
         OrgUnit.objects.filter(instansi_id=ctx.instansi_id)
         .filter(ctx.scope.unit_q(Action.IMPORT, "path"))
-        .active(ctx.today)
+        .active_on(ctx.today)
         .order_by("path")
     )
 

@@ -184,10 +184,11 @@ class EmployeeImporter(_RegistryImporter):
         for_field(Employee, "grade", label="Golongan", example="III/a"),
         for_field(Employee, "email", label="Email", example=""),
         Column(
-            "start_date",
+            "valid_from",
             date,
             blank=True,
             label="Tanggal Mulai",
+            aliases=("start_date",),  # the header of files exported before the rename
             example="",
             help=gettext_lazy(
                 "First day in this post, for new staff and transfers (default: today)"
@@ -369,7 +370,7 @@ class EmployeeImporter(_RegistryImporter):
             self._check_partial(employee, errors, bad)
             return
         services.clean_employee(employee)  # the same multi-field rules as the forms and API
-        on = values["start_date"] or self.ctx.today
+        on = values["valid_from"] or self.ctx.today
         if old is None:
             self.creates.append(employee)
             self.starts.append(on)
@@ -415,8 +416,8 @@ class EmployeeImporter(_RegistryImporter):
         ids = [employee.pk for _row, employee, _on in self.moves]
         for chunk in _chunks(ids):
             for pk, employee_id, start in Assignment.objects.filter(
-                employee_id__in=chunk, end_date__isnull=True
-            ).values_list("id", "employee_id", "start_date"):
+                employee_id__in=chunk, valid_to__isnull=True
+            ).values_list("id", "employee_id", "valid_from"):
                 self.open[employee_id] = (pk, start)
         errors = []
         for row, employee, on in self.moves:
@@ -425,7 +426,7 @@ class EmployeeImporter(_RegistryImporter):
                 errors.append(
                     RowError(
                         row,
-                        "start_date",
+                        "valid_from",
                         _("A transfer cannot take effect before the current post began."),
                         value=on.isoformat(),
                     )
@@ -464,10 +465,10 @@ class EmployeeImporter(_RegistryImporter):
             )
         for on, pks in closing.items():
             for chunk in _chunks(pks):
-                Assignment.objects.filter(pk__in=chunk).update(end_date=on, updated_at=now)
+                Assignment.objects.filter(pk__in=chunk).update(valid_to=on, updated_at=now)
         insert_rows(
             Assignment,
-            ("instansi_id", "employee_id", "position_id", "unit_id", "start_date"),
+            ("instansi_id", "employee_id", "position_id", "unit_id", "valid_from"),
             assignments,
         )
 
