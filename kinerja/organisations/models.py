@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.core import paths
 from kinerja.core.models import EffectiveDated, TenantModel, TimeStampedModel, valid_range
 
 from .choices import (
@@ -29,8 +30,6 @@ from .querysets import (
     RegionQuerySet,
 )
 from .validators import validate_nip, validate_region_code, validate_unit_code
-
-PATH_STEP = 6  # digits per tree level in OrgUnit.path
 
 
 class Region(models.Model):
@@ -84,8 +83,9 @@ class Instansi(TimeStampedModel):
 class OrgUnit(EffectiveDated, TenantModel):
     """A unit of the instansi: an agency (OPD) at the top, its divisions, sections and UPT below.
 
-    ``path`` is the materialised path of the unit in the tree (fixed-width steps), so a subtree
-    is one indexed ``startswith``: that is what scoping narrows by. Units are effective-dated;
+    ``path`` is the materialised path of the unit in the tree (fixed-width steps, see
+    `kinerja.core.paths`), so a subtree is one indexed ``startswith``: that is what scoping
+    narrows by. Units are effective-dated;
     a merged or renamed unit closes (``valid_to``) and its successor lists it as a predecessor.
     """
 
@@ -110,7 +110,9 @@ class OrgUnit(EffectiveDated, TenantModel):
         verbose_name=_("agency (OPD)"),
         help_text=_("The top-level unit this unit belongs to; itself for an agency."),
     )
-    path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False)
+    path = models.CharField(
+        _("tree path"), max_length=paths.MAX_LENGTH, db_index=True, editable=False
+    )
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     region = models.ForeignKey(
         Region,

@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
+from kinerja.core import paths
 from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
@@ -26,7 +27,7 @@ from . import services
 from .choices import EmployeeStatus
 from .filters import EmployeeFilter, OrgUnitFilter
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
-from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
+from .models import Assignment, Employee, Instansi, OrgUnit, Position
 from .nip import format_nip
 from .reports import EmployeeReport
 from .validators import parse_nip
@@ -62,7 +63,7 @@ def subtree_headcounts(scope: Scope, units) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    step = PATH_STEP + 1
+    step = paths.STEP + 1
     by_prefix: dict[str, int] = defaultdict(int)
     for path, n in per_path:
         for end in range(step, len(path) + 1, step):

@@ -301,15 +301,15 @@ def test_units_are_placed_in_the_tree_parents_before_children(world):
     smk = OrgUnit.objects.get(code="DIKBUD-SMK")
     seksi = OrgUnit.objects.get(code="DIKBUD-SMK-1")
     bpbd = OrgUnit.objects.get(code="BPBD")
-    assert smk.path == f"{world.agency_a.path}{smk.pk:06d}."
-    assert seksi.path == f"{smk.path}{seksi.pk:06d}."
+    assert smk.path == f"{world.agency_a.path}{smk.pk:08d}."
+    assert seksi.path == f"{smk.path}{seksi.pk:08d}."
     assert (smk.depth, seksi.depth, bpbd.depth) == (1, 2, 0)
     assert (smk.agency_id, seksi.agency_id, bpbd.agency_id) == (
         world.agency_a.pk,
         world.agency_a.pk,
         bpbd.pk,
     )
-    assert bpbd.path == f"{bpbd.pk:06d}."
+    assert bpbd.path == f"{bpbd.pk:08d}."
     assert OrgUnit.objects.subtree_of(world.agency_a).filter(code="DIKBUD-SMK-1").exists()
 
 

@@ -27,7 +27,7 @@ def test_unit_create_places_it_in_the_tree_and_audits(world):
             "parent": world.agency_a,
         },
     )
-    assert unit.path == f"{world.agency_a.path}{unit.pk:06d}."
+    assert unit.path == f"{world.agency_a.path}{unit.pk:08d}."
     assert unit.depth == 1
     assert unit.agency_id == world.agency_a.pk
     event = AuditEvent.objects.get(action="unit.create")
@@ -77,7 +77,7 @@ def test_moving_a_unit_moves_its_subtree(world):
     world.division_a.refresh_from_db()
     section.refresh_from_db()
     assert world.division_a.path.startswith(world.agency_b.path)
-    assert section.path == f"{world.division_a.path}{section.pk:06d}."
+    assert section.path == f"{world.division_a.path}{section.pk:08d}."
     assert section.agency_id == world.agency_b.pk
     assert section.depth == 2
 

@@ -98,9 +98,9 @@ def test_structure_paths_and_chains(province):
     for unit in units.values():
         parent = units.get(unit.parent_id)
         if parent is None:
-            assert (unit.path, unit.depth, unit.agency_id) == (f"{unit.pk:06d}.", 0, unit.pk)
+            assert (unit.path, unit.depth, unit.agency_id) == (f"{unit.pk:08d}.", 0, unit.pk)
         else:
-            assert unit.path == f"{parent.path}{unit.pk:06d}."
+            assert unit.path == f"{parent.path}{unit.pk:08d}."
             assert unit.depth == parent.depth + 1
             assert unit.agency_id == parent.agency_id
             assert unit.code.startswith(f"{parent.code}-")
