@@ -155,10 +155,6 @@ class OrgUnit(EffectiveDated, TenantModel):
     def get_absolute_url(self) -> str:
         return reverse("organisations:unit_detail", args=[self.pk])
 
-    @property
-    def is_agency(self) -> bool:
-        return self.parent_id is None
-
 
 class Position(TenantModel):
     """A post (jabatan) in a unit, with its kind, eselon and the post it reports to."""

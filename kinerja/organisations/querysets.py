@@ -28,9 +28,6 @@ class OrgUnitQuerySet(ScopedEffectiveDatedQuerySet):
     def subtree_of(self, unit) -> OrgUnitQuerySet:
         return self.filter(instansi_id=unit.instansi_id, path__startswith=unit.path)
 
-    def with_headcount(self) -> OrgUnitQuerySet:
-        return self.annotate(headcount=Count("employees", filter=Q(employees__is_active=True)))
-
 
 class PositionQuerySet(ScopedQuerySet):
     """Positions of the granted units; an employee sees the post they hold."""
@@ -38,9 +35,6 @@ class PositionQuerySet(ScopedQuerySet):
     scope_path = "unit__path"
     scope_action = Action.VIEW_ORG
     scope_own = "holders"
-
-    def active(self) -> PositionQuerySet:
-        return self.filter(is_active=True)
 
 
 class EmployeeQuerySet(ScopedQuerySet):
