@@ -379,7 +379,7 @@ def kinerja_import(data: bytes, instansi_id: int) -> None:
     from kinerja.imports.engine import import_run
     from kinerja.imports.jobs import system_scope
     from kinerja.imports.readers import read_table
-    from kinerja.organisations.excel import EmployeeImporter
+    from kinerja.organisations.importers import EmployeeImporter
 
     table = read_table(io.BytesIO(data), "employees.xlsx")
     outcome = import_run(
@@ -542,7 +542,7 @@ def same_writes_floor(data: bytes, instansi_id: int) -> None:
         )
         insert_rows(
             Assignment,
-            ("instansi_id", "employee_id", "position_id", "unit_id", "start_date"),
+            ("instansi_id", "employee_id", "position_id", "unit_id", "valid_from"),
             ((instansi_id, pk, v[-1], v[-2], today) for pk, v in zip(ids, records, strict=True)),
         )
         chain = AuditChain.objects.create(instansi_id=-AuditChain.objects.count() - 1)

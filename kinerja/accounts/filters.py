@@ -32,7 +32,7 @@ class RoleGrantFilter(django_filters.FilterSet):
         return queryset.filter(unit__path__startswith=unit.path)
 
     def filter_active(self, queryset, name, value):
-        active = queryset.active()
+        active = queryset.active_on()
         return active if value else queryset.exclude(pk__in=active.values("pk"))
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.core.models import EffectiveDated
 from kinerja.organisations.models import Employee, Instansi, OrgUnit
 
 from .querysets import AccountUserManager, RoleAssignmentQuerySet
@@ -55,8 +56,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class RoleAssignment(models.Model):
-    """A role held by a user on a unit (covering its subtree) or across the whole instansi."""
+class RoleAssignment(EffectiveDated):
+    """A role held by a user on a unit (covering its subtree) or across the whole instansi.
+
+    Effective-dated like every dated row, but without the ``valid_range`` check: a grant ended
+    on its first day is stored as the empty range ``valid_to = valid_from - 1 day``
+    (`services.role_grant_end`), a grant that never took effect.
+    """
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
@@ -75,7 +81,6 @@ class RoleAssignment(models.Model):
         help_text=_("Empty: the whole instansi."),
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
@@ -97,10 +102,6 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.unit or self.instansi
         return f"{self.get_role_display()} @ {where}"
-
-    def is_active_on(self, on=None) -> bool:
-        on = on or timezone.localdate()
-        return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
 
 
 def hash_token(raw: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils import timezone
 
 from kinerja.core.scope import Action, Grant, Scope
@@ -15,11 +14,7 @@ def scope_for(user) -> Scope:
     if user is None or not user.is_authenticated:
         return Scope.empty()
     today = timezone.localdate()
-    assignments = (
-        user.role_assignments.filter(valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("unit")
-    )
+    assignments = user.role_assignments.active_on(today).select_related("unit")
     grants = []
     roles = set()
     instansi_id = user.instansi_id

@@ -212,7 +212,7 @@ def may_manage_user(scope: Scope, user: User) -> bool:
     if not User.objects.within(scope).filter(pk=user.pk).exists():
         return False
     today = timezone.localdate()
-    roles = set(user.role_assignments.active(today).values_list("role", flat=True))
+    roles = set(user.role_assignments.active_on(today).values_list("role", flat=True))
     if user.is_superuser:
         roles.add(Role.SYSTEM_ADMIN)
     mine = max(

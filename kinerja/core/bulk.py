@@ -4,9 +4,8 @@ Django's ``bulk_create`` compiles every value through the field API (pre_save, g
 field_as_sql): about 6 microseconds a value, so 80,000 employees of 16 columns cost more in
 Python than in the database. `insert_rows` prepares each column once (identity for text,
 numbers, booleans and integer keys; the field's own conversion, memoised per distinct value, for
-dates and the rest) and sends the rows in bulk: on PostgreSQL with ``COPY`` (or, without
-psycopg 3, one array per column through ``UNNEST`` as Django 5.2's bulk_create does), on SQLite
-with multi-row ``VALUES`` as large as the database accepts.
+dates and the rest) and sends the rows in bulk: on PostgreSQL with ``COPY`` (psycopg 3, which
+the project requires), on SQLite with multi-row ``VALUES`` as large as the database accepts.
 
 It has bulk_create's contract and no more: no ``save()``, no signals, no multi-table
 inheritance. Columns left out get their field's default; ``auto_now``/``auto_now_add`` columns
@@ -25,7 +24,6 @@ from django.db import connections, models
 from django.utils import timezone
 
 PG_MAX_PARAMS = 65_535
-PG_ROWS_PER_STATEMENT = 10_000
 _IDENTITY_FIELDS = (
     models.CharField,
     models.TextField,
@@ -65,9 +63,7 @@ def insert_rows(
     prepared = _prepare(rows, [_converter(f, connection) for f in given])
     with _cursor(connection) as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
-            if hasattr(cursor.cursor, "copy"):  # psycopg 3
-                return _copy(cursor, opts, columns, constants, prepared, return_ids, connection)
-            return _unnest(cursor, head, tail, columns, constants, prepared, connection)
+            return _copy(cursor, opts, columns, constants, prepared, return_ids, connection)
         return _values(cursor, head, tail, columns, constants, prepared, connection)
 
 
@@ -94,20 +90,6 @@ def _copy(cursor, opts, columns, constants, rows, return_ids, connection) -> lis
         else:
             for row in rows:
                 copy.write_row((*row, *fixed))
-    return ids
-
-
-def _unnest(cursor, head, tail, columns, constants, rows, connection) -> list[Any]:
-    """Insert with one array parameter per column: few parameters, one short plan."""
-    types = [f.db_type(connection).split("(")[0] for f in columns]
-    sql = f"{head} SELECT * FROM UNNEST({', '.join(f'(%s)::{t}[]' for t in types)}){tail}"  # noqa: S608
-    ids: list[Any] = []
-    while batch := list(islice(rows, PG_ROWS_PER_STATEMENT)):
-        arrays = [list(column) for column in zip(*batch, strict=True)]
-        arrays += [[value] * len(batch) for _f, value in constants]
-        cursor.execute(sql, arrays)
-        if tail:
-            ids.extend(row[0] for row in cursor.fetchall())
     return ids
 
 
@@ -220,8 +202,5 @@ def max_query_params(connection) -> int:
     """Return how many bound parameters one statement may carry on ``connection``."""
     if connection.vendor == "sqlite":
         connection.ensure_connection()
-        try:
-            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        except AttributeError:  # Python before 3.11
-            return connection.features.max_query_params
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     return connection.features.max_query_params or PG_MAX_PARAMS

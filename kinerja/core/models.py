@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,3 +32,34 @@ class TenantModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+def valid_range(message=None) -> models.CheckConstraint:
+    """The check every effective-dated table carries: no row ends before it starts."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+        name="%(app_label)s_%(class)s_valid_range",
+        violation_error_message=message,
+    )
+
+
+class EffectiveDated(models.Model):
+    """A row in force from ``valid_from`` to ``valid_to``, both days inclusive; an open end is
+    NULL. Its queryset (`kinerja.core.querysets.EffectiveDatedQuerySet`) reads the rows in
+    force on a day with ``active_on(day)``; ``is_active_on(day)`` asks the same of one row.
+
+    A model adopts it by inheriting; a model that declares its own ``Meta.constraints`` adds
+    ``valid_range(message)`` to them (a Meta of its own replaces this one's).
+    """
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [valid_range()]
+
+    def is_active_on(self, day: dt.date | None = None) -> bool:
+        """Return whether the row is in force on ``day`` (today when left out)."""
+        day = day or timezone.localdate()
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)

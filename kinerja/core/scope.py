@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from . import paths as unit_paths
+
 
 class Action:
     """The actions a grant can carry. Names are stable: they are stored in role policy."""
@@ -91,10 +93,11 @@ class Scope:
             paths.append(grant.unit_path)
         return paths
 
-    def unit_q(self, action: str, path_field: str) -> Q:
+    def unit_q(self, action: str, path_field: str, *, legacy: bool = False) -> Q:
         """Return a Q that keeps rows whose unit path (``path_field``) lies in the grants.
 
-        An empty Q means the whole instansi; ``Q(pk__in=[])`` means nothing.
+        An empty Q means the whole instansi; ``Q(pk__in=[])`` means nothing. With ``legacy``,
+        paths stored in the former six-digit format match too (sealed audit events).
         """
         paths = self.paths_for(action)
         if paths is None:
@@ -104,6 +107,9 @@ class Scope:
         q = Q()
         for path in _outermost(paths):
             q |= Q(**{f"{path_field}__startswith": path})
+            old = unit_paths.legacy(path) if legacy else None
+            if old is not None:
+                q |= Q(**{f"{path_field}__startswith": old})
         return q
 
 

@@ -1,7 +1,7 @@
 """One import engine for Excel (.xlsx) and CSV files, shared by every app's importers.
 
 An app declares an `Importer` (columns, natural key, checks and bulk writes) in its
-``excel.py`` and registers it with `register`; the pages, the background task and the
+``importers/`` package and registers it with `register`; the pages, the background task and the
 ``import_*`` commands then serve it with dry run, per-row errors, progress and one audit event.
 """
 

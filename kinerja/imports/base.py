@@ -1,6 +1,6 @@
 """What an importer declares and implements, and the registry the domain apps fill.
 
-Core imports no domain app, so the importers live in their apps (``organisations/excel.py``)
+Core imports no domain app, so the importers live in their apps (``organisations/importers/``)
 and register themselves here when the app is ready.
 """
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kinerja.core.scope import Action, Scope
+from kinerja.core.querysets import ScopedQuerySet
+from kinerja.core.scope import Action
 
 from .base import get_importer
 
@@ -16,20 +17,17 @@ from .base import get_importer
 WORKER_WAIT_WARNING_SECONDS = 30
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def within(self, scope: Scope) -> ImportJobQuerySet:
-        """Keep the jobs the caller may see: all of the instansi's jobs for an instansi-wide
-        importer, their own jobs for an importer limited to some units, none for anyone else.
+class ImportJobQuerySet(ScopedQuerySet):
+    """The jobs the caller may see: all of the instansi's jobs for an instansi-wide importer,
+    their own jobs for an importer limited to some units, none for anyone else.
 
-        A job's errors quote the rows of its file, so a unit-scoped importer must not read
-        the jobs of somebody whose reach is wider or elsewhere.
-        """
-        if scope.instansi_id is None or not scope.can_anywhere(Action.IMPORT):
-            return self.none()
-        qs = self.filter(instansi_id=scope.instansi_id)
-        if scope.paths_for(Action.IMPORT) is None:
-            return qs
-        return qs.filter(created_by_id=scope.user_id)
+    A job's errors quote the rows of its file, so a unit-scoped importer must not read the jobs
+    of somebody whose reach is wider or elsewhere.
+    """
+
+    scope_path = None
+    scope_action = Action.IMPORT
+    scope_owner = "created_by"
 
     def listed(self) -> ImportJobQuerySet:
         """Leave out the stored errors (up to 10,000 per job), which a listing never shows."""

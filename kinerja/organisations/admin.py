@@ -83,6 +83,6 @@ class EmployeeAdmin(ReadOnlyAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnlyAdmin):
-    list_display = ("employee", "unit", "position", "start_date", "end_date")
+    list_display = ("employee", "unit", "position", "valid_from", "valid_to")
     raw_id_fields = ("employee", "position", "unit")
     list_select_related = ("employee", "unit", "position")

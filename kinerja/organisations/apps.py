@@ -12,8 +12,8 @@ class OrganisationsConfig(AppConfig):
         from kinerja.core.scope import Action
 
         from . import (
-            excel,  # noqa: F401 - registers the unit, position and employee importers
             home,
+            importers,  # noqa: F401 - registers the unit, position and employee importers
         )
 
         register_nav(NavEntry(_("Units"), "organisations:unit_tree", Action.VIEW_ORG, "units", 10))

@@ -60,7 +60,7 @@ class OrgUnitFilter(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
 
     def filter_active(self, queryset, name, value):
-        active = queryset.active()
+        active = queryset.active_on()
         return active if value else queryset.exclude(pk__in=active.values("pk"))
 
 

@@ -14,7 +14,7 @@ def units_card(request) -> dict[str, Any] | None:
     scope = request.scope
     if not scope.can_anywhere(Action.VIEW_ORG):
         return None
-    units = OrgUnit.objects.within(scope).active()
+    units = OrgUnit.objects.within(scope).active_on()
     return {"unit_count": units.count(), "agency_count": units.agencies().count()}
 
 

@@ -10,7 +10,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kinerja.core.models import TenantModel, TimeStampedModel
+from kinerja.core import paths
+from kinerja.core.models import EffectiveDated, TenantModel, TimeStampedModel, valid_range
 
 from .choices import (
     EmployeeStatus,
@@ -29,8 +30,6 @@ from .querysets import (
     RegionQuerySet,
 )
 from .validators import validate_nip, validate_region_code, validate_unit_code
-
-PATH_STEP = 6  # digits per tree level in OrgUnit.path
 
 
 class Region(models.Model):
@@ -81,11 +80,12 @@ class Instansi(TimeStampedModel):
         return self.name
 
 
-class OrgUnit(TenantModel):
+class OrgUnit(EffectiveDated, TenantModel):
     """A unit of the instansi: an agency (OPD) at the top, its divisions, sections and UPT below.
 
-    ``path`` is the materialised path of the unit in the tree (fixed-width steps), so a subtree
-    is one indexed ``startswith``: that is what scoping narrows by. Units are effective-dated;
+    ``path`` is the materialised path of the unit in the tree (fixed-width steps, see
+    `kinerja.core.paths`), so a subtree is one indexed ``startswith``: that is what scoping
+    narrows by. Units are effective-dated;
     a merged or renamed unit closes (``valid_to``) and its successor lists it as a predecessor.
     """
 
@@ -110,7 +110,9 @@ class OrgUnit(TenantModel):
         verbose_name=_("agency (OPD)"),
         help_text=_("The top-level unit this unit belongs to; itself for an agency."),
     )
-    path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False)
+    path = models.CharField(
+        _("tree path"), max_length=paths.MAX_LENGTH, db_index=True, editable=False
+    )
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     region = models.ForeignKey(
         Region,
@@ -121,8 +123,6 @@ class OrgUnit(TenantModel):
         verbose_name=_("region"),
     )
     duties = models.TextField(_("duties (tupoksi)"), blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     predecessors = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -146,11 +146,7 @@ class OrgUnit(TenantModel):
                 name="%(app_label)s_%(class)s_unique_code_ci",
                 violation_error_message=_("A unit with this code already exists."),
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="%(app_label)s_%(class)s_valid_range",
-                violation_error_message=_("A unit cannot close before it opens."),
-            ),
+            valid_range(_("A unit cannot close before it opens.")),
         ]
 
     def __str__(self) -> str:
@@ -158,14 +154,6 @@ class OrgUnit(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:unit_detail", args=[self.pk])
-
-    @property
-    def is_agency(self) -> bool:
-        return self.parent_id is None
-
-    def is_active_on(self, day: dt.date) -> bool:
-        """Return whether the unit exists on ``day`` (the rule OrgUnitQuerySet.active applies)."""
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
 class Position(TenantModel):
@@ -277,8 +265,9 @@ class Employee(TenantModel):
         return f"{name}, {self.back_title}" if self.back_title else name
 
 
-class Assignment(TenantModel):
-    """A dated placement of an employee in a position (the history of their posts)."""
+class Assignment(EffectiveDated, TenantModel):
+    """A dated placement of an employee in a position (the history of their posts): from its
+    first day (``valid_from``) to its last (``valid_to``, open for the current post)."""
 
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("employee")
@@ -294,8 +283,8 @@ class Assignment(TenantModel):
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit")
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    valid_from = models.DateField(_("start date"))
+    valid_to = models.DateField(_("end date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -303,19 +292,33 @@ class Assignment(TenantModel):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        ordering = ["employee", "-start_date"]
+        ordering = ["employee", "-valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="%(app_label)s_%(class)s_valid_range",
-                violation_error_message=_("An assignment cannot end before it starts."),
-            ),
+            valid_range(_("An assignment cannot end before it starts.")),
             models.UniqueConstraint(
                 fields=["employee"],
-                condition=Q(end_date__isnull=True),
+                condition=Q(valid_to__isnull=True),
                 name="%(app_label)s_%(class)s_one_open_per_employee",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.employee} @ {self.unit} ({self.start_date})"
+        return f"{self.employee} @ {self.unit} ({self.valid_from})"
+
+    # The former names, still read by the employee page and written by the synthetic
+    # generator; new code uses valid_from / valid_to.
+    @property
+    def start_date(self) -> dt.date:
+        return self.valid_from
+
+    @start_date.setter
+    def start_date(self, value: dt.date) -> None:
+        self.valid_from = value
+
+    @property
+    def end_date(self) -> dt.date | None:
+        return self.valid_to
+
+    @end_date.setter
+    def end_date(self, value: dt.date | None) -> None:
+        self.valid_to = value

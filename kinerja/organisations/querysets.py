@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from kinerja.core.querysets import ScopedEffectiveDatedQuerySet, ScopedQuerySet
 from kinerja.core.scope import Action, Scope
-
-
-def _own(scope: Scope, field: str):
-    """The caller's own unit or position, as a subquery (a join would repeat rows)."""
-    from .models import Employee
-
-    return Employee.objects.filter(pk=scope.employee_id).values(field)
 
 
 class RegionQuerySet(models.QuerySet):
@@ -24,22 +15,12 @@ class RegionQuerySet(models.QuerySet):
         return self if scope.is_authenticated else self.none()
 
 
-class OrgUnitQuerySet(models.QuerySet):
-    def within(self, scope: Scope, action: str = Action.VIEW_ORG) -> OrgUnitQuerySet:
-        """Keep the units of the caller's instansi inside the subtrees where ``action`` is granted.
+class OrgUnitQuerySet(ScopedEffectiveDatedQuerySet):
+    """Units inside the subtrees where the action is granted; an employee sees their own unit."""
 
-        An employee with no grant sees the unit they work in.
-        """
-        if scope.instansi_id is None:
-            return self.none()
-        q = scope.unit_q(action, "path")
-        if scope.employee_id and action == Action.VIEW_ORG:
-            q |= Q(pk__in=_own(scope, "unit_id"))
-        return self.filter(q, instansi_id=scope.instansi_id)
-
-    def active(self, on: dt.date | None = None) -> OrgUnitQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    scope_path = "path"
+    scope_action = Action.VIEW_ORG
+    scope_own = "employees"
 
     def agencies(self) -> OrgUnitQuerySet:
         return self.filter(parent__isnull=True)
@@ -47,32 +28,21 @@ class OrgUnitQuerySet(models.QuerySet):
     def subtree_of(self, unit) -> OrgUnitQuerySet:
         return self.filter(instansi_id=unit.instansi_id, path__startswith=unit.path)
 
-    def with_headcount(self) -> OrgUnitQuerySet:
-        return self.annotate(headcount=Count("employees", filter=Q(employees__is_active=True)))
+
+class PositionQuerySet(ScopedQuerySet):
+    """Positions of the granted units; an employee sees the post they hold."""
+
+    scope_path = "unit__path"
+    scope_action = Action.VIEW_ORG
+    scope_own = "holders"
 
 
-class PositionQuerySet(models.QuerySet):
-    def within(self, scope: Scope, action: str = Action.VIEW_ORG) -> PositionQuerySet:
-        if scope.instansi_id is None:
-            return self.none()
-        q = scope.unit_q(action, "unit__path")
-        if scope.employee_id and action == Action.VIEW_ORG:
-            q |= Q(pk__in=_own(scope, "position_id"))
-        return self.filter(q, instansi_id=scope.instansi_id)
+class EmployeeQuerySet(ScopedQuerySet):
+    """Employees of the granted units; everyone may view their own record."""
 
-    def active(self) -> PositionQuerySet:
-        return self.filter(is_active=True)
-
-
-class EmployeeQuerySet(models.QuerySet):
-    def within(self, scope: Scope, action: str = Action.VIEW_PEOPLE) -> EmployeeQuerySet:
-        """Keep the employees the caller may reach; everyone may view their own record."""
-        if scope.instansi_id is None:
-            return self.none()
-        q = scope.unit_q(action, "unit__path")
-        if scope.employee_id and action == Action.VIEW_PEOPLE:
-            q |= Q(pk=scope.employee_id)
-        return self.filter(q, instansi_id=scope.instansi_id)
+    scope_path = "unit__path"
+    scope_action = Action.VIEW_PEOPLE
+    scope_own = "pk"
 
     def active(self) -> EmployeeQuerySet:
         return self.filter(is_active=True)
@@ -94,11 +64,9 @@ class EmployeeQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=text) | Q(position__title__icontains=text))
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def within(self, scope: Scope, action: str = Action.VIEW_PEOPLE) -> AssignmentQuerySet:
-        if scope.instansi_id is None:
-            return self.none()
-        q = scope.unit_q(action, "employee__unit__path")
-        if scope.employee_id and action == Action.VIEW_PEOPLE:
-            q |= Q(employee_id=scope.employee_id)
-        return self.filter(q, instansi_id=scope.instansi_id)
+class AssignmentQuerySet(ScopedEffectiveDatedQuerySet):
+    """The posts over time of the employees the caller reaches (scoped by their current unit)."""
+
+    scope_path = "employee__unit__path"
+    scope_action = Action.VIEW_PEOPLE
+    scope_own = "employee"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.core.excel import Report
 
 from .choices import EmployeeStatus, Sex
-from .excel import EmployeeImporter
+from .importers import EmployeeImporter
 
 
 class EmployeeReport(Report):

@@ -7,14 +7,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Max, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.audit.services import diff, record
+from kinerja.core import paths
 from kinerja.core.scope import Action, Scope
 
 from .choices import EmployeeStatus
-from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
+from .models import Assignment, Employee, Instansi, OrgUnit, Position
 from .validators import parse_nip
 
 UNIT_FIELDS = (
@@ -85,13 +88,24 @@ def _same_instansi(instansi_id: int, *objs) -> None:
 
 def unit_path(unit: OrgUnit) -> str:
     """Return the materialised path of ``unit`` from its parent's path and its own key."""
-    prefix = unit.parent.path if unit.parent_id else ""
-    return f"{prefix}{unit.pk:0{PATH_STEP}d}."
+    return paths.child(unit.parent.path if unit.parent_id else "", unit.pk)
+
+
+def _check_depth(deepest: int) -> None:
+    """Refuse a tree deeper than its paths can hold (``deepest`` counts from 0 at an agency)."""
+    if deepest >= paths.MAX_DEPTH:
+        raise ValidationError(
+            {
+                "parent": _("The unit tree cannot be deeper than %(n)d levels.")
+                % {"n": paths.MAX_DEPTH}
+            }
+        )
 
 
 def _place(unit: OrgUnit) -> None:
-    unit.path = unit_path(unit)
     unit.depth = unit.parent.depth + 1 if unit.parent_id else 0
+    _check_depth(unit.depth)
+    unit.path = unit_path(unit)
     unit.agency_id = unit.parent.agency_id if unit.parent_id else unit.pk
     OrgUnit.objects.filter(pk=unit.pk).update(
         path=unit.path, depth=unit.depth, agency_id=unit.agency_id
@@ -125,7 +139,7 @@ def unit_update(
     """Change a unit; moving it under another parent moves its whole subtree."""
     _require(scope, Action.CHANGE_ORG, unit)
     before = _snapshot(unit, UNIT_FIELDS)
-    old_path = unit.path
+    old_path, old_depth = unit.path, unit.depth
     for key, value in data.items():
         if key in UNIT_FIELDS:
             setattr(unit, key, value)
@@ -138,9 +152,14 @@ def unit_update(
     elif before["parent"] is not None:
         _require(scope, Action.CHANGE_ORG, None)  # becoming an agency needs an instansi-wide grant
     unit.full_clean(exclude=["path", "agency"])
+    moving = unit_path(unit) != old_path
+    if moving:
+        below = OrgUnit.objects.filter(instansi_id=unit.instansi_id, path__startswith=old_path)
+        height = below.aggregate(deepest=Max("depth"))["deepest"] - old_depth
+        _check_depth((new_parent.depth + 1 if new_parent else 0) + height)
     unit.save()
-    if unit_path(unit) != old_path:
-        _move_subtree(unit, old_path)
+    if moving:
+        _move_subtree(unit, old_path, old_depth)
     record(
         actor=actor,
         action="unit.update",
@@ -151,15 +170,19 @@ def unit_update(
     return unit
 
 
-def _move_subtree(unit: OrgUnit, old_path: str) -> None:
-    _place(unit)
-    for child in (
-        OrgUnit.objects.filter(instansi_id=unit.instansi_id, path__startswith=old_path)
-        .exclude(pk=unit.pk)
-        .order_by("depth")
-    ):
-        child.parent = OrgUnit.objects.get(pk=child.parent_id)
-        _place(child)
+def _move_subtree(unit: OrgUnit, old_path: str, old_depth: int) -> None:
+    """Re-place ``unit`` and its whole subtree under its new parent in one statement: each
+    path's old prefix becomes the new one, depths shift by the same amount, and every unit
+    takes the agency of its new place (the unit itself, when it becomes an agency)."""
+    new_path = unit_path(unit)
+    unit.depth = unit.parent.depth + 1 if unit.parent_id else 0
+    unit.agency_id = unit.parent.agency_id if unit.parent_id else unit.pk
+    unit.path = new_path
+    OrgUnit.objects.filter(instansi_id=unit.instansi_id, path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + (unit.depth - old_depth),
+        agency_id=unit.agency_id,
+    )
 
 
 @transaction.atomic
@@ -270,9 +293,10 @@ def employee_create(
     scope: Scope,
     instansi: Instansi,
     data: dict[str, Any],
-    start_date: dt.date | None = None,
+    valid_from: dt.date | None = None,
 ) -> Employee:
-    """Create an employee in a unit (and position), opening their first assignment."""
+    """Create an employee in a unit (and position), opening their first assignment on
+    ``valid_from`` (today when left out)."""
     employee = Employee(
         instansi=instansi, **{k: v for k, v in data.items() if k in EMPLOYEE_FIELDS}
     )
@@ -288,7 +312,7 @@ def employee_create(
         employee=employee,
         position=employee.position,
         unit=employee.unit,
-        start_date=start_date or timezone.localdate(),
+        valid_from=valid_from or timezone.localdate(),
     )
     record(
         actor=actor,
@@ -338,16 +362,16 @@ def employee_update(
 
 
 def _reassign(employee: Employee, on: dt.date) -> None:
-    open_ = Assignment.objects.filter(employee=employee, end_date__isnull=True).first()
+    open_ = Assignment.objects.filter(employee=employee, valid_to__isnull=True).first()
     if open_ is not None:
-        if on < open_.start_date:
+        if on < open_.valid_from:
             raise ValidationError(_("A transfer cannot take effect before the current post began."))
-        open_.end_date = on
-        open_.save(update_fields=["end_date", "updated_at"])
+        open_.valid_to = on
+        open_.save(update_fields=["valid_to", "updated_at"])
     Assignment.objects.create(
         instansi_id=employee.instansi_id,
         employee=employee,
         position=employee.position,
         unit=employee.unit,
-        start_date=on,
+        valid_from=on,
     )

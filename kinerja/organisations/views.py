@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
+from kinerja.core import paths
 from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
@@ -26,7 +27,7 @@ from . import services
 from .choices import EmployeeStatus
 from .filters import EmployeeFilter, OrgUnitFilter
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
-from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
+from .models import Assignment, Employee, Instansi, OrgUnit, Position
 from .nip import format_nip
 from .reports import EmployeeReport
 from .validators import parse_nip
@@ -62,7 +63,7 @@ def subtree_headcounts(scope: Scope, units) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    step = PATH_STEP + 1
+    step = paths.STEP + 1
     by_prefix: dict[str, int] = defaultdict(int)
     for path, n in per_path:
         for end in range(step, len(path) + 1, step):
@@ -115,8 +116,8 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
             total = matches.count()
             units = list(matches[:UNIT_SEARCH_LIMIT])
         else:
-            visible_ids = OrgUnit.objects.within(scope).active().values("pk")
-            roots = visible.active().exclude(parent__in=visible_ids).order_by("name")
+            visible_ids = OrgUnit.objects.within(scope).active_on().values("pk")
+            roots = visible.active_on().exclude(parent__in=visible_ids).order_by("name")
             units = list(with_children_flag(roots, scope))
             total = len(units)
         counts = subtree_headcounts(scope, units)
@@ -139,7 +140,7 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
 
 def with_children_flag(queryset, scope: Scope):
     """Annotate ``has_children``: whether the unit has active sub-units the caller may view."""
-    children = OrgUnit.objects.within(scope).active().filter(parent=OuterRef("pk"))
+    children = OrgUnit.objects.within(scope).active_on().filter(parent=OuterRef("pk"))
     return queryset.annotate(has_children=Exists(children))
 
 
@@ -155,7 +156,8 @@ class UnitChildrenView(ScopedPageMixin, TemplateView):
             return redirect(parent)
         children = list(
             with_children_flag(
-                OrgUnit.objects.within(request.scope).active().filter(parent=parent), request.scope
+                OrgUnit.objects.within(request.scope).active_on().filter(parent=parent),
+                request.scope,
             ).order_by("name")
         )
         counts = subtree_headcounts(request.scope, children)
@@ -283,7 +285,7 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
     def unit_choices(self, filterset):
         units = (
             OrgUnit.objects.within(self.request.scope)
-            .active()
+            .active_on()
             .filter(depth__lte=UNIT_CHOICE_MAX_DEPTH)
         )
         chosen = filterset.form.data.get("unit")
@@ -344,7 +346,7 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             Assignment.objects.within(scope)
             .filter(employee=employee)
             .select_related("unit", "position")
-            .order_by("-start_date", "-pk")
+            .order_by("-valid_from", "-pk")
         )
         is_self = employee.pk == scope.employee_id
         appointment = None
@@ -478,7 +480,7 @@ class EmployeeCreateView(ScopedPageMixin, FormPageView):
             scope=scope,
             instansi=get_object_or_404(Instansi, pk=scope.instansi_id),
             data=form.service_data(),
-            start_date=form.cleaned_data["start_date"],
+            valid_from=form.cleaned_data["start_date"],
         )
 
     def page_context(self, obj):

@@ -35,7 +35,7 @@ def _rows(world):
             instansi=world.instansi,
             unit=world.division_a,
             position=world.staff_pos_a,
-            start_date=dt.date(2020, 1, 1),
+            valid_from=dt.date(2020, 1, 1),
         )
     rows = {
         "unit": (world.division_a, {"parent": world.agency_b.pk, "code": "PINDAH", "name": "X"}),

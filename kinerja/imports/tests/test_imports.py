@@ -416,7 +416,7 @@ def test_the_command_without_a_user_needs_the_instansi_when_there_are_several(wo
 def test_insert_rows_returns_ids_in_order_and_fills_defaults_and_timestamps(world):
     from kinerja.core.bulk import insert_rows
 
-    fields = ("instansi_id", "employee_id", "unit_id", "start_date")
+    fields = ("instansi_id", "employee_id", "unit_id", "valid_from")
     rows = [
         (world.instansi.pk, world.staff_b.pk, world.agency_b.pk, dt.date(2024, 1, 2)),
         (world.instansi.pk, world.honorer_b.pk, world.agency_b.pk, dt.date(2023, 5, 6)),
@@ -426,9 +426,9 @@ def test_insert_rows_returns_ids_in_order_and_fills_defaults_and_timestamps(worl
 
     made = {a.pk: a for a in Assignment.objects.filter(pk__in=ids)}
     assert [made[pk].employee for pk in ids] == [world.staff_b, world.honorer_b]
-    assert [made[pk].start_date for pk in ids] == [dt.date(2024, 1, 2), dt.date(2023, 5, 6)]
+    assert [made[pk].valid_from for pk in ids] == [dt.date(2024, 1, 2), dt.date(2023, 5, 6)]
     first = made[ids[0]]
-    assert (first.end_date, first.note, first.position) == (None, "", None)
+    assert (first.valid_to, first.note, first.position) == (None, "", None)
     assert first.created_at is not None and first.created_at == first.updated_at
 
 
@@ -438,20 +438,20 @@ def test_insert_rows_writes_shared_values_once_for_every_row_and_refuses_bad_one
     rows = [(world.staff_b.pk, dt.date(2024, 1, 2)), (world.honorer_b.pk, dt.date(2023, 5, 6))]
     same = {"instansi_id": world.instansi.pk, "unit_id": world.agency_b.pk, "note": "impor"}
 
-    ids = insert_rows(Assignment, ("employee_id", "start_date"), rows, return_ids=True, same=same)
+    ids = insert_rows(Assignment, ("employee_id", "valid_from"), rows, return_ids=True, same=same)
 
-    made = Assignment.objects.filter(pk__in=ids).order_by("start_date")
+    made = Assignment.objects.filter(pk__in=ids).order_by("valid_from")
     assert [(a.employee_id, a.unit_id, a.note) for a in made] == [
         (world.honorer_b.pk, world.agency_b.pk, "impor"),
         (world.staff_b.pk, world.agency_b.pk, "impor"),
     ]
     with pytest.raises(ValueError, match="shared columns"):
-        insert_rows(Assignment, ("employee_id", "start_date"), rows, same={"start_date": None})
+        insert_rows(Assignment, ("employee_id", "valid_from"), rows, same={"valid_from": None})
     with pytest.raises(ValueError, match="shared columns"):
         insert_rows(Assignment, ("employee_id",), [(1,)], same={"no_such_column": 1})
     # A short row is found while writing; the caller's transaction (a savepoint here) undoes it.
     with pytest.raises(ValueError, match="a row of 1 values for 2 columns"), transaction.atomic():
-        insert_rows(Assignment, ("employee_id", "start_date"), [(1,)], same=same)
+        insert_rows(Assignment, ("employee_id", "valid_from"), [(1,)], same=same)
     assert Assignment.objects.filter(note="impor").count() == 2
 
 

@@ -284,7 +284,7 @@ class EmployeeViewSet(ScopedViewSet):
             scope=self.request.scope,
             instansi=self.get_instansi(),
             data=data,
-            start_date=call.get("effective_date"),
+            valid_from=call.get("effective_date"),
         )
 
     def perform_update(self, serializer):

@@ -204,7 +204,7 @@ def test_opd_admin_creates_an_employee_by_codes(api, world):
     assert employee.instansi_id == world.instansi.pk
     assert employee.birth_date == dt.date(1992, 7, 9)
     assert employee.sex == "f"
-    assert Assignment.objects.filter(employee=employee, end_date__isnull=True).count() == 1
+    assert Assignment.objects.filter(employee=employee, valid_to__isnull=True).count() == 1
     event = AuditEvent.objects.get(action="employee.create")
     assert event.target_id == str(employee.pk)
     assert event.actor == world.users["opd_admin"]
@@ -331,7 +331,7 @@ def test_transfer_by_patch_opens_a_new_assignment(api, world):
         employee=world.staff_a,
         unit=world.division_a,
         position=world.staff_pos_a,
-        start_date=dt.date(2020, 1, 1),
+        valid_from=dt.date(2020, 1, 1),
     )
 
     response = api("opd_admin").patch(
@@ -342,8 +342,8 @@ def test_transfer_by_patch_opens_a_new_assignment(api, world):
 
     assert response.status_code == 200, response.content
     assert response.json()["unit"]["code"] == "DIKBUD"
-    history = Assignment.objects.filter(employee=world.staff_a).order_by("start_date")
-    assert [(a.unit.code, a.start_date, a.end_date) for a in history] == [
+    history = Assignment.objects.filter(employee=world.staff_a).order_by("valid_from")
+    assert [(a.unit.code, a.valid_from, a.valid_to) for a in history] == [
         ("DIKBUD-SMA", dt.date(2020, 1, 1), dt.date(2024, 7, 1)),
         ("DIKBUD", dt.date(2024, 7, 1), None),
     ]

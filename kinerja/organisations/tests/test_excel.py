@@ -12,7 +12,7 @@ from kinerja.accounts.scope import scope_for
 from kinerja.audit.models import AuditEvent
 from kinerja.imports.engine import import_run
 from kinerja.imports.readers import read_table
-from kinerja.organisations.excel import EmployeeImporter, PositionImporter, UnitImporter
+from kinerja.organisations.importers import EmployeeImporter, PositionImporter, UnitImporter
 from kinerja.organisations.models import Assignment, Employee, OrgUnit, Position
 from kinerja.organisations.nip import make_nip
 
@@ -71,7 +71,7 @@ def test_a_valid_file_creates_employees_assignments_and_audit_events(world):
     andi = Employee.objects.get(nip=NIP_1)
     assert (andi.unit, andi.position) == (world.division_a, world.staff_pos_a)
     assert (andi.birth_date, andi.sex) == (dt.date(1990, 1, 2), "m")  # from the NIP
-    assert andi.assignments.get().end_date is None
+    assert andi.assignments.get().valid_to is None
     assert Employee.objects.get(nip=NIP_2).sex == "f"
     assert AuditEvent.objects.count() == events + 4  # the file, then one per created row
     event = AuditEvent.objects.get(action="import.employees")
@@ -184,7 +184,7 @@ def test_a_changed_unit_updates_the_employee_and_transfers_the_assignment(world)
         world.division_a,
         world.staff_pos_a,
     )
-    history = list(sri.assignments.order_by("start_date").values_list("unit__code", "end_date"))
+    history = list(sri.assignments.order_by("valid_from").values_list("unit__code", "valid_to"))
     assert history == [("DIKBUD", dt.date(2030, 7, 1)), ("DIKBUD-SMA", None)]
 
 
@@ -197,7 +197,7 @@ def test_a_transfer_before_the_current_post_began_is_refused(world):
     )
 
     assert errors_of(outcome) == [
-        (2, "start_date", "A transfer cannot take effect before the current post began.")
+        (2, "valid_from", "A transfer cannot take effect before the current post began.")
     ]
 
 
@@ -301,15 +301,15 @@ def test_units_are_placed_in_the_tree_parents_before_children(world):
     smk = OrgUnit.objects.get(code="DIKBUD-SMK")
     seksi = OrgUnit.objects.get(code="DIKBUD-SMK-1")
     bpbd = OrgUnit.objects.get(code="BPBD")
-    assert smk.path == f"{world.agency_a.path}{smk.pk:06d}."
-    assert seksi.path == f"{smk.path}{seksi.pk:06d}."
+    assert smk.path == f"{world.agency_a.path}{smk.pk:08d}."
+    assert seksi.path == f"{smk.path}{seksi.pk:08d}."
     assert (smk.depth, seksi.depth, bpbd.depth) == (1, 2, 0)
     assert (smk.agency_id, seksi.agency_id, bpbd.agency_id) == (
         world.agency_a.pk,
         world.agency_a.pk,
         bpbd.pk,
     )
-    assert bpbd.path == f"{bpbd.pk:06d}."
+    assert bpbd.path == f"{bpbd.pk:08d}."
     assert OrgUnit.objects.subtree_of(world.agency_a).filter(code="DIKBUD-SMK-1").exists()
 
 
@@ -422,7 +422,7 @@ def test_an_empty_cell_in_a_present_column_clears_only_where_allowed(world):
     siti.refresh_from_db()
     # The emptied post and title are cleared (a transfer out of the post); grade stays.
     assert (siti.position, siti.back_title, siti.grade) == (None, "", "III/b")
-    assert siti.assignments.filter(end_date__isnull=True).get().position is None
+    assert siti.assignments.filter(valid_to__isnull=True).get().position is None
     # "active" cannot be blank: an empty cell there is an error, not a silent change.
     rows[1][6] = ""
     assert errors_of(run(world.users["bkd"], rows)) == [

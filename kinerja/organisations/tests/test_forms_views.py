@@ -70,7 +70,7 @@ def test_transfer_with_effective_date_keeps_history(world, login):
         employee=world.staff_a,
         unit=world.division_a,
         position=world.staff_pos_a,
-        start_date=dt.date(2020, 1, 1),
+        valid_from=dt.date(2020, 1, 1),
     )
     client = login(world.users["opd_admin"])
     response = client.post(
@@ -84,12 +84,12 @@ def test_transfer_with_effective_date_keeps_history(world, login):
         ),
     )
     assert response.status_code == 302
-    history = list(Assignment.objects.filter(employee=world.staff_a).order_by("start_date"))
+    history = list(Assignment.objects.filter(employee=world.staff_a).order_by("valid_from"))
     assert len(history) == 2
-    assert history[0].end_date == dt.date(2025, 7, 1)
+    assert history[0].valid_to == dt.date(2025, 7, 1)
     assert history[1].unit == world.agency_a
-    assert history[1].start_date == dt.date(2025, 7, 1)
-    assert history[1].end_date is None
+    assert history[1].valid_from == dt.date(2025, 7, 1)
+    assert history[1].valid_to is None
     world.staff_a.refresh_from_db()
     assert world.staff_a.unit == world.agency_a
 
@@ -181,8 +181,8 @@ def test_opd_admin_adds_employee(world, login):
     assert employee.unit == world.division_a
     assert employee.birth_date == dt.date(1990, 2, 3)  # from the NIP, by the service
     assigned = Assignment.objects.get(employee=employee)
-    assert assigned.end_date is None
-    assert assigned.start_date == dt.date(2025, 1, 2)
+    assert assigned.valid_to is None
+    assert assigned.valid_from == dt.date(2025, 1, 2)
     assert AuditEvent.objects.filter(action="employee.create").count() == 1
 
 

@@ -14,7 +14,7 @@ from kinerja.accounts.scope import scope_for
 from kinerja.imports.engine import import_run
 from kinerja.imports.readers import read_table
 from kinerja.organisations.choices import EmployeeStatus
-from kinerja.organisations.excel import EmployeeImporter, PositionImporter, UnitImporter
+from kinerja.organisations.importers import EmployeeImporter, PositionImporter, UnitImporter
 from kinerja.organisations.models import Assignment, Employee, OrgUnit, Position
 from kinerja.organisations.nip import make_nip
 from kinerja.organisations.tests.factories import (

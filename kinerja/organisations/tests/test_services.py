@@ -27,7 +27,7 @@ def test_unit_create_places_it_in_the_tree_and_audits(world):
             "parent": world.agency_a,
         },
     )
-    assert unit.path == f"{world.agency_a.path}{unit.pk:06d}."
+    assert unit.path == f"{world.agency_a.path}{unit.pk:08d}."
     assert unit.depth == 1
     assert unit.agency_id == world.agency_a.pk
     event = AuditEvent.objects.get(action="unit.create")
@@ -77,7 +77,7 @@ def test_moving_a_unit_moves_its_subtree(world):
     world.division_a.refresh_from_db()
     section.refresh_from_db()
     assert world.division_a.path.startswith(world.agency_b.path)
-    assert section.path == f"{world.division_a.path}{section.pk:06d}."
+    assert section.path == f"{world.division_a.path}{section.pk:08d}."
     assert section.agency_id == world.agency_b.pk
     assert section.depth == 2
 
@@ -115,8 +115,8 @@ def test_closing_a_unit_records_its_successor(world):
     empty.refresh_from_db()
     assert empty.valid_to == dt.date(2024, 12, 31)
     assert list(world.agency_b.predecessors.all()) == [empty]
-    assert empty not in OrgUnit.objects.active(dt.date(2025, 1, 1))
-    assert empty in OrgUnit.objects.active(dt.date(2024, 6, 1))
+    assert empty not in OrgUnit.objects.active_on(dt.date(2025, 1, 1))
+    assert empty in OrgUnit.objects.active_on(dt.date(2024, 6, 1))
 
 
 def test_closing_a_unit_with_staff_is_refused(world):
@@ -142,12 +142,12 @@ def test_employee_create_derives_birth_date_and_sex_from_nip(world):
             "unit": world.division_a,
             "position": world.staff_pos_a,
         },
-        start_date=dt.date(2024, 1, 2),
+        valid_from=dt.date(2024, 1, 2),
     )
     assert employee.birth_date == dt.date(1992, 4, 17)
     assert employee.sex == "f"
     assignment = Assignment.objects.get(employee=employee)
-    assert (assignment.start_date, assignment.end_date) == (dt.date(2024, 1, 2), None)
+    assert (assignment.valid_from, assignment.valid_to) == (dt.date(2024, 1, 2), None)
 
 
 @pytest.mark.parametrize(
@@ -178,7 +178,7 @@ def test_transfer_closes_the_old_assignment_and_opens_a_new_one(world):
         instansi=world.instansi,
         employee=world.staff_b,
         unit=world.agency_b,
-        start_date=dt.date(2015, 1, 1),
+        valid_from=dt.date(2015, 1, 1),
     )
     services.employee_update(
         actor=world.users["bkd"],
@@ -188,8 +188,8 @@ def test_transfer_closes_the_old_assignment_and_opens_a_new_one(world):
         effective=dt.date(2024, 7, 1),
         reason="Mutasi",
     )
-    history = list(Assignment.objects.filter(employee=world.staff_b).order_by("start_date"))
-    assert [(a.unit_id, a.start_date, a.end_date) for a in history] == [
+    history = list(Assignment.objects.filter(employee=world.staff_b).order_by("valid_from"))
+    assert [(a.unit_id, a.valid_from, a.valid_to) for a in history] == [
         (world.agency_b.pk, dt.date(2015, 1, 1), dt.date(2024, 7, 1)),
         (world.division_a.pk, dt.date(2024, 7, 1), None),
     ]

@@ -98,9 +98,9 @@ def test_structure_paths_and_chains(province):
     for unit in units.values():
         parent = units.get(unit.parent_id)
         if parent is None:
-            assert (unit.path, unit.depth, unit.agency_id) == (f"{unit.pk:06d}.", 0, unit.pk)
+            assert (unit.path, unit.depth, unit.agency_id) == (f"{unit.pk:08d}.", 0, unit.pk)
         else:
-            assert unit.path == f"{parent.path}{unit.pk:06d}."
+            assert unit.path == f"{parent.path}{unit.pk:08d}."
             assert unit.depth == parent.depth + 1
             assert unit.agency_id == parent.agency_id
             assert unit.code.startswith(f"{parent.code}-")
@@ -135,13 +135,13 @@ def test_structure_paths_and_chains(province):
 def test_each_employee_sits_in_their_posts_unit_with_one_open_assignment(province):
     staff = Employee.objects.filter(instansi=province)
     assert not staff.exclude(unit=F("position__unit")).exists()
-    assert Assignment.objects.filter(instansi=province, end_date__isnull=True).count() == 500
+    assert Assignment.objects.filter(instansi=province, valid_to__isnull=True).count() == 500
     assert (
         not Assignment.objects.filter(instansi=province)
         .exclude(unit=F("employee__unit"), position=F("employee__position"))
         .exists()
     )
-    starts = Assignment.objects.filter(instansi=province).values_list("start_date", flat=True)
+    starts = Assignment.objects.filter(instansi=province).values_list("valid_from", flat=True)
     assert max(starts) < dt.date(2023, 1, 11)  # in post when the 2023 refreshment opened
 
 
