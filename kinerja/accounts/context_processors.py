@@ -1,7 +1,33 @@
 from kinerja.core.scope import Action
 
+from .roles import API_ROLES
+
 
 def access(request) -> dict:
-    """Whether the user menu offers the accounts and role-grant pages."""
+    """Whether the user menu offers the accounts and role-grant pages, and the API tokens page."""
     scope = getattr(request, "scope", None)
-    return {"can_manage_access": bool(scope and scope.can_anywhere(Action.MANAGE_ACCESS))}
+    user = getattr(request, "user", None)
+
+    answer: list[bool] = []
+
+    def can_use_api() -> bool:
+        # Read only when a page asks (a callable in the context), and once: one query at most.
+        if not answer:
+            answer.append(uses_api(user, scope))
+        return answer[0]
+
+    return {
+        "can_manage_access": bool(scope and scope.can_anywhere(Action.MANAGE_ACCESS)),
+        "can_use_api": can_use_api,
+    }
+
+
+def uses_api(user, scope) -> bool:
+    """Links to the API (the tokens page) show to those who use it: a role whose work is the
+    API (``API_ROLES``), or a user who holds a token that is not revoked. The page itself stays
+    open to every signed-in user, for the one who is told to make a first token."""
+    if user is None or not user.is_authenticated:
+        return False
+    if scope is not None and API_ROLES & set(scope.roles):
+        return True
+    return user.api_tokens.filter(revoked_at__isnull=True).exists()
