@@ -240,3 +240,27 @@ def test_a_system_admin_needs_no_query_for_the_api_link(world, login, django_ass
     with django_assert_num_queries(0):
         assert uses_api(admin, scope) is True
     assert Role.SYSTEM_ADMIN in scope.roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "fmt"), [("id", "[$-421]d mmmm yyyy"), ("en", "[$-809]d mmmm yyyy")]
+)
+def test_excel_export_shows_dates_in_words_and_keeps_them_dates(world, login, lang, fmt):
+    """Birth dates of bkd's 4 people: 1 January 1990 (Agus Salim), 14 March 1985 (the others)."""
+    import io
+
+    import openpyxl
+    import python_calamine
+
+    client = with_language(login(world.users["bkd"]), lang)
+    response = client.get(reverse("organisations:employee_export"))
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if c.is_date]
+    assert sorted((c.value.date(), c.number_format) for c in cells) == [
+        *[(dt.date(1985, 3, 14), fmt)] * 3,
+        (dt.date(1990, 1, 1), fmt),
+    ]
+    rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    assert dt.date(1990, 1, 1) in [v for row in rows.to_python() for v in row]

@@ -118,3 +118,31 @@ def test_keyboard_focus_is_visible_and_skip_link_leads_to_main(phone, live_serve
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
     expect(page.locator("main")).to_be_focused()
+
+
+def test_the_other_pages_fit_a_phone_too(phone, live_server, world):
+    from kinerja.audit.services import record
+
+    record(
+        actor=None,
+        action="employee.update",
+        target=world.staff_a,
+        changes={"name": ["Siti Aminah Binti Abdullah Al Mansur", "Siti Aminah"]},
+        reason="Perbaikan nama sesuai SK pengangkatan yang sangat panjang keterangannya",
+    )
+    page, base = phone, live_server.url
+    log_in(page, base, "system_admin")
+    for path in [
+        "/audit/",
+        "/import/",
+        "/import/jobs/",
+        "/accounts/tokens/",
+        "/accounts/password/",
+        "/accounts/grants/",
+        "/accounts/users/",
+        f"/org/employees/{world.staff_a.pk}/edit/",
+    ]:
+        page.goto(f"{base}{path}")
+        check_layout(page)
+    page.goto(f"{base}/org/no-such-page/")
+    check_layout(page, nav=False)
