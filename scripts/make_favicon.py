@@ -1,8 +1,9 @@
 """Draw Kinerja's icon: the SVG (kinerja/static/kinerja/favicon.svg) and its raster fallbacks.
 
-The PNGs and the .ico (a PNG inside an ICO container, which every current browser reads) are
-drawn from the same shapes as the SVG with 4x4 supersampling, in pure Python, so nothing beyond
-the standard library is needed. Run: python scripts/make_favicon.py
+The .ico (16 and 32 px PNGs in an ICO container, for browsers without SVG icons) and the 180 px
+PNG for phones' home screens are drawn from the same shapes as the SVG with 4x4 supersampling,
+in pure Python, so nothing beyond the standard library is needed.
+Run: python scripts/make_favicon.py
 """
 
 from __future__ import annotations
@@ -93,7 +94,6 @@ def main() -> None:
     )
     (OUT / "favicon.svg").write_text(SVG.format(bars=bars))
     small, large = png(16), png(32)
-    (OUT / "favicon-32.png").write_bytes(large)
     (OUT / "apple-touch-icon.png").write_bytes(png(180))
     (OUT / "favicon.ico").write_bytes(ico([(16, small), (32, large)]))
 

@@ -74,7 +74,8 @@ def test_every_page_has_landmarks_one_h1_a_skip_link_and_the_icon(world, login, 
     assert '<main id="main" tabindex="-1">' in body
     assert '<a href="#main" class="skip-link">Langsung ke isi utama</a>' in body
     assert 'href="/static/kinerja/favicon.svg" type="image/svg+xml"' in body
-    assert 'href="/static/kinerja/favicon-32.png" type="image/png"' in body
+    assert 'href="/static/kinerja/favicon.ico" sizes="32x32"' in body
+    assert 'href="/static/kinerja/apple-touch-icon.png"' in body
 
 
 @pytest.mark.parametrize("status", [400, 403, 404, 500])
