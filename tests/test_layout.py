@@ -217,6 +217,7 @@ def test_exports_keep_the_nip_plain_so_they_import_again(world, login):
 # API links -------------------------------------------------------------------------------------
 
 TOKENS = 'href="/accounts/tokens/"'
+DOCS = 'href="/api/docs/"'
 
 
 @pytest.mark.parametrize(
@@ -228,6 +229,7 @@ def test_api_links_show_to_api_roles_only(world, login, role, shown):
 
     assert (body.count(TOKENS) == 2) is shown  # the user menu and the home list
     assert (TOKENS in body) is shown
+    assert (DOCS in body) is shown  # the API entry of the main menu
 
 
 def test_api_links_show_to_a_token_holder_until_the_token_is_revoked(world, login):
@@ -235,10 +237,12 @@ def test_api_links_show_to_a_token_holder_until_the_token_is_revoked(world, logi
     client = login(user)
     token, _raw = services.token_create(actor=user, user=user, name="SIMPEG", days=30)
 
-    assert client.get(reverse("core:home")).content.decode().count(TOKENS) == 2
+    body = client.get(reverse("core:home")).content.decode()
+    assert body.count(TOKENS) == 2 and DOCS in body
 
     services.token_revoke(actor=user, token=token)
-    assert TOKENS not in client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("core:home")).content.decode()
+    assert TOKENS not in body and DOCS not in body
     # The page itself stays open: a user told to make a first token finds it by its address.
     assert client.get(reverse("accounts:token_list")).status_code == 200
 
@@ -276,3 +280,16 @@ def test_excel_export_shows_dates_in_words_and_keeps_them_dates(world, login, la
     ]
     rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     assert dt.date(1990, 1, 1) in [v for row in rows.to_python() for v in row]
+
+
+def test_the_api_question_is_asked_once_per_page(world, login):
+    """The menu entry, the user menu and the home list share one look at the tokens."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.users["bkd"])
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("core:home")).content.decode()
+
+    assert TOKENS not in body
+    assert sum("accounts_apitoken" in q["sql"] for q in queries.captured_queries) == 1
