@@ -94,7 +94,7 @@ def system_scope(instansi) -> Scope:
     ("role", "units", "agencies", "people", "pns", "non_asn"),
     [
         ("opd_admin", 2, 1, 2, 2, 0),  # A and Bidang SMA; Budi and Siti
-        ("evaluator", 1, 0, 1, 1, 0),  # Bidang SMA only; Siti
+        ("evaluator", 1, 1, 1, 1, 0),  # Bidang SMA only (in agency A); Siti
         ("bkd", 3, 2, 4, 3, 1),  # the instansi, not Malang
     ],
 )

@@ -146,12 +146,17 @@ AXES_RESET_ON_SUCCESS = True
 # How many reverse proxies in front of the app add X-Forwarded-For (0: clients connect directly).
 # Lock-out and API throttles take the client address from it; a wrong count lets clients forge it.
 KINERJA_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The government named on the sign-in page. Empty: the name of the one Instansi in the database,
+# or no name when there are several (a shared deployment must not pick one of them).
+KINERJA_INSTANSI_NAME = env("KINERJA_INSTANSI_NAME", default="")
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "kinerja" / "locale"]
+# Dates read "1 Januari 2017" / "1 January 2017" on every page (kinerja/formats/).
+FORMAT_MODULE_PATH = ["kinerja.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

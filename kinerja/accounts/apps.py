@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         from kinerja.core.scope import Action
 
         from . import schema  # noqa: F401
+        from .context_processors import request_uses_api
         from .home import identity_card
 
         register_nav(
@@ -20,6 +21,8 @@ class AccountsConfig(AppConfig):
                 _("Accounts and roles"), "accounts:grant_list", Action.MANAGE_ACCESS, "access", 70
             )
         )
+        # The API's documentation, for those who use the API (see context_processors.uses_api).
+        register_nav(NavEntry(_("API"), "api-docs", request_uses_api, "api", 900))
         register_home_card(
             "identity", HomeCard("accounts/partials/_home_identity.html", identity_card, 0)
         )

@@ -8,6 +8,11 @@ from .models import User
 from .roles import Role
 from .services import MAX_TOKEN_DAYS
 
+# <input type="date"> takes and gives ISO dates; the browser shows them in its own way. Without
+# the format, Django would write the language's first input format ("01-01-2017"), which a date
+# input rejects as empty.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class LoginForm(AuthenticationForm):
     """Sign in with a username or an 18-digit NIP (see backends.UsernameOrNipBackend)."""
@@ -103,12 +108,8 @@ class RoleGrantForm(forms.Form):
         required=False,
         help_text=_("The unit whose subtree the role covers. Empty for instansi-wide roles."),
     )
-    valid_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_to = forms.DateField(
-        label=_("Until (last day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    valid_to = forms.DateField(label=_("Until (last day)"), required=False, widget=DATE_INPUT)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
     def __init__(self, *args, scope, units, roles, **kwargs):
@@ -136,7 +137,7 @@ class RoleGrantEndForm(forms.Form):
     on = forms.DateField(
         label=_("Ends on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text=_("From this day the role no longer applies. Empty: at once."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -58,3 +58,7 @@ ROLE_RANK: dict[str, int] = {
 }
 # The employee role comes from the user's employee record, not from a grant.
 GRANTABLE_ROLES = tuple(r for r in Role if r != Role.EMPLOYEE)
+
+# Roles whose work is the API (connecting other systems): their menus link to the API tokens
+# page. Anyone else sees the link once they hold a token (kinerja.accounts.context_processors).
+API_ROLES = frozenset({Role.SYSTEM_ADMIN})

@@ -1,5 +1,6 @@
 """Sign-in, sign-out, one's own password and API tokens; users and their role grants."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from kinerja.core.scope import Action
-from kinerja.organisations.models import OrgUnit
+from kinerja.organisations.models import Instansi, OrgUnit
 
 from . import services
 from .filters import RoleGrantFilter, UserFilter
@@ -34,6 +35,21 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(instansi_name=deployment_name(), **kwargs)
+
+
+def deployment_name() -> str:
+    """The government this deployment serves, for the sign-in page (before anyone signs in).
+
+    The setting ``KINERJA_INSTANSI_NAME`` when set; else the name of the only Instansi; else
+    nothing, since with several a visitor's government is not known until they sign in.
+    """
+    if settings.KINERJA_INSTANSI_NAME:
+        return settings.KINERJA_INSTANSI_NAME
+    names = list(Instansi.objects.order_by().values_list("name", flat=True)[:2])
+    return names[0] if len(names) == 1 else ""
 
 
 class LogoutView(auth_views.LogoutView):

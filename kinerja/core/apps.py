@@ -11,4 +11,3 @@ class CoreConfig(AppConfig):
         from .registry import NavEntry, register_nav
 
         register_nav(NavEntry(_("Home"), "core:home", None, "home", 0))
-        register_nav(NavEntry(_("API"), "api-docs", None, "api", 900))

@@ -12,6 +12,6 @@ def navigation(request):
     items = [
         {"label": e.label, "url": reverse(e.url_name), "key": e.key}
         for e in nav_entries()
-        if e.allowed(scope)
+        if e.allowed(scope, request)
     ]
     return {"nav_items": items}

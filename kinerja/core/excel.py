@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,6 +26,10 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # A cell that starts with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A date cell stays a date (it imports again) but reads "1 Januari 2017": Excel's number format
+# with the language's locale id, so month names follow the page's language, not the computer's.
+XLSX_DATE_FORMATS = {"id": "[$-421]d mmmm yyyy", "en": "[$-809]d mmmm yyyy"}
+XLSX_TIME_SUFFIX = " hh:mm"
 
 
 class Report:
@@ -104,8 +108,19 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def xlsx_date_format(with_time: bool = False) -> str:
+    """The Excel number format of a date (or a date and time) in the active language."""
+    lang = (translation.get_language() or "id").split("-")[0]
+    base = XLSX_DATE_FORMATS.get(lang, XLSX_DATE_FORMATS["id"])
+    return base + XLSX_TIME_SUFFIX if with_time else base
+
+
 def _xlsx_cell(ws, value: Any) -> Any:
     value = _plain(value)
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = xlsx_date_format(with_time=isinstance(value, dt.datetime))
+        return cell
     if isinstance(value, str) and value.startswith("="):
         # openpyxl would store this as a formula; keep it as the text it is.
         cell = WriteOnlyCell(ws, value=value)

@@ -12,9 +12,10 @@ from typing import Any
 
 from .scope import Action
 
-# A navigation entry needs: None (any signed-in user), "self" (a linked employee record) or
-# an action the caller's scope grants somewhere.
-Need = Action | str | None
+# A navigation entry needs: None (any signed-in user), "self" (a linked employee record), an
+# action the caller's scope grants somewhere, or a test of the request that the registering app
+# gives (such as "uses the API", which only the accounts app can tell).
+Need = Action | str | Callable[[Any], bool] | None
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,11 @@ class NavEntry:
     key: str
     order: int = 100
 
-    def allowed(self, scope: Any) -> bool:
+    def allowed(self, scope: Any, request: Any = None) -> bool:
         if self.need is None:
             return True
+        if callable(self.need):
+            return request is not None and bool(self.need(request))
         if self.need == "self":
             return bool(scope.employee_id)
         return scope.can_anywhere(self.need)

@@ -15,7 +15,10 @@ def units_card(request) -> dict[str, Any] | None:
     if not scope.can_anywhere(Action.VIEW_ORG):
         return None
     units = OrgUnit.objects.within(scope).active_on()
-    return {"unit_count": units.count(), "agency_count": units.agencies().count()}
+    # The agencies the units lie in, not only those reached whole: an evaluator of one division
+    # has 1 unit "in 1 agency", not "in 0 agencies".
+    agencies = units.order_by().values("agency_id").distinct().count()
+    return {"unit_count": units.count(), "agency_count": agencies}
 
 
 def staff_card(request) -> dict[str, Any] | None:

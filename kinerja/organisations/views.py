@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,17 +18,16 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
-from kinerja.core import paths
 from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
 
 from . import services
 from .choices import EmployeeStatus
+from .figures import set_headcounts, unit_whole, whole_headcounts
 from .filters import EmployeeFilter, OrgUnitFilter
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
 from .models import Assignment, Employee, Instansi, OrgUnit, Position
-from .nip import format_nip
 from .reports import EmployeeReport
 from .validators import parse_nip
 
@@ -44,31 +43,9 @@ EMPLOYEE_SORTS = {
 }
 
 
-def subtree_headcounts(scope: Scope, units) -> dict[int, int]:
-    """Return {unit pk: active employees in the unit and all units below it} for ``units``.
-
-    One grouped query over the units' subtrees, then sums along each path in Python, so the cost
-    is one row per unit with staff, not one query per unit.
-    """
-    units = list(units)
-    if not units:
-        return {}
-    q = Q()
-    for unit in units:
-        q |= Q(unit__path__startswith=unit.path)
-    per_path = (
-        Employee.objects.within(scope)
-        .filter(q, is_active=True)
-        .values_list("unit__path")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    step = paths.STEP + 1
-    by_prefix: dict[str, int] = defaultdict(int)
-    for path, n in per_path:
-        for end in range(step, len(path) + 1, step):
-            by_prefix[path[:end]] += n
-    return {unit.pk: by_prefix.get(unit.path, 0) for unit in units}
+def subtree_headcounts_whole(unit: OrgUnit, default: int) -> int:
+    """The active employees of ``unit``'s whole subtree (a count only; see figures.py)."""
+    return whole_headcounts([unit]).get(unit.pk, default)
 
 
 def is_partial(request) -> bool:
@@ -120,12 +97,12 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
             roots = visible.active_on().exclude(parent__in=visible_ids).order_by("name")
             units = list(with_children_flag(roots, scope))
             total = len(units)
-        counts = subtree_headcounts(scope, units)
-        for unit in units:
-            unit.subtree_headcount = counts.get(unit.pk, 0)
+        set_headcounts(scope, units)
         return super().get_context_data(
             units=units,
             total=total,
+            # The roots of an agency-wide reach are agencies; a narrower one starts lower down.
+            roots_are_agencies=all(unit.parent_id is None for unit in units),
             searching=searching,
             limit=UNIT_SEARCH_LIMIT,
             q=self.request.GET.get("q", ""),
@@ -160,9 +137,7 @@ class UnitChildrenView(ScopedPageMixin, TemplateView):
                 request.scope,
             ).order_by("name")
         )
-        counts = subtree_headcounts(request.scope, children)
-        for unit in children:
-            unit.subtree_headcount = counts.get(unit.pk, 0)
+        set_headcounts(request.scope, children)
         return self.render_to_response(self.get_context_data(parent=parent, units=children))
 
 
@@ -193,13 +168,18 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             position.current_holders = holders.get(position.pk, [])
         head_position = next((p for p in positions if p.is_head and p.is_active), None)
         sub_units = list(visible.filter(parent=unit).order_by("valid_to", "name"))
-        counts = subtree_headcounts(scope, sub_units)
-        for sub in sub_units:
-            sub.subtree_headcount = counts.get(sub.pk, 0)
+        set_headcounts(scope, sub_units)
         staff = Employee.objects.within(scope).filter(
             unit__path__startswith=unit.path, is_active=True
         )
         by_status = staff.count_by_status()
+        headcount = sum(by_status.values())
+        # A viewer whose reach does not cover the whole unit sees "within your access" beside
+        # each figure, with the unit's whole figure (figures.py says why that is not personal).
+        org_whole = scope.can(Action.VIEW_ORG, unit.path)
+        people_whole = scope.can(Action.VIEW_PEOPLE, unit.path)
+        whole = None if org_whole and people_whole else unit_whole(unit)
+        headcount_total = headcount if people_whole else subtree_headcounts_whole(unit, headcount)
         return super().get_context_data(
             unit=unit,
             nav_active="units",
@@ -212,7 +192,11 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             predecessors=visible.filter(pk__in=unit.predecessors.values("pk")).order_by("name"),
             successors=visible.filter(pk__in=unit.successors.values("pk")).order_by("name"),
             status_rows=share_rows(by_status, EmployeeStatus.choices),
-            headcount=sum(by_status.values()),
+            headcount=headcount,
+            headcount_total=headcount_total,
+            headcount_partial=headcount_total != headcount,
+            whole=whole,
+            org_partial=not org_whole,
             is_active_today=unit.is_active_on(timezone.localdate()),
             can_list_people=scope.can(Action.VIEW_PEOPLE, unit.path),
             can_change_org=scope.can(Action.CHANGE_ORG, unit.path),
@@ -355,7 +339,6 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             employee=employee,
             nip_parts=nip_parts,
-            nip_display=format_nip(employee.nip),
             appointment=appointment,
             assignments=assignments,
             unit_visible=OrgUnit.objects.within(scope).filter(pk=employee.unit_id).exists(),

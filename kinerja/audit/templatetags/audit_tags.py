@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from kinerja.core.formatting import format_nip
 from kinerja.core.scope import Action
 
 from ..models import AuditEvent
@@ -26,8 +27,9 @@ register = template.Library()
 
 HISTORY_LIMIT = 50
 EMPTY = "—"
-DATE_FORMAT = "j F Y"  # "1 Januari 2017": month names follow the active language
-DATETIME_FORMAT = "j F Y, H.i"
+# The active language's formats (kinerja/formats/): "1 Januari 2017", "1 Januari 2017, 08.30".
+DATE_FORMAT = "DATE_FORMAT"
+DATETIME_FORMAT = "DATETIME_FORMAT"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -124,6 +126,8 @@ def _readable(value: Any, field: models.Field | None, names: dict[str, str] | No
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, str):
+        if field is not None and field.name == "nip":
+            return format_nip(value)
         if isinstance(field, models.DateTimeField) or (field is None and ISO_DATETIME.match(value)):
             moment = parse_datetime(value)
             if moment is not None:

@@ -336,7 +336,7 @@ def test_employee_detail_splits_the_nip(world, login):
     body = response.content.decode()
     nip = world.staff_a.nip
     assert f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" in body
-    assert "March 14, 1985" in body  # the birth date in the NIP
+    assert "14 March 1985" in body  # the birth date in the NIP
     assert "Male" in body
     assert "Analis SMA" in body
     assert "Assignment history" in body
@@ -360,7 +360,7 @@ def test_employee_detail_shows_transfer_history(world, login):
     body = _get(login(admin), "organisations:employee_detail", world.staff_a.pk).content.decode()
     history = body[body.index("Assignment history") : body.index('id="history"')]
     assert "Bidang SMK" in history
-    assert "Jan. 2, 2030" in history
+    assert "2 January 2030" in history
     audit = body[body.index('id="history"') :]
     assert "employee.update" in audit  # BKD may view the audit
     assert "Mutasi" in audit
