@@ -643,6 +643,34 @@ MATRIX: list[Row] = [
         expect=_yesterday,
         kwargs={"pk": "grant"},
     ),
+    # Agency B's request is Rina Wulandari's: listed only for those who may see B.
+    Row("api:correction-request-list", "get", {"-": SIGNED_IN}, api=True, leak_check=True),
+    Row(
+        "api:correction-request-detail",
+        "get",
+        SCOPED,
+        api=True,
+        kwargs={"pk": "correction"},
+    ),
+    Row(
+        "api:correction-request-accept",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        state=_field(CorrectionRequest, "correction", "status"),
+        expect=_const("accepted"),
+        kwargs={"pk": "correction"},
+    ),
+    Row(
+        "api:correction-request-refuse",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data={"note": "uji"},
+        state=_field(CorrectionRequest, "correction", "status"),
+        expect=_const("refused"),
+        kwargs={"pk": "correction"},
+    ),
 ]
 
 # Function views declare no methods that can be read back; their methods are stated here.

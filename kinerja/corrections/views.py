@@ -82,7 +82,9 @@ class CorrectionQueueView(LoginRequiredMixin, TemplateView):
         )
         page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
         return self.render_to_response(
-            self.get_context_data(page_obj=page, requests=page.object_list, query="")
+            self.get_context_data(
+                page_obj=page, requests=page.object_list, query="", nav_active="corrections"
+            )
         )
 
 

@@ -110,7 +110,7 @@ class EmployeeFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_grade_group(self, queryset, name, value):
+    def filter_grade_group(self, queryset, name, value: str):
         # The grades stored under each status are few: read them (one query) and keep those
         # that `grade_group` puts in the group, so the grouping rule lives in one function.
         pairs = queryset.values_list("status", "grade").distinct().order_by()
@@ -120,7 +120,7 @@ class EmployeeFilter(django_filters.FilterSet):
                 q |= Q(status=status, grade=grade)
         return queryset.filter(q)
 
-    def filter_position_kind(self, queryset, name, value):
+    def filter_position_kind(self, queryset, name, value: str):
         if value == NO_POST:
             return queryset.filter(position__isnull=True)
         return queryset.filter(position__kind=value)

@@ -133,7 +133,7 @@ def test_accept_applies_through_the_update_service_and_every_step_is_in_the_hist
     ]
     update = history[1]
     assert update[1] == {"name": ["Siti Aminah", "Siti Aminah Rahayu"]}
-    assert update[2] == f"Correction request #{correction.pk}: Sesuai akta kelahiran"
+    assert update[2].endswith(f" #{correction.pk}: Sesuai akta kelahiran")
     assert history[2][2] == "Sesuai akta"
     correction.refresh_from_db()
     assert (correction.status, correction.decided_by) == ("accepted", admin)
@@ -241,3 +241,56 @@ def test_home_cards_count_my_pending_and_the_queue(world, login):
     admin = login(world.users["opd_admin"]).get(home)
     cards = {k: v for card in admin.context["cards"] for k, v in card.items()}
     assert cards["to_decide"] == 1
+
+
+# API ---------------------------------------------------------------------------------------
+
+
+def test_api_lists_within_reach_and_decides(world, login):
+    correction = _ask(world)
+    url = reverse("api:correction-request-list")
+    own = login(world.users["employee"]).get(url, {"status": "pending"}).json()
+    assert [r["id"] for r in own["results"]] == [correction.pk]
+    assert own["results"][0]["proposed_value"] == "Siti Aminah Rahayu"
+    assert login(world.users["opd_admin"]).get(url).json()["count"] == 1
+    client = login(world.users["opd_admin"])
+    refuse = reverse("api:correction-request-refuse", args=[correction.pk])
+    response = client.post(refuse, {}, content_type="application/json")
+    assert response.status_code == 400 and "note" in response.json()
+    accept = reverse("api:correction-request-accept", args=[correction.pk])
+    response = client.post(accept, {"note": "ok"}, content_type="application/json")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["decided_by"]) == ("accepted", "opd_admin")
+    assert Employee.objects.get(pk=world.staff_a.pk).name == "Siti Aminah Rahayu"
+    again = client.post(accept, {}, content_type="application/json")
+    assert again.status_code == 400  # decided once
+
+
+def test_api_of_another_agency_finds_nothing(world, login):
+    from kinerja.accounts.models import RoleAssignment, User
+
+    admin_b = User.objects.create_user(username="admin.dinkes", instansi=world.instansi)
+    RoleAssignment.objects.create(
+        user=admin_b, role="opd_admin", instansi=world.instansi, unit=world.agency_b
+    )
+    correction = _ask(world)
+    client = login(admin_b)
+    assert client.get(reverse("api:correction-request-list")).json()["count"] == 0
+    accept = reverse("api:correction-request-accept", args=[correction.pk])
+    assert client.post(accept, {}, content_type="application/json").status_code == 404
+    assert CorrectionRequest.objects.get(pk=correction.pk).status == "pending"
+
+
+def test_the_admin_shows_requests_and_changes_none(world, client):
+    from kinerja.accounts.models import User
+
+    correction = _ask(world)
+    root = User.objects.create_superuser(username="root", password="x", email="r@example.org")
+    client.force_login(root)
+    change = reverse("admin:corrections_correctionrequest_change", args=[correction.pk])
+    assert client.get(change).status_code == 200
+    client.post(change, {"status": "accepted", "proposed_value": "X"})
+    delete = reverse("admin:corrections_correctionrequest_delete", args=[correction.pk])
+    client.post(delete, {"post": "yes"})
+    correction.refresh_from_db()
+    assert (correction.status, correction.proposed_value) == ("pending", "Siti Aminah Rahayu")

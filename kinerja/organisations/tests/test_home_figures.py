@@ -140,7 +140,9 @@ def test_vacant_post_list_is_scoped_and_filtered(staffed, login):
     assert [p.title for p in client.get(url).context["positions"]] == ["Kepala Bidang SMA"]
     assert list(client.get(url, {"kind": "pengawas"}).context["positions"]) == []
     # Agency B's vacant head post is out of reach, even when B is named in the filter.
-    assert list(client.get(url, {"unit": staffed.agency_b.pk}).context["positions"]) == []
+    named_b = client.get(url, {"unit": staffed.agency_b.pk})
+    assert list(named_b.context["positions"]) == []
+    assert named_b.context["unit"] is None  # nor is B's name shown
     wide = login(staffed.users["leadership"])
     titles = sorted(p.title for p in wide.get(url).context["positions"])
     assert titles == ["Kepala Bidang SMA", "Kepala Dinas Kesehatan"]
