@@ -59,11 +59,8 @@ class MyCorrectionsView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.context(me, form), status=400)
 
     def context(self, me, form):
-        requests = (
-            CorrectionRequest.objects.within(self.request.scope)
-            .filter(employee=me)
-            .select_related("decided_by")
-        )
+        # ``me`` is the caller's own record, found within their scope by `_me`.
+        requests = CorrectionRequest.objects.filter(employee=me).select_related("decided_by")
         return self.get_context_data(me=me, form=form, requests=requests, nav_active="me")
 
 

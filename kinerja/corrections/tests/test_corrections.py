@@ -294,3 +294,19 @@ def test_the_admin_shows_requests_and_changes_none(world, client):
     client.post(delete, {"post": "yes"})
     correction.refresh_from_db()
     assert (correction.status, correction.proposed_value) == ("pending", "Siti Aminah Rahayu")
+
+
+def test_a_record_of_another_instansi_is_not_ones_own(world, login):
+    """An account of Jatim linked (wrongly) to Malang's employee reaches no page of hers."""
+    from kinerja.accounts.models import User
+
+    user = User.objects.create_user(
+        username="salah", instansi=world.instansi, employee=world.staff_x
+    )
+    client = login(user)
+    assert client.get(reverse("corrections:mine")).status_code == 404
+    response = client.post(
+        reverse("corrections:mine"), {"field": "name", "proposed_value": "X", "reason": "r"}
+    )
+    assert response.status_code == 404
+    assert CorrectionRequest.objects.count() == 0
