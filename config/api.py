@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from kinerja.accounts.api import views as accounts_api
+from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
 
 router = DefaultRouter()
@@ -12,6 +13,7 @@ router.register("units", org_api.OrgUnitViewSet, basename="unit")
 router.register("positions", org_api.PositionViewSet, basename="position")
 router.register("employees", org_api.EmployeeViewSet, basename="employee")
 router.register("role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
+router.register("correction-requests", CorrectionRequestViewSet, basename="correction-request")
 
 app_name = "api"
 urlpatterns = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("kinerja.accounts.urls")),
     path("org/", include("kinerja.organisations.urls")),
     path("audit/", include("kinerja.audit.urls")),
+    path("corrections/", include("kinerja.corrections.urls")),
     path("import/", include("kinerja.imports.urls")),
     path("", include("kinerja.core.urls")),
 ]

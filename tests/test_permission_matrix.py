@@ -30,6 +30,7 @@ from django.utils import timezone
 from conftest import PASSWORD
 from kinerja.accounts.models import ApiToken, RoleAssignment, User
 from kinerja.accounts.roles import Role
+from kinerja.corrections.models import CorrectionRequest
 from kinerja.imports.models import ImportJob
 from kinerja.organisations.choices import UnitKind
 from kinerja.organisations.models import Employee, OrgUnit, Position, Region
@@ -58,6 +59,7 @@ CHANGERS_A = {"system_admin", "bkd", "opd_admin"}
 CHANGERS_WIDE = {"system_admin", "bkd"}
 AUDITORS = {"system_admin", "bkd", "inspektorat", "opd_head", "opd_admin"}
 MANAGERS = {"system_admin", "opd_admin"}  # manage access: accounts and role grants
+WITH_RECORD = {"employee", "opd_head"}  # accounts linked to an employee record (staff_a, head_a)
 # Targets of the account and grant rows: "a" inside agency A, "b" agency B, "x" another instansi.
 MANAGE_SCOPED = {"a": MANAGERS, "b": {"system_admin"}, "x": set()}
 SEE_B = WIDE  # roles that may see agency B's employee "Rina Wulandari"
@@ -349,6 +351,7 @@ MATRIX: list[Row] = [
         htmx=True,
     ),
     Row("organisations:employee_list", "get", {"-": VIEWERS}, leak_check=True),
+    Row("organisations:position_vacant", "get", {"-": VIEWERS}),
     Row("organisations:employee_export", "get", {"-": VIEWERS}, xlsx=True),
     Row("organisations:employee_me", "get", {"-": {"employee", "opd_head"}}, ok=(302,)),
     Row("organisations:employee_detail", "get", SCOPED, kwargs={"pk": "employee"}),
@@ -450,6 +453,39 @@ MATRIX: list[Row] = [
         job_status="failed",  # only a failed job is retried
     ),
     Row("imports:import_template", "get", {"-": IMPORTERS}, kwargs={"kind": "kind"}),
+    # Correction requests: "correction" is a pending request of the target's employee.
+    Row("corrections:mine", "get", {"-": WITH_RECORD}),
+    Row(
+        "corrections:mine",
+        "post",
+        {"-": WITH_RECORD},
+        data={"field": "back_title", "proposed_value": "S.Kom.", "reason": "uji"},
+        ok=(302,),
+        state=_count(CorrectionRequest, proposed_value="S.Kom."),
+        expect=_const(1),
+    ),
+    # Agency B's request is Rina Wulandari's: only changers of B see it in the queue.
+    Row("corrections:queue", "get", {"-": CHANGERS_A}, leak_check=True),
+    Row("corrections:detail", "get", SCOPED, kwargs={"pk": "correction"}),
+    Row(
+        "corrections:accept",
+        "post",
+        CHANGE_SCOPED,
+        ok=(302,),
+        state=_field(CorrectionRequest, "correction", "status"),
+        expect=_const("accepted"),
+        kwargs={"pk": "correction"},
+    ),
+    Row(
+        "corrections:refuse",
+        "post",
+        CHANGE_SCOPED,
+        data={"note": "uji"},
+        ok=(302,),
+        state=_field(CorrectionRequest, "correction", "status"),
+        expect=_const("refused"),
+        kwargs={"pk": "correction"},
+    ),
     # API
     Row("api:api-root", "get", {"-": SIGNED_IN}, api=True),
     Row("api:me", "get", {"-": SIGNED_IN}, api=True),
@@ -607,6 +643,34 @@ MATRIX: list[Row] = [
         expect=_yesterday,
         kwargs={"pk": "grant"},
     ),
+    # Agency B's request is Rina Wulandari's: listed only for those who may see B.
+    Row("api:correction-request-list", "get", {"-": SIGNED_IN}, api=True, leak_check=True),
+    Row(
+        "api:correction-request-detail",
+        "get",
+        SCOPED,
+        api=True,
+        kwargs={"pk": "correction"},
+    ),
+    Row(
+        "api:correction-request-accept",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        state=_field(CorrectionRequest, "correction", "status"),
+        expect=_const("accepted"),
+        kwargs={"pk": "correction"},
+    ),
+    Row(
+        "api:correction-request-refuse",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data={"note": "uji"},
+        state=_field(CorrectionRequest, "correction", "status"),
+        expect=_const("refused"),
+        kwargs={"pk": "correction"},
+    ),
 ]
 
 # Function views declare no methods that can be read back; their methods are stated here.
@@ -703,6 +767,16 @@ def objects(world):
             instansi=parent.instansi, parent=parent, code=code, kind=UnitKind.SECTION
         ).pk
 
+    def correction(employee):
+        return CorrectionRequest.objects.create(
+            instansi_id=employee.instansi_id,
+            employee=employee,
+            field="email",
+            current_value=employee.email,
+            proposed_value="koreksi@jatimprov.go.id",
+            reason="uji",
+        ).pk
+
     common = {
         "users": world.users,
         "password": PASSWORD,
@@ -717,6 +791,7 @@ def objects(world):
             "unit_code": world.division_a.code,
             "empty_unit": empty_under(world.division_a, "DIKBUD-SMA-KOSONG"),
             "employee": world.staff_a.pk,
+            "correction": correction(world.staff_a),
             "position": world.staff_pos_a.pk,
             "account": world.users["employee"].pk,  # staff_a's account, no role of its own
             "grant": RoleAssignment.objects.get(user=world.users["evaluator"]).pk,  # division_a
@@ -727,6 +802,7 @@ def objects(world):
             "unit_code": world.agency_b.code,
             "empty_unit": empty_under(world.agency_b, "DINKES-KOSONG"),
             "employee": world.staff_b.pk,
+            "correction": correction(world.staff_b),
             "position": pos_b.pk,
             "account": user_b.pk,
             "grant": grant_b.pk,
@@ -737,6 +813,7 @@ def objects(world):
             "unit_code": world.agency_x.code,
             "empty_unit": empty_under(world.agency_x, "MLG-KOSONG"),
             "employee": world.staff_x.pk,
+            "correction": correction(world.staff_x),
             "position": pos_x.pk,
             "account": user_x.pk,
             "grant": grant_x.pk,

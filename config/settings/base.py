@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kinerja.imports",
     "kinerja.organisations",
     "kinerja.accounts",
+    "kinerja.corrections",
 ]
 
 MIDDLEWARE = [

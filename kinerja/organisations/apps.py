@@ -27,5 +27,7 @@ class OrganisationsConfig(AppConfig):
             ("units", 10, "organisations/partials/_home_units.html", home.units_card),
             ("employees", 20, "organisations/partials/_home_employees.html", home.staff_card),
             ("me", 30, "organisations/partials/_home_me.html", home.me_card),
+            ("agency", 40, "organisations/partials/_home_agency.html", home.agency_card),
+            ("agencies", 50, "organisations/partials/_home_agencies.html", home.agencies_card),
         ):
             register_home_card(key, HomeCard(template, context, order))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.core.filters import IdFilter
 
 from .choices import EmployeeStatus, PositionKind, UnitKind
+from .leadership import NO_POST, grade_group, grade_group_choices
 from .models import Employee, OrgUnit, Position, Region
 from .validators import NIP_SEPARATORS, normalise_nip
 
@@ -83,18 +84,46 @@ class PositionFilter(django_filters.FilterSet):
         return queryset.filter(unit__path__startswith=unit.path)
 
 
+def position_kind_choices():
+    return [*PositionKind.choices, (NO_POST, _("No post"))]
+
+
 class EmployeeFilter(django_filters.FilterSet):
     q = NameOrNipFilter(method="filter_q", label=_("Name or NIP"))
     status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
     unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
+    grade_group = django_filters.ChoiceFilter(
+        choices=grade_group_choices,
+        method="filter_grade_group",
+        label=_("Grade group"),
+        help_text=_("PNS golongan (I to IV) or PPPK grade; combine with the status."),
+    )
+    position_kind = django_filters.ChoiceFilter(
+        choices=position_kind_choices, method="filter_position_kind", label=_("Kind of post")
+    )
 
     class Meta:
         model = Employee
-        fields = ["q", "status", "unit", "is_active"]
+        fields = ["q", "status", "unit", "is_active", "grade_group", "position_kind"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_grade_group(self, queryset, name, value: str):
+        # The grades stored under each status are few: read them (one query) and keep those
+        # that `grade_group` puts in the group, so the grouping rule lives in one function.
+        pairs = queryset.values_list("status", "grade").distinct().order_by()
+        q = Q(pk__in=[])
+        for status, grade in pairs:
+            if grade_group(status, grade) == value:
+                q |= Q(status=status, grade=grade)
+        return queryset.filter(q)
+
+    def filter_position_kind(self, queryset, name, value: str):
+        if value == NO_POST:
+            return queryset.filter(position__isnull=True)
+        return queryset.filter(position__kind=value)
 
     def filter_unit(self, queryset, name, value):
         # The unit is looked up unscoped, but the queryset is already scoped: a foreign unit

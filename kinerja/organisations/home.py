@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from kinerja.core import paths
 from kinerja.core.scope import Action
 from kinerja.core.views import share_rows
 
+from .choices import EmployeeStatus, PositionKind
+from .leadership import NO_POST, PNS_GROUPS, PPPK_GROUPS, StaffFigures, staff_figures
 from .models import Employee, OrgUnit
 
 
@@ -43,3 +50,129 @@ def me_card(request) -> dict[str, Any] | None:
         .first()
     )
     return {"me": me} if me else None
+
+
+# Leaders' figures --------------------------------------------------------------------------------
+# The roles that see the table of every agency (the governor's home). Instansi-wide roles not
+# listed here keep the staff card above; add a role here to give it the table.
+PROVINCE_TABLE_ROLES = frozenset({"leadership"})
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _staff_url(unit=None, **params) -> str:
+    return _url("organisations:employee_list", unit=unit, is_active="true", **params)
+
+
+def grade_columns(figures) -> list[tuple[str, str]]:
+    """The (status, group) columns: PNS golongan I to IV always, PPPK grades where held."""
+    pppk = {group for f in figures for (status, group) in f.by_grade if status == "pppk"}
+    return [(EmployeeStatus.PNS, g) for g in PNS_GROUPS] + [
+        (EmployeeStatus.PPPK, g) for g in PPPK_GROUPS if g in pppk
+    ]
+
+
+def kind_columns(figures) -> list[tuple[str, str]]:
+    """Every kind of post, and "no post" where some staff hold none."""
+    columns = list(PositionKind.choices)
+    if any(f.by_kind.get(NO_POST) for f in figures):
+        columns.append((NO_POST, gettext("No post")))
+    return columns
+
+
+def figure_cells(figures, grades, kinds, unit=None) -> dict[str, Any]:
+    """One agency's (or the whole reach's) figures, each with the link to the staff it counts."""
+    status_labels = dict(EmployeeStatus.choices)
+    return {
+        "total": {"count": figures.total, "url": _staff_url(unit)},
+        "status": [
+            {
+                "key": value,
+                "label": label,
+                "count": figures.by_status.get(value, 0),
+                "url": _staff_url(unit, status=value),
+            }
+            for value, label in EmployeeStatus.choices
+        ],
+        "grades": [
+            {
+                "key": f"{status}-{group}",
+                "label": f"{status_labels[status]} {group}",
+                "count": figures.by_grade.get((status, group), 0),
+                "url": _staff_url(unit, status=status, grade_group=group),
+            }
+            for status, group in grades
+        ],
+        "kinds": [
+            {
+                "key": value,
+                "label": label,
+                "count": figures.by_kind.get(value, 0),
+                "url": _staff_url(unit, position_kind=value),
+            }
+            for value, label in kinds
+        ],
+        "structural": figures.structural,
+        "vacant": {
+            "count": figures.vacant,
+            "url": _url("organisations:position_vacant", unit=unit),
+        },
+    }
+
+
+def bup_slot(scope) -> dict[str, Any]:
+    """SLOT for branch ``ranks``: the staff reaching retirement age (BUP) and the link to them.
+
+    Return ``{"bup_url": ..., "bup_count": ...}``; the card shows them when ``bup_url`` is set.
+    """
+    return {"bup_url": None, "bup_count": None}
+
+
+def _agency_paths(scope) -> list[str]:
+    """The agencies (top units) whose whole subtree the caller may view people in."""
+    granted = scope.paths_for(Action.VIEW_PEOPLE)
+    return [p for p in granted or () if len(p) == paths.STEP + 1]
+
+
+def agency_card(request) -> dict[str, Any] | None:
+    """The head of an agency's figures: vacant structural posts and the staff make-up."""
+    scope = request.scope
+    if not _agency_paths(scope):
+        return None
+    figures = staff_figures(scope)[None]
+    grades, kinds = grade_columns([figures]), kind_columns([figures])
+    return {"figures": figure_cells(figures, grades, kinds), **bup_slot(scope)}
+
+
+def agencies_card(request) -> dict[str, Any] | None:
+    """The governor's table: the same figures for every agency, in the official order."""
+    scope = request.scope
+    if scope.paths_for(Action.VIEW_PEOPLE) is not None or not (scope.roles & PROVINCE_TABLE_ROLES):
+        return None
+    per_agency = staff_figures(scope, by_agency=True)
+    # The official order of the agencies: by unit path for now (a sort key will come).
+    agencies = list(
+        OrgUnit.objects.within(scope).active_on().agencies().order_by("path").only("pk", "name")
+    )
+    grades = grade_columns(per_agency.values())
+    kinds = kind_columns(per_agency.values())
+    total = StaffFigures()
+    for figures in per_agency.values():
+        total.merge(figures)
+    return {
+        "agency_rows": [
+            {"agency": a, **figure_cells(per_agency.get(a.pk, StaffFigures()), grades, kinds, a.pk)}
+            for a in agencies
+        ],
+        "province": figure_cells(total, grades, kinds),
+        "grade_columns": [(f"{s}-{g}", label) for (s, g), label in _grade_labels(grades)],
+        "kind_columns": kinds,
+    }
+
+
+def _grade_labels(grades):
+    labels = dict(EmployeeStatus.choices)
+    return [((s, g), f"{labels[s]} {g}") for s, g in grades]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit_update"),
     path("units/<int:pk>/new/", views.UnitCreateView.as_view(), name="unit_create"),
     path("units/<int:pk>/children/", views.UnitChildrenView.as_view(), name="unit_children"),
+    path("positions/vacant/", views.VacantPostListView.as_view(), name="position_vacant"),
     path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
     path("employees/export.xlsx", views.EmployeeExportView.as_view(), name="employee_export"),
     path("employees/new/", views.EmployeeCreateView.as_view(), name="employee_create"),

@@ -23,10 +23,11 @@ from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
 
 from . import services
-from .choices import EmployeeStatus
+from .choices import EmployeeStatus, PositionKind
 from .figures import set_headcounts, unit_whole, whole_headcounts
-from .filters import EmployeeFilter, OrgUnitFilter
+from .filters import EmployeeFilter, OrgUnitFilter, PositionFilter, position_kind_choices
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
+from .leadership import STRUCTURAL_KINDS, grade_group_choices, vacant_structural_posts
 from .models import Assignment, Employee, Instansi, OrgUnit, Position
 from .reports import EmployeeReport
 from .validators import parse_nip
@@ -263,6 +264,8 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
             can_add_employee=scope.can_anywhere(Action.CHANGE_PEOPLE),
             unit_choices=self.unit_choices(filterset),
             status_choices=EmployeeStatus.choices,
+            grade_group_choices=grade_group_choices(),
+            position_kind_choices=position_kind_choices(),
             **kwargs,
         )
 
@@ -529,3 +532,42 @@ class UnitCreateView(FormPageView):
             "cancel_url": obj.get_absolute_url(),
             "submit_label": gettext("Add sub-unit"),
         }
+
+
+class VacantPostListView(ScopedPageMixin, TemplateView):
+    """The vacant structural posts in the caller's reach, by unit subtree and kind of post."""
+
+    required_action = Action.VIEW_ORG
+    nav_active = "units"
+    template_name = "organisations/position_vacant.html"
+    partial_template_name = "organisations/partials/_position_vacant_table.html"
+
+    def get_template_names(self):
+        return [self.partial_template_name if is_partial(self.request) else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        filterset = PositionFilter(self.request.GET, queryset=vacant_structural_posts(scope))
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        queryset = queryset.select_related("unit").order_by("unit__path", "-is_head", "title", "pk")
+        page = Paginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        chosen = filterset.form.data.get("unit")
+        unit = None
+        if chosen and str(chosen).isdigit():
+            unit = OrgUnit.objects.within(scope).filter(pk=chosen).first()
+        return super().get_context_data(
+            filterset=filterset,
+            page_obj=page,
+            positions=page.object_list,
+            query=params.urlencode(),
+            unit=unit,
+            kind_choices=[(k, label) for k, label in PositionKind.choices if k in STRUCTURAL_KINDS],
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
