@@ -26,12 +26,21 @@ QUERY_MAX_LENGTH = 100
 
 @dataclass(frozen=True)
 class Option:
+    """One match: ``text`` is the label, ``hint`` a second line, ``keywords`` what else the
+    search matched on (so the widget can narrow what it holds while the next answer comes)."""
+
     value: int
     text: str
     hint: str = ""
+    keywords: str = ""
 
     def as_json(self) -> dict:
-        return {"value": self.value, "text": self.text, "hint": self.hint}
+        return {
+            "value": self.value,
+            "text": self.text,
+            "hint": self.hint,
+            "keywords": self.keywords,
+        }
 
 
 def unit_label(unit: OrgUnit) -> str:
@@ -63,12 +72,17 @@ def unit_options(
         )
     rows = list(
         units.select_related("agency")
-        .only("pk", "name", "code", "parent_id", "agency__name")
+        .only("pk", "name", "short_name", "code", "parent_id", "agency__name")
         # Without a search the tops come first (the agencies, for a province-wide role).
         .order_by(*(("path",) if query else ("depth", "path")))[: limit + 1]
     )
     options = [
-        Option(unit.pk, unit_label(unit), unit.agency.name if unit.parent_id else "")
+        Option(
+            unit.pk,
+            unit_label(unit),
+            unit.agency.name if unit.parent_id else "",
+            unit.short_name,
+        )
         for unit in rows[:limit]
     ]
     return options, len(rows) > limit
@@ -103,6 +117,7 @@ def position_options(
             position.pk,
             position_label(position),
             " · ".join(part for part in (position.code, position.eselon) if part),
+            position.code,
         )
         for position in rows[:limit]
     ]

@@ -27,12 +27,12 @@
     var control = new TomSelect(select, {
       valueField: "value",
       labelField: "text",
-      searchField: [],
-      // The server has already searched: show what it answered, in its order.
-      score: function () { return function () { return 1; }; },
+      // The server searches; while its answer comes, what is held is narrowed the same way.
+      searchField: ["text", "keywords"],
       sortField: [{ field: "$order" }],
       maxOptions: null,
-      allowEmptyOption: true,
+      // The empty choice is no option: the placeholder shows instead, the clear button resets.
+      allowEmptyOption: false,
       placeholder: data.placeholder || null,
       preload: "focus",
       loadThrottle: 250,
@@ -42,6 +42,15 @@
       },
       load: function (query, callback) {
         var self = this;
+        // An answer to a search the user has moved on from (they picked an option, which empties
+        // the search) must not reopen the list: end the load without handing it the options.
+        function stale() {
+          if (self.lastValue === query) return false;
+          self.loading = Math.max(self.loading - 1, 0);
+          if (!self.loading) self.wrapper.classList.remove(self.settings.loadingClass);
+          return true;
+        }
+        if (stale()) return;
         var url = new URL(data.lookupUrl, window.location.href);
         url.searchParams.set("q", query);
         if (depends) url.searchParams.set(data.lookupDependsParam, dependencyValue());
@@ -51,14 +60,13 @@
             return response.json();
           })
           .then(function (json) {
+            if (stale()) return;
             more = json.more;
-            // Keep the chosen value and the empty choice; drop the answers of older searches.
-            self.clearOptions(function (option, key) {
-              return key === "" || self.items.indexOf(key) >= 0;
-            });
+            // Keep the chosen value; drop the answers of older searches.
+            self.clearOptions();
             callback(json.results);
           })
-          .catch(function () { callback(); });
+          .catch(function () { if (!stale()) callback(); });
       },
       render: {
         option: function (item, escape) {
