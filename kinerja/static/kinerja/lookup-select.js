@@ -51,6 +51,8 @@
           return true;
         }
         if (stale()) return;
+        // No unit chosen yet: no search; the list says to choose the unit first.
+        if (depends && !dependencyValue()) { callback([]); return; }
         var url = new URL(data.lookupUrl, window.location.href);
         url.searchParams.set("q", query);
         if (depends) url.searchParams.set(data.lookupDependsParam, dependencyValue());
