@@ -191,6 +191,18 @@ def _yesterday(objs, role):
     return timezone.localdate() - dt.timedelta(days=1)
 
 
+def _lookup_shows(code, roles):
+    """A lookup's answer names the object coded ``code`` exactly for ``roles``; never the
+    other instansi's."""
+
+    def verify(response, client, objs, role):
+        text = response.content.decode()
+        assert (code in text) == (role in roles), (code, role)
+        assert "DISDIK-MLG" not in text and "MLG-01" not in text
+
+    return verify
+
+
 def _employee_form(objs, role):
     employee = Employee.objects.get(pk=objs["employee"])
     return {
@@ -353,6 +365,25 @@ MATRIX: list[Row] = [
     Row("organisations:employee_list", "get", {"-": VIEWERS}, leak_check=True),
     Row("organisations:position_vacant", "get", {"-": VIEWERS}),
     Row("organisations:employee_export", "get", {"-": VIEWERS}, xlsx=True),
+    Row("organisations:employee_nominatif", "get", {"-": VIEWERS}, xlsx=True),
+    Row(
+        "organisations:employee_unit_lookup",
+        "get",
+        {"-": CHANGERS_A},
+        verify=_lookup_shows("DINKES", CHANGERS_WIDE),
+    ),
+    Row(
+        "organisations:employee_position_lookup",
+        "get",
+        {"-": CHANGERS_A},
+        verify=_lookup_shows("DINKES-01", CHANGERS_WIDE),
+    ),
+    Row(
+        "organisations:employee_filter_unit_lookup",
+        "get",
+        {"-": VIEWERS},
+        verify=_lookup_shows("DINKES", SEE_B),
+    ),
     Row("organisations:employee_me", "get", {"-": {"employee", "opd_head"}}, ok=(302,)),
     Row("organisations:employee_detail", "get", SCOPED, kwargs={"pk": "employee"}),
     Row("organisations:employee_update", "get", CHANGE_SCOPED, kwargs={"pk": "employee"}),

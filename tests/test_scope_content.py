@@ -274,18 +274,43 @@ def test_employee_list_of_opd_admin_holds_exactly_agency_a(world, login):
     assert response.context["page_obj"].paginator.count == 2
 
 
+def _lookup_texts(client, name, **params):
+    return [r["text"] for r in get(client, name, data=params).json()["results"]]
+
+
 def test_employee_list_unit_filter_offers_only_units_in_scope(more, login):
     client = login(more.users["opd_admin"])
 
+    # The page holds the top of the caller's reach; the search finds the units below it.
     response = get(client, "organisations:employee_list")
     choices = [u.name for u in response.context["unit_choices"]]
-    assert choices == ["Dinas Pendidikan", "Bidang SMA", "Seksi Kurikulum"]
+    assert choices == ["Dinas Pendidikan"]
+    lookup = "organisations:employee_filter_unit_lookup"
+    assert _lookup_texts(client, lookup) == [
+        "Dinas Pendidikan (DIKBUD)",
+        "Bidang SMA (DIKBUD-SMA)",
+        "Seksi Kurikulum (DIKBUD-SMA-KUR)",
+    ]
+    assert _lookup_texts(client, lookup, q="kur") == ["Seksi Kurikulum (DIKBUD-SMA-KUR)"]
+    assert _lookup_texts(client, lookup, q="Kesehatan") == []
 
     # A unit of agency B named in the query is not added to the choices (nor are its people).
     response = get(client, "organisations:employee_list", data={"unit": more.agency_b.pk})
     assert [u.name for u in response.context["unit_choices"]] == choices
     assert list(response.context["employees"]) == []
     assert "Dinas Kesehatan" not in response.content.decode()
+
+
+def test_employee_list_unit_filter_of_a_subtree_role_starts_at_its_subtree(more, login):
+    client = login(more.users["evaluator"])  # holds Bidang SMA
+
+    response = get(client, "organisations:employee_list")
+
+    assert [u.name for u in response.context["unit_choices"]] == ["Bidang SMA"]
+    assert _lookup_texts(client, "organisations:employee_filter_unit_lookup") == [
+        "Bidang SMA (DIKBUD-SMA)",
+        "Seksi Kurikulum (DIKBUD-SMA-KUR)",
+    ]
 
 
 def test_employee_list_unit_filter_keeps_a_chosen_deep_unit(more, login):

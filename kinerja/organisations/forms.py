@@ -3,16 +3,33 @@
 Field definitions come from the models (``formfield()``), so labels and field validators such as
 the NIP rule are the models' own, never a second copy. The choices of units and positions are
 limited to where the caller may make the change.
+
+The employee form's unit and post are searchable selects (`LookupSelect`): the page holds only
+their current values, the browser searches the scoped lookup views (`lookups.py`), and the
+fields still validate against the whole scoped queryset, so a unit or post out of reach that is
+posted by hand is refused as before.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.core.scope import Action, Scope
 
+from .lookups import (
+    LOOKUP_LIMIT,
+    Option,
+    clean_query,
+    position_label,
+    position_options,
+    unit_label,
+    unit_options,
+)
 from .models import Employee, OrgUnit, Position, Region
 from .validators import normalise_nip
 
@@ -47,9 +64,112 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{indent}{obj.name} ({obj.code})"
 
 
+class LookupSelect(forms.Select):
+    """A select that renders only its current value, plus the results of a search if one ran.
+
+    With JavaScript, ``kinerja/lookup-select.js`` turns it into a Tom Select that searches the
+    JSON view ``lookup_url`` (a URL name); ``depends_on`` names a field whose value is sent as
+    ``depends_param`` (the post select sends the chosen unit). Without JavaScript a search box
+    and button follow it (inside ``<noscript>``): the button sends the form back with
+    ``_lookup=<field>`` and the page comes back with the matches of ``<field>_q`` as options
+    (`FormPageView.post`); nothing is saved on that round trip.
+    """
+
+    def __init__(
+        self,
+        *,
+        lookup_url: str,
+        depends_on: str | None = None,
+        depends_param: str = "",
+        placeholder: str = "",
+        attrs=None,
+    ):
+        super().__init__(attrs)
+        self.lookup_url = lookup_url
+        self.depends_on = depends_on
+        self.depends_param = depends_param
+        self.placeholder = placeholder
+        self.search_text = ""
+        self.searched = False
+        self.offered: list[Option] = []
+        self.more = False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-lookup-url"] = reverse(self.lookup_url)
+        widget_attrs["data-lookup-empty"] = gettext("Nothing matches.")
+        widget_attrs["data-lookup-more"] = gettext(
+            "Only the first %(limit)s matches are shown: type more to narrow the search."
+        ) % {"limit": LOOKUP_LIMIT}
+        widget_attrs["data-lookup-loading"] = gettext("Searching…")
+        if self.placeholder:
+            widget_attrs["data-placeholder"] = str(self.placeholder)
+        if self.depends_on:
+            widget_attrs["data-lookup-depends"] = f"id_{self.depends_on}"
+            widget_attrs["data-lookup-depends-param"] = self.depends_param
+            widget_attrs["data-lookup-depends-missing"] = gettext("Choose the unit first.")
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        """The empty choice, the current value and the offered search results; no other row."""
+        chosen = [v for v in value if v and str(v).isdigit()]
+        labels: list[tuple[str, str]] = []
+        iterator = self.choices
+        if chosen and hasattr(iterator, "queryset"):
+            field = iterator.field
+            found = {
+                str(obj.pk): field.label_from_instance(obj)
+                for obj in iterator.queryset.filter(pk__in=chosen)
+            }
+            labels = [(pk, found[pk]) for pk in chosen if pk in found]
+        seen = {pk for pk, _label in labels}
+        labels += [(str(o.value), o.text) for o in self.offered if str(o.value) not in seen]
+        options = [self.create_option(name, "", "---------", not chosen, 0)]
+        for index, (pk, label) in enumerate(labels, start=1):
+            options.append(self.create_option(name, pk, label, pk in chosen, index))
+        return [(None, options, 0)]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        note = ""
+        if self.searched and not self.offered:
+            note = gettext("Nothing matches.")
+        elif self.searched:
+            note = ngettext(
+                "%(count)s match: choose it in the list above.",
+                "%(count)s matches: choose one in the list above.",
+                len(self.offered),
+            ) % {"count": len(self.offered)}
+            if self.more:
+                note += " " + gettext(
+                    "Only the first %(limit)s matches are shown: type more to narrow the search."
+                ) % {"limit": LOOKUP_LIMIT}
+        return format_html(
+            '{}<noscript><div class="input-group mt-2">'
+            '<input type="search" name="{}_q" value="{}" class="form-control" '
+            'placeholder="{}" aria-label="{}">'
+            '<button type="submit" name="_lookup" value="{}" class="btn">{}</button>'
+            "</div>{}</noscript>",
+            select,
+            name,
+            self.search_text,
+            gettext("Name or code"),
+            gettext("Search"),
+            name,
+            gettext("Search"),
+            format_html('<div class="form-hint">{}</div>', note) if note else "",
+        )
+
+
+class LookupUnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return unit_label(obj)
+
+
 class PositionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Position) -> str:
-        return f"{obj.title} · {obj.unit.name}"
+        return position_label(obj)
 
 
 class TablerFormMixin:
@@ -100,10 +220,28 @@ class EmployeeForm(TablerFormMixin, forms.Form):
     )
     grade = _model_field(Employee, "grade")
     email = _model_field(Employee, "email")
-    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
-    position = PositionChoiceField(
-        label=_("Position"), queryset=Position.objects.none(), required=False
+    unit = LookupUnitField(
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        widget=LookupSelect(
+            lookup_url="organisations:employee_unit_lookup",
+            placeholder=_("Search a unit by name or code"),
+        ),
     )
+    position = PositionChoiceField(
+        label=_("Position"),
+        queryset=Position.objects.none(),
+        required=False,
+        widget=LookupSelect(
+            lookup_url="organisations:employee_position_lookup",
+            depends_on="unit",
+            depends_param="unit",
+            placeholder=_("Search a post of the unit"),
+        ),
+        help_text=_("The posts of the chosen unit."),
+    )
+    # The page loads the searchable-select script only for forms that have such selects.
+    uses_lookups = True
     start_date = forms.DateField(
         label=_("Start date"),
         required=False,
@@ -126,6 +264,8 @@ class EmployeeForm(TablerFormMixin, forms.Form):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
+        # The whole scope validates a choice; the widgets render only the chosen rows of it.
         self.fields["unit"].queryset = OrgUnit.objects.within(scope, Action.CHANGE_PEOPLE).order_by(
             "path"
         )
@@ -133,6 +273,30 @@ class EmployeeForm(TablerFormMixin, forms.Form):
             Position.objects.within(scope, Action.CHANGE_PEOPLE)
             .select_related("unit")
             .order_by("unit__path", "-is_head", "title")
+        )
+
+    def offer_search_results(self, data, field_name: str) -> None:
+        """Offer in ``field_name``'s select the matches of its search box (the no-JS search).
+
+        The post search keeps to the unit chosen in ``data`` when that unit is one the caller
+        may assign to; otherwise it searches every post in reach.
+        """
+        if field_name not in ("unit", "position"):
+            return
+        widget = self.fields[field_name].widget
+        widget.search_text = clean_query(data.get(f"{field_name}_q"))
+        widget.searched = True
+        if field_name == "unit":
+            widget.offered, widget.more = unit_options(
+                self.scope, Action.CHANGE_PEOPLE, widget.search_text
+            )
+            return
+        unit_id = str(data.get("unit") or "")
+        unit_id = int(unit_id) if unit_id.isdigit() and len(unit_id) < 19 else None
+        if unit_id is not None and not self.fields["unit"].queryset.filter(pk=unit_id).exists():
+            unit_id = None
+        widget.offered, widget.more = position_options(
+            self.scope, Action.CHANGE_PEOPLE, widget.search_text, unit_id=unit_id
         )
 
     def service_data(self) -> dict:

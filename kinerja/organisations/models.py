@@ -22,6 +22,7 @@ from .choices import (
     Sex,
     UnitKind,
 )
+from .display import grade_label, person_name
 from .querysets import (
     AssignmentQuerySet,
     EmployeeQuerySet,
@@ -260,9 +261,11 @@ class Employee(TenantModel):
 
     @property
     def display_name(self) -> str:
-        parts = [self.front_title, self.name]
-        name = " ".join(p for p in parts if p)
-        return f"{name}, {self.back_title}" if self.back_title else name
+        return person_name(self.front_title, self.name, self.back_title)
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self)
 
 
 class Assignment(EffectiveDated, TenantModel):

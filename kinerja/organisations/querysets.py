@@ -36,6 +36,10 @@ class PositionQuerySet(ScopedQuerySet):
     scope_action = Action.VIEW_ORG
     scope_own = "holders"
 
+    def active(self) -> PositionQuerySet:
+        """The posts in use (a closed post keeps its history but takes no holder)."""
+        return self.filter(is_active=True)
+
 
 class EmployeeQuerySet(ScopedQuerySet):
     """Employees of the granted units; everyone may view their own record."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.core.excel import Report
 
 from .choices import EmployeeStatus, Sex
+from .display import GRADE_LABEL_FIELDS, grade_label, person_name
 from .importers import EmployeeImporter
 
 
@@ -25,7 +26,7 @@ class EmployeeReport(Report):
 
     title = _("Employees")
     columns = tuple(column.header for column in EmployeeImporter.columns)
-    widths = (22, 30, 10, 18, 36, 20, 36, 12, 14, 14, 14, 10, 28, 14, 8)
+    widths = (22, 30, 10, 18, 36, 20, 36, 12, 14, 14, 14, 10, 28, 14, 8, 8, 36)
 
     def __init__(self, queryset: QuerySet, *, chunk_size: int = 2000) -> None:
         self.queryset = queryset
@@ -50,6 +51,8 @@ class EmployeeReport(Report):
             "grade",
             "email",
             "is_active",
+            "position__eselon",
+            "unit__agency__name",
         )
         for (
             nip,
@@ -66,6 +69,8 @@ class EmployeeReport(Report):
             grade,
             email,
             active,
+            eselon,
+            agency_name,
         ) in values.iterator(chunk_size=self.chunk_size):
             yield (
                 nip or "",
@@ -83,4 +88,54 @@ class EmployeeReport(Report):
                 email,
                 None,  # start date
                 yes if active else no,
+                eselon or "",
+                agency_name,
+            )
+
+
+class NominatifReport(Report):
+    """A nominatif (list of names) of a (scoped, filtered, ordered) queryset: No., NIP, Nama,
+    Pangkat/Gol, Jabatan, Unit, OPD, one row per employee.
+
+    Names carry their academic titles; Pangkat/Gol is `grade_label`. One query, read in chunks,
+    so neither queries nor memory grow with the rows.
+    """
+
+    title = _("Nominal roll")
+    columns = (
+        _("No."),
+        _("NIP"),
+        _("Name"),
+        _("Rank/grade"),
+        _("Position"),
+        _("Unit"),
+        _("Agency (OPD)"),
+    )
+    widths = (7, 22, 40, 18, 44, 40, 40)
+
+    def __init__(self, queryset: QuerySet, *, chunk_size: int = 2000) -> None:
+        self.queryset = queryset
+        self.chunk_size = chunk_size
+
+    def rows(self) -> Iterator[tuple]:
+        values = self.queryset.values_list(
+            "nip",
+            "front_title",
+            "name",
+            "back_title",
+            "position__title",
+            "unit__name",
+            "unit__agency__name",
+            *GRADE_LABEL_FIELDS,
+            named=True,
+        )
+        for number, row in enumerate(values.iterator(chunk_size=self.chunk_size), start=1):
+            yield (
+                number,
+                row.nip or "",
+                person_name(row.front_title, row.name, row.back_title),
+                grade_label(row),
+                row.position__title or "",
+                row.unit__name,
+                row.unit__agency__name,
             )

@@ -12,7 +12,27 @@ urlpatterns = [
     path("positions/vacant/", views.VacantPostListView.as_view(), name="position_vacant"),
     path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
     path("employees/export.xlsx", views.EmployeeExportView.as_view(), name="employee_export"),
+    path(
+        "employees/nominatif.xlsx",
+        views.EmployeeNominatifView.as_view(),
+        name="employee_nominatif",
+    ),
     path("employees/new/", views.EmployeeCreateView.as_view(), name="employee_create"),
+    path(
+        "employees/lookup/units/",
+        views.EmployeeUnitLookupView.as_view(),
+        name="employee_unit_lookup",
+    ),
+    path(
+        "employees/lookup/positions/",
+        views.EmployeePositionLookupView.as_view(),
+        name="employee_position_lookup",
+    ),
+    path(
+        "employees/lookup/filter-units/",
+        views.EmployeeFilterUnitLookupView.as_view(),
+        name="employee_filter_unit_lookup",
+    ),
     path("employees/me/", views.EmployeeMeView.as_view(), name="employee_me"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
     path("employees/<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="employee_update"),

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -28,14 +28,13 @@ from .figures import set_headcounts, unit_whole, whole_headcounts
 from .filters import EmployeeFilter, OrgUnitFilter, PositionFilter, position_kind_choices
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
 from .leadership import STRUCTURAL_KINDS, grade_group_choices, vacant_structural_posts
+from .lookups import position_options, unit_label, unit_options
 from .models import Assignment, Employee, Instansi, OrgUnit, Position
-from .reports import EmployeeReport
+from .reports import EmployeeReport, NominatifReport
 from .validators import parse_nip
 
 EMPLOYEES_PER_PAGE = 50
 UNIT_SEARCH_LIMIT = 100
-# Units offered in the employee list's unit filter: agencies and two levels below.
-UNIT_CHOICE_MAX_DEPTH = 2
 EMPLOYEE_SORTS = {
     "name": ("name", "pk"),
     "nip": ("nip", "pk"),
@@ -244,7 +243,7 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope = self.request.scope
         filterset, queryset = self.filtered_queryset()
-        queryset = queryset.select_related("unit", "position")
+        queryset = queryset.select_related("unit", "unit__agency", "position")
         page = Paginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
         params = self.request.GET.copy()
         params.pop("page", None)
@@ -270,18 +269,17 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         )
 
     def unit_choices(self, filterset):
-        units = (
-            OrgUnit.objects.within(self.request.scope)
-            .active_on()
-            .filter(depth__lte=UNIT_CHOICE_MAX_DEPTH)
-        )
+        """The units the unit filter holds in the page: the tops of the caller's reach (the
+        agencies, for a province-wide role) and the chosen unit. Without JavaScript that is the
+        filter; with it, any other unit is found by searching (the filter-units lookup)."""
+        reach = OrgUnit.objects.within(self.request.scope, Action.VIEW_PEOPLE)
+        units = reach.active_on().exclude(parent__in=reach.values("pk"))
         chosen = filterset.form.data.get("unit")
-        if chosen and str(chosen).isdigit():
-            units = units | OrgUnit.objects.within(self.request.scope).filter(pk=chosen)
-        units = list(units.order_by("path").only("pk", "name", "depth"))
+        if chosen and str(chosen).isdigit() and len(str(chosen)) < 19:
+            units = units | reach.filter(pk=chosen)
+        units = list(units.order_by("path").only("pk", "name", "code"))
         for unit in units:
-            indent = "\u00a0\u00a0\u00a0" * unit.depth
-            unit.indented_name = f"{indent}└ {unit.name}" if unit.depth else unit.name
+            unit.label = unit_label(unit)
         return units
 
     def render_to_response(self, context, **response_kwargs):
@@ -301,6 +299,69 @@ class EmployeeExportView(ScopedPageMixin, EmployeeListMixin, View):
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
         filename = f"pegawai-{timezone.localtime():%Y%m%d-%H%M}"
         return export_response(EmployeeReport(queryset), filename=filename, fmt=fmt)
+
+
+class EmployeeNominatifView(ScopedPageMixin, EmployeeListMixin, View):
+    """The filtered employee list as a nominatif (No., NIP, Nama, Pangkat/Gol, Jabatan, Unit,
+    OPD) in Excel, or CSV with ``?format=csv``."""
+
+    required_action = Action.EXPORT
+    action = Action.EXPORT
+
+    def get(self, request, *args, **kwargs):
+        _filterset, queryset = self.filtered_queryset()
+        fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+        filename = f"nominatif-pegawai-{timezone.localtime():%Y%m%d-%H%M}"
+        return export_response(NominatifReport(queryset), filename=filename, fmt=fmt)
+
+
+class LookupView(ScopedPageMixin, View):
+    """Search for the options of a searchable select: JSON ``{"results": [...], "more": bool}``.
+
+    Each result is ``{"value": id, "text": label, "hint": detail}``, at most ``LOOKUP_LIMIT``;
+    ``q`` searches. A caller without ``required_action`` anywhere gets 403; what they may not
+    reach is simply not found.
+    """
+
+    def options(self, request, query: str):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        results, more = self.options(request, request.GET.get("q", ""))
+        response = JsonResponse({"results": [o.as_json() for o in results], "more": more})
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class EmployeeUnitLookupView(LookupView):
+    """Units open today that the caller may assign people to (the employee form's unit)."""
+
+    required_action = Action.CHANGE_PEOPLE
+
+    def options(self, request, query):
+        return unit_options(request.scope, Action.CHANGE_PEOPLE, query)
+
+
+class EmployeePositionLookupView(LookupView):
+    """Active posts the caller may assign people to; ``unit`` keeps to that unit's posts."""
+
+    required_action = Action.CHANGE_PEOPLE
+
+    def options(self, request, query):
+        unit = request.GET.get("unit", "")
+        if unit and not (unit.isascii() and unit.isdigit() and len(unit) < 19):
+            return [], False
+        unit_id = int(unit) if unit else None
+        return position_options(request.scope, Action.CHANGE_PEOPLE, query, unit_id=unit_id)
+
+
+class EmployeeFilterUnitLookupView(LookupView):
+    """Units for the employee list's unit filter: those whose staff the caller may list."""
+
+    required_action = Action.VIEW_PEOPLE
+
+    def options(self, request, query):
+        return unit_options(request.scope, Action.VIEW_PEOPLE, query)
 
 
 class EmployeeMeView(LoginRequiredMixin, View):
@@ -406,6 +467,9 @@ class FormPageView(LoginRequiredMixin, TemplateView):
         obj = self.get_object()
         page = self.page_context(obj)  # before the service call, which may change ``obj``
         form = self.get_form(obj, data=request.POST)
+        lookup = request.POST.get("_lookup")
+        if lookup and hasattr(form, "offer_search_results"):
+            return self.render_form(self.search_form(obj, form, lookup), page)
         if form.is_valid():
             try:
                 target = self.save(form, obj)
@@ -415,6 +479,14 @@ class FormPageView(LoginRequiredMixin, TemplateView):
                 messages.success(request, self.success_message)
                 return redirect(target)
         return self.render_form(form, page, status=400)
+
+    def search_form(self, obj, posted, field_name: str):
+        """The form again, unsaved and unchecked, holding what was posted and the matches of
+        ``field_name``'s search: the search of a searchable select without JavaScript."""
+        form = self.get_form(obj)
+        form.initial.update({name: posted[name].data for name in posted.fields})
+        form.offer_search_results(posted.data, field_name)
+        return form
 
     def render_form(self, form, page: dict, status=200):
         context = self.get_context_data(form=form, nav_active=self.nav_active, **page)

@@ -250,6 +250,18 @@ class EmployeeSerializer(serializers.ModelSerializer):
         help_text=_("Current position (id or code)."),
     )
     display_name = serializers.CharField(read_only=True)
+    grade_label = serializers.CharField(
+        read_only=True, help_text=_("Rank and grade (pangkat/golongan) as lists show it.")
+    )
+    eselon = serializers.CharField(
+        source="position.eselon",
+        read_only=True,
+        default="",
+        help_text=_("Eselon of the current position; empty when it has none."),
+    )
+    agency = UnitBriefSerializer(
+        source="unit.agency", read_only=True, help_text=_("Agency (OPD) of the unit.")
+    )
     reason = serializers.CharField(
         write_only=True,
         required=False,
@@ -278,9 +290,12 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "sex",
             "birth_date",
             "grade",
+            "grade_label",
             "email",
             "unit",
+            "agency",
             "position",
+            "eselon",
             "is_active",
             "reason",
             "effective_date",

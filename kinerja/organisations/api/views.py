@@ -273,7 +273,7 @@ class EmployeeViewSet(ScopedViewSet):
     change_action = Action.CHANGE_PEOPLE
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilter
-    select_related = ("unit", "position")
+    select_related = ("unit", "unit__agency", "position")
     ordering_fields = ["name", "nip", "status", "grade", "unit__path", "created_at"]
     ordering = ["name", "pk"]
 

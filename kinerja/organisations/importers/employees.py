@@ -203,6 +203,8 @@ class EmployeeImporter(_RegistryImporter):
             blank=False,
             example=gettext_lazy("yes"),
         ),
+        readonly("eselon", "Eselon", help=gettext_lazy("Eselon of the position, for reading")),
+        readonly("agency_name", "OPD", help=gettext_lazy("Agency (OPD) of the unit, for reading")),
     )
     field_columns = {"position": "position_code", "unit": "unit_code"}
 
