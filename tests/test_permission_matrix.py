@@ -350,6 +350,7 @@ MATRIX: list[Row] = [
     ),
     Row("organisations:employee_list", "get", {"-": VIEWERS}, leak_check=True),
     Row("organisations:employee_export", "get", {"-": VIEWERS}, xlsx=True),
+    Row("organisations:retirement_list", "get", {"-": VIEWERS}),
     Row("organisations:employee_me", "get", {"-": {"employee", "opd_head"}}, ok=(302,)),
     Row("organisations:employee_detail", "get", SCOPED, kwargs={"pk": "employee"}),
     Row("organisations:employee_update", "get", CHANGE_SCOPED, kwargs={"pk": "employee"}),

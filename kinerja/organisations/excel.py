@@ -418,6 +418,9 @@ class UnitImporter(_RegistryImporter):
                 placed[unit.code.lower()] = unit
             self.created_units.extend(batch)
         _bulk_update(OrgUnit, self.updates, timezone.now())
+        for unit, changed in self.updates:
+            if "kind" in changed:
+                services.resort_subtree(unit)  # the kind is part of the sort key
 
     def audit_entries(self) -> Iterator[dict[str, Any]]:
         """Yield one audit entry per created or changed unit, with its changed fields."""
@@ -764,18 +767,20 @@ EMPLOYEE_FIELDS = (
     "sex",
     "birth_date",
     "grade",
+    "grade_tmt",
     "email",
     "unit_id",
     "position_id",
     "is_active",
 )
-_OPTIONAL = ("front_title", "back_title", "sex", "birth_date", "grade", "email")
+_OPTIONAL = ("front_title", "back_title", "sex", "birth_date", "grade", "grade_tmt", "email")
 _EMPLOYEE_BLANK = {
     "front_title": "",
     "back_title": "",
     "sex": "",
     "birth_date": None,
     "grade": "",
+    "grade_tmt": None,
     "email": "",
 }
 # Where the columns after EMPLOYEE_FIELDS stand in a preloaded employee row.
@@ -806,6 +811,7 @@ class EmployeeDraft:
     sex: str
     birth_date: dt.date | None
     grade: str
+    grade_tmt: dt.date | None
     email: str
     unit_id: int | None
     position_id: int | None
@@ -899,7 +905,14 @@ class EmployeeImporter(_RegistryImporter):
             example="",
             help=gettext_lazy("Birth date; for PNS and PPPK it follows from the NIP"),
         ),
-        for_field(Employee, "grade", label="Golongan", example="III/a"),
+        for_field(
+            Employee,
+            "grade",
+            label="Golongan",
+            example="III/a",
+            help=gettext_lazy("Grade: PNS I/a to IV/e, PPPK I to XVII"),
+        ),
+        for_field(Employee, "grade_tmt", label="TMT Golongan", example=""),
         for_field(Employee, "email", label="Email", example=""),
         Column(
             "start_date",
@@ -1076,6 +1089,7 @@ class EmployeeImporter(_RegistryImporter):
             data["sex"],
             data["birth_date"],
             data["grade"],
+            data["grade_tmt"],
             data["email"],
             unit.id if unit is not None else None,
             position.id if position is not None and unit is not None else None,

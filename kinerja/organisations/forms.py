@@ -99,6 +99,7 @@ class EmployeeForm(TablerFormMixin, forms.Form):
         help_text=_("18 digits, spaces allowed; leave empty for non-ASN staff."),
     )
     grade = _model_field(Employee, "grade")
+    grade_tmt = _model_field(Employee, "grade_tmt", widget=DATE_WIDGET)
     email = _model_field(Employee, "email")
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     position = PositionChoiceField(
@@ -119,6 +120,7 @@ class EmployeeForm(TablerFormMixin, forms.Form):
         "status",
         "nip",
         "grade",
+        "grade_tmt",
         "email",
         "unit",
         "position",
@@ -127,12 +129,12 @@ class EmployeeForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.within(scope, Action.CHANGE_PEOPLE).order_by(
-            "path"
+            "sort_key", "path"
         )
         self.fields["position"].queryset = (
             Position.objects.within(scope, Action.CHANGE_PEOPLE)
             .select_related("unit")
-            .order_by("unit__path", "-is_head", "title")
+            .order_by("unit__sort_key", "-is_head", "title")
         )
 
     def service_data(self) -> dict:
@@ -198,7 +200,7 @@ class UnitForm(TablerFormMixin, forms.Form):
         self.fields["parent"].queryset = (
             OrgUnit.objects.within(scope, Action.CHANGE_ORG)
             .exclude(path__startswith=unit.path)
-            .order_by("path")
+            .order_by("sort_key", "path")
         )
         # An agency stays at the top unless a parent is chosen; a sub-unit keeps one.
         self.fields["parent"].required = unit.parent_id is not None

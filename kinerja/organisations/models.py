@@ -20,6 +20,7 @@ from .choices import (
     RegionLevel,
     Sex,
     UnitKind,
+    grade_choices,
 )
 from .querysets import (
     AssignmentQuerySet,
@@ -31,6 +32,7 @@ from .querysets import (
 from .validators import validate_nip, validate_region_code, validate_unit_code
 
 PATH_STEP = 6  # digits per tree level in OrgUnit.path
+SORT_KEY_LENGTH = 500  # OrgUnit.sort_key: digits only, one segment per tree level
 
 
 class Region(models.Model):
@@ -111,6 +113,14 @@ class OrgUnit(TenantModel):
         help_text=_("The top-level unit this unit belongs to; itself for an agency."),
     )
     path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False)
+    sort_key = models.CharField(
+        _("sort key"),
+        max_length=SORT_KEY_LENGTH,
+        db_index=True,
+        editable=False,
+        default="",
+        help_text=_("The unit's place in the official order, kept by the services."),
+    )
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     region = models.ForeignKey(
         Region,
@@ -233,7 +243,15 @@ class Employee(TenantModel):
     status = models.CharField(_("status"), max_length=10, choices=EmployeeStatus.choices)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    grade = models.CharField(_("grade (golongan)"), max_length=10, blank=True)
+    grade = models.CharField(
+        _("grade (golongan)"), max_length=10, blank=True, choices=grade_choices
+    )
+    grade_tmt = models.DateField(
+        _("grade effective date (TMT golongan)"),
+        null=True,
+        blank=True,
+        help_text=_("The date from which the employee holds the grade."),
+    )
     email = models.EmailField(_("email"), blank=True)
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit")

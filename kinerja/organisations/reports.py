@@ -25,7 +25,7 @@ class EmployeeReport(Report):
 
     title = _("Employees")
     columns = tuple(column.header for column in EmployeeImporter.columns)
-    widths = (22, 30, 10, 18, 36, 20, 36, 12, 14, 14, 14, 10, 28, 14, 8)
+    widths = (22, 30, 10, 18, 36, 20, 36, 12, 14, 14, 14, 10, 14, 28, 14, 8)
 
     def __init__(self, queryset: QuerySet, *, chunk_size: int = 2000) -> None:
         self.queryset = queryset
@@ -48,6 +48,7 @@ class EmployeeReport(Report):
             "sex",
             "birth_date",
             "grade",
+            "grade_tmt",
             "email",
             "is_active",
         )
@@ -64,6 +65,7 @@ class EmployeeReport(Report):
             sex,
             birth_date,
             grade,
+            grade_tmt,
             email,
             active,
         ) in values.iterator(chunk_size=self.chunk_size):
@@ -80,6 +82,7 @@ class EmployeeReport(Report):
                 sexes.get(sex, ""),
                 birth_date,
                 grade,
+                grade_tmt,
                 email,
                 None,  # start date
                 yes if active else no,

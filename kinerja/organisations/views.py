@@ -22,13 +22,14 @@ from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
 
-from . import services
+from . import retirement, services
 from .choices import EmployeeStatus
 from .filters import EmployeeFilter, OrgUnitFilter
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
 from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
 from .nip import format_nip
 from .reports import EmployeeReport
+from .retirement import MONTH_CHOICES, add_months, reaching_bup, with_dates
 from .validators import parse_nip
 
 EMPLOYEES_PER_PAGE = 50
@@ -38,7 +39,7 @@ UNIT_CHOICE_MAX_DEPTH = 2
 EMPLOYEE_SORTS = {
     "name": ("name", "pk"),
     "nip": ("nip", "pk"),
-    "unit": ("unit__name", "name", "pk"),
+    "unit": ("unit__sort_key", "name", "pk"),
     "status": ("status", "name", "pk"),
 }
 
@@ -111,12 +112,12 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
         filterset = OrgUnitFilter(self.request.GET, queryset=visible)
         searching = bool(self.request.GET.get("q", "").strip()) and filterset.is_valid()
         if searching:
-            matches = filterset.qs.select_related("agency", "parent").order_by("path")
+            matches = filterset.qs.select_related("agency", "parent").order_by("sort_key", "path")
             total = matches.count()
             units = list(matches[:UNIT_SEARCH_LIMIT])
         else:
             visible_ids = OrgUnit.objects.within(scope).active().values("pk")
-            roots = visible.active().exclude(parent__in=visible_ids).order_by("name")
+            roots = visible.active().exclude(parent__in=visible_ids).order_by("sort_key", "name")
             units = list(with_children_flag(roots, scope))
             total = len(units)
         counts = subtree_headcounts(scope, units)
@@ -156,7 +157,7 @@ class UnitChildrenView(ScopedPageMixin, TemplateView):
         children = list(
             with_children_flag(
                 OrgUnit.objects.within(request.scope).active().filter(parent=parent), request.scope
-            ).order_by("name")
+            ).order_by("sort_key", "name")
         )
         counts = subtree_headcounts(request.scope, children)
         for unit in children:
@@ -190,7 +191,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         for position in positions:
             position.current_holders = holders.get(position.pk, [])
         head_position = next((p for p in positions if p.is_head and p.is_active), None)
-        sub_units = list(visible.filter(parent=unit).order_by("valid_to", "name"))
+        sub_units = list(visible.filter(parent=unit).order_by("valid_to", "sort_key", "name"))
         counts = subtree_headcounts(scope, sub_units)
         for sub in sub_units:
             sub.subtree_headcount = counts.get(sub.pk, 0)
@@ -289,7 +290,7 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         chosen = filterset.form.data.get("unit")
         if chosen and str(chosen).isdigit():
             units = units | OrgUnit.objects.within(self.request.scope).filter(pk=chosen)
-        units = list(units.order_by("path").only("pk", "name", "depth"))
+        units = list(units.order_by("sort_key", "path").only("pk", "name", "depth"))
         for unit in units:
             indent = "\u00a0\u00a0\u00a0" * unit.depth
             unit.indented_name = f"{indent}└ {unit.name}" if unit.depth else unit.name
@@ -312,6 +313,48 @@ class EmployeeExportView(ScopedPageMixin, EmployeeListMixin, View):
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
         filename = f"pegawai-{timezone.localtime():%Y%m%d-%H%M}"
         return export_response(EmployeeReport(queryset), filename=filename, fmt=fmt)
+
+
+class RetirementListView(ScopedPageMixin, TemplateView):
+    """Civil servants in scope who reach the retirement age (BUP) within 6, 12 or 24 months."""
+
+    required_action = Action.VIEW_PEOPLE
+    nav_active = "retirement"
+    template_name = "organisations/retirement_list.html"
+    partial_template_name = "organisations/partials/_retirement_table.html"
+
+    def get_template_names(self):
+        return [self.partial_template_name if is_partial(self.request) else self.template_name]
+
+    def months(self) -> int:
+        value = self.request.GET.get("months", "")
+        return int(value) if value.isdigit() and int(value) in MONTH_CHOICES else MONTH_CHOICES[1]
+
+    def get_context_data(self, **kwargs):
+        today = retirement.today()
+        months = self.months()
+        queryset = reaching_bup(
+            Employee.objects.within(self.request.scope, Action.VIEW_PEOPLE).select_related(
+                "unit", "position"
+            ),
+            today=today,
+            months=months,
+        )
+        page = Paginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            months=months,
+            month_choices=MONTH_CHOICES,
+            horizon=add_months(today, months),
+            page_obj=page,
+            rows=with_dates(page.object_list, today=today),
+            query=f"months={months}",
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 class EmployeeMeView(LoginRequiredMixin, View):
@@ -340,12 +383,24 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
                 nip_parts = parse_nip(employee.nip, pppk=employee.status == EmployeeStatus.PPPK)
             except ValidationError:
                 nip_parts = None
-        assignments = (
+        assignments = list(
             Assignment.objects.within(scope)
             .filter(employee=employee)
             .select_related("unit", "position")
             .order_by("-start_date", "-pk")
         )
+        # The TMT of the post is the start of the open assignment (kept once, with its history).
+        position_tmt = next((a.start_date for a in assignments if a.end_date is None), None)
+        retires = None
+        if employee.birth_date and employee.status in retirement.BUP_STATUSES:
+            post = employee.position
+            age = retirement.bup_age(
+                post.kind if post else "",
+                post.eselon if post else "",
+                post.title if post else "",
+                on=retirement.today(),
+            )
+            retires = {"age": age, "date": retirement.retirement_date(employee.birth_date, age)}
         is_self = employee.pk == scope.employee_id
         appointment = None
         if nip_parts and nip_parts.appointment_month:
@@ -356,6 +411,9 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             nip_display=format_nip(employee.nip),
             appointment=appointment,
             assignments=assignments,
+            grade_label=services.grade_label(employee.grade),
+            position_tmt=position_tmt,
+            retires=retires,
             unit_visible=OrgUnit.objects.within(scope).filter(pk=employee.unit_id).exists(),
             can_change=scope.can(Action.CHANGE_PEOPLE, employee.unit.path),
             nav_active="me" if is_self else "employees",

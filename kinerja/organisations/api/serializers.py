@@ -278,6 +278,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "sex",
             "birth_date",
             "grade",
+            "grade_tmt",
             "email",
             "unit",
             "position",
