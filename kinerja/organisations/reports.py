@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
@@ -86,4 +87,60 @@ class EmployeeReport(Report):
                 email,
                 None,  # start date
                 yes if active else no,
+            )
+
+
+class RetirementReport(Report):
+    """Civil servants reaching the retirement age (BUP): the rows of `retirement.reaching_bup`,
+    in its order (soonest first), with the dates each reaches it."""
+
+    title = _("Retirement (BUP)")
+    columns = (
+        _("NIP"),
+        _("Name"),
+        _("Status"),
+        _("Unit"),
+        _("Position"),
+        _("Grade (golongan)"),
+        _("Birth date"),
+        _("Retirement age"),
+        _("Retires on"),
+        _("Pension from"),
+    )
+    widths = (22, 30, 10, 36, 36, 12, 14, 10, 14, 14)
+
+    def __init__(self, queryset: QuerySet, *, today, chunk_size: int = 2000) -> None:
+        self.queryset = queryset
+        self.today = today
+        self.chunk_size = chunk_size
+
+    def rows(self) -> Iterator[tuple]:
+        from .retirement import retirement_date
+
+        statuses = {value: str(label) for value, label in EmployeeStatus.choices}
+        values = self.queryset.values_list(
+            "nip",
+            "name",
+            "status",
+            "unit__name",
+            "position__title",
+            "grade",
+            "birth_date",
+            "bup_age",
+        )
+        for nip, name, status, unit, post, grade, birth, age in values.iterator(
+            chunk_size=self.chunk_size
+        ):
+            when = retirement_date(birth, age)
+            yield (
+                nip,
+                name,
+                statuses.get(status, status),
+                unit,
+                post or "",
+                grade,
+                birth,
+                age,
+                when,
+                when + dt.timedelta(days=1),
             )

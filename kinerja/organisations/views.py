@@ -28,7 +28,7 @@ from .filters import EmployeeFilter, OrgUnitFilter
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
 from .models import PATH_STEP, Assignment, Employee, Instansi, OrgUnit, Position
 from .nip import format_nip
-from .reports import EmployeeReport
+from .reports import EmployeeReport, RetirementReport
 from .retirement import MONTH_CHOICES, add_months, reaching_bup, with_dates
 from .validators import parse_nip
 
@@ -315,6 +315,12 @@ class EmployeeExportView(ScopedPageMixin, EmployeeListMixin, View):
         return export_response(EmployeeReport(queryset), filename=filename, fmt=fmt)
 
 
+def _retirement_months(request) -> int:
+    """The window asked for (6, 12 or 24 months); 12 for anything else."""
+    value = request.GET.get("months", "")
+    return int(value) if value.isdigit() and int(value) in MONTH_CHOICES else MONTH_CHOICES[1]
+
+
 class RetirementListView(ScopedPageMixin, TemplateView):
     """Civil servants in scope who reach the retirement age (BUP) within 6, 12 or 24 months."""
 
@@ -326,13 +332,9 @@ class RetirementListView(ScopedPageMixin, TemplateView):
     def get_template_names(self):
         return [self.partial_template_name if is_partial(self.request) else self.template_name]
 
-    def months(self) -> int:
-        value = self.request.GET.get("months", "")
-        return int(value) if value.isdigit() and int(value) in MONTH_CHOICES else MONTH_CHOICES[1]
-
     def get_context_data(self, **kwargs):
         today = retirement.today()
-        months = self.months()
+        months = _retirement_months(self.request)
         queryset = reaching_bup(
             Employee.objects.within(self.request.scope, Action.VIEW_PEOPLE).select_related(
                 "unit", "position"
@@ -348,6 +350,7 @@ class RetirementListView(ScopedPageMixin, TemplateView):
             page_obj=page,
             rows=with_dates(page.object_list, today=today),
             query=f"months={months}",
+            can_export=self.request.scope.can_anywhere(Action.EXPORT),
             **kwargs,
         )
 
@@ -355,6 +358,21 @@ class RetirementListView(ScopedPageMixin, TemplateView):
         response = super().render_to_response(context, **response_kwargs)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+class RetirementExportView(ScopedPageMixin, View):
+    """The retirement list of the chosen window as an Excel workbook (every row, not a page)."""
+
+    required_action = Action.EXPORT
+
+    def get(self, request, *args, **kwargs):
+        today = retirement.today()
+        months = _retirement_months(request)
+        queryset = reaching_bup(
+            Employee.objects.within(request.scope, Action.EXPORT), today=today, months=months
+        )
+        filename = f"pensiun-{months}-bulan-{today:%Y%m%d}"
+        return export_response(RetirementReport(queryset, today=today), filename=filename)
 
 
 class EmployeeMeView(LoginRequiredMixin, View):

@@ -53,7 +53,7 @@ def test_a_grade_of_the_other_status_is_refused_in_indonesian(world, status, gra
         data["nip"] = f"{data['nip'][:12]}21{data['nip'][14:]}"
     if status == "non_asn":
         data["nip"] = None
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("id"), pytest.raises(ValidationError) as caught:
         services.employee_update(actor=bkd, scope=scope_for(bkd), employee=world.staff_b, data=data)
     assert message in caught.value.message_dict["grade"][0]
     world.staff_b.refresh_from_db()
@@ -143,3 +143,29 @@ def test_the_migration_rewrites_and_counts(world, capsys):
     assert grades_now["Rina Wulandari"] == "" and grades_now["Budi Santoso"] == ""
     out = capsys.readouterr().out
     assert "1 not a known grade" in out and "1 of the other status" in out
+
+
+def test_the_employee_page_shows_grade_pangkat_tmts_and_retirement(world, login, monkeypatch):
+    from django.urls import reverse
+
+    from kinerja.organisations import retirement
+
+    monkeypatch.setattr(retirement, "today", lambda: dt.date(2026, 11, 28))
+    Employee.objects.filter(pk=world.head_a.pk).update(grade="IV/c", grade_tmt=dt.date(2021, 4, 1))
+    Assignment.objects.create(
+        instansi=world.instansi,
+        employee=world.head_a,
+        unit=world.agency_a,
+        position=world.head_pos_a,
+        start_date=dt.date(2019, 1, 2),
+    )
+    client = login(world.users["bkd"])
+    with translation.override("id"):
+        body = client.get(
+            reverse("organisations:employee_detail", args=[world.head_a.pk]),
+            HTTP_ACCEPT_LANGUAGE="id",
+        ).content.decode()
+    assert "IV/c Pembina Utama Muda" in body and "1 April 2021" in body
+    assert "2 Jan. 2019" in body  # the post's TMT: the open assignment's start
+    # Born 14 March 1985, a JPT Pratama (BUP 60): retires at the end of March 2045.
+    assert "usia 60, pada 31 Maret 2045" in body

@@ -167,3 +167,32 @@ def test_the_page_shows_nothing_outside_scope_and_is_in_the_nav(world, retirees,
     assert url in body  # the navigation entry
     employee = login(world.users["employee"])
     assert employee.get(url).status_code == 403
+
+
+def test_the_export_holds_every_row_of_the_window_with_dates(world, retirees, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = login(world.users["bkd"])
+    response = client.get(reverse("organisations:retirement_export"), {"months": "12"})
+    assert response.status_code == 200
+    assert 'filename="pensiun-12-bulan-20261128.xlsx"' in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:2] == ("NIP", "Nama")
+    names = [row[1] for row in rows[1:]]
+    assert names == ["Sudah Lewat", "Ahli Utama", "Enam Bulan", "Ahli Madya", "Dua Belas"]
+    madya = rows[1:][3]
+    assert (madya[7], madya[8].date(), madya[9].date()) == (
+        60,
+        dt.date(2027, 6, 30),
+        dt.date(2027, 7, 1),
+    )
+    # Scoped: the agency A administrator exports none of agency B's staff.
+    admin = login(world.users["opd_admin"])
+    rows = list(
+        load_workbook(
+            io.BytesIO(admin.get(reverse("organisations:retirement_export")).content)
+        ).active.values
+    )
+    assert len(rows) == 1
