@@ -561,17 +561,15 @@ class _Writer:
         return self.people.date_between(lo, max(lo, dt.date(lo.year + 12, 12, 31)))
 
     def _grade_tmt(self, appointed: dt.date) -> dt.date:
-        """Return the date of the last rank promotion: 1 April or 1 October, at most
-        PROMOTION_EVERY_YEARS before AS_OF, not before the appointment (then that month)."""
+        """Return the date of the last rank promotion: 1 April or 1 October of a year at most
+        PROMOTION_EVERY_YEARS before AS_OF; the appointment month when that falls before the
+        appointment (the grade held since it) or after AS_OF."""
         rng = self.rng
-        first = max(appointed.year, AS_OF.year - PROMOTION_EVERY_YEARS)
-        options = [
-            dt.date(year, month, 1)
-            for year in range(first, AS_OF.year + 1)
-            for month in PROMOTION_MONTHS
-            if appointed <= dt.date(year, month, 1) <= AS_OF
-        ]
-        return rng.choice(options) if options else dt.date(appointed.year, appointed.month, 1)
+        year = rng.randint(max(appointed.year, AS_OF.year - PROMOTION_EVERY_YEARS), AS_OF.year)
+        tmt = dt.date(year, rng.choice(PROMOTION_MONTHS), 1)
+        if tmt < appointed or tmt > AS_OF:
+            return dt.date(appointed.year, appointed.month, 1)
+        return tmt
 
     def _head_person(self, unit: _Unit, spec: AgencySpec) -> dict[str, Any]:
         rng, people = self.rng, self.people
