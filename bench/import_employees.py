@@ -86,7 +86,10 @@ LAST = [
     "Handayani",
     "Firmansyah",
 ]
-GRADES = ["II/a", "II/c", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IX", "X"]
+GRADES = {  # valid by status: a PNS grade on a PPPK employee is refused
+    "pns": ["II/a", "II/c", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"],
+    "pppk": ["V", "VII", "IX", "X"],
+}
 HEADER = [
     "nip",
     "name",
@@ -310,15 +313,19 @@ def make_workbook(rows: int, seed: int, units: list[str], positions: dict[str, l
             continue
         seen.add(nip)
         unit = rng.choice(units)
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        front = rng.choice(["", "", "Dr.", "Ir."])
+        back = rng.choice(["", "S.Pd.", "S.E.", "M.Si.", "S.T."])
+        status = "pns" if rng.random() < 0.8 else "pppk"
         sheet.append(
             [
                 nip,
-                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                rng.choice(["", "", "Dr.", "Ir."]),
-                rng.choice(["", "S.Pd.", "S.E.", "M.Si.", "S.T."]),
-                "pns" if rng.random() < 0.8 else "pppk",
+                name,
+                front,
+                back,
+                status,
                 sex,
-                rng.choice(GRADES),
+                rng.choice(GRADES[status]),
                 unit,
                 rng.choice(positions[unit]) if rng.random() < 0.4 else "",
             ]

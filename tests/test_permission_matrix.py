@@ -384,6 +384,10 @@ MATRIX: list[Row] = [
         {"-": VIEWERS},
         verify=_lookup_shows("DINKES", SEE_B),
     ),
+    Row("organisations:retirement_list", "get", {"-": VIEWERS}),
+    # Its rows depend on birth dates (the fixture's agency-B staff retire in 2045): what it holds
+    # per scope is checked in organisations/tests/test_retirement.py.
+    Row("organisations:retirement_export", "get", {"-": VIEWERS}),
     Row("organisations:employee_me", "get", {"-": {"employee", "opd_head"}}, ok=(302,)),
     Row("organisations:employee_detail", "get", SCOPED, kwargs={"pk": "employee"}),
     Row("organisations:employee_update", "get", CHANGE_SCOPED, kwargs={"pk": "employee"}),

@@ -22,6 +22,15 @@ class OrganisationsConfig(AppConfig):
                 _("Employees"), "organisations:employee_list", Action.VIEW_PEOPLE, "employees", 20
             )
         )
+        register_nav(
+            NavEntry(
+                _("Retirement (BUP)"),
+                "organisations:retirement_list",
+                Action.VIEW_PEOPLE,
+                "retirement",
+                25,
+            )
+        )
         register_nav(NavEntry(_("My record"), "organisations:employee_me", "self", "me", 30))
         for key, order, template, context in (
             ("units", 10, "organisations/partials/_home_units.html", home.units_card),

@@ -219,6 +219,7 @@ class EmployeeForm(TablerFormMixin, forms.Form):
         help_text=_("18 digits, spaces allowed; leave empty for non-ASN staff."),
     )
     grade = _model_field(Employee, "grade")
+    grade_tmt = _model_field(Employee, "grade_tmt", widget=DATE_WIDGET)
     email = _model_field(Employee, "email")
     unit = LookupUnitField(
         label=_("Unit"),
@@ -257,6 +258,7 @@ class EmployeeForm(TablerFormMixin, forms.Form):
         "status",
         "nip",
         "grade",
+        "grade_tmt",
         "email",
         "unit",
         "position",
@@ -267,12 +269,12 @@ class EmployeeForm(TablerFormMixin, forms.Form):
         self.scope = scope
         # The whole scope validates a choice; the widgets render only the chosen rows of it.
         self.fields["unit"].queryset = OrgUnit.objects.within(scope, Action.CHANGE_PEOPLE).order_by(
-            "path"
+            "sort_key", "path"
         )
         self.fields["position"].queryset = (
             Position.objects.within(scope, Action.CHANGE_PEOPLE)
             .select_related("unit")
-            .order_by("unit__path", "-is_head", "title")
+            .order_by("unit__sort_key", "-is_head", "title")
         )
 
     def offer_search_results(self, data, field_name: str) -> None:
@@ -362,7 +364,7 @@ class UnitForm(TablerFormMixin, forms.Form):
         self.fields["parent"].queryset = (
             OrgUnit.objects.within(scope, Action.CHANGE_ORG)
             .exclude(path__startswith=unit.path)
-            .order_by("path")
+            .order_by("sort_key", "path")
         )
         # An agency stays at the top unless a parent is chosen; a sub-unit keeps one.
         self.fields["parent"].required = unit.parent_id is not None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -21,6 +19,7 @@ from .choices import (
     RegionLevel,
     Sex,
     UnitKind,
+    grade_choices,
 )
 from .display import grade_label, person_name
 from .querysets import (
@@ -31,6 +30,8 @@ from .querysets import (
     RegionQuerySet,
 )
 from .validators import validate_nip, validate_region_code, validate_unit_code
+
+SORT_KEY_LENGTH = 500  # OrgUnit.sort_key: digits only, one segment per tree level
 
 
 class Region(models.Model):
@@ -113,6 +114,14 @@ class OrgUnit(EffectiveDated, TenantModel):
     )
     path = models.CharField(
         _("tree path"), max_length=paths.MAX_LENGTH, db_index=True, editable=False
+    )
+    sort_key = models.CharField(
+        _("sort key"),
+        max_length=SORT_KEY_LENGTH,
+        db_index=True,
+        editable=False,
+        default="",
+        help_text=_("The unit's place in the official order, kept by the services."),
     )
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     region = models.ForeignKey(
@@ -222,7 +231,15 @@ class Employee(TenantModel):
     status = models.CharField(_("status"), max_length=10, choices=EmployeeStatus.choices)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    grade = models.CharField(_("grade (golongan)"), max_length=10, blank=True)
+    grade = models.CharField(
+        _("grade (golongan)"), max_length=10, blank=True, choices=grade_choices
+    )
+    grade_tmt = models.DateField(
+        _("grade effective date (TMT golongan)"),
+        null=True,
+        blank=True,
+        help_text=_("The date from which the employee holds the grade."),
+    )
     email = models.EmailField(_("email"), blank=True)
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit")
@@ -307,21 +324,3 @@ class Assignment(EffectiveDated, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.employee} @ {self.unit} ({self.valid_from})"
-
-    # The former names, still read by the employee page and written by the synthetic
-    # generator; new code uses valid_from / valid_to.
-    @property
-    def start_date(self) -> dt.date:
-        return self.valid_from
-
-    @start_date.setter
-    def start_date(self, value: dt.date) -> None:
-        self.valid_from = value
-
-    @property
-    def end_date(self) -> dt.date | None:
-        return self.valid_to
-
-    @end_date.setter
-    def end_date(self, value: dt.date | None) -> None:
-        self.valid_to = value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
@@ -26,7 +27,7 @@ class EmployeeReport(Report):
 
     title = _("Employees")
     columns = tuple(column.header for column in EmployeeImporter.columns)
-    widths = (22, 30, 10, 18, 36, 20, 36, 12, 14, 14, 14, 10, 28, 14, 8, 8, 36)
+    widths = (22, 30, 10, 18, 36, 20, 36, 12, 14, 14, 14, 10, 14, 28, 14, 8, 8, 36)
 
     def __init__(self, queryset: QuerySet, *, chunk_size: int = 2000) -> None:
         self.queryset = queryset
@@ -49,6 +50,7 @@ class EmployeeReport(Report):
             "sex",
             "birth_date",
             "grade",
+            "grade_tmt",
             "email",
             "is_active",
             "position__eselon",
@@ -67,6 +69,7 @@ class EmployeeReport(Report):
             sex,
             birth_date,
             grade,
+            grade_tmt,
             email,
             active,
             eselon,
@@ -85,6 +88,7 @@ class EmployeeReport(Report):
                 sexes.get(sex, ""),
                 birth_date,
                 grade,
+                grade_tmt,
                 email,
                 None,  # start date
                 yes if active else no,
@@ -138,4 +142,60 @@ class NominatifReport(Report):
                 row.position__title or "",
                 row.unit__name,
                 row.unit__agency__name,
+            )
+
+
+class RetirementReport(Report):
+    """Civil servants reaching the retirement age (BUP): the rows of `retirement.reaching_bup`,
+    in its order (soonest first), with the dates each reaches it."""
+
+    title = _("Retirement (BUP)")
+    columns = (
+        _("NIP"),
+        _("Name"),
+        _("Status"),
+        _("Unit"),
+        _("Position"),
+        _("Grade (golongan)"),
+        _("Birth date"),
+        _("Retirement age"),
+        _("Retires on"),
+        _("Pension from"),
+    )
+    widths = (22, 30, 10, 36, 36, 12, 14, 10, 14, 14)
+
+    def __init__(self, queryset: QuerySet, *, today, chunk_size: int = 2000) -> None:
+        self.queryset = queryset
+        self.today = today
+        self.chunk_size = chunk_size
+
+    def rows(self) -> Iterator[tuple]:
+        from .retirement import retirement_date
+
+        statuses = {value: str(label) for value, label in EmployeeStatus.choices}
+        values = self.queryset.values_list(
+            "nip",
+            "name",
+            "status",
+            "unit__name",
+            "position__title",
+            "grade",
+            "birth_date",
+            "bup_age",
+        )
+        for nip, name, status, unit, post, grade, birth, age in values.iterator(
+            chunk_size=self.chunk_size
+        ):
+            when = retirement_date(birth, age)
+            yield (
+                nip,
+                name,
+                statuses.get(status, status),
+                unit,
+                post or "",
+                grade,
+                birth,
+                age,
+                when,
+                when + dt.timedelta(days=1),
             )

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import CharField, F, Max, Value
+from django.db.models.functions import Concat, Left, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,9 @@ from kinerja.audit.services import diff, record
 from kinerja.core import paths
 from kinerja.core.scope import Action, Scope
 
-from .choices import EmployeeStatus
-from .models import Assignment, Employee, Instansi, OrgUnit, Position
+from .choices import EmployeeStatus, UnitKind, grade_status
+from .display import grade_text
+from .models import SORT_KEY_LENGTH, Assignment, Employee, Instansi, OrgUnit, Position
 from .validators import parse_nip
 
 UNIT_FIELDS = (
@@ -51,6 +52,7 @@ EMPLOYEE_FIELDS = (
     "sex",
     "birth_date",
     "grade",
+    "grade_tmt",
     "email",
     "unit",
     "position",
@@ -102,13 +104,58 @@ def _check_depth(deepest: int) -> None:
         )
 
 
+SORT_CODE_CHARS = 24  # characters of a code that count in its sort key segment
+
+
+def sort_segment(kind: str, code: str) -> str:
+    """Return one level of a unit's sort key: the kind's rank, then the code, then ``00``.
+
+    Digits only, so every database collation orders it the same way: two digits for the rank
+    in the official order (UnitKind), two per character of the upper-cased code (its ASCII
+    value less 32: every code character gives 13 or more) and ``00`` as the end, which sorts
+    below any character, so a code that is the start of another sorts first and a unit's
+    subtree stays together.
+    """
+    chars = "".join(f"{ord(c) - 32:02d}" for c in code.upper()[:SORT_CODE_CHARS])
+    return f"{UnitKind.sort_rank(kind):02d}{chars}00"
+
+
+def unit_sort_key(unit: OrgUnit, parent_key: str | None = None) -> str:
+    """Return the sort key of ``unit``: its parent's key and its own segment.
+
+    Ordering by it lists the tree depth-first with the siblings in the official order (kind),
+    then by code: Sekretariat Daerah before Sekretariat DPRD, Inspektorat, Dinas, Badan, ...
+    """
+    if parent_key is None:
+        parent_key = unit.parent.sort_key if unit.parent_id else ""
+    return f"{parent_key}{sort_segment(unit.kind, unit.code)}"[:SORT_KEY_LENGTH]
+
+
+def resort_subtree(unit: OrgUnit) -> None:
+    """Bring the sort keys of ``unit`` and its subtree up to date (after its kind changed).
+
+    One UPDATE: every key in the subtree starts with the unit's old key, which is replaced.
+    """
+    unit = OrgUnit.objects.select_related("parent").get(pk=unit.pk)
+    old, new = unit.sort_key, unit_sort_key(unit)
+    if old == new:
+        return
+    OrgUnit.objects.filter(instansi_id=unit.instansi_id, path__startswith=unit.path).update(
+        sort_key=Left(
+            Concat(Value(new), Substr("sort_key", len(old) + 1), output_field=CharField()),
+            SORT_KEY_LENGTH,
+        )
+    )
+
+
 def _place(unit: OrgUnit) -> None:
     unit.depth = unit.parent.depth + 1 if unit.parent_id else 0
     _check_depth(unit.depth)
     unit.path = unit_path(unit)
     unit.agency_id = unit.parent.agency_id if unit.parent_id else unit.pk
+    unit.sort_key = unit_sort_key(unit)
     OrgUnit.objects.filter(pk=unit.pk).update(
-        path=unit.path, depth=unit.depth, agency_id=unit.agency_id
+        path=unit.path, depth=unit.depth, agency_id=unit.agency_id, sort_key=unit.sort_key
     )
 
 
@@ -139,7 +186,7 @@ def unit_update(
     """Change a unit; moving it under another parent moves its whole subtree."""
     _require(scope, Action.CHANGE_ORG, unit)
     before = _snapshot(unit, UNIT_FIELDS)
-    old_path, old_depth = unit.path, unit.depth
+    old_path, old_depth, old_key = unit.path, unit.depth, unit.sort_key
     for key, value in data.items():
         if key in UNIT_FIELDS:
             setattr(unit, key, value)
@@ -158,8 +205,8 @@ def unit_update(
         height = below.aggregate(deepest=Max("depth"))["deepest"] - old_depth
         _check_depth((new_parent.depth + 1 if new_parent else 0) + height)
     unit.save()
-    if moving:
-        _move_subtree(unit, old_path, old_depth)
+    if moving or unit_sort_key(unit) != old_key:
+        _move_subtree(unit, old_path, old_depth, old_key)
     record(
         actor=actor,
         action="unit.update",
@@ -170,18 +217,28 @@ def unit_update(
     return unit
 
 
-def _move_subtree(unit: OrgUnit, old_path: str, old_depth: int) -> None:
-    """Re-place ``unit`` and its whole subtree under its new parent in one statement: each
-    path's old prefix becomes the new one, depths shift by the same amount, and every unit
-    takes the agency of its new place (the unit itself, when it becomes an agency)."""
+def _move_subtree(unit: OrgUnit, old_path: str, old_depth: int, old_key: str) -> None:
+    """Re-place ``unit`` and its whole subtree in one statement: each path's old prefix becomes
+    the new one, depths shift by the same amount, every unit takes the agency of its new place
+    (the unit itself, when it becomes an agency), and each sort key's old prefix becomes the
+    unit's new key (after a move or a change of kind or code)."""
     new_path = unit_path(unit)
     unit.depth = unit.parent.depth + 1 if unit.parent_id else 0
     unit.agency_id = unit.parent.agency_id if unit.parent_id else unit.pk
     unit.path = new_path
+    unit.sort_key = unit_sort_key(unit)
     OrgUnit.objects.filter(instansi_id=unit.instansi_id, path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + (unit.depth - old_depth),
         agency_id=unit.agency_id,
+        sort_key=Left(
+            Concat(
+                Value(unit.sort_key),
+                Substr("sort_key", len(old_key) + 1),
+                output_field=CharField(),
+            ),
+            SORT_KEY_LENGTH,
+        ),
     )
 
 
@@ -282,8 +339,41 @@ def clean_employee(employee: Employee) -> None:
             employee.sex = parts.sex
     if employee.position_id and employee.position.unit_id != employee.unit_id:
         errors["position"] = _("The position belongs to another unit.")
+    grade_error = check_grade(employee.status, employee.grade)
+    if grade_error:
+        errors["grade"] = grade_error
+    elif getattr(employee, "grade_tmt", None) and not employee.grade:
+        errors["grade_tmt"] = _("Give the grade this date belongs to.")
     if errors:
         raise ValidationError(errors)
+
+
+def check_grade(status: str, grade: str) -> str | None:
+    """Return why ``grade`` does not fit ``status`` (a message), or None when it does.
+
+    PNS hold the grades I/a to IV/e, PPPK the grades I to XVII, non-ASN staff none.
+    """
+    if not grade:
+        return None
+    owner = grade_status(grade)
+    if owner is None:
+        return _("%(grade)s is not a known grade.") % {"grade": grade}
+    if status == EmployeeStatus.NON_ASN:
+        return _("Non-ASN staff have no grade (golongan).")
+    if owner != status:
+        if status == EmployeeStatus.PPPK:
+            return _(
+                "%(grade)s is a PNS grade; a PPPK employee holds a PPPK grade (I to XVII)."
+            ) % {"grade": grade}
+        return _("%(grade)s is a PPPK grade; a PNS holds a PNS grade (I/a to IV/e).") % {
+            "grade": grade
+        }
+    return None
+
+
+def grade_label(code: str) -> str:
+    """Return a grade as people read it: "III/a Penata Muda", "IX"; an unknown code as is."""
+    return grade_text(code)
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """Generate a synthetic province: agencies, their units and posts, and staff, deterministically.
 
-The 61 agencies come from ``data/agencies_jatim.csv`` (real names, illustrative list); everything
+The agencies come from ``data/agencies_jatim.csv`` (real names, illustrative list; the Biro
+stand under the Sekretariat Daerah) and the constant tables from ``data/synthetic_province.json``;
+everything
 below them is synthetic and marked ``is_synthetic=True``. The same seed gives the same names,
 NIPs and codes. Rows are written with ``bulk_create`` in batches (no query per row), and obey the
 rules the services apply one by one: tree paths as ``services.unit_path`` computes them, valid
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
 from tqdm import tqdm
@@ -29,7 +33,8 @@ from kinerja.audit.services import record
 from .choices import EmployeeStatus, Eselon, PositionKind, UnitKind
 from .models import Assignment, Employee, Instansi, OrgUnit, Position, Region
 from .nip import make_nip
-from .services import unit_path
+from .retirement import bup_age, earliest_birth_in_service, retirement_date
+from .services import unit_path, unit_sort_key
 from .validators import PPPK_MONTH_MARKER
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -37,181 +42,49 @@ AGENCIES_CSV = DATA_DIR / "agencies_jatim.csv"
 
 DEFAULT_STAFF = 80330  # ASN and non-ASN staff of Pemprov Jatim named at the 2023 refreshment
 MIN_STAFF = 200  # enough for every agency to have a head and most a division
-STATUS_SHARES = {EmployeeStatus.PNS: 0.70, EmployeeStatus.PPPK: 0.15, EmployeeStatus.NON_ASN: 0.15}
 UNITS_FROM = dt.date(2017, 1, 1)  # Perda Jatim 11/2016 on the perangkat daerah took effect
 AS_OF = dt.date(2022, 12, 30)  # every placement is open when the refreshment opened (11 Jan 2023)
 BATCH = 2000
+AGENCY_ESELONS = (Eselon.IB, Eselon.IIA, Eselon.IIB)  # Sekda (JPT Madya), JPT Pratama
 
-DEFAULT_DIVISIONS = {
-    UnitKind.DINAS: (
-        "Sekretariat",
-        "Bidang Perencanaan dan Pengembangan",
-        "Bidang Pembinaan",
-        "Bidang Pelayanan",
-        "Bidang Pengendalian dan Evaluasi",
-        "Bidang Sarana dan Prasarana",
-    ),
-    UnitKind.BADAN: (
-        "Sekretariat",
-        "Bidang Perencanaan dan Pengembangan",
-        "Bidang Pelaksanaan",
-        "Bidang Data dan Informasi",
-        "Bidang Evaluasi dan Pelaporan",
-    ),
-    UnitKind.BIRO: (
-        "Bagian Perencanaan dan Kebijakan",
-        "Bagian Pelaksanaan dan Fasilitasi",
-        "Bagian Evaluasi dan Pelaporan",
-    ),
-    UnitKind.INSPEKTORAT: (
-        "Sekretariat",
-        "Inspektorat Pembantu Wilayah I",
-        "Inspektorat Pembantu Wilayah II",
-    ),
-    UnitKind.HOSPITAL: (
-        "Bidang Pelayanan Medik",
-        "Bidang Keperawatan",
-        "Bidang Penunjang Medik",
-        "Bagian Umum dan Kepegawaian",
-        "Bagian Keuangan",
-        "Bagian Perencanaan dan Pengembangan",
-    ),
-    UnitKind.SECRETARIAT: ("Bagian Umum", "Bagian Keuangan", "Bagian Persidangan"),
-}
-SECRETARIAT_SECTIONS = (
-    "Subbagian Umum dan Kepegawaian",
-    "Subbagian Keuangan",
-    "Subbagian Program dan Pelaporan",
-)
-SECTION_THEMES = (
-    "Perencanaan",
-    "Pembinaan",
-    "Pengendalian",
-    "Pelayanan",
-    "Pengembangan",
-    "Data dan Informasi",
-    "Evaluasi dan Pelaporan",
-    "Kerja Sama",
-    "Standardisasi",
-    "Fasilitasi",
-    "Pengawasan",
-    "Kelembagaan",
-    "Sarana dan Prasarana",
-    "Peningkatan Kapasitas",
-    "Pemantauan",
-)
-UPT_SECTIONS = ("Subbagian Tata Usaha", "Seksi Layanan Teknis")
+# The constant tables (names, titles, post titles, shares, grades) are data: see the file.
+PROVINCE_JSON = DATA_DIR / "synthetic_province.json"
+_TABLES = json.loads(PROVINCE_JSON.read_text(encoding="utf-8"))
 
-GENERAL_FUNCTIONAL = (
-    "Analis Kebijakan",
-    "Perencana",
-    "Pranata Komputer",
-    "Arsiparis",
-    "Analis Keuangan Pusat dan Daerah",
-    "Analis Sumber Daya Manusia Aparatur",
-    "Pranata Hubungan Masyarakat",
-    "Pengelola Pengadaan Barang/Jasa",
-)
-DEFAULT_FUNCTIONAL = {
-    UnitKind.HOSPITAL: (
-        "Dokter",
-        "Perawat",
-        "Bidan",
-        "Apoteker",
-        "Nutrisionis",
-        "Radiografer",
-        "Pranata Laboratorium Kesehatan",
-        "Perekam Medis",
-    ),
-}
-LEVELS = ("Ahli Pertama", "Ahli Muda", "Ahli Madya")
-PELAKSANA = (
-    "Penelaah Teknis Kebijakan",
-    "Pengolah Data dan Informasi",
-    "Pengadministrasi Perkantoran",
-    "Penata Layanan Operasional",
-    "Pengelola Layanan Operasional",
-    "Operator Layanan Operasional",
-    "Bendahara",
-)
-NON_ASN_POSTS = (
-    "Tenaga Pendukung Administrasi",
-    "Tenaga Pendukung Teknis",
-    "Pramu Bakti",
-    "Pengemudi",
-    "Petugas Keamanan",
-    "Petugas Kebersihan",
-)
+
+def _tuples(table: dict[str, list]) -> dict[str, tuple]:
+    return {key: tuple(value) for key, value in table.items()}
+
+
+STATUS_SHARES: dict[str, float] = _TABLES["status_shares"]
+DEFAULT_DIVISIONS = _tuples(_TABLES["default_divisions"])
+SECRETARIAT_SECTIONS = tuple(_TABLES["secretariat_sections"])
+SECTION_THEMES = tuple(_TABLES["section_themes"])
+UPT_SECTIONS = tuple(_TABLES["upt_sections"])
+GENERAL_FUNCTIONAL = tuple(_TABLES["general_functional"])
+DEFAULT_FUNCTIONAL = _tuples(_TABLES["default_functional"])
+LEVELS = tuple(_TABLES["levels"])
+PELAKSANA = tuple(_TABLES["pelaksana"])
+NON_ASN_POSTS = tuple(_TABLES["non_asn_posts"])
 # Share of a unit's PNS staff in functional posts (PPPK: FUNCTIONAL_SHARE_PPPK).
-FUNCTIONAL_SHARE = {UnitKind.HOSPITAL: 0.8, UnitKind.INSPEKTORAT: 0.6, UnitKind.UPT: 0.7}
-FUNCTIONAL_SHARE_DEFAULT = 0.35
-FUNCTIONAL_SHARE_PPPK = 0.85
+FUNCTIONAL_SHARE: dict[str, float] = _TABLES["functional_share"]
+FUNCTIONAL_SHARE_DEFAULT: float = _TABLES["functional_share_default"]
+FUNCTIONAL_SHARE_PPPK: float = _TABLES["functional_share_pppk"]
 # Where an agency's staff sit, relative to one division.
-STAFF_WEIGHT = {
-    "agency": 0.3,
-    UnitKind.SECRETARIAT: 1.5,
-    UnitKind.DIVISION: 1.0,
-    UnitKind.SECTION: 1.0,
-    UnitKind.UPT: 6.0,
-}
-
-PNS_GRADES = {
-    LEVELS[0]: ("III/a", "III/b"),
-    LEVELS[1]: ("III/c", "III/d"),
-    LEVELS[2]: ("IV/a", "IV/b", "IV/c"),
-}
-PNS_PELAKSANA_GRADES = ("II/a", "II/b", "II/c", "II/d", "III/a", "III/b")
-PPPK_GRADES = {LEVELS[0]: ("IX",), LEVELS[1]: ("X",), LEVELS[2]: ("XI",)}
-PPPK_PELAKSANA_GRADES = ("V", "VII")
-HEAD_GRADES = {
-    Eselon.IIA: ("IV/c", "IV/d", "IV/e"),
-    Eselon.IIB: ("IV/c", "IV/d"),
-    Eselon.IIIA: ("IV/a", "IV/b"),
-    Eselon.IIIB: ("III/d", "IV/a"),
-    Eselon.IVA: ("III/c", "III/d"),
-}
-HEAD_BIRTH_YEARS = {
-    Eselon.IIA: (1965, 1974),
-    Eselon.IIB: (1965, 1976),
-    Eselon.IIIA: (1966, 1980),
-    Eselon.IIIB: (1967, 1982),
-    Eselon.IVA: (1968, 1988),
-}
-
-HEAD_DEGREES = (
-    "S.H., M.H.",
-    "S.E., M.M.",
-    "S.T., M.T.",
-    "S.Sos., M.Si.",
-    "S.Pd., M.Pd.",
-    "S.STP., M.Si.",
-    "S.Kom., M.Kom.",
-    "S.P., M.P.",
-    "S.IP., M.AP.",
-    "S.E., M.Ak.",
-)
-DEGREES = (
-    "S.E.",
-    "S.H.",
-    "S.Kom.",
-    "S.Sos.",
-    "S.T.",
-    "S.Si.",
-    "S.IP.",
-    "S.AP.",
-    "S.Ak.",
-    "S.E., M.Si.",
-)
-FUNCTIONAL_DEGREES = {
-    "Guru": ("S.Pd.", "S.Pd.", "S.Pd., M.Pd.", "S.Si.", "S.Kom."),
-    "Pengawas Sekolah": ("S.Pd., M.Pd.",),
-    "Dokter": ("", "Sp.PD", "Sp.A", "Sp.B", "M.Kes."),
-    "Perawat": ("S.Kep., Ns.", "A.Md.Kep."),
-    "Bidan": ("A.Md.Keb.", "S.Tr.Keb."),
-    "Apoteker": ("S.Farm., Apt.",),
-    "Widyaiswara": ("S.Sos., M.Si.", "S.E., M.M."),
-}
-PELAKSANA_DEGREES = ("", "", "A.Md.", "S.E.", "S.Kom.")
+STAFF_WEIGHT: dict[str, float] = _TABLES["staff_weight"]
+PNS_GRADES = _tuples(_TABLES["pns_grades"])
+PNS_PELAKSANA_GRADES = tuple(_TABLES["pns_pelaksana_grades"])
+PPPK_GRADES = _tuples(_TABLES["pppk_grades"])
+PPPK_PELAKSANA_GRADES = tuple(_TABLES["pppk_pelaksana_grades"])
+HEAD_GRADES = _tuples(_TABLES["head_grades"])
+HEAD_BIRTH_YEARS = _tuples(_TABLES["head_birth_years"])
+HEAD_DEGREES = tuple(_TABLES["head_degrees"])
+DEGREES = tuple(_TABLES["degrees"])
+FUNCTIONAL_DEGREES = _tuples(_TABLES["functional_degrees"])
+PELAKSANA_DEGREES = tuple(_TABLES["pelaksana_degrees"])
+# Rank promotions take effect on these months' first day, one every so many years.
+PROMOTION_MONTHS = tuple(_TABLES["promotion_months"])
+PROMOTION_EVERY_YEARS: int = _TABLES["promotion_every_years"]
 
 
 @dataclass(frozen=True)
@@ -230,10 +103,15 @@ class AgencySpec:
     upt_label: str
     divisions: tuple[str, ...]
     functional: tuple[str, ...]
+    parent: str = ""  # the key of the unit it stands under (a Biro under the Setda)
 
 
 def load_agencies(path: Path = AGENCIES_CSV) -> list[AgencySpec]:
-    """Read the agency list, in file order (which sets the codes OPD01, OPD02, ...)."""
+    """Read the agency list, in file order (which sets the codes OPD01, OPD02, ...).
+
+    A row with a ``parent`` (the key of an earlier row: a Biro under the Setda) is a unit of
+    that agency, coded ``<parent code>-R01``, ``-R02``, ...
+    """
 
     def split(text: str) -> tuple[str, ...]:
         return tuple(p.strip() for p in (text or "").split("|") if p.strip())
@@ -253,12 +131,16 @@ def load_agencies(path: Path = AGENCIES_CSV) -> list[AgencySpec]:
                 upt_label=r["upt_label"] or f"UPT {r['short_name']}",
                 divisions=split(r["divisions"]) or DEFAULT_DIVISIONS[r["kind"]],
                 functional=split(r["functional"]) or DEFAULT_FUNCTIONAL.get(r["kind"], ()),
+                parent=(r.get("parent") or "").strip(),
             )
             for r in csv.DictReader(handle)
         ]
     kinds = UnitKind.agency_kinds()
+    seen: set[str] = set()
     for spec in specs:
-        if spec.kind not in kinds or spec.eselon not in (Eselon.IIA, Eselon.IIB):
+        bad_parent = spec.parent and spec.parent not in seen
+        seen.add(spec.key)
+        if bad_parent or spec.kind not in kinds or spec.eselon not in AGENCY_ESELONS:
             raise ValueError(
                 _("%(file)s: %(key)s has an unknown kind or eselon.")
                 % {"file": path.name, "key": spec.key}
@@ -339,20 +221,38 @@ def _head_title(name: str, agency: AgencySpec) -> str:
     return f"Kepala {name}"
 
 
+def _division_kind(name: str) -> str:
+    if name == "Sekretariat":
+        return UnitKind.SECRETARIAT
+    return UnitKind.BAGIAN if name.startswith("Bagian") else UnitKind.DIVISION
+
+
+def _section_kind(name: str) -> str:
+    return UnitKind.SUBBAGIAN if name.startswith("Subbagian") else UnitKind.SECTION
+
+
 def _plan_agency(
-    number: int, spec: AgencySpec, staff: int, kabkota: dict[str, str], rng: random.Random
+    code: str,
+    spec: AgencySpec,
+    staff: int,
+    kabkota: dict[str, str],
+    rng: random.Random,
+    parent: _Unit | None = None,
 ) -> list[_Unit]:
-    """Return the agency's units, parents before children, sized to its staff."""
-    code = f"OPD{number:02d}"
+    """Return the agency's units, parents before children, sized to its staff.
+
+    ``parent``: the unit it stands under (a Biro under the Setda); its head reports to that
+    unit's head.
+    """
     agency = _Unit(
         code=code,
         name=spec.name,
         short_name=spec.short_name,
         kind=spec.kind,
         region=spec.region,
-        parent=None,
+        parent=parent,
         head_title=spec.head_title,
-        head_kind=PositionKind.JPT_PRATAMA,
+        head_kind=PositionKind.JPT_MADYA if spec.eselon == Eselon.IB else PositionKind.JPT_PRATAMA,
         head_eselon=spec.eselon,
         staff_weight=STAFF_WEIGHT["agency"],
     )
@@ -360,7 +260,7 @@ def _plan_agency(
     n_div = 0 if staff < 3 else max(1, min(len(spec.divisions), round(staff / 60)))
     n_sec = min(3, staff // (max(n_div, 1) * 40))
     for d, name in enumerate(spec.divisions[:n_div], start=1):
-        kind = UnitKind.SECRETARIAT if name == "Sekretariat" else UnitKind.DIVISION
+        kind = _division_kind(name)
         division = _Unit(
             code=f"{code}-B{d:02d}",
             name=name,
@@ -388,32 +288,33 @@ def _plan_agency(
                 _Unit(
                     code=f"{division.code}-S{s:02d}",
                     name=sname,
-                    kind=UnitKind.SECTION,
+                    kind=_section_kind(sname),
                     region=spec.region,
                     parent=division,
                     head_title=f"Kepala {sname}",
                     head_kind=PositionKind.PENGAWAS,
                     head_eselon=Eselon.IVA,
-                    staff_weight=STAFF_WEIGHT[UnitKind.SECTION],
+                    staff_weight=STAFF_WEIGHT[_section_kind(sname)],
                 )
             )
     n_upt = min(spec.upt, staff // 150, len(kabkota))
     n_upt_sec = 2 if staff >= 5000 else 1 if staff >= 600 else 0
     codes = sorted(kabkota)
     offset = rng.randrange(len(codes))
+    upt_kind = UnitKind.CABANG_DINAS if spec.upt_label.startswith("Cabang Dinas") else UnitKind.UPT
     for u in range(n_upt):
         region = codes[(offset + u * len(codes) // n_upt) % len(codes)]
         name = f"{spec.upt_label} {kabkota[region]}"
         upt = _Unit(
             code=f"{code}-U{u + 1:02d}",
             name=name,
-            kind=UnitKind.UPT,
+            kind=upt_kind,
             region=region,
             parent=agency,
             head_title=f"Kepala {name}",
             head_kind=PositionKind.ADMINISTRATOR,
             head_eselon=Eselon.IIIB,
-            staff_weight=STAFF_WEIGHT[UnitKind.UPT],
+            staff_weight=STAFF_WEIGHT[upt_kind],
         )
         units.append(upt)
         for s, sname in enumerate(UPT_SECTIONS[:n_upt_sec], start=1):
@@ -421,18 +322,33 @@ def _plan_agency(
                 _Unit(
                     code=f"{upt.code}-S{s:02d}",
                     name=sname,
-                    kind=UnitKind.SECTION,
+                    kind=_section_kind(sname),
                     region=region,
                     parent=upt,
                     head_title=f"Kepala {sname}",
                     head_kind=PositionKind.PENGAWAS,
                     head_eselon=Eselon.IVA,
-                    staff_weight=STAFF_WEIGHT[UnitKind.SECTION],
+                    staff_weight=STAFF_WEIGHT[_section_kind(sname)],
                 )
             )
     for unit in units:
         unit.depth = 0 if unit.parent is None else unit.parent.depth + 1
     return units
+
+
+def _agency_codes(specs: list[AgencySpec]) -> list[str]:
+    """Return each row's code: OPD01, OPD02, ... on top; <parent code>-R01, ... below one."""
+    codes: dict[str, str] = {}
+    below: dict[str, int] = {}
+    top = 0
+    for spec in specs:
+        if spec.parent:
+            below[spec.parent] = below.get(spec.parent, 0) + 1
+            codes[spec.key] = f"{codes[spec.parent]}-R{below[spec.parent]:02d}"
+        else:
+            top += 1
+            codes[spec.key] = f"OPD{top:02d}"
+    return [codes[spec.key] for spec in specs]
 
 
 class _People:
@@ -518,8 +434,10 @@ def _menu(spec: AgencySpec, rng: random.Random) -> dict[str, tuple]:
 class _Writer:
     """Writes one province: units and head posts first, then each agency's staff in batches."""
 
-    def __init__(self, instansi: Instansi, staff: int, seed: int, bar: tqdm):
+    def __init__(self, instansi: Instansi, staff: int, seed: int, bar: tqdm, today: dt.date):
         self.instansi = instansi
+        self.today = today
+        self._ages: dict[tuple[str, str, str], int] = {}
         self.staff = staff
         derived = _derive_seed(seed, instansi)
         self.rng = random.Random(derived)
@@ -539,10 +457,13 @@ class _Writer:
         if not kabkota:
             raise ValueError(_("Load the regions first (manage.py load_demo)."))
         budgets = _split_staff(specs, self.staff)
-        plans = [
-            _plan_agency(n, spec, budget, kabkota, self.rng)
-            for n, (spec, budget) in enumerate(zip(specs, budgets, strict=True), start=1)
-        ]
+        plans: list[list[_Unit]] = []
+        tops: dict[str, _Unit] = {}
+        codes = _agency_codes(specs)
+        for spec, budget, code in zip(specs, budgets, codes, strict=True):
+            parent = tops[spec.parent] if spec.parent else None
+            plans.append(_plan_agency(code, spec, budget, kabkota, self.rng, parent))
+            tops[spec.key] = plans[-1][0]
         all_units = [u for units in plans for u in units]
         self._write_units(all_units)
         self._write_heads(all_units)
@@ -552,7 +473,7 @@ class _Writer:
             count = budget - len(units)
             self._write_agency_staff(spec, units, statuses[start : start + count])
             start += count
-        self.result.agencies = len(specs)
+        self.result.agencies = sum(1 for spec in specs if not spec.parent)
         self.result.units = len(all_units)
         return self.result
 
@@ -601,7 +522,10 @@ class _Writer:
                 parent = u.parent.obj if u.parent else None
                 u.obj.path = unit_path(u.obj)
                 u.obj.agency_id = parent.agency_id if parent else u.obj.pk
-            OrgUnit.objects.bulk_update([u.obj for u in level], ["path", "agency"], batch_size=500)
+                u.obj.sort_key = unit_sort_key(u.obj, parent.sort_key if parent else "")
+            OrgUnit.objects.bulk_update(
+                [u.obj for u in level], ["path", "agency", "sort_key"], batch_size=500
+            )
 
     def _write_heads(self, units: list[_Unit]) -> None:
         for depth in range(max(u.depth for u in units) + 1):
@@ -620,10 +544,42 @@ class _Writer:
             Position.objects.bulk_create([u.head for u in level], batch_size=BATCH)
         self.result.positions += len(units)
 
+    def _in_service(self, birth: dt.date, kind: str, eselon: str, title: str) -> dt.date:
+        """Return ``birth``, or a later one when the post's BUP would have retired them by today.
+
+        Nobody past the retirement age of their post stays on the active list: a birth date
+        that makes them so is drawn again between the earliest one still in service and the
+        end of the range.
+        """
+        key = (kind, eselon, title)
+        age = self._ages.get(key)
+        if age is None:
+            age = self._ages[key] = bup_age(kind, eselon, title, on=self.today)
+        if retirement_date(birth, age) >= self.today:
+            return birth
+        lo = earliest_birth_in_service(self.today, age)
+        return self.people.date_between(lo, max(lo, dt.date(lo.year + 12, 12, 31)))
+
+    def _grade_tmt(self, appointed: dt.date) -> dt.date:
+        """Return the date of the last rank promotion: 1 April or 1 October of a year at most
+        PROMOTION_EVERY_YEARS before AS_OF; the appointment month when that falls before the
+        appointment (the grade held since it) or after AS_OF."""
+        rng = self.rng
+        year = rng.randint(max(appointed.year, AS_OF.year - PROMOTION_EVERY_YEARS), AS_OF.year)
+        tmt = dt.date(year, rng.choice(PROMOTION_MONTHS), 1)
+        if tmt < appointed or tmt > AS_OF:
+            return dt.date(appointed.year, appointed.month, 1)
+        return tmt
+
     def _head_person(self, unit: _Unit, spec: AgencySpec) -> dict[str, Any]:
         rng, people = self.rng, self.people
         sex = "m" if rng.random() < 0.7 else "f"
-        birth = people.date(*HEAD_BIRTH_YEARS[unit.head_eselon])
+        birth = self._in_service(
+            people.date(*HEAD_BIRTH_YEARS[unit.head_eselon]),
+            unit.head_kind,
+            unit.head_eselon,
+            unit.head_title,
+        )
         year, month = people.pns_appointment(birth, 2012)
         front = ""
         if unit.parent is None and spec.kind == UnitKind.HOSPITAL:
@@ -644,6 +600,7 @@ class _Writer:
             "nip": people.nip(birth, year, month, sex),
             "status": EmployeeStatus.PNS.value,
             "grade": rng.choice(HEAD_GRADES[unit.head_eselon]),
+            "grade_tmt": self._grade_tmt(dt.date(year, month, 1)),
             "front_title": front,
             "back_title": back,
             "position": unit.head,
@@ -658,7 +615,7 @@ class _Writer:
             unit.menu = _menu(spec, rng)
         menu = unit.menu
         front = back = grade = ""
-        nip = None
+        nip = grade_tmt = None
         if status == EmployeeStatus.NON_ASN:
             birth = people.date(1970, 2002)
             title, kind = rng.choice(menu["non_asn"]), PositionKind.PELAKSANA
@@ -685,14 +642,17 @@ class _Writer:
                 title, kind = rng.choice(menu["pelaksana"]), PositionKind.PELAKSANA
                 grade = rng.choice(PPPK_PELAKSANA_GRADES if pppk else PNS_PELAKSANA_GRADES)
                 back = rng.choice(PELAKSANA_DEGREES)
+            birth = self._in_service(birth, kind, "", title)
             if pppk:
                 year = rng.choice((2021, 2022))
                 nip = people.nip(birth, year, None, sex)
                 start = people.date_between(dt.date(year, 3, 1), AS_OF)
+                grade_tmt = dt.date(year, 3, 1)  # the contract's first day carries the grade
             else:
                 year, month = people.pns_appointment(birth, 2022)
                 nip = people.nip(birth, year, month, sex)
                 start = people.date_between(max(UNITS_FROM, dt.date(year, month, 1)), AS_OF)
+                grade_tmt = self._grade_tmt(dt.date(year, month, 1))
         position = unit.positions.get(title)
         if position is None:
             position = Position(
@@ -712,6 +672,7 @@ class _Writer:
             "nip": nip,
             "status": status,
             "grade": grade,
+            "grade_tmt": grade_tmt,
             "front_title": front,
             "back_title": back,
             "position": position,
@@ -743,6 +704,7 @@ class _Writer:
                     sex=p["sex"],
                     birth_date=p["birth_date"],
                     grade=p["grade"],
+                    grade_tmt=p["grade_tmt"],
                     unit=p["unit"].obj,
                     position=p["position"],
                     is_synthetic=True,
@@ -757,7 +719,7 @@ class _Writer:
                         employee=e,
                         position=p["position"],
                         unit=p["unit"].obj,
-                        start_date=p["start"],
+                        valid_from=p["start"],
                         note="synthetic",
                     )
                     for e, p in zip(employees, chunk, strict=True)
@@ -776,8 +738,12 @@ def generate_province(
     seed: int = 1,
     progress: bool = False,
     agencies: list[AgencySpec] | None = None,
+    today: dt.date | None = None,
 ) -> GenerationResult:
     """Write a synthetic province of ``staff`` people under ``instansi``, which must be empty.
+
+    ``today`` (default: the current date) is the day on which nobody on the active list may
+    be past the retirement age (BUP) of their post; the same seed and day give the same data.
 
     Raise ValueError when the instansi already has units or ``staff`` is below MIN_STAFF.
     """
@@ -788,7 +754,7 @@ def generate_province(
     started = time.monotonic()
     specs = agencies if agencies is not None else load_agencies()
     with tqdm(total=staff, desc="staff", unit=" staff", disable=not progress) as bar:
-        result = _Writer(instansi, staff, seed, bar).run(specs)
+        result = _Writer(instansi, staff, seed, bar, today or timezone.localdate()).run(specs)
     result.seconds = time.monotonic() - started
     record(
         actor=None,
@@ -858,7 +824,10 @@ def wipe_province(instansi: Instansi) -> dict[str, int]:
 
 
 def agency_heads(instansi: Instansi):
-    """Return the employees who head the instansi's agencies (the 2023 refreshment's 61)."""
+    """Return the JPT Pratama who head the instansi's agencies and the Setda's Biro (the 2023
+    refreshment's 61); the Sekretaris Daerah (JPT Madya) is not among them."""
     return Employee.objects.filter(
-        instansi=instansi, position__is_head=True, position__unit__parent__isnull=True
+        instansi=instansi,
+        position__is_head=True,
+        position__kind=PositionKind.JPT_PRATAMA,
     ).select_related("position", "unit")

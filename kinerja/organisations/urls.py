@@ -33,6 +33,12 @@ urlpatterns = [
         views.EmployeeFilterUnitLookupView.as_view(),
         name="employee_filter_unit_lookup",
     ),
+    path("employees/retirement/", views.RetirementListView.as_view(), name="retirement_list"),
+    path(
+        "employees/retirement.xlsx",
+        views.RetirementExportView.as_view(),
+        name="retirement_export",
+    ),
     path("employees/me/", views.EmployeeMeView.as_view(), name="employee_me"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
     path("employees/<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="employee_update"),

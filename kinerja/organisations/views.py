@@ -22,7 +22,7 @@ from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
 
-from . import services
+from . import retirement, services
 from .choices import EmployeeStatus, PositionKind
 from .figures import set_headcounts, unit_whole, whole_headcounts
 from .filters import EmployeeFilter, OrgUnitFilter, PositionFilter, position_kind_choices
@@ -30,7 +30,8 @@ from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
 from .leadership import STRUCTURAL_KINDS, grade_group_choices, vacant_structural_posts
 from .lookups import position_options, unit_label, unit_options
 from .models import Assignment, Employee, Instansi, OrgUnit, Position
-from .reports import EmployeeReport, NominatifReport
+from .reports import EmployeeReport, NominatifReport, RetirementReport
+from .retirement import MONTH_CHOICES, add_months, reaching_bup, with_dates
 from .validators import parse_nip
 
 EMPLOYEES_PER_PAGE = 50
@@ -38,7 +39,7 @@ UNIT_SEARCH_LIMIT = 100
 EMPLOYEE_SORTS = {
     "name": ("name", "pk"),
     "nip": ("nip", "pk"),
-    "unit": ("unit__name", "name", "pk"),
+    "unit": ("unit__sort_key", "name", "pk"),
     "status": ("status", "name", "pk"),
 }
 
@@ -89,12 +90,12 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
         filterset = OrgUnitFilter(self.request.GET, queryset=visible)
         searching = bool(self.request.GET.get("q", "").strip()) and filterset.is_valid()
         if searching:
-            matches = filterset.qs.select_related("agency", "parent").order_by("path")
+            matches = filterset.qs.select_related("agency", "parent").order_by("sort_key", "path")
             total = matches.count()
             units = list(matches[:UNIT_SEARCH_LIMIT])
         else:
             visible_ids = OrgUnit.objects.within(scope).active_on().values("pk")
-            roots = visible.active_on().exclude(parent__in=visible_ids).order_by("name")
+            roots = visible.active_on().exclude(parent__in=visible_ids).order_by("sort_key", "name")
             units = list(with_children_flag(roots, scope))
             total = len(units)
         set_headcounts(scope, units)
@@ -135,7 +136,7 @@ class UnitChildrenView(ScopedPageMixin, TemplateView):
             with_children_flag(
                 OrgUnit.objects.within(request.scope).active_on().filter(parent=parent),
                 request.scope,
-            ).order_by("name")
+            ).order_by("sort_key", "name")
         )
         set_headcounts(request.scope, children)
         return self.render_to_response(self.get_context_data(parent=parent, units=children))
@@ -167,7 +168,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         for position in positions:
             position.current_holders = holders.get(position.pk, [])
         head_position = next((p for p in positions if p.is_head and p.is_active), None)
-        sub_units = list(visible.filter(parent=unit).order_by("valid_to", "name"))
+        sub_units = list(visible.filter(parent=unit).order_by("valid_to", "sort_key", "name"))
         set_headcounts(scope, sub_units)
         staff = Employee.objects.within(scope).filter(
             unit__path__startswith=unit.path, is_active=True
@@ -277,7 +278,7 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         chosen = filterset.form.data.get("unit")
         if chosen and str(chosen).isdigit() and len(str(chosen)) < 19:
             units = units | reach.filter(pk=chosen)
-        units = list(units.order_by("path").only("pk", "name", "code"))
+        units = list(units.order_by("sort_key", "path").only("pk", "name", "code"))
         for unit in units:
             unit.label = unit_label(unit)
         return units
@@ -299,6 +300,12 @@ class EmployeeExportView(ScopedPageMixin, EmployeeListMixin, View):
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
         filename = f"pegawai-{timezone.localtime():%Y%m%d-%H%M}"
         return export_response(EmployeeReport(queryset), filename=filename, fmt=fmt)
+
+
+def _retirement_months(request) -> int:
+    """The window asked for (6, 12 or 24 months); 12 for anything else."""
+    value = request.GET.get("months", "")
+    return int(value) if value.isdigit() and int(value) in MONTH_CHOICES else MONTH_CHOICES[1]
 
 
 class EmployeeNominatifView(ScopedPageMixin, EmployeeListMixin, View):
@@ -364,6 +371,60 @@ class EmployeeFilterUnitLookupView(LookupView):
         return unit_options(request.scope, Action.VIEW_PEOPLE, query)
 
 
+class RetirementListView(ScopedPageMixin, TemplateView):
+    """Civil servants in scope who reach the retirement age (BUP) within 6, 12 or 24 months."""
+
+    required_action = Action.VIEW_PEOPLE
+    nav_active = "retirement"
+    template_name = "organisations/retirement_list.html"
+    partial_template_name = "organisations/partials/_retirement_table.html"
+
+    def get_template_names(self):
+        return [self.partial_template_name if is_partial(self.request) else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        today = retirement.today()
+        months = _retirement_months(self.request)
+        queryset = reaching_bup(
+            Employee.objects.within(self.request.scope, Action.VIEW_PEOPLE).select_related(
+                "unit", "position"
+            ),
+            today=today,
+            months=months,
+        )
+        page = Paginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            months=months,
+            month_choices=MONTH_CHOICES,
+            horizon=add_months(today, months),
+            page_obj=page,
+            rows=with_dates(page.object_list, today=today),
+            query=f"months={months}",
+            can_export=self.request.scope.can_anywhere(Action.EXPORT),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+class RetirementExportView(ScopedPageMixin, View):
+    """The retirement list of the chosen window as an Excel workbook (every row, not a page)."""
+
+    required_action = Action.EXPORT
+
+    def get(self, request, *args, **kwargs):
+        today = retirement.today()
+        months = _retirement_months(request)
+        queryset = reaching_bup(
+            Employee.objects.within(request.scope, Action.EXPORT), today=today, months=months
+        )
+        filename = f"pensiun-{months}-bulan-{today:%Y%m%d}"
+        return export_response(RetirementReport(queryset, today=today), filename=filename)
+
+
 class EmployeeMeView(LoginRequiredMixin, View):
     """Send the caller to their own employee record."""
 
@@ -390,12 +451,24 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
                 nip_parts = parse_nip(employee.nip, pppk=employee.status == EmployeeStatus.PPPK)
             except ValidationError:
                 nip_parts = None
-        assignments = (
+        assignments = list(
             Assignment.objects.within(scope)
             .filter(employee=employee)
             .select_related("unit", "position")
             .order_by("-valid_from", "-pk")
         )
+        # The TMT of the post is the start of the open assignment (kept once, with its history).
+        position_tmt = next((a.valid_from for a in assignments if a.valid_to is None), None)
+        retires = None
+        if employee.birth_date and employee.status in retirement.BUP_STATUSES:
+            post = employee.position
+            age = retirement.bup_age(
+                post.kind if post else "",
+                post.eselon if post else "",
+                post.title if post else "",
+                on=retirement.today(),
+            )
+            retires = {"age": age, "date": retirement.retirement_date(employee.birth_date, age)}
         is_self = employee.pk == scope.employee_id
         appointment = None
         if nip_parts and nip_parts.appointment_month:
@@ -405,6 +478,9 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             nip_parts=nip_parts,
             appointment=appointment,
             assignments=assignments,
+            grade_label=services.grade_label(employee.grade),
+            position_tmt=position_tmt,
+            retires=retires,
             unit_visible=OrgUnit.objects.within(scope).filter(pk=employee.unit_id).exists(),
             can_change=scope.can(Action.CHANGE_PEOPLE, employee.unit.path),
             nav_active="me" if is_self else "employees",

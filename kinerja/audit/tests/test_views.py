@@ -88,7 +88,10 @@ def test_pages_of_fifty(world, login):
     bkd = world.users["bkd"]
     for n in range(52):
         services.employee_update(
-            actor=bkd, scope=scope_for(bkd), employee=world.staff_b, data={"grade": f"G{n}"}
+            actor=bkd,
+            scope=scope_for(bkd),
+            employee=world.staff_b,
+            data={"email": f"g{n}@jatimprov.go.id"},
         )
     client = login(bkd)
     first = _list(client).content.decode()

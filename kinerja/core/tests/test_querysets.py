@@ -132,14 +132,3 @@ def test_an_assignment_cannot_end_before_it_starts(world):
             valid_from=dt.date(2020, 1, 2),
             valid_to=dt.date(2020, 1, 1),
         )
-
-
-def test_the_former_assignment_names_still_read_and_write(world):
-    # The employee page and the synthetic generator still use start_date / end_date.
-    made = Assignment(
-        instansi=world.instansi,
-        employee=world.staff_b,
-        unit=world.agency_b,
-        start_date=dt.date(2021, 3, 4),
-    )
-    assert (made.valid_from, made.start_date, made.end_date) == (dt.date(2021, 3, 4),) * 2 + (None,)

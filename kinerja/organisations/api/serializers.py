@@ -291,6 +291,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "birth_date",
             "grade",
             "grade_label",
+            "grade_tmt",
             "email",
             "unit",
             "agency",

@@ -148,8 +148,8 @@ class OrgUnitViewSet(ScopedViewSet):
     serializer_class = OrgUnitSerializer
     filterset_class = OrgUnitFilter
     select_related = ("parent", "agency", "region")
-    ordering_fields = ["code", "name", "kind", "path", "valid_from", "valid_to"]
-    ordering = ["path"]
+    ordering_fields = ["code", "name", "kind", "path", "sort_key", "valid_from", "valid_to"]
+    ordering = ["sort_key", "path"]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("predecessors")

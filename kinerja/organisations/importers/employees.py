@@ -46,18 +46,20 @@ EMPLOYEE_FIELDS = (
     "sex",
     "birth_date",
     "grade",
+    "grade_tmt",
     "email",
     "unit_id",
     "position_id",
     "is_active",
 )
-_OPTIONAL = ("front_title", "back_title", "sex", "birth_date", "grade", "email")
+_OPTIONAL = ("front_title", "back_title", "sex", "birth_date", "grade", "grade_tmt", "email")
 _EMPLOYEE_BLANK = {
     "front_title": "",
     "back_title": "",
     "sex": "",
     "birth_date": None,
     "grade": "",
+    "grade_tmt": None,
     "email": "",
 }
 # Where the columns after EMPLOYEE_FIELDS stand in a preloaded employee row.
@@ -88,6 +90,7 @@ class EmployeeDraft:
     sex: str
     birth_date: dt.date | None
     grade: str
+    grade_tmt: dt.date | None
     email: str
     unit_id: int | None
     position_id: int | None
@@ -181,7 +184,14 @@ class EmployeeImporter(_RegistryImporter):
             example="",
             help=gettext_lazy("Birth date; for PNS and PPPK it follows from the NIP"),
         ),
-        for_field(Employee, "grade", label="Golongan", example="III/a"),
+        for_field(
+            Employee,
+            "grade",
+            label="Golongan",
+            example="III/a",
+            help=gettext_lazy("Grade: PNS I/a to IV/e, PPPK I to XVII"),
+        ),
+        for_field(Employee, "grade_tmt", label="TMT Golongan", example=""),
         for_field(Employee, "email", label="Email", example=""),
         Column(
             "valid_from",
@@ -361,6 +371,7 @@ class EmployeeImporter(_RegistryImporter):
             data["sex"],
             data["birth_date"],
             data["grade"],
+            data["grade_tmt"],
             data["email"],
             unit.id if unit is not None else None,
             position.id if position is not None and unit is not None else None,

@@ -260,6 +260,9 @@ class UnitImporter(_RegistryImporter):
                 placed[unit.code.lower()] = unit
             self.created_units.extend(batch)
         _bulk_update(OrgUnit, self.updates, timezone.now())
+        for unit, changed in self.updates:
+            if "kind" in changed:
+                services.resort_subtree(unit)  # the kind is part of the sort key
 
     def audit_entries(self) -> Iterator[dict[str, Any]]:
         """Yield one audit entry per created or changed unit, with its changed fields."""

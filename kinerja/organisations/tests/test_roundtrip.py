@@ -69,7 +69,12 @@ def many_employees(world, n: int = 300) -> None:
             nip=nip,
             sex=sex if (nip or i % 2) else "",
             birth_date=birth if (nip or i % 4) else None,
-            grade="III/a" if i % 2 else "",
+            grade={EmployeeStatus.PNS: "III/a", EmployeeStatus.PPPK: "IX"}.get(status, "")
+            if i % 2
+            else "",
+            grade_tmt=dt.date(2019, 4, 1)
+            if i % 4 == 1 and status != EmployeeStatus.NON_ASN
+            else None,
             email=f"pegawai{i}@jatimprov.go.id" if i % 3 else "",
             is_active=bool(i % 11),
         )
@@ -119,7 +124,7 @@ def test_an_agency_admins_export_reimports_unchanged_for_them(world, login):
 
 
 def test_texts_a_spreadsheet_would_run_as_formulas_come_back_as_they_were(world, login):
-    world.staff_a.back_title, world.staff_a.grade = "-", "=III/a"
+    world.staff_a.back_title, world.staff_a.front_title = "-", "=Dr."
     world.staff_a.save()
     user = world.users["bkd"]
     data, name = export(login(user), "id", "csv")
@@ -129,7 +134,7 @@ def test_texts_a_spreadsheet_would_run_as_formulas_come_back_as_they_were(world,
 
     assert outcome.counts["unchanged"] == 4, outcome.errors
     world.staff_a.refresh_from_db()
-    assert (world.staff_a.back_title, world.staff_a.grade) == ("-", "=III/a")
+    assert (world.staff_a.back_title, world.staff_a.front_title) == ("-", "=Dr.")
 
 
 def test_an_edited_export_changes_only_what_was_edited(world, login):

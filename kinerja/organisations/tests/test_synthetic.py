@@ -23,9 +23,12 @@ def jatim():
     return instansi
 
 
+TODAY = dt.date(2026, 11, 28)  # the day nobody active may be past BUP
+
+
 @pytest.fixture
 def province(jatim):
-    synthetic.generate_province(jatim, staff=500, seed=7)
+    synthetic.generate_province(jatim, staff=500, seed=7, today=TODAY)
     return jatim
 
 
@@ -52,16 +55,17 @@ def test_same_seed_gives_the_same_province(jatim):
     assert _snapshot(jatim)[0] != first[0]
 
 
-def test_61_agencies_each_headed_by_a_jpt_pratama(province):
+def test_61_agencies_and_biro_each_headed_by_a_jpt_pratama(province):
     agencies = OrgUnit.objects.filter(instansi=province, parent__isnull=True)
-    assert agencies.count() == 61
+    # 61 JPT Pratama posts: 51 agencies and the Setda's 10 Biro; the Setda is the 52nd agency.
+    assert agencies.count() == 52
     assert sorted(agencies.values_list("code", flat=True))[:2] == ["OPD01", "OPD02"]
     heads = synthetic.agency_heads(province)
     assert heads.count() == 61
     assert {h.position.kind for h in heads} == {PositionKind.JPT_PRATAMA}
     assert {h.position.eselon for h in heads} == {"II.a", "II.b"}
     assert all(h.status == EmployeeStatus.PNS and h.grade.startswith("IV/") for h in heads)
-    assert OrgUnit.objects.get(instansi=province, name="Dinas Pendidikan").code == "OPD13"
+    assert OrgUnit.objects.get(instansi=province, name="Dinas Pendidikan").code == "OPD04"
 
 
 def test_every_nip_is_valid_unique_and_matches_the_person(province):
@@ -105,13 +109,15 @@ def test_structure_paths_and_chains(province):
             assert unit.agency_id == parent.agency_id
             assert unit.code.startswith(f"{parent.code}-")
     kinds = Counter(u.kind for u in units.values())
-    assert kinds["bidang"] + kinds["sekretariat"] > 61 and kinds["seksi"] > 0 and kinds["upt"] > 0
+    assert kinds["bidang"] + kinds["sekretariat"] + kinds["bagian"] > 52
+    assert kinds["seksi"] > 0 and kinds["subbagian"] > 0 and kinds["cabdin"] > 0
     # Section head -> division head -> agency head.
     section_head = (
         Position.objects.filter(
             instansi=province,
             is_head=True,
             unit__depth=2,
+            unit__kind__in=["seksi", "subbagian"],
             unit__parent__parent__parent__isnull=True,
         )
         .select_related("reports_to__reports_to")
@@ -127,7 +133,9 @@ def test_structure_paths_and_chains(province):
     ):
         assert post.reports_to.is_head and post.reports_to.unit_id == post.unit_id
     upt_regions = set(
-        OrgUnit.objects.filter(instansi=province, kind="upt").values_list("region__code", flat=True)
+        OrgUnit.objects.filter(instansi=province, kind__in=["upt", "cabdin"]).values_list(
+            "region__code", flat=True
+        )
     )
     assert upt_regions and all(code.startswith("35.") for code in upt_regions)
 
@@ -211,3 +219,81 @@ def test_generate_province_command_refuses_without_reset(jatim):
     assert Employee.objects.filter(instansi=jatim).count() == 300
     with pytest.raises(CommandError):
         call_command("generate_province", staff=300, instansi="nowhere", verbosity=0)
+
+
+def test_the_setda_holds_the_biro_and_the_kinds_follow_the_names(province):
+    units = OrgUnit.objects.filter(instansi=province)
+    setda = units.get(parent__isnull=True, kind="setda")
+    assert (setda.code, setda.name) == ("OPD01", "Sekretariat Daerah Provinsi Jawa Timur")
+    sekda = Position.objects.get(unit=setda, is_head=True)
+    assert (sekda.kind, sekda.eselon) == (PositionKind.JPT_MADYA, "I.b")
+    biro = units.filter(kind="biro")
+    assert biro.count() == 10
+    assert set(biro.values_list("parent_id", flat=True)) == {setda.pk}
+    assert set(biro.values_list("agency_id", flat=True)) == {setda.pk}
+    organisasi = biro.get(name="Biro Organisasi")
+    assert organisasi.code.startswith("OPD01-R")
+    head = Position.objects.get(unit=organisasi, is_head=True)
+    assert head.kind == PositionKind.JPT_PRATAMA and head.reports_to == sekda
+    assert units.get(name="Satuan Polisi Pamong Praja").kind == "satpol_pp"
+    assert units.get(name="Sekretariat DPRD").kind == "setwan"
+    assert units.get(name="RS Jiwa Menur").kind == "rs_khusus"
+    assert units.get(name="RSUD Dr. Soetomo").kind == "rsud"
+    # A Subbagian is no longer typed Seksi, a Bagian no longer Bidang.
+    assert not units.filter(kind="seksi", name__startswith="Subbagian").exists()
+    assert not units.filter(kind="bidang", name__startswith="Bagian").exists()
+    assert not units.filter(kind="upt", name__startswith="Cabang Dinas").exists()
+
+
+def test_units_sort_in_the_official_order(province):
+    tops = list(
+        OrgUnit.objects.filter(instansi=province, parent__isnull=True)
+        .order_by("sort_key")
+        .values_list("kind", flat=True)
+    )
+    assert tops[:3] == ["setda", "setwan", "inspektorat"]
+    order = ["setda", "setwan", "inspektorat", "dinas", "badan", "rsud", "rs_khusus", "satpol_pp"]
+    ranks = [order.index(kind) for kind in tops]
+    assert ranks == sorted(ranks)
+    # Depth-first: each unit's subtree follows it; the Biro come right after the Setda.
+    ordered = list(OrgUnit.objects.filter(instansi=province).order_by("sort_key"))
+    setda = ordered[0]
+    in_setda = [u for u in ordered if u.path.startswith(setda.path)]
+    assert ordered[: len(in_setda)] == in_setda
+    assert [u.kind for u in in_setda if u.depth == 1] == ["biro"] * 10
+    paths = [u.path for u in ordered]
+    for i, unit in enumerate(ordered):
+        subtree = [p for p in paths if p.startswith(unit.path)]
+        assert paths[i : i + len(subtree)] == subtree
+
+
+def test_grades_fit_the_status_and_carry_a_tmt(province):
+    from kinerja.organisations.choices import grade_status
+
+    staff = Employee.objects.filter(instansi=province)
+    for status, grade, tmt, nip in staff.values_list("status", "grade", "grade_tmt", "nip"):
+        if status == EmployeeStatus.NON_ASN:
+            assert (grade, tmt) == ("", None)
+            continue
+        assert grade_status(grade) == status
+        appointed = parse_nip(nip, pppk=status == EmployeeStatus.PPPK).appointment_year
+        assert appointed <= tmt.year and tmt <= synthetic.AS_OF
+
+
+def test_nobody_active_is_past_the_retirement_age_of_their_post(province):
+    from kinerja.organisations.retirement import bup_age, retirement_date
+
+    staff = Employee.objects.filter(
+        instansi=province, is_active=True, status__in=["pns", "pppk"]
+    ).select_related("position")
+    ages = Counter()
+    for e in staff:
+        age = bup_age(e.position.kind, e.position.eselon, e.position.title, on=TODAY)
+        assert retirement_date(e.birth_date, age) >= TODAY, (e.position.title, e.birth_date)
+        ages[age] += 1
+    assert ages[58] and ages[60]  # administrative and JPT / madya posts both occur
+    # The head of Dinas Pendidikan (JPT, BUP 60) is younger than 60 on TODAY.
+    head = Employee.objects.get(
+        instansi=province, position__is_head=True, unit__name="Dinas Pendidikan"
+    )
+    assert retirement_date(head.birth_date, 60) >= TODAY

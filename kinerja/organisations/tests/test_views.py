@@ -253,6 +253,7 @@ def test_export_xlsx_of_opd_admin_holds_only_their_agency(world, login):
         "Jenis Kelamin",
         "Tanggal Lahir",
         "Golongan",
+        "TMT Golongan",
         "Email",
         "Tanggal Mulai",
         "Aktif",
@@ -261,16 +262,16 @@ def test_export_xlsx_of_opd_admin_holds_only_their_agency(world, login):
     ]
     assert ws["A1"].font.bold
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:Q3"
+    assert ws.auto_filter.ref == "A1:R3"
     names = sorted(row[1] for row in rows[1:])
     assert names == ["Budi Santoso", "Siti Aminah"]
     siti = next(row for row in rows[1:] if row[1] == "Siti Aminah")
     assert siti[0] == world.staff_a.nip
     assert siti[2:7] == ["PNS", "DIKBUD-SMA", "Bidang SMA", "DIKBUD-SMA-01", "Analis SMA"]
-    assert siti[14] == "yes"
-    assert siti[15:] == [None, "Dinas Pendidikan"]  # her post has no eselon; agency A
+    assert siti[15] == "yes"
+    assert siti[16:] == [None, "Dinas Pendidikan"]  # her post has no eselon; agency A
     budi = next(row for row in rows[1:] if row[1] == "Budi Santoso")
-    assert budi[15:] == ["II.a", "Dinas Pendidikan"]
+    assert budi[16:] == ["II.a", "Dinas Pendidikan"]
 
 
 def test_export_follows_the_filters(world, login):
