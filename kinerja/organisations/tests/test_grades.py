@@ -99,8 +99,8 @@ def test_the_post_tmt_is_the_open_assignment_start(world):
         data={"unit": world.agency_a, "position": world.head_pos_a},
         effective=dt.date(2024, 10, 1),
     )
-    open_ = Assignment.objects.get(employee=world.staff_a, end_date__isnull=True)
-    assert open_.start_date == dt.date(2024, 10, 1)
+    open_ = Assignment.objects.get(employee=world.staff_a, valid_to__isnull=True)
+    assert open_.valid_from == dt.date(2024, 10, 1)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_the_employee_page_shows_grade_pangkat_tmts_and_retirement(world, login,
         employee=world.head_a,
         unit=world.agency_a,
         position=world.head_pos_a,
-        start_date=dt.date(2019, 1, 2),
+        valid_from=dt.date(2019, 1, 2),
     )
     client = login(world.users["bkd"])
     with translation.override("id"):

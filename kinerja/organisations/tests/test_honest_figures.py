@@ -104,10 +104,10 @@ def test_a_role_that_covers_the_unit_sees_plain_whole_figures(bidang, login):
     assert "Hadi Purnomo" in body
     assert [
         (u.name, u.subtree_headcount, u.headcount_partial) for u in response.context["sub_units"]
-    ] == [
-        ("Seksi Kesiswaan", 2, False),
+    ] == [  # the official order: kind, then code (KUR, SAR, SIS)
         ("Seksi Kurikulum", 2, False),
         ("Seksi Sarpras", 2, False),
+        ("Seksi Kesiswaan", 2, False),
     ]
 
 
@@ -157,6 +157,7 @@ def test_tree_of_instansi_wide_role_counts_agencies_whole(
     response, body = page(client, "organisations:unit_tree")
 
     rows = [(u.name, u.headcount_total, u.headcount_partial) for u in response.context["units"]]
-    assert rows == [("Dinas Kesehatan", 2, False), ("Dinas Pendidikan", 10, False)]
+    # The official order: kind, then code (DIKBUD before DINKES).
+    assert rows == [("Dinas Pendidikan", 10, False), ("Dinas Kesehatan", 2, False)]
     assert "within your access" not in body
     assert "2 agencies" in body

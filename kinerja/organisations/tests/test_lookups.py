@@ -318,7 +318,9 @@ def _with_rank(world):
 
 
 def test_display_helpers():
-    assert grade_label(Employee(grade="IV/a")) == "IV/a"
+    assert grade_label(Employee(grade="IV/a")) == "IV/a Pembina"
+    assert grade_label(Employee(grade="IX")) == "IX"  # PPPK grades have no pangkat
+    assert grade_label(Employee(grade="X/z")) == "X/z"  # not in the table: as stored
     assert grade_label(Employee(grade="")) == ""
     assert person_name("Dr.", "Siti Aminah", "S.Pd.") == "Dr. Siti Aminah, S.Pd."
     assert person_name("", "Siti Aminah", "") == "Siti Aminah"
@@ -337,10 +339,21 @@ def test_employee_list_shows_grade_post_eselon_unit_and_agency(world, login):
         for row in rows[1:]
     ]
     budi = next(c for c in cells if c[0].startswith("Dr. Budi"))
-    assert budi[2:6] == ["IV/c", "Kepala Dinas Pendidikan", "II.a", "Dinas Pendidikan"]
+    assert budi[2:6] == [
+        "IV/c Pembina Utama Muda",
+        "Kepala Dinas Pendidikan",
+        "II.a",
+        "Dinas Pendidikan",
+    ]
     assert budi[6] == "Dinas Pendidikan"
     siti = next(c for c in cells if c[0].startswith("Siti"))
-    assert siti[2:7] == ["III/b", "Analis SMA", "—", "Bidang SMA", "Dinas Pendidikan"]
+    assert siti[2:7] == [
+        "III/b Penata Muda Tingkat I",
+        "Analis SMA",
+        "—",
+        "Bidang SMA",
+        "Dinas Pendidikan",
+    ]
     for header in ("Rank/grade", "Eselon", "Agency (OPD)"):
         assert f"<th>{header}</th>" in html
 
@@ -367,7 +380,7 @@ def test_api_carries_agency_eselon_and_grade_label(world):
 
     assert body["agency"] == {"id": world.agency_a.pk, "code": "DIKBUD", "name": "Dinas Pendidikan"}
     assert body["eselon"] == "II.a"
-    assert body["grade"] == body["grade_label"] == "IV/c"
+    assert (body["grade"], body["grade_label"]) == ("IV/c", "IV/c Pembina Utama Muda")
     siti = client.get(reverse("api:employee-detail", args=[world.staff_a.pk])).json()
     assert siti["agency"]["code"] == "DIKBUD"
     assert siti["eselon"] == ""
@@ -398,7 +411,7 @@ def test_nominatif_columns_numbering_and_scope(world, login):
             1,
             world.head_a.nip,
             "Dr. Budi Santoso, M.Pd.",
-            "IV/c",
+            "IV/c Pembina Utama Muda",
             "Kepala Dinas Pendidikan",
             "Dinas Pendidikan",
             "Dinas Pendidikan",
@@ -407,7 +420,7 @@ def test_nominatif_columns_numbering_and_scope(world, login):
             2,
             world.staff_a.nip,
             "Siti Aminah",
-            "III/b",
+            "III/b Penata Muda Tingkat I",
             "Analis SMA",
             "Bidang SMA",
             "Dinas Pendidikan",
