@@ -355,7 +355,7 @@ def test_employee_list_shows_grade_post_eselon_unit_and_agency(world, login):
         "Dinas Pendidikan",
     ]
     for header in ("Rank/grade", "Eselon", "Agency (OPD)"):
-        assert f"<th>{header}</th>" in html
+        assert f">{header}</th>" in html
 
 
 def test_employee_list_queries_do_not_grow_with_rows(world, login):
