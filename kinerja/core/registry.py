@@ -12,8 +12,9 @@ from typing import Any
 
 from .scope import Action
 
-# A navigation entry needs: None (any signed-in user), "self" (a linked employee record) or
-# an action the caller's scope grants somewhere.
+# A navigation entry needs: None (any signed-in user), "self" (a linked employee record),
+# "reports" (the caller's posts have reports today) or an action the caller's scope grants
+# somewhere.
 Need = Action | str | None
 
 
@@ -32,6 +33,8 @@ class NavEntry:
             return True
         if self.need == "self":
             return bool(scope.employee_id)
+        if self.need == "reports":
+            return bool(getattr(scope, "has_reports", False))
         return scope.can_anywhere(self.need)
 
 

@@ -61,3 +61,8 @@ class EmployeeStatus(models.TextChoices):
 class Sex(models.TextChoices):
     MALE = "m", _("Male")
     FEMALE = "f", _("Female")
+
+
+class ActingKind(models.TextChoices):
+    PLT = "plt", _("Plt (acting official)")
+    PLH = "plh", _("Plh (daily stand-in)")

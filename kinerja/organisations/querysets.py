@@ -33,9 +33,17 @@ class OrgUnitQuerySet(models.QuerySet):
         if scope.instansi_id is None:
             return self.none()
         q = scope.unit_q(action, "path")
+        posts = scope.post_ids_for(action) if scope.paths_for(action) is not None else ()
+        if posts:
+            from .models import Position
+
+            q |= Q(pk__in=Position.objects.filter(pk__in=sorted(posts)).values("unit_id"))
         if scope.employee_id and action == Action.VIEW_ORG:
             q |= Q(pk__in=_own(scope, "unit_id"))
         return self.filter(q, instansi_id=scope.instansi_id)
+
+    def active_on(self, day: dt.date) -> OrgUnitQuerySet:
+        return self.active(day)
 
     def active(self, on: dt.date | None = None) -> OrgUnitQuerySet:
         on = on or timezone.localdate()
@@ -55,7 +63,7 @@ class PositionQuerySet(models.QuerySet):
     def within(self, scope: Scope, action: str = Action.VIEW_ORG) -> PositionQuerySet:
         if scope.instansi_id is None:
             return self.none()
-        q = scope.unit_q(action, "unit__path")
+        q = scope.unit_q(action, "unit__path", post_field="pk")
         if scope.employee_id and action == Action.VIEW_ORG:
             q |= Q(pk__in=_own(scope, "position_id"))
         return self.filter(q, instansi_id=scope.instansi_id)
@@ -63,13 +71,19 @@ class PositionQuerySet(models.QuerySet):
     def active(self) -> PositionQuerySet:
         return self.filter(is_active=True)
 
+    def active_on(self, day: dt.date) -> PositionQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
 
 class EmployeeQuerySet(models.QuerySet):
     def within(self, scope: Scope, action: str = Action.VIEW_PEOPLE) -> EmployeeQuerySet:
         """Keep the employees the caller may reach; everyone may view their own record."""
         if scope.instansi_id is None:
             return self.none()
-        q = scope.unit_q(action, "unit__path")
+        q = scope.unit_q(action, "unit__path", post_field="position_id")
         if scope.employee_id and action == Action.VIEW_PEOPLE:
             q |= Q(pk=scope.employee_id)
         return self.filter(q, instansi_id=scope.instansi_id)
@@ -98,7 +112,32 @@ class AssignmentQuerySet(models.QuerySet):
     def within(self, scope: Scope, action: str = Action.VIEW_PEOPLE) -> AssignmentQuerySet:
         if scope.instansi_id is None:
             return self.none()
-        q = scope.unit_q(action, "employee__unit__path")
+        q = scope.unit_q(action, "employee__unit__path", post_field="employee__position_id")
         if scope.employee_id and action == Action.VIEW_PEOPLE:
             q |= Q(employee_id=scope.employee_id)
         return self.filter(q, instansi_id=scope.instansi_id)
+
+
+class _DatedQuerySet(models.QuerySet):
+    def active_on(self, day: dt.date):
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class ReportingLineQuerySet(_DatedQuerySet):
+    def within(self, scope: Scope, action: str = Action.VIEW_ORG) -> ReportingLineQuerySet:
+        if scope.instansi_id is None:
+            return self.none()
+        return self.filter(
+            scope.unit_q(action, "position__unit__path", post_field="position_id"),
+            instansi_id=scope.instansi_id,
+        )
+
+
+class ActingAssignmentQuerySet(_DatedQuerySet):
+    def within(self, scope: Scope, action: str = Action.VIEW_ORG) -> ActingAssignmentQuerySet:
+        if scope.instansi_id is None:
+            return self.none()
+        return self.filter(
+            scope.unit_q(action, "position__unit__path", post_field="position_id"),
+            instansi_id=scope.instansi_id,
+        )

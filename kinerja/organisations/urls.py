@@ -13,6 +13,7 @@ urlpatterns = [
     path("employees/export.xlsx", views.EmployeeExportView.as_view(), name="employee_export"),
     path("employees/new/", views.EmployeeCreateView.as_view(), name="employee_create"),
     path("employees/me/", views.EmployeeMeView.as_view(), name="employee_me"),
+    path("employees/me/reports/", views.MyReportsView.as_view(), name="my_reports"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
     path("employees/<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="employee_update"),
 ]
