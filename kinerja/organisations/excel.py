@@ -712,6 +712,9 @@ class PositionImporter(_RegistryImporter):
             Position.objects.bulk_update(
                 [p for p, _b in self.links], ["reports_to", "updated_at"], batch_size=500
             )
+        # Today's reports_to and is_active become the dated lines and lives of the posts.
+        touched = [*new, *(p for p, _f in self.updates), *(p for p, _b in self.links)]
+        services.sync_lines(self.ctx.instansi_id, [p.pk for p in touched], self.ctx.today)
 
     def audit_entries(self) -> Iterator[dict[str, Any]]:
         """Yield one audit entry per created or changed position, with its changed fields."""
@@ -1002,6 +1005,7 @@ class EmployeeImporter(_RegistryImporter):
         self.update_before: list[dict[str, Any]] = []
         self.moves: list[tuple[int, Employee, dt.date]] = []
         self.unchanged = 0
+        self.placements: list[tuple[int, int | None, int | None]] = []  # the head-post rule
 
     def _position(self, code: str) -> PositionRef | None:
         """Return the position with ``code`` (any case) if it lies in the caller's scope."""
@@ -1091,6 +1095,8 @@ class EmployeeImporter(_RegistryImporter):
         if old is None:
             self.creates.append(employee)
             self.starts.append(on)
+            if employee.is_active:
+                self.placements.append((row, None, employee.position_id))
             return
         old_unit = self.units_by_id.get(old["unit_id"])
         self.agencies.add(old_unit.agency_id if old_unit else None)
@@ -1107,6 +1113,8 @@ class EmployeeImporter(_RegistryImporter):
         self.update_before.append(old)
         if "unit_id" in changed or "position_id" in changed:
             self.moves.append((row, saved, on))
+            if saved.is_active:
+                self.placements.append((row, saved.pk, saved.position_id))
 
     def _check_partial(
         self, employee: EmployeeDraft, errors: dict[str, list[str]], bad: frozenset[str]
@@ -1148,6 +1156,9 @@ class EmployeeImporter(_RegistryImporter):
                         value=on.isoformat(),
                     )
                 )
+        # One definitive holder per head post (the rule of services.check_head_post_free).
+        for row, message in services.head_post_errors(self.ctx.instansi_id, self.placements):
+            errors.append(RowError(row, "position_code", message))
         return errors
 
     def counts(self) -> dict[str, int]:

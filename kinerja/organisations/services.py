@@ -470,6 +470,47 @@ def _open_on(on: dt.date) -> Q:
     return Q(valid_to__isnull=True) | Q(valid_to__gte=on)
 
 
+def sync_lines(instansi_id: int, position_ids, on: dt.date) -> None:
+    """Bring the dated lines and lives of posts written in bulk (the position importer) in step
+    with their ``reports_to`` and ``is_active``, from ``on``. The importer audits the posts."""
+    ids = sorted(set(position_ids))
+    if not ids:
+        return
+    rows = list(
+        Position.objects.filter(instansi_id=instansi_id, pk__in=ids).values_list(
+            "pk", "reports_to_id", "is_active", "valid_from", "valid_to"
+        )
+    )
+    open_lines = {
+        pos: (pk, boss, start)
+        for pk, pos, boss, start in ReportingLine.objects.filter(
+            position_id__in=ids, valid_to__isnull=True
+        ).values_list("pk", "position_id", "reports_to_id", "valid_from")
+    }
+    drop, close, new = [], [], []
+    for pk, boss, is_active, valid_from, valid_to in rows:
+        if not is_active and valid_to is None:
+            Position.objects.filter(pk=pk).update(valid_to=max(on, valid_from or on))
+        elif is_active and valid_to is not None and valid_to < on:
+            Position.objects.filter(pk=pk).update(valid_to=None)
+        line = open_lines.get(pk)
+        if (line[1] if line else None) == boss:
+            continue
+        if line is not None:
+            (drop if line[2] >= on else close).append(line[0])
+        if boss is not None:
+            new.append(
+                ReportingLine(
+                    instansi_id=instansi_id, position_id=pk, reports_to_id=boss, valid_from=on
+                )
+            )
+    ReportingLine.objects.filter(pk__in=drop).delete()
+    ReportingLine.objects.filter(pk__in=close).update(
+        valid_to=on - dt.timedelta(days=1), updated_at=timezone.now()
+    )
+    ReportingLine.objects.bulk_create(new, batch_size=2000)
+
+
 @transaction.atomic
 def reporting_line_set(
     *,
@@ -532,6 +573,57 @@ def check_head_post_free(employee: Employee) -> None:
                 % {"post": position.title, "name": other.display_name}
             }
         )
+
+
+def head_post_errors(
+    instansi_id: int, placements: list[tuple[int, int | None, int | None]]
+) -> list[tuple[int, str]]:
+    """The head-post rule for a batch (the employee importer): return (row, message) for each
+    placement ``(row, employee id or None for a new one, post id)`` into a head post that has
+    another definitive holder, in the database or earlier in the batch. Two queries."""
+    wanted = {pos for _row, _pk, pos in placements if pos}
+    if not wanted:
+        return []
+    heads = dict(
+        Position.objects.filter(
+            instansi_id=instansi_id, pk__in=sorted(wanted), is_head=True
+        ).values_list("pk", "title")
+    )
+    if not heads:
+        return []
+    moving = {pk for _row, pk, _pos in placements if pk}
+    holders: dict[int, tuple[int, str]] = {}
+    for pos, pk, name in (
+        Employee.objects.filter(position_id__in=sorted(heads), is_active=True)
+        .order_by("name")
+        .values_list("position_id", "pk", "name")
+    ):
+        holders.setdefault(pos, (pk, name))
+    # Holders that the batch moves elsewhere free their post.
+    placed = {pk: pos for _row, pk, pos in placements if pk}
+    for pos, (pk, _name) in list(holders.items()):
+        if pk in moving and placed.get(pk) != pos:
+            del holders[pos]
+    errors = []
+    for row, pk, pos in placements:
+        if pos not in heads:
+            continue
+        holder = holders.get(pos)
+        if holder is not None and holder[0] != pk:
+            errors.append(
+                (
+                    row,
+                    _(
+                        "%(post)s is a head post and already has a definitive holder, "
+                        "%(name)s. To have someone else lead the unit for a while, appoint "
+                        "them acting official (Plt or Plh) of the post instead."
+                    )
+                    % {"post": heads[pos], "name": holder[1]},
+                )
+            )
+        elif holder is None:
+            holders[pos] = (pk, _("row %(row)d") % {"row": row})
+    return errors
 
 
 def formation_warning(position: Position | None) -> str | None:

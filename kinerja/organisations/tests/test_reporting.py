@@ -525,3 +525,60 @@ def test_api_refuses_a_second_head_with_the_acting_route(org, login):
     )
     assert response.status_code == 400
     assert "Plt" in response.json()["position"][0]
+
+
+# Imports ---------------------------------------------------------------------------------------
+
+
+def _import(user, rows, importer):
+    import io
+
+    from kinerja.imports.engine import import_run
+    from kinerja.imports.readers import read_table
+
+    from .test_excel import xlsx
+
+    table = read_table(io.BytesIO(xlsx(rows)), "file.xlsx")
+    return import_run(actor=user, scope=scope_for(user), importer=importer, table=table)
+
+
+def test_the_employee_import_refuses_a_second_head_with_the_acting_route(org):
+    from kinerja.organisations.excel import EmployeeImporter
+    from kinerja.organisations.nip import make_nip
+
+    from .test_excel import HEADER
+
+    nip = make_nip(dt.date(1990, 1, 2), dt.date(2015, 3, 1), "m", 1)
+    rows = [HEADER, [nip, "Andi Wijaya", "pns", org.w.division_a.code, org.kabid.code]]
+    outcome = _import(org.admin, rows, EmployeeImporter)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "position_code")]
+    assert "Hartono" in outcome.errors[0].message and "Plt" in outcome.errors[0].message
+    # Moving Hartono out in the same file frees the post.
+    Position.objects.filter(pk=org.analis.pk).update(formation=None)
+    rows.append([org.hartono.nip, "Hartono", "pns", org.w.division_a.code, org.analis.code])
+    outcome = _import(org.admin, rows, EmployeeImporter)
+    assert outcome.valid, [(e.row, e.column, e.message) for e in outcome.errors]
+
+
+def test_the_position_import_dates_its_lines(org):
+    from django.utils import timezone
+
+    from kinerja.organisations.excel import PositionImporter
+
+    from .test_excel import POSITION_HEADER
+
+    code = org.analis_kur.code
+    rows = [
+        POSITION_HEADER,
+        [code, "Analis Kurikulum", org.section.code, "pelaksana", "tidak", org.kabid.code],
+    ]
+    outcome = _import(org.admin, rows, PositionImporter)
+    assert outcome.valid, [(e.row, e.column, e.message) for e in outcome.errors]
+    today = timezone.localdate()
+    lines = list(
+        ReportingLine.objects.filter(position=org.analis_kur)
+        .order_by("valid_from")
+        .values_list("reports_to_id", "valid_to")
+    )
+    assert lines == [(org.kasi.pk, today - dt.timedelta(days=1)), (org.kabid.pk, None)]
+    assert boss(org.joko, today) == ("Hartono", "")
