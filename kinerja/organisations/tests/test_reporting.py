@@ -582,3 +582,24 @@ def test_the_position_import_dates_its_lines(org):
     )
     assert lines == [(org.kasi.pk, today - dt.timedelta(days=1)), (org.kabid.pk, None)]
     assert boss(org.joko, today) == ("Hartono", "")
+
+
+# Demo ------------------------------------------------------------------------------------------
+
+
+def test_the_demo_province_has_lines_and_an_acting_head(db):
+    from kinerja.organisations import reference, synthetic
+    from kinerja.organisations.models import ActingAssignment, Employee
+
+    instansi, _created = reference.ensure_jatim()
+    synthetic.generate_province(instansi, staff=500, seed=7)
+    with_boss = Position.objects.filter(instansi=instansi, reports_to__isnull=False)
+    assert ReportingLine.objects.filter(instansi=instansi).count() == with_boss.count() > 0
+    plt = ActingAssignment.objects.get(instansi=instansi)
+    assert plt.kind == "plt" and plt.position.is_head and plt.position.unit.depth == 1
+    staff = Employee.objects.filter(position__unit=plt.position.unit, position__is_head=False)
+    on = D(2024, 6, 1)
+    assert boss(staff.first(), on) == (plt.employee.name, "plt")
+    agency_head = selectors.chain_up(staff.first(), on)[-1]
+    assert agency_head.employee.position.unit.depth == 0
+    assert synthetic.wipe_province(instansi)["positions"] > 0  # lines and acting go too
