@@ -603,3 +603,21 @@ def test_the_demo_province_has_lines_and_an_acting_head(db):
     agency_head = selectors.chain_up(staff.first(), on)[-1]
     assert agency_head.employee.position.unit.depth == 0
     assert synthetic.wipe_province(instansi)["positions"] > 0  # lines and acting go too
+
+
+def test_the_reports_endpoint_is_documented_and_paginated(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/employees/{id}/reports/"]["get"]
+    assert operation["operationId"] == "employees_reports"
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/PaginatedReportList"}
+    superior = schema["components"]["schemas"]["Employee"]["properties"]["superior"]
+    assert superior["nullable"] and superior["readOnly"]
+    assert set(schema["components"]["schemas"]["Superior"]["properties"]) == {
+        "id",
+        "name",
+        "position",
+        "acting",
+    }
