@@ -38,7 +38,7 @@ class OrgUnitQuerySet(models.QuerySet):
             from .models import Position
 
             q |= Q(pk__in=Position.objects.filter(pk__in=sorted(posts)).values("unit_id"))
-        if scope.employee_id and action == Action.VIEW_ORG:
+        if q and scope.employee_id and action == Action.VIEW_ORG:  # Q() is the whole instansi
             q |= Q(pk__in=_own(scope, "unit_id"))
         return self.filter(q, instansi_id=scope.instansi_id)
 
@@ -64,7 +64,7 @@ class PositionQuerySet(models.QuerySet):
         if scope.instansi_id is None:
             return self.none()
         q = scope.unit_q(action, "unit__path", post_field="pk")
-        if scope.employee_id and action == Action.VIEW_ORG:
+        if q and scope.employee_id and action == Action.VIEW_ORG:  # Q() is the whole instansi
             q |= Q(pk__in=_own(scope, "position_id"))
         return self.filter(q, instansi_id=scope.instansi_id)
 
@@ -84,7 +84,7 @@ class EmployeeQuerySet(models.QuerySet):
         if scope.instansi_id is None:
             return self.none()
         q = scope.unit_q(action, "unit__path", post_field="position_id")
-        if scope.employee_id and action == Action.VIEW_PEOPLE:
+        if q and scope.employee_id and action == Action.VIEW_PEOPLE:  # Q() is the whole instansi
             q |= Q(pk=scope.employee_id)
         return self.filter(q, instansi_id=scope.instansi_id)
 
@@ -113,7 +113,7 @@ class AssignmentQuerySet(models.QuerySet):
         if scope.instansi_id is None:
             return self.none()
         q = scope.unit_q(action, "employee__unit__path", post_field="employee__position_id")
-        if scope.employee_id and action == Action.VIEW_PEOPLE:
+        if q and scope.employee_id and action == Action.VIEW_PEOPLE:  # Q() is the whole instansi
             q |= Q(employee_id=scope.employee_id)
         return self.filter(q, instansi_id=scope.instansi_id)
 

@@ -268,7 +268,7 @@ def direct_reports(person: Employee | int, on: dt.date) -> list[Report]:
 
 def reachable_posts(employee_id: int, on: dt.date) -> frozenset[int]:
     """Return the posts below every post ``employee_id`` answers for on ``on`` (the evaluator's
-    reach): two queries whatever the depth."""
+    reach): three queries whatever the depth."""
     return frozenset(posts_below(held_posts(employee_id, on), on))
 
 

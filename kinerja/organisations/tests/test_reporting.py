@@ -621,3 +621,47 @@ def test_the_reports_endpoint_is_documented_and_paginated(db):
         "position",
         "acting",
     }
+
+
+def test_an_instansi_wide_role_with_an_employee_record_still_sees_the_instansi(world):
+    """Q() (the whole instansi) OR-ed with the caller's own record used to narrow to that
+    record alone: Django drops an empty Q from an OR."""
+    from kinerja.organisations.models import Employee, OrgUnit
+
+    bkd = world.users["bkd"]
+    bkd.employee = world.staff_b
+    bkd.save()
+    scope = scope_for(bkd)
+    assert Employee.objects.within(scope).count() == 4
+    assert OrgUnit.objects.within(scope).count() == 3
+
+
+def _form(employee, **changes):
+    data = {
+        "name": employee.name,
+        "status": employee.status,
+        "nip": employee.nip or "",
+        "grade": employee.grade,
+        "email": employee.email,
+        "unit": employee.unit_id,
+        "position": employee.position_id or "",
+        "is_active": "on",
+    }
+    return {**data, **changes}
+
+
+def test_the_form_page_warns_past_the_formation_and_refuses_a_second_head(org, login):
+    client = login(org.admin)
+    url = reverse("organisations:employee_update", args=[org.joko.pk])
+    Position.objects.filter(pk=org.analis.pk).update(formation=1)
+    data = _form(org.joko, unit=org.w.division_a.pk, position=org.analis.pk)
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == ["Analis SMA kini memiliki 2 pemangku, melebihi formasi 1."]
+    url = reverse("organisations:employee_update", args=[org.siti.pk])
+    response = client.post(url, _form(org.siti, position=org.kabid.pk))
+    assert response.status_code == 400
+    assert "Plt atau Plh" in response.content.decode()
+    org.siti.refresh_from_db()
+    assert org.siti.position == org.analis
