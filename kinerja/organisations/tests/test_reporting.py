@@ -20,6 +20,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from kinerja.accounts.scope import scope_for
 from kinerja.audit.models import AuditEvent
@@ -34,6 +35,13 @@ from kinerja.organisations.tests.factories import (
 
 START = dt.date(2024, 1, 1)
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def indonesian():
+    """The messages are checked in Indonesian, the default, whatever an earlier test left."""
+    with translation.override("id"):
+        yield
 
 
 class Org:
