@@ -944,9 +944,9 @@ class EmployeeImporter(_RegistryImporter):
         unit = _units_in_scope(ctx).first() if ctx is not None else None
         if unit is not None:
             row.update(unit_code=unit.code, unit_name=unit.name)
-            position = (
-                Position.objects.filter(unit=unit, is_active=True)
-                .order_by("is_head", "code")
+            position = (  # not a head post: it has its one definitive holder already
+                Position.objects.filter(unit=unit, is_active=True, is_head=False)
+                .order_by("code")
                 .first()
             )
             if position is not None:
