@@ -51,8 +51,12 @@ ROLES = [
 ]
 SIGNED_IN = set(ROLES) - {"anonymous"}
 WIDE = {"system_admin", "leadership", "bappeda", "bkd", "bpsdm", "inspektorat"}
-IN_A = WIDE | {"opd_head", "opd_admin", "evaluator", "employee"}  # reach division_a / staff_a
+# The evaluator reaches down the reporting lines from their own posts, not the unit of the grant;
+# the world's evaluator holds no post, so reaches nobody (their reach: organisations'
+# test_reporting.py, through page, API and export).
+IN_A = WIDE | {"opd_head", "opd_admin", "employee"}  # reach division_a / staff_a
 VIEWERS = WIDE | {"opd_head", "opd_admin", "evaluator"}  # hold a grant to view people
+VIEWERS_A = VIEWERS - {"evaluator"}  # ... that reaches division_a
 IMPORTERS = {"system_admin", "bkd", "opd_admin"}
 WIDE_IMPORTERS = {"system_admin", "bkd"}
 CHANGERS_A = {"system_admin", "bkd", "opd_admin"}
@@ -358,7 +362,7 @@ MATRIX: list[Row] = [
     Row(
         "organisations:unit_children",
         "get",
-        {"a": VIEWERS, "b": WIDE, "x": set()},
+        {"a": VIEWERS_A, "b": WIDE, "x": set()},
         kwargs={"pk": "unit"},
         htmx=True,
     ),
@@ -389,6 +393,8 @@ MATRIX: list[Row] = [
     # per scope is checked in organisations/tests/test_retirement.py.
     Row("organisations:retirement_export", "get", {"-": VIEWERS}),
     Row("organisations:employee_me", "get", {"-": {"employee", "opd_head"}}, ok=(302,)),
+    # Anyone with an employee record: their own direct reports (none in the world fixture).
+    Row("organisations:my_reports", "get", {"-": {"employee", "opd_head"}}),
     Row("organisations:employee_detail", "get", SCOPED, kwargs={"pk": "employee"}),
     Row("organisations:employee_update", "get", CHANGE_SCOPED, kwargs={"pk": "employee"}),
     Row(
@@ -634,6 +640,7 @@ MATRIX: list[Row] = [
         outside=400,
     ),
     Row("api:employee-detail", "get", SCOPED, api=True, kwargs={"pk": "employee"}),
+    Row("api:employee-reports", "get", SCOPED, api=True, kwargs={"pk": "employee"}),
     Row(
         "api:employee-detail",
         "put",

@@ -8,8 +8,10 @@ the ``world`` fixture of the root conftest:
             Dinas Kesehatan (B)   Rina Wulandari (PNS), Agus Salim (non-ASN)
     malang: Disdik Malang         Dewi Lestari (PNS)
 
-``opd_admin`` and ``opd_head`` hold agency A, ``evaluator`` holds Bidang SMA, ``employee`` is Siti
-and holds no grant. Every ``.within()`` in the code is there for one of these assertions:
+``opd_admin`` and ``opd_head`` hold agency A, ``evaluator`` was granted on Bidang SMA but holds no
+post, so reaches nobody (an evaluator reaches down the reporting lines from their own posts: see
+``kinerja/organisations/tests/test_reporting.py``), ``employee`` is Siti and holds no grant.
+Every ``.within()`` in the code is there for one of these assertions:
 ``scripts/within_mutations.py`` takes each out in turn and expects a test here (or in the matrix)
 to fail.
 """
@@ -54,7 +56,8 @@ def card(response, key):
 @pytest.fixture
 def more(world):
     """A section under Bidang SMA, two more people and a second post there, and "seconded":
-    an employee of Bidang SMA who holds the evaluator role over agency B.
+    an employee of Bidang SMA who holds the head-of-agency role over agency B (a read grant on
+    another subtree).
 
     Bidang SMA then has 3 active people in its subtree: Siti, Eko (both Analis SMA) and Fajar
     (in the section). A second post "Analis Kurikulum" in Bidang SMA has no holder.
@@ -77,7 +80,7 @@ def more(world):
         username="seconded", password="x", instansi=world.instansi, employee=world.eko
     )
     RoleAssignment.objects.create(
-        user=seconded, role=Role.EVALUATOR, instansi=world.instansi, unit=world.agency_b
+        user=seconded, role=Role.OPD_HEAD, instansi=world.instansi, unit=world.agency_b
     )
     world.users["seconded"] = seconded
     return world
@@ -94,7 +97,7 @@ def system_scope(instansi) -> Scope:
     ("role", "units", "agencies", "people", "pns", "non_asn"),
     [
         ("opd_admin", 2, 1, 2, 2, 0),  # A and Bidang SMA; Budi and Siti
-        ("evaluator", 1, 1, 1, 1, 0),  # Bidang SMA only (in agency A); Siti
+        ("evaluator", 0, 0, 0, 0, 0),  # holds no post: nobody reports to them
         ("bkd", 3, 2, 4, 3, 1),  # the instansi, not Malang
     ],
 )
@@ -188,10 +191,11 @@ def test_tree_search_of_opd_admin_finds_only_their_units(world, login):
     assert response.context["total"] == 1
 
 
-def test_tree_of_evaluator_starts_at_their_division(world, login):
+def test_tree_of_evaluator_without_a_post_is_empty(world, login):
+    """The evaluator role's unit is where it was granted, not a subtree it reaches."""
     response = get(login(world.users["evaluator"]), "organisations:unit_tree")
 
-    assert tree_units(response) == [("Bidang SMA", 1, False)]
+    assert tree_units(response) == []
 
 
 def test_tree_counts_and_opens_only_what_the_caller_may_see(more, login):
@@ -486,7 +490,7 @@ def test_import_pages_list_only_the_jobs_in_scope(jobs, login, role, names):
     ("role", "units", "positions", "employees"),
     [
         ("opd_admin", 2, 2, ["Budi Santoso", "Siti Aminah"]),
-        ("evaluator", 1, 1, ["Siti Aminah"]),
+        ("evaluator", 0, 0, []),  # holds no post: reaches nobody
         ("employee", 1, 1, ["Siti Aminah"]),  # their own unit, post and record
         ("bkd", 3, 2, ["Agus Salim", "Budi Santoso", "Rina Wulandari", "Siti Aminah"]),
     ],

@@ -40,6 +40,9 @@ INSTANSI_WIDE_ROLES = frozenset(
     {Role.SYSTEM_ADMIN, Role.LEADERSHIP, Role.BAPPEDA, Role.BKD, Role.BPSDM, Role.INSPEKTORAT}
 )
 UNIT_ROLES = frozenset({Role.OPD_HEAD, Role.OPD_ADMIN, Role.EVALUATOR})
+# Roles whose reach is not their unit's subtree but the posts below the holder's own posts,
+# down the reporting lines. Their unit says where the role was granted (who may revoke it).
+POST_ROLES = frozenset({Role.EVALUATOR})
 
 # Who outranks whom when granting. An access manager grants only roles ranked at or below one
 # of its own grants that covers the place: an agency administrator grants evaluator or agency

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from kinerja.core.scope import Action, Grant, Scope
+from kinerja.organisations.selectors import has_reports, reachable_posts
 
-from .roles import ROLE_ACTIONS, Role
+from .roles import POST_ROLES, ROLE_ACTIONS, Role
 
 
 def scope_for(user) -> Scope:
@@ -17,6 +18,7 @@ def scope_for(user) -> Scope:
     assignments = user.role_assignments.active_on(today).select_related("unit")
     grants = []
     roles = set()
+    reach = None
     instansi_id = user.instansi_id
     for ra in assignments:
         if instansi_id is None:
@@ -27,6 +29,15 @@ def scope_for(user) -> Scope:
         actions = ROLE_ACTIONS.get(ra.role, frozenset())
         if not actions:
             continue
+        if ra.role in POST_ROLES:
+            # An evaluator reaches the holders of the posts below theirs down the reporting
+            # lines, computed once here: scoping is then one IN on an indexed post id.
+            if reach is None:
+                reach = (
+                    reachable_posts(user.employee_id, today) if user.employee_id else frozenset()
+                )
+            grants.append(Grant(actions=actions, role=ra.role, position_ids=reach))
+            continue
         path = ra.unit.path if ra.unit_id else None
         grants.append(Grant(actions=actions, unit_path=path, role=ra.role))
     if user.is_superuser:
@@ -34,7 +45,12 @@ def scope_for(user) -> Scope:
         roles.add(Role.SYSTEM_ADMIN)
     if user.employee_id:
         roles.add(Role.EMPLOYEE)
+    if reach is not None:
+        reports = bool(reach)
+    else:
+        reports = bool(user.employee_id) and has_reports(user.employee_id, today)
     return Scope(
+        has_reports=reports,
         instansi_id=instansi_id,
         grants=tuple(grants),
         employee_id=user.employee_id,

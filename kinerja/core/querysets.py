@@ -7,6 +7,9 @@ queryset only states where its rows stand:
   on a row of a unit), or a tuple of such fields where any one in the grants suffices; ``None``
   when the rows have no unit: an instansi-wide grant then reaches all of them, a grant limited
   to some units none (but the caller's own, below).
+- ``scope_post``: the field holding the row's post id (``"position_id"``, ``"pk"`` on a post),
+  which a post grant (an evaluator's reports down the reporting lines) reaches; None: rows no
+  post grant reaches.
 - ``scope_action``: the action a bare ``within(scope)`` checks.
 - ``scope_own``: how the caller reaches their own rows without a grant, for ``scope_action``
   only. A relation from the row to the caller's employee record: ``"pk"`` (the record itself),
@@ -37,6 +40,7 @@ _NOTHING = Q(pk__in=[])  # no row (an empty Q would mean every row)
 
 class ScopedQuerySet(models.QuerySet):
     scope_path: ClassVar[str | tuple[str, ...] | None] = "unit__path"
+    scope_post: ClassVar[str | None] = None
     scope_action: ClassVar[str] = Action.VIEW_ORG
     scope_own: ClassVar[str | None] = None
     scope_owner: ClassVar[str | None] = None
@@ -66,14 +70,16 @@ class ScopedQuerySet(models.QuerySet):
         """The rows the grants reach: None for the whole instansi, `_NOTHING` for none."""
         if scope.paths_for(action) is None:
             return None
-        fields = self.scope_path
-        if fields is None:
-            return _NOTHING
+        fields = self.scope_path or ()
         if isinstance(fields, str):
             fields = (fields,)
         q = _NOTHING
         for field in fields:
             part = scope.unit_q(action, field, legacy=self.scope_legacy_paths)
+            q = part if q is _NOTHING else q | part
+        posts = scope.post_ids_for(action) if self.scope_post else ()
+        if posts:
+            part = Q(**{f"{self.scope_post}__in": sorted(posts)})
             q = part if q is _NOTHING else q | part
         return q
 

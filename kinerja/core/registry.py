@@ -12,9 +12,10 @@ from typing import Any
 
 from .scope import Action
 
-# A navigation entry needs: None (any signed-in user), "self" (a linked employee record), an
-# action the caller's scope grants somewhere, or a test of the request that the registering app
-# gives (such as "uses the API", which only the accounts app can tell).
+# A navigation entry needs: None (any signed-in user), "self" (a linked employee record),
+# "reports" (the caller's posts have reports today), an action the caller's scope grants
+# somewhere, or a test of the request that the registering app gives (such as "uses the API",
+# which only the accounts app can tell).
 Need = Action | str | Callable[[Any], bool] | None
 
 
@@ -35,6 +36,8 @@ class NavEntry:
             return request is not None and bool(self.need(request))
         if self.need == "self":
             return bool(scope.employee_id)
+        if self.need == "reports":
+            return bool(getattr(scope, "has_reports", False))
         return scope.can_anywhere(self.need)
 
 

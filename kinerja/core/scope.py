@@ -43,11 +43,20 @@ class Action:
 
 @dataclass(frozen=True)
 class Grant:
-    """Actions allowed across the instansi (``unit_path=None``) or in one unit subtree."""
+    """Actions allowed across the instansi (``unit_path=None``) or in one unit subtree.
+
+    A grant with ``position_ids`` reaches neither: it reaches the holders of those posts only
+    (an evaluator's reports down the reporting lines, computed once when the scope is built).
+    """
 
     actions: frozenset[str]
     unit_path: str | None = None
     role: str = ""
+    position_ids: frozenset[int] | None = None
+
+    @property
+    def by_posts(self) -> bool:
+        return self.position_ids is not None
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Scope:
     employee_id: int | None = None
     user_id: int | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
+    has_reports: bool = False  # the caller's posts have reports today (the "My reports" page)
 
     @classmethod
     def empty(cls) -> Scope:
@@ -73,6 +83,10 @@ class Scope:
         for grant in self.grants:
             if action not in grant.actions:
                 continue
+            if grant.by_posts:
+                if unit_path is None:
+                    return True
+                continue
             if unit_path is None or grant.unit_path is None:
                 return True
             if unit_path.startswith(grant.unit_path):
@@ -86,31 +100,45 @@ class Scope:
         """Return the subtree paths where ``action`` is allowed; None means the whole instansi."""
         paths: list[str] = []
         for grant in self.grants:
-            if action not in grant.actions:
+            if action not in grant.actions or grant.by_posts:
                 continue
             if grant.unit_path is None:
                 return None
             paths.append(grant.unit_path)
         return paths
 
-    def unit_q(self, action: str, path_field: str, *, legacy: bool = False) -> Q:
+    def post_ids_for(self, action: str) -> frozenset[int]:
+        """Return the posts reached by post grants (an evaluator's reports) for ``action``."""
+        ids: set[int] = set()
+        for grant in self.grants:
+            if grant.by_posts and action in grant.actions:
+                ids.update(grant.position_ids)
+        return frozenset(ids)
+
+    def unit_q(
+        self, action: str, path_field: str, post_field: str | None = None, *, legacy: bool = False
+    ) -> Q:
         """Return a Q that keeps rows whose unit path (``path_field``) lies in the grants.
 
-        An empty Q means the whole instansi; ``Q(pk__in=[])`` means nothing. With ``legacy``,
-        paths stored in the former six-digit format match too (sealed audit events).
+        With ``post_field`` (the row's post id), rows whose post a post grant reaches are kept
+        too: one ``IN`` on an indexed column. With ``legacy``, paths stored in the former
+        six-digit format match too (sealed audit events). An empty Q means the whole instansi;
+        ``Q(pk__in=[])`` means nothing.
         """
         paths = self.paths_for(action)
         if paths is None:
             return Q()
-        if not paths:
-            return Q(pk__in=[])
         q = Q()
         for path in _outermost(paths):
             q |= Q(**{f"{path_field}__startswith": path})
             old = unit_paths.legacy(path) if legacy else None
             if old is not None:
                 q |= Q(**{f"{path_field}__startswith": old})
-        return q
+        if post_field is not None:
+            posts = self.post_ids_for(action)
+            if posts:
+                q |= Q(**{f"{post_field}__in": sorted(posts)})
+        return q if q else Q(pk__in=[])
 
 
 def _outermost(paths: list[str]) -> list[str]:

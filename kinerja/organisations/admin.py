@@ -5,7 +5,16 @@ subtree's paths under the old agency and left no audit event)."""
 
 from django.contrib import admin
 
-from .models import Assignment, Employee, Instansi, OrgUnit, Position, Region
+from .models import (
+    ActingAssignment,
+    Assignment,
+    Employee,
+    Instansi,
+    OrgUnit,
+    Position,
+    Region,
+    ReportingLine,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -86,3 +95,20 @@ class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ("employee", "unit", "position", "valid_from", "valid_to")
     raw_id_fields = ("employee", "position", "unit")
     list_select_related = ("employee", "unit", "position")
+
+
+@admin.register(ReportingLine)
+class ReportingLineAdmin(ReadOnlyAdmin):
+    list_display = ("position", "reports_to", "valid_from", "valid_to")
+    search_fields = ("position__code", "position__title", "reports_to__code")
+    raw_id_fields = ("position", "reports_to")
+    list_select_related = ("position", "reports_to")
+
+
+@admin.register(ActingAssignment)
+class ActingAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("employee", "kind", "position", "decree_number", "valid_from", "valid_to")
+    list_filter = ("kind",)
+    search_fields = ("employee__name", "position__title", "decree_number")
+    raw_id_fields = ("employee", "position")
+    list_select_related = ("employee", "position")

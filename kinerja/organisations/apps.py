@@ -32,6 +32,9 @@ class OrganisationsConfig(AppConfig):
             )
         )
         register_nav(NavEntry(_("My record"), "organisations:employee_me", "self", "me", 30))
+        register_nav(
+            NavEntry(_("My reports"), "organisations:my_reports", "reports", "reports", 35)
+        )
         for key, order, template, context in (
             ("units", 10, "organisations/partials/_home_units.html", home.units_card),
             ("employees", 20, "organisations/partials/_home_employees.html", home.staff_card),

@@ -143,3 +143,8 @@ def grade_status(code: str) -> str | None:
     """Return the status (``pns`` / ``pppk``) a grade code belongs to, or None if unknown."""
     spec = grades().get(code)
     return spec.status if spec else None
+
+
+class ActingKind(models.TextChoices):
+    PLT = "plt", _("Plt (acting official)")
+    PLH = "plh", _("Plh (daily stand-in)")

@@ -12,6 +12,7 @@ from kinerja.core import paths
 from kinerja.core.models import EffectiveDated, TenantModel, TimeStampedModel, valid_range
 
 from .choices import (
+    ActingKind,
     EmployeeStatus,
     Eselon,
     InstansiKind,
@@ -23,11 +24,13 @@ from .choices import (
 )
 from .display import grade_label, person_name
 from .querysets import (
+    ActingAssignmentQuerySet,
     AssignmentQuerySet,
     EmployeeQuerySet,
     OrgUnitQuerySet,
     PositionQuerySet,
     RegionQuerySet,
+    ReportingLineQuerySet,
 )
 from .validators import validate_nip, validate_region_code, validate_unit_code
 
@@ -189,6 +192,17 @@ class Position(TenantModel):
     )
     duties = models.TextField(_("duties (tupoksi)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The post's life: is_active is today's value of this range, kept by the services.
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Empty: since before the records.")
+    )
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    formation = models.PositiveSmallIntegerField(
+        _("formation"),
+        null=True,
+        blank=True,
+        help_text=_("How many people the post may have (empty: no limit)."),
+    )
 
     objects = PositionQuerySet.as_manager()
 
@@ -208,6 +222,13 @@ class Position(TenantModel):
                 condition=Q(is_head=True, is_active=True),
                 name="%(app_label)s_%(class)s_one_head_per_unit",
                 violation_error_message=_("This unit already has an active head position."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_range",
+                violation_error_message=_("A position cannot close before it opens."),
             ),
         ]
 
@@ -324,3 +345,102 @@ class Assignment(EffectiveDated, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.employee} @ {self.unit} ({self.valid_from})"
+
+
+class ReportingLine(TenantModel):
+    """From ``valid_from`` to ``valid_to`` (inclusive; open when empty) ``position`` reports to
+    ``reports_to``: the dated chain of superiors. One open line per post (a database constraint);
+    ``Position.reports_to`` is today's line, kept in step by the services.
+    """
+
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.CASCADE,
+        related_name="lines_up",
+        verbose_name=_("position"),
+    )
+    reports_to = models.ForeignKey(
+        Position,
+        on_delete=models.CASCADE,
+        related_name="lines_down",
+        verbose_name=_("reports to"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = ReportingLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting line")
+        verbose_name_plural = _("reporting lines")
+        ordering = ["position", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_range",
+                violation_error_message=_("A reporting line cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(position=models.F("reports_to")),
+                name="%(app_label)s_%(class)s_not_to_itself",
+                violation_error_message=_("A position cannot report to itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["position"],
+                condition=Q(valid_to__isnull=True),
+                name="%(app_label)s_%(class)s_one_open_per_position",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reports_to", "valid_from"], name="org_line_down_idx"),
+            models.Index(fields=["position", "valid_from"], name="org_line_up_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} → {self.reports_to} ({self.valid_from})"
+
+
+class ActingAssignment(TenantModel):
+    """An acting official (Plt or Plh) of a post for a dated period, by decree (SK).
+
+    In the period the acting holder answers for the post: they are the superior of the post's
+    reports, even when the post has a definitive holder (a Plh while the holder is away).
+    """
+
+    employee = models.ForeignKey(
+        Employee,
+        on_delete=models.CASCADE,
+        related_name="acting_assignments",
+        verbose_name=_("employee"),
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.CASCADE,
+        related_name="acting_assignments",
+        verbose_name=_("position"),
+    )
+    kind = models.CharField(_("kind"), max_length=3, choices=ActingKind.choices)
+    decree_number = models.CharField(_("decree (SK) number"), max_length=100)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = ActingAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("acting assignment")
+        verbose_name_plural = _("acting assignments")
+        ordering = ["position", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_range",
+                violation_error_message=_("An acting assignment cannot end before it starts."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["position", "valid_from"], name="org_acting_pos_idx"),
+            models.Index(fields=["employee", "valid_from"], name="org_acting_emp_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.position}: {self.employee}"

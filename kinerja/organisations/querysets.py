@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Count, Q
 
@@ -33,6 +35,7 @@ class PositionQuerySet(ScopedQuerySet):
     """Positions of the granted units; an employee sees the post they hold."""
 
     scope_path = "unit__path"
+    scope_post = "pk"
     scope_action = Action.VIEW_ORG
     scope_own = "holders"
 
@@ -40,11 +43,19 @@ class PositionQuerySet(ScopedQuerySet):
         """The posts in use (a closed post keeps its history but takes no holder)."""
         return self.filter(is_active=True)
 
+    def active_on(self, day: dt.date) -> PositionQuerySet:
+        """The posts in force on ``day``; an empty ``valid_from`` is "since before the records"."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
 
 class EmployeeQuerySet(ScopedQuerySet):
     """Employees of the granted units; everyone may view their own record."""
 
     scope_path = "unit__path"
+    scope_post = "position_id"
     scope_action = Action.VIEW_PEOPLE
     scope_own = "pk"
 
@@ -72,5 +83,22 @@ class AssignmentQuerySet(ScopedEffectiveDatedQuerySet):
     """The posts over time of the employees the caller reaches (scoped by their current unit)."""
 
     scope_path = "employee__unit__path"
+    scope_post = "employee__position_id"
     scope_action = Action.VIEW_PEOPLE
     scope_own = "employee"
+
+
+class ReportingLineQuerySet(ScopedEffectiveDatedQuerySet):
+    """The dated lines of the posts the caller reaches."""
+
+    scope_path = "position__unit__path"
+    scope_post = "position_id"
+    scope_action = Action.VIEW_ORG
+
+
+class ActingAssignmentQuerySet(ScopedEffectiveDatedQuerySet):
+    """The acting officials (Plt, Plh) of the posts the caller reaches."""
+
+    scope_path = "position__unit__path"
+    scope_post = "position_id"
+    scope_action = Action.VIEW_ORG

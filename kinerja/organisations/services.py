@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, F, Max, Value
+from django.db.models import CharField, F, Max, Q, Value
 from django.db.models.functions import Concat, Left, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +16,18 @@ from kinerja.audit.services import diff, record
 from kinerja.core import paths
 from kinerja.core.scope import Action, Scope
 
-from .choices import EmployeeStatus, UnitKind, grade_status
+from .choices import ActingKind, EmployeeStatus, UnitKind, grade_status
 from .display import grade_text
-from .models import SORT_KEY_LENGTH, Assignment, Employee, Instansi, OrgUnit, Position
+from .models import (
+    SORT_KEY_LENGTH,
+    ActingAssignment,
+    Assignment,
+    Employee,
+    Instansi,
+    OrgUnit,
+    Position,
+    ReportingLine,
+)
 from .validators import parse_nip
 
 UNIT_FIELDS = (
@@ -283,8 +292,15 @@ def position_create(*, actor, scope: Scope, instansi: Instansi, data: dict[str, 
     )
     _require(scope, Action.CHANGE_ORG, position.unit)
     _same_instansi(instansi.pk, position.unit, position.reports_to)
+    today = timezone.localdate()
+    position.valid_from = position.valid_from or today
+    _sync_active(position, today)
     position.full_clean()
+    if position.reports_to_id:
+        _check_line(position, position.reports_to, today)
     position.save()
+    if position.reports_to_id:
+        _set_line(position, position.reports_to, today)
     record(
         actor=actor,
         action="position.create",
@@ -305,8 +321,15 @@ def position_update(*, actor, scope: Scope, position: Position, data: dict[str, 
     _same_instansi(position.instansi_id, position.unit, position.reports_to)
     if position.reports_to_id == position.pk:
         raise ValidationError({"reports_to": _("A position cannot report to itself.")})
+    today = timezone.localdate()
+    _sync_active(position, today)
     position.full_clean()
+    line_changed = position.reports_to_id != before["reports_to"]
+    if line_changed and position.reports_to_id:
+        _check_line(position, position.reports_to, today)
     position.save()
+    if line_changed:
+        _set_line(position, position.reports_to, today)
     record(
         actor=actor,
         action="position.update",
@@ -396,6 +419,7 @@ def employee_create(
     _same_instansi(instansi.pk, employee.unit if employee.unit_id else None, employee.position)
     clean_employee(employee)
     employee.full_clean()
+    check_head_post_free(employee)
     employee.save()
     Assignment.objects.create(
         instansi=instansi,
@@ -440,6 +464,8 @@ def employee_update(
     _same_instansi(employee.instansi_id, employee.unit, employee.position)
     clean_employee(employee)
     employee.full_clean()
+    if moved or (employee.is_active and not before["is_active"]):
+        check_head_post_free(employee)
     employee.save()
     if moved:
         _reassign(employee, effective or timezone.localdate())
@@ -465,3 +491,361 @@ def _reassign(employee: Employee, on: dt.date) -> None:
         unit=employee.unit,
         valid_from=on,
     )
+
+
+# Reporting lines, acting officials and head posts --------------------------------------------
+
+
+def _sync_active(position: Position, today: dt.date) -> None:
+    """Keep a post's dated life and its ``is_active`` flag (today's value) in step."""
+    if not position.is_active and position.valid_to is None:
+        position.valid_to = max(today, position.valid_from or today)
+    elif position.is_active and position.valid_to is not None and position.valid_to < today:
+        position.valid_to = None
+
+
+def _check_line(position: Position, reports_to: Position, on: dt.date) -> None:
+    """Refuse a line to a post outside the unit's ancestry, to a closed post, or in a loop."""
+    from . import selectors
+
+    if reports_to.pk == position.pk:
+        raise ValidationError({"reports_to": _("A position cannot report to itself.")})
+    if reports_to.instansi_id != position.instansi_id:
+        raise ValidationError(
+            {"reports_to": _("%(obj)s belongs to another instansi.") % {"obj": reports_to}}
+        )
+    if not position.unit.path.startswith(reports_to.unit.path):
+        raise ValidationError(
+            {
+                "reports_to": _(
+                    "%(post)s is in %(unit)s, which is neither this post's unit nor a unit "
+                    "above it. A post reports to a post in its own unit or a unit above it."
+                )
+                % {"post": reports_to.title, "unit": reports_to.unit.name}
+            }
+        )
+    if not Position.objects.active_on(on).filter(pk=reports_to.pk).exists():
+        raise ValidationError(
+            {"reports_to": _("%(post)s is not active on that date.") % {"post": reports_to.title}}
+        )
+    if position.pk is None:
+        return
+    for day in (on, selectors.FAR_FUTURE):
+        lines = selectors.lines_up([reports_to.pk], day)
+        post, seen = reports_to.pk, set()
+        while post is not None and post not in seen:
+            if post == position.pk:
+                raise ValidationError(
+                    {
+                        "reports_to": _(
+                            "%(post)s already reports, directly or not, to this post: the line "
+                            "would make a loop."
+                        )
+                        % {"post": reports_to.title}
+                    }
+                )
+            seen.add(post)
+            post = lines.get(post)
+
+
+def _set_line(position: Position, reports_to: Position | None, on: dt.date) -> list[int]:
+    """Make ``position`` report to ``reports_to`` from ``on`` (None: to nobody) and return the
+    ids of the lines it replaced. Keeps ``Position.reports_to`` as today's line."""
+    lines = ReportingLine.objects.filter(position=position)
+    replaced = list(lines.filter(valid_from__gte=on).values_list("pk", flat=True))
+    lines.filter(pk__in=replaced).delete()
+    lines.filter(valid_from__lt=on).filter(_open_on(on)).update(
+        valid_to=on - dt.timedelta(days=1), updated_at=timezone.now()
+    )
+    if reports_to is not None:
+        ReportingLine.objects.create(
+            instansi_id=position.instansi_id,
+            position=position,
+            reports_to=reports_to,
+            valid_from=on,
+        )
+    today = timezone.localdate()
+    current = (
+        ReportingLine.objects.active_on(today)
+        .filter(position=position)
+        .order_by("-valid_from")
+        .values_list("reports_to_id", flat=True)
+        .first()
+    )
+    if current != position.reports_to_id:
+        Position.objects.filter(pk=position.pk).update(reports_to_id=current)
+        position.reports_to_id = current
+    return replaced
+
+
+def _open_on(on: dt.date) -> Q:
+    """Rows of a dated model that still run on ``on`` (or later)."""
+    return Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+
+
+def sync_lines(instansi_id: int, position_ids, on: dt.date) -> None:
+    """Bring the dated lines and lives of posts written in bulk (the position importer) in step
+    with their ``reports_to`` and ``is_active``, from ``on``. The importer audits the posts."""
+    ids = sorted(set(position_ids))
+    if not ids:
+        return
+    rows = list(
+        Position.objects.filter(instansi_id=instansi_id, pk__in=ids).values_list(
+            "pk", "reports_to_id", "is_active", "valid_from", "valid_to"
+        )
+    )
+    open_lines = {
+        pos: (pk, boss, start)
+        for pk, pos, boss, start in ReportingLine.objects.filter(
+            position_id__in=ids, valid_to__isnull=True
+        ).values_list("pk", "position_id", "reports_to_id", "valid_from")
+    }
+    drop, close, new = [], [], []
+    for pk, boss, is_active, valid_from, valid_to in rows:
+        if not is_active and valid_to is None:
+            Position.objects.filter(pk=pk).update(valid_to=max(on, valid_from or on))
+        elif is_active and valid_to is not None and valid_to < on:
+            Position.objects.filter(pk=pk).update(valid_to=None)
+        line = open_lines.get(pk)
+        if (line[1] if line else None) == boss:
+            continue
+        if line is not None:
+            (drop if line[2] >= on else close).append(line[0])
+        if boss is not None:
+            new.append(
+                ReportingLine(
+                    instansi_id=instansi_id, position_id=pk, reports_to_id=boss, valid_from=on
+                )
+            )
+    ReportingLine.objects.filter(pk__in=drop).delete()
+    ReportingLine.objects.filter(pk__in=close).update(
+        valid_to=on - dt.timedelta(days=1), updated_at=timezone.now()
+    )
+    ReportingLine.objects.bulk_create(new, batch_size=2000)
+
+
+@transaction.atomic
+def reporting_line_set(
+    *,
+    actor,
+    scope: Scope,
+    position: Position,
+    reports_to: Position | None,
+    valid_from: dt.date,
+    reason: str = "",
+) -> Position:
+    """From ``valid_from``, ``position`` reports to ``reports_to`` (None ends its line).
+
+    The line in force before that day ends the day before; lines planned from that day on are
+    replaced. Last year's chain stays readable.
+    """
+    _require(scope, Action.CHANGE_ORG, position.unit)
+    if reports_to is not None:
+        _require(scope, Action.CHANGE_ORG, reports_to.unit)
+        _check_line(position, reports_to, valid_from)
+    before = (
+        ReportingLine.objects.active_on(valid_from)
+        .filter(position=position)
+        .values_list("reports_to_id", flat=True)
+        .first()
+    )
+    replaced = _set_line(position, reports_to, valid_from)
+    record(
+        actor=actor,
+        action="position.reporting_line",
+        target=position,
+        changes={
+            "reports_to": [before, getattr(reports_to, "pk", None)],
+            "valid_from": [None, valid_from],
+            "replaced_lines": [replaced, []] if replaced else [[], []],
+        },
+        reason=reason,
+    )
+    return position
+
+
+def check_head_post_free(employee: Employee) -> None:
+    """Refuse a second definitive holder of a head post; point to the acting route instead."""
+    position = employee.position
+    if position is None or not position.is_head or not employee.is_active:
+        return
+    other = (
+        Employee.objects.filter(position=position, is_active=True)
+        .exclude(pk=employee.pk)
+        .order_by("name")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "position": _(
+                    "%(post)s is a head post and already has a definitive holder, %(name)s. "
+                    "To have someone else lead the unit for a while, appoint them acting "
+                    "official (Plt or Plh) of the post instead."
+                )
+                % {"post": position.title, "name": other.display_name}
+            }
+        )
+
+
+def head_post_errors(
+    instansi_id: int, placements: list[tuple[int, int | None, int | None]]
+) -> list[tuple[int, str]]:
+    """The head-post rule for a batch (the employee importer): return (row, message) for each
+    placement ``(row, employee id or None for a new one, post id)`` into a head post that has
+    another definitive holder, in the database or earlier in the batch. Two queries."""
+    wanted = {pos for _row, _pk, pos in placements if pos}
+    if not wanted:
+        return []
+    heads = dict(
+        Position.objects.filter(
+            instansi_id=instansi_id, pk__in=sorted(wanted), is_head=True
+        ).values_list("pk", "title")
+    )
+    if not heads:
+        return []
+    moving = {pk for _row, pk, _pos in placements if pk}
+    holders: dict[int, tuple[int, str]] = {}
+    for pos, pk, name in (
+        Employee.objects.filter(position_id__in=sorted(heads), is_active=True)
+        .order_by("name")
+        .values_list("position_id", "pk", "name")
+    ):
+        holders.setdefault(pos, (pk, name))
+    # Holders that the batch moves elsewhere free their post.
+    placed = {pk: pos for _row, pk, pos in placements if pk}
+    for pos, (pk, _name) in list(holders.items()):
+        if pk in moving and placed.get(pk) != pos:
+            del holders[pos]
+    errors = []
+    for row, pk, pos in placements:
+        if pos not in heads:
+            continue
+        holder = holders.get(pos)
+        if holder is not None and holder[0] != pk:
+            errors.append(
+                (
+                    row,
+                    _(
+                        "%(post)s is a head post and already has a definitive holder, "
+                        "%(name)s. To have someone else lead the unit for a while, appoint "
+                        "them acting official (Plt or Plh) of the post instead."
+                    )
+                    % {"post": heads[pos], "name": holder[1]},
+                )
+            )
+        elif holder is None:
+            holders[pos] = (pk, _("row %(row)d") % {"row": row})
+    return errors
+
+
+def formation_warning(position: Position | None) -> str | None:
+    """Return a warning when ``position`` has more active holders than its formation."""
+    if position is None or position.formation is None:
+        return None
+    count = Employee.objects.filter(position=position, is_active=True).count()
+    if count <= position.formation:
+        return None
+    return _("%(post)s now has %(count)d holders, more than its formation of %(formation)d.") % {
+        "post": position.title,
+        "count": count,
+        "formation": position.formation,
+    }
+
+
+ACTING_FIELDS = ("employee", "position", "kind", "decree_number", "valid_from", "valid_to")
+
+
+@transaction.atomic
+def acting_create(
+    *,
+    actor,
+    scope: Scope,
+    employee: Employee,
+    position: Position,
+    kind: str,
+    decree_number: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    reason: str = "",
+) -> ActingAssignment:
+    """Appoint ``employee`` acting official (Plt or Plh) of ``position`` for the period.
+
+    In the period the acting official is the superior of the post's reports, even when the post
+    has a definitive holder. One acting official per post at a time.
+    """
+    _require(scope, Action.CHANGE_PEOPLE, position.unit)
+    _same_instansi(position.instansi_id, employee)
+    if kind not in ActingKind.values:
+        raise ValidationError({"kind": _("Choose Plt or Plh.")})
+    if not decree_number.strip():
+        raise ValidationError({"decree_number": _("Give the number of the decree (SK).")})
+    if not employee.is_active:
+        raise ValidationError({"employee": _("An inactive employee cannot be acting official.")})
+    if employee.position_id == position.pk:
+        raise ValidationError(
+            {"employee": _("%(name)s already holds this post.") % {"name": employee.display_name}}
+        )
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
+    end = valid_to or dt.date.max
+    clash = (
+        ActingAssignment.objects.filter(position=position, valid_from__lte=end)
+        .filter(_open_on(valid_from))
+        .select_related("employee")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is already %(kind)s of this post from %(start)s; end that assignment "
+                "first."
+            )
+            % {
+                "name": clash.employee.display_name,
+                "kind": clash.get_kind_display(),
+                "start": clash.valid_from,
+            }
+        )
+    acting = ActingAssignment(
+        instansi_id=position.instansi_id,
+        employee=employee,
+        position=position,
+        kind=kind,
+        decree_number=decree_number.strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    acting.full_clean()
+    acting.save()
+    record(
+        actor=actor,
+        action="acting.create",
+        target=acting,
+        unit=position.unit,
+        changes=diff({}, _snapshot(acting, ACTING_FIELDS)),
+        reason=reason,
+    )
+    return acting
+
+
+@transaction.atomic
+def acting_end(
+    *, actor, scope: Scope, acting: ActingAssignment, on: dt.date, reason: str = ""
+) -> ActingAssignment:
+    """End an acting assignment on ``on`` (its last day)."""
+    _require(scope, Action.CHANGE_PEOPLE, acting.position.unit)
+    if on < acting.valid_from:
+        raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
+    before = acting.valid_to
+    acting.valid_to = on
+    acting.save(update_fields=["valid_to", "updated_at"])
+    record(
+        actor=actor,
+        action="acting.end",
+        target=acting,
+        unit=acting.position.unit,
+        changes={"valid_to": [before, on]},
+        reason=reason,
+    )
+    return acting

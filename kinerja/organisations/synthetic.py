@@ -755,6 +755,7 @@ def generate_province(
     specs = agencies if agencies is not None else load_agencies()
     with tqdm(total=staff, desc="staff", unit=" staff", disable=not progress) as bar:
         result = _Writer(instansi, staff, seed, bar, today or timezone.localdate()).run(specs)
+    add_reporting_demo(instansi)
     result.seconds = time.monotonic() - started
     record(
         actor=None,
@@ -770,6 +771,58 @@ def generate_province(
         },
     )
     return result
+
+
+PLT_FROM = dt.date(2023, 1, 2)  # the demo's acting head of a division, from this day (open)
+
+
+def add_reporting_demo(instansi: Instansi) -> None:
+    """Date the generated posts' lines and appoint one acting head, so the demo shows superiors.
+
+    Every post's ``reports_to`` becomes a reporting line from the later of its unit's and its
+    superior's unit's opening. The head of the first unit two levels down (by tree path) becomes
+    Plt of that division's head post: from PLT_FROM the division's staff report to
+    the Plt (an acting official wins over the definitive holder in the period).
+    """
+    from .choices import ActingKind
+    from .models import ActingAssignment, ReportingLine
+
+    rows = Position.objects.filter(instansi=instansi, reports_to__isnull=False).values_list(
+        "pk", "reports_to_id", "unit__valid_from", "reports_to__unit__valid_from"
+    )
+    ReportingLine.objects.bulk_create(
+        (
+            ReportingLine(
+                instansi=instansi,
+                position_id=pk,
+                reports_to_id=boss,
+                valid_from=max(start, boss_start),
+            )
+            for pk, boss, start, boss_start in rows.iterator(chunk_size=BATCH)
+        ),
+        batch_size=BATCH,
+    )
+    acting = (
+        Employee.objects.filter(instansi=instansi, position__is_head=True, position__unit__depth=2)
+        .select_related("unit")
+        .order_by("unit__path")
+        .first()
+    )
+    post = (
+        Position.objects.filter(unit_id=acting.unit.parent_id, is_head=True).first()
+        if acting
+        else None
+    )
+    if post is None:
+        return
+    ActingAssignment.objects.create(
+        instansi=instansi,
+        employee=acting,
+        position=post,
+        kind=ActingKind.PLT,
+        decree_number="800/001/PLT/101.4/2023",
+        valid_from=PLT_FROM,
+    )
 
 
 @transaction.atomic

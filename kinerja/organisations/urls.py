@@ -40,6 +40,7 @@ urlpatterns = [
         name="retirement_export",
     ),
     path("employees/me/", views.EmployeeMeView.as_view(), name="employee_me"),
+    path("employees/me/reports/", views.MyReportsView.as_view(), name="my_reports"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
     path("employees/<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="employee_update"),
 ]

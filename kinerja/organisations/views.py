@@ -22,14 +22,14 @@ from kinerja.core.excel import export_response
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
 
-from . import retirement, services
+from . import retirement, selectors, services
 from .choices import EmployeeStatus, PositionKind
 from .figures import set_headcounts, unit_whole, whole_headcounts
 from .filters import EmployeeFilter, OrgUnitFilter, PositionFilter, position_kind_choices
 from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
 from .leadership import STRUCTURAL_KINDS, grade_group_choices, vacant_structural_posts
 from .lookups import position_options, unit_label, unit_options
-from .models import Assignment, Employee, Instansi, OrgUnit, Position
+from .models import ActingAssignment, Assignment, Employee, Instansi, OrgUnit, Position
 from .reports import EmployeeReport, NominatifReport, RetirementReport
 from .retirement import MONTH_CHOICES, add_months, reaching_bup, with_dates
 from .validators import parse_nip
@@ -168,6 +168,17 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         for position in positions:
             position.current_holders = holders.get(position.pk, [])
         head_position = next((p for p in positions if p.is_head and p.is_active), None)
+        acting_heads = []
+        if head_position is not None:
+            acting_heads = list(
+                ActingAssignment.objects.active_on(timezone.localdate())
+                .filter(position=head_position)
+                .select_related("employee")
+                .order_by("-valid_from")
+            )
+            seen = visible_employee_ids(scope, [a.employee_id for a in acting_heads])
+            for acting in acting_heads:
+                acting.visible = acting.employee_id in seen
         sub_units = list(visible.filter(parent=unit).order_by("valid_to", "sort_key", "name"))
         set_headcounts(scope, sub_units)
         staff = Employee.objects.within(scope).filter(
@@ -185,6 +196,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             unit=unit,
             nav_active="units",
             head_position=head_position,
+            acting_heads=acting_heads,
             head=head_position.current_holders[0]
             if head_position and head_position.current_holders
             else None,
@@ -473,7 +485,11 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
         appointment = None
         if nip_parts and nip_parts.appointment_month:
             appointment = dt.date(nip_parts.appointment_year, nip_parts.appointment_month, 1)
+        superiors = holder_rows(scope, selectors.chain_up(employee, timezone.localdate())[:2])
+        superiors += [None] * (2 - len(superiors))
         return super().get_context_data(
+            superior=superiors[0],
+            superior_2=superiors[1],
             employee=employee,
             nip_parts=nip_parts,
             appointment=appointment,
@@ -486,6 +502,55 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             nav_active="me" if is_self else "employees",
             **kwargs,
         )
+
+
+def visible_employee_ids(scope: Scope, ids) -> set[int]:
+    """Return which of ``ids`` the caller may open (one query)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return set()
+    return set(Employee.objects.within(scope).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def holder_rows(scope: Scope, holders) -> list[dict]:
+    """Shape holders for the pages: employee, post title, acting kind and whether to link."""
+    titles = dict(
+        Position.objects.filter(pk__in=[h.position_id for h in holders]).values_list("pk", "title")
+    )
+    seen = visible_employee_ids(scope, [h.employee.pk for h in holders])
+    return [
+        {
+            "employee": h.employee,
+            "acting": h.acting,
+            "title": titles.get(h.position_id, ""),
+            "visible": h.employee.pk in seen,
+        }
+        for h in holders
+    ]
+
+
+class MyReportsView(LoginRequiredMixin, TemplateView):
+    """The caller's direct reports today: the people whose superior (evaluator) they are."""
+
+    template_name = "organisations/my_reports.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        if not scope.employee_id:
+            raise Http404
+        today = timezone.localdate()
+        reports = selectors.direct_reports(scope.employee_id, today)
+        posts = Position.objects.select_related("unit").in_bulk([r.position_id for r in reports])
+        seen = visible_employee_ids(scope, [r.employee.pk for r in reports])
+        rows = [
+            {
+                "employee": r.employee,
+                "position": posts[r.position_id],
+                "visible": r.employee.pk in seen,
+            }
+            for r in reports
+        ]
+        return super().get_context_data(reports=rows, today=today, nav_active="reports", **kwargs)
 
 
 # Write pages ------------------------------------------------------------------------------------
@@ -514,6 +579,13 @@ def _changeable_unit(request, pk) -> OrgUnit:
     if not request.scope.can(Action.CHANGE_ORG, unit.path):
         raise PermissionDenied
     return unit
+
+
+def warn_formation(request, employee: Employee) -> None:
+    """Show a warning (not a refusal) when the employee's post is now past its formation."""
+    warning = services.formation_warning(employee.position)
+    if warning:
+        messages.warning(request, warning)
 
 
 class FormPageView(LoginRequiredMixin, TemplateView):
@@ -581,7 +653,7 @@ class EmployeeUpdateView(FormPageView):
         return EmployeeUpdateForm(data, initial=initial, scope=self.request.scope)
 
     def save(self, form, obj):
-        return services.employee_update(
+        employee = services.employee_update(
             actor=self.request.user,
             scope=self.request.scope,
             employee=obj,
@@ -589,6 +661,8 @@ class EmployeeUpdateView(FormPageView):
             reason=form.cleaned_data["reason"],
             effective=form.cleaned_data["effective"],
         )
+        warn_formation(self.request, employee)
+        return employee
 
     def page_context(self, obj):
         return {
@@ -609,13 +683,15 @@ class EmployeeCreateView(ScopedPageMixin, FormPageView):
 
     def save(self, form, obj):
         scope = self.request.scope
-        return services.employee_create(
+        employee = services.employee_create(
             actor=self.request.user,
             scope=scope,
             instansi=get_object_or_404(Instansi, pk=scope.instansi_id),
             data=form.service_data(),
             valid_from=form.cleaned_data["start_date"],
         )
+        warn_formation(self.request, employee)
+        return employee
 
     def page_context(self, obj):
         return {

@@ -8,13 +8,16 @@ brief object (id, code, name or title).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kinerja.core.scope import Scope
 from kinerja.organisations.forms import NIP_INPUT_MAX_LENGTH
 from kinerja.organisations.models import Employee, OrgUnit, Position, Region
+from kinerja.organisations.selectors import superiors_of
 from kinerja.organisations.validators import normalise_nip
 
 MAX_ID = 2**63 - 1
@@ -237,6 +240,46 @@ class NipField(serializers.CharField):
             raise serializers.ValidationError(exc.messages, code=exc.code) from None
 
 
+def superiors_context(employees) -> dict:
+    """Serializer context with the superiors of ``employees`` today and their posts: a fixed
+    number of queries for a whole page."""
+    superiors = superiors_of(employees, timezone.localdate())
+    ids = {h.position_id for h in superiors.values() if h is not None}
+    posts = Position.objects.in_bulk(sorted(ids))
+    return {"superiors": dict(superiors), "posts": posts}
+
+
+class SuperiorSerializer(serializers.Serializer):
+    """Who answers for an employee today: their superior (the evaluator)."""
+
+    id = serializers.IntegerField(source="employee.pk")
+    name = serializers.CharField(source="employee.display_name")
+    position = serializers.SerializerMethodField()
+    acting = serializers.ChoiceField(
+        choices=["", "plt", "plh"],
+        help_text=_("plt or plh when the superior is an acting official of the post; else empty."),
+    )
+
+    def get_position(self, holder) -> dict:
+        post = self.context.get("posts", {}).get(holder.position_id)
+        if post is None:
+            post = Position.objects.get(pk=holder.position_id)
+        return PositionBriefSerializer(post).data
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A direct report: the employee and the post through which they report."""
+
+    unit = UnitBriefSerializer(read_only=True)
+    position = PositionBriefSerializer(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Employee
+        fields = ["id", "nip", "name", "display_name", "status", "unit", "position"]
+        read_only_fields = fields
+
+
 class EmployeeSerializer(serializers.ModelSerializer):
     unit = ScopedRelatedField(
         brief=UnitBriefSerializer,
@@ -261,6 +304,12 @@ class EmployeeSerializer(serializers.ModelSerializer):
     )
     agency = UnitBriefSerializer(
         source="unit.agency", read_only=True, help_text=_("Agency (OPD) of the unit.")
+    )
+    superior = serializers.SerializerMethodField(
+        help_text=_("The superior (evaluator) today, or null at the top of the agency.")
+    )
+    warnings = serializers.SerializerMethodField(
+        help_text=_("Warnings of the write just made, such as a post past its formation.")
     )
     reason = serializers.CharField(
         write_only=True,
@@ -297,7 +346,9 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "agency",
             "position",
             "eselon",
+            "superior",
             "is_active",
+            "warnings",
             "reason",
             "effective_date",
             "created_at",
@@ -312,6 +363,21 @@ class EmployeeSerializer(serializers.ModelSerializer):
                 )
             }
         }
+
+    @extend_schema_field(SuperiorSerializer(allow_null=True))
+    def get_superior(self, obj) -> dict | None:
+        superiors = self.context.get("superiors")
+        if superiors is None or obj.pk not in superiors:
+            superiors = superiors_context([obj])
+            self.context.update(superiors)
+            superiors = superiors["superiors"]
+        holder = superiors.get(obj.pk)
+        if holder is None:
+            return None
+        return SuperiorSerializer(holder, context=self.context).data
+
+    def get_warnings(self, obj) -> list[str]:
+        return list(self.context.get("warnings", []))
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
@@ -12,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kinerja.core.scope import Action
-from kinerja.organisations import services
+from kinerja.organisations import selectors, services
 from kinerja.organisations.filters import (
     EmployeeFilter,
     OrgUnitFilter,
@@ -26,7 +27,9 @@ from .serializers import (
     OrgUnitSerializer,
     PositionSerializer,
     RegionSerializer,
+    ReportSerializer,
     UnitCloseSerializer,
+    superiors_context,
 )
 
 # Write-only fields that steer the service call rather than set a model field.
@@ -277,6 +280,13 @@ class EmployeeViewSet(ScopedViewSet):
     ordering_fields = ["name", "nip", "status", "grade", "unit__path", "created_at"]
     ordering = ["name", "pk"]
 
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args and not isinstance(args[0], dict):
+            # A page of employees: their superiors in a fixed number of queries.
+            args = (list(args[0]), *args[1:])
+            kwargs["context"] = {**self.get_serializer_context(), **superiors_context(args[0])}
+        return super().get_serializer(*args, **kwargs)
+
     def perform_create(self, serializer):
         data, call = self.split(serializer)
         serializer.instance = services.employee_create(
@@ -286,6 +296,7 @@ class EmployeeViewSet(ScopedViewSet):
             data=data,
             valid_from=call.get("effective_date"),
         )
+        self._warn(serializer)
 
     def perform_update(self, serializer):
         data, call = self.split(serializer)
@@ -297,3 +308,33 @@ class EmployeeViewSet(ScopedViewSet):
             reason=call.get("reason", ""),
             effective=call.get("effective_date"),
         )
+        self._warn(serializer)
+
+    @staticmethod
+    def _warn(serializer) -> None:
+        """A post past its formation is a warning in the response, not a refusal."""
+        warning = services.formation_warning(serializer.instance.position)
+        serializer.context["warnings"] = [warning] if warning else []
+
+    @extend_schema(
+        operation_id="employees_reports",
+        tags=["employees"],
+        summary="List an employee's direct reports",
+        description="The employees whose superior (evaluator) the employee is today, through "
+        "the dated reporting lines and acting assignments (Plt, Plh); a vacant post in between "
+        "passes its people up. Only the reports the caller may see are listed. Paginated.",
+        responses=ReportSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=[])
+    def reports(self, request, pk=None):
+        employee = self.get_object()
+        reports = selectors.direct_reports(employee, timezone.localdate())
+        queryset = (
+            Employee.objects.within(request.scope)
+            .filter(pk__in=[r.employee.pk for r in reports])
+            .select_related("unit", "position")
+            .order_by("name", "pk")
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ReportSerializer(page, many=True).data)

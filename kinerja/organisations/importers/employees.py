@@ -236,9 +236,9 @@ class EmployeeImporter(_RegistryImporter):
         unit = _units_in_scope(ctx).first() if ctx is not None else None
         if unit is not None:
             row.update(unit_code=unit.code, unit_name=unit.name)
-            position = (
-                Position.objects.filter(unit=unit, is_active=True)
-                .order_by("is_head", "code")
+            position = (  # not a head post: it has its one definitive holder already
+                Position.objects.filter(unit=unit, is_active=True, is_head=False)
+                .order_by("code")
                 .first()
             )
             if position is not None:
@@ -297,6 +297,7 @@ class EmployeeImporter(_RegistryImporter):
         self.update_before: list[dict[str, Any]] = []
         self.moves: list[tuple[int, Employee, dt.date]] = []
         self.unchanged = 0
+        self.placements: list[tuple[int, int | None, int | None]] = []  # the head-post rule
 
     def _position(self, code: str) -> PositionRef | None:
         """Return the position with ``code`` (any case) if it lies in the caller's scope."""
@@ -387,6 +388,8 @@ class EmployeeImporter(_RegistryImporter):
         if old is None:
             self.creates.append(employee)
             self.starts.append(on)
+            if employee.is_active:
+                self.placements.append((row, None, employee.position_id))
             return
         old_unit = self.units_by_id.get(old["unit_id"])
         self.agencies.add(old_unit.agency_id if old_unit else None)
@@ -403,6 +406,8 @@ class EmployeeImporter(_RegistryImporter):
         self.update_before.append(old)
         if "unit_id" in changed or "position_id" in changed:
             self.moves.append((row, saved, on))
+            if saved.is_active:
+                self.placements.append((row, saved.pk, saved.position_id))
 
     def _check_partial(
         self, employee: EmployeeDraft, errors: dict[str, list[str]], bad: frozenset[str]
@@ -444,6 +449,9 @@ class EmployeeImporter(_RegistryImporter):
                         value=on.isoformat(),
                     )
                 )
+        # One definitive holder per head post (the rule of services.check_head_post_free).
+        for row, message in services.head_post_errors(self.ctx.instansi_id, self.placements):
+            errors.append(RowError(row, "position_code", message))
         return errors
 
     def counts(self) -> dict[str, int]:

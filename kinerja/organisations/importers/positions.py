@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from kinerja.imports import ImportContext, RowError, register
 from kinerja.imports.columns import for_field
 
+from .. import services
 from ..models import OrgUnit, Position
 from .common import (
     BATCH,
@@ -277,6 +278,9 @@ class PositionImporter(_RegistryImporter):
             Position.objects.bulk_update(
                 [p for p, _b in self.links], ["reports_to", "updated_at"], batch_size=500
             )
+        # Today's reports_to and is_active become the dated lines and lives of the posts.
+        touched = [*new, *(p for p, _f in self.updates), *(p for p, _b in self.links)]
+        services.sync_lines(self.ctx.instansi_id, [p.pk for p in touched], self.ctx.today)
 
     def audit_entries(self) -> Iterator[dict[str, Any]]:
         """Yield one audit entry per created or changed position, with its changed fields."""

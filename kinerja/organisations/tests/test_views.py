@@ -50,8 +50,16 @@ def test_tree_of_bkd_shows_both_agencies_with_headcounts(world, login):
 
 
 def test_tree_roots_are_the_topmost_visible_units(world, login):
-    """An evaluator of the division sees the division as the root, not the whole agency."""
-    response = _get(login(world.users["evaluator"]), "organisations:unit_tree")
+    """A head whose role is granted on the division sees the division as the root, not the
+    whole agency."""
+    from kinerja.accounts.models import RoleAssignment, User
+    from kinerja.accounts.roles import Role
+
+    user = User.objects.create_user(username="kabid", password="x", instansi=world.instansi)
+    RoleAssignment.objects.create(
+        user=user, role=Role.OPD_HEAD, instansi=world.instansi, unit=world.division_a
+    )
+    response = _get(login(user), "organisations:unit_tree")
     body = response.content.decode()
     assert "Bidang SMA" in body
     assert "Dinas Pendidikan" not in body
