@@ -551,7 +551,7 @@ def _import(user, rows, importer):
 
 
 def test_the_employee_import_refuses_a_second_head_with_the_acting_route(org):
-    from kinerja.organisations.excel import EmployeeImporter
+    from kinerja.organisations.importers import EmployeeImporter
     from kinerja.organisations.nip import make_nip
 
     from .test_excel import HEADER
@@ -571,7 +571,7 @@ def test_the_employee_import_refuses_a_second_head_with_the_acting_route(org):
 def test_the_position_import_dates_its_lines(org):
     from django.utils import timezone
 
-    from kinerja.organisations.excel import PositionImporter
+    from kinerja.organisations.importers import PositionImporter
 
     from .test_excel import POSITION_HEADER
 
