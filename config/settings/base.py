@@ -89,16 +89,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep each worker's connection between requests (a new PostgreSQL connection costs a few
 # milliseconds, more than a page's queries), checked before reuse so a dropped one is replaced.
 # SQLite's pragmas below are per connection: Django runs init_command on each new one.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+DATABASE_CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# WAL lets the task worker write progress while the web process reads it.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)  # a fresh clone has no var/ (it is not in git)
-    # WAL lets the task worker write progress while the web process reads it.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
