@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -53,15 +52,17 @@ def subtree_headcounts(scope: Scope, units) -> dict[int, int]:
     units = list(units)
     if not units:
         return {}
+    q = Q()
+    for unit in units:
+        q |= Q(unit__path__startswith=unit.path)
+    per_path = (
+        Employee.objects.within(scope)
+        .filter(q, is_active=True)
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     step = PATH_STEP + 1
-    # One LIKE on the units' common ancestor (the parent of siblings; none for the agencies)
-    # rather than an OR of one LIKE per unit, which the database tests on every row.
-    prefix = os.path.commonprefix([unit.path for unit in units])
-    prefix = prefix[: len(prefix) // step * step]
-    staff = Employee.objects.within(scope).filter(is_active=True)
-    if prefix:
-        staff = staff.filter(unit__path__startswith=prefix)
-    per_path = staff.values_list("unit__path").annotate(n=Count("pk")).order_by()
     by_prefix: dict[str, int] = defaultdict(int)
     for path, n in per_path:
         for end in range(step, len(path) + 1, step):
