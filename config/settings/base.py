@@ -87,14 +87,21 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kinerja.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep each worker's connection between requests (a new PostgreSQL connection costs a few
+# milliseconds, more than a page's queries), checked before reuse so a dropped one is replaced.
+# SQLite's pragmas below are per connection: Django runs init_command on each new one.
+DATABASE_CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# WAL lets the task worker write progress while the web process reads it.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)  # a fresh clone has no var/ (it is not in git)
-    # WAL lets the task worker write progress while the web process reads it.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -195,6 +202,12 @@ KINERJA_AUDIT_KEY = (
 # CACHE_URL to a shared cache (e.g. dbcache://kinerja_cache after `manage.py createcachetable`).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Lists (pages and API) count their rows only this far (beyond the page asked for): past it they
+# say "more than N" instead of counting a whole province on every page.
+KINERJA_LIST_COUNT_CAP = env.int("KINERJA_LIST_COUNT_CAP", default=10000)
+# An import that writes at least this many rows refreshes the planner's statistics (ANALYZE).
+KINERJA_ANALYZE_AFTER_ROWS = env.int("KINERJA_ANALYZE_AFTER_ROWS", default=5000)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running import whose worker has not signalled for this many seconds is failed by the reaper
 # (job pages, each new task and `manage.py import_reap`); it can then be retried.
@@ -210,7 +223,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kinerja.core.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "kinerja.core.api.AutoSchema",
     "DEFAULT_PARSER_CLASSES": [

@@ -13,11 +13,13 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kinerja.audit.services import record, record_many
+from kinerja.core.db import analyze
 from kinerja.core.scope import Action, Scope
 
 from .base import ImportContext, Importer, RowError
@@ -134,7 +136,16 @@ def import_run(
         if progress:
             progress("importing", total, total)
         _commit(run=run, counts={**counts, "rows": total}, job=job, file_name=file_name)
+        if should_analyze(counts):
+            analyze()
     return ImportOutcome(valid=True, dry_run=dry_run, total_rows=total, counts=counts)
+
+
+def should_analyze(counts: dict[str, int]) -> bool:
+    """Whether an import wrote enough rows (``KINERJA_ANALYZE_AFTER_ROWS``) to refresh the
+    planner's statistics: after a large import the lists would be planned on stale ones."""
+    written = sum(counts.get(key, 0) for key in ("created", "updated"))
+    return written >= settings.KINERJA_ANALYZE_AFTER_ROWS
 
 
 def _check_rows(

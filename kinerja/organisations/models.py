@@ -289,7 +289,17 @@ class Employee(TenantModel):
                 name="%(app_label)s_%(class)s_nip_matches_status",
             ),
         ]
-        indexes = [models.Index(fields=["instansi", "status"], name="org_employee_status_idx")]
+        indexes = [
+            models.Index(fields=["instansi", "status"], name="org_employee_status_idx"),
+            # The list's default order (name, then key) within an instansi: the first page of
+            # a whole instansi reads 50 index entries instead of sorting every employee.
+            models.Index(fields=["instansi", "name", "id"], name="org_employee_name_sort_idx"),
+            # Head-counts of active staff by unit and status read this index alone.
+            models.Index(
+                fields=["instansi", "is_active", "unit", "status"],
+                name="org_employee_active_unit_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
 from kinerja.core.excel import export_response
+from kinerja.core.pagination import CappedPaginator
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
 
@@ -257,7 +258,7 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         scope = self.request.scope
         filterset, queryset = self.filtered_queryset()
         queryset = queryset.select_related("unit", "unit__agency", "position")
-        page = Paginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        page = CappedPaginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
         params = self.request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()

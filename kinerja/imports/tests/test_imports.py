@@ -475,3 +475,19 @@ def test_a_job_left_waiting_warns_that_the_worker_may_be_down(world, login):
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=2))
     body = client.get(job.get_absolute_url()).content.decode()
     assert 'data-testid="worker-warning"' in body
+
+
+@pytest.mark.parametrize(("threshold", "analyzed"), [(3, 1), (4, 0)])
+def test_a_large_import_refreshes_the_planner_statistics(
+    world, login, settings, monkeypatch, threshold, analyzed
+):
+    # 3 rows written: ANALYZE runs when the threshold is 3, not when it is 4.
+    settings.KINERJA_ANALYZE_AFTER_ROWS = threshold
+    calls = []
+    monkeypatch.setattr("kinerja.imports.engine.analyze", lambda *a, **k: calls.append(a))
+    client = login(world.users["bkd"])
+
+    upload(client, staff_file(3))
+
+    assert ImportJob.objects.get().counts["created"] == 3
+    assert len(calls) == analyzed

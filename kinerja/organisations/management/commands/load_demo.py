@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from kinerja.core.db import analyze
 from kinerja.organisations import reference, synthetic
 from kinerja.organisations.models import Instansi, OrgUnit, Region
 
@@ -149,6 +150,9 @@ class Command(BaseCommand):
                     self._say(verbosity, f"{step.label}: {summary}")
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        # The province was bulk-loaded: refresh the planner's statistics, or the first pages
+        # would be planned for the empty tables it started from.
+        analyze()
         for note in ctx.notes:
             self.stderr.write(self.style.WARNING(note))
         if verbosity:

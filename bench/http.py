@@ -1,0 +1,546 @@
+#!/usr/bin/env python
+"""Benchmark the pages and the API as served: gunicorn, a province of staff, many connections.
+
+For each database (SQLite and PostgreSQL in one run) it makes (or reuses) the demo province of
+``--staff`` people (``manage.py load_demo``), starts the production server (gunicorn with
+``WEB_CONCURRENCY`` sync workers, default 2, on 127.0.0.1) with the bench-only site in
+``bench/http_site`` (production settings plus a hello-world JSON view at ``/bench/hello``), signs
+in two demo users (an agency administrator and BKD, instansi-wide) with session cookies and API
+tokens, and drives each page with a bounded load generator (asyncio, standard library only) at 16
+and at 64 connections. For each page it prints requests/s, p50 and p99 latency, errors, and the
+ratio of its requests/s to hello-world's in the same run, then checks the targets.
+
+    .venv/bin/python bench/http.py                                  # SQLite and PostgreSQL
+    .venv/bin/python bench/http.py --databases sqlite --seconds 3
+    .venv/bin/python bench/http.py --databases postgres --staff 80330,1000000   # cost vs scope
+
+Provinces are cached by size in ``--cache-dir`` (default: a folder in the temp dir): a SQLite
+file ``sqlite-<staff>.sqlite3`` and a PostgreSQL database ``kinerja_bench_http_<staff>`` on the
+server of ``--pg-url`` (it is migrated on reuse; ``--rebuild`` makes it anew). With several
+sizes, each page's cost (1 / requests per second) at each size is compared to the first size.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# This file is called http.py: keep its folder off the path so that `import http` (asyncio,
+# urllib) finds the standard library's module, not this script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import secrets  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+
+SETTINGS = "bench.http_site.settings"
+AGENCY_ADMIN = "admin.pendidikan"
+INSTANSI_WIDE = "bkd"
+SEARCH = "sari"
+
+# Targets (see bench/README.md): requests/s as a share of hello-world's, in the same run.
+TARGET_LIST = 0.10  # lists of 50 rows and the employee form
+TARGET_HOME = 0.25
+TARGET_TAIL = 5.0  # p99 within 5x p50
+TARGET_SCALE = 1.5  # a page at the larger size costs at most 1.5x its cost at the first
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    path: str  # may hold {employee}
+    user: str | None  # None: no log-in (hello-world)
+    api: bool = False
+    target: float | None = None
+
+
+PAGES = (
+    Page("hello", "hello-world JSON (floor)", "/bench/hello", None),
+    Page("home_admin", "home, agency admin", "/", AGENCY_ADMIN, target=TARGET_HOME),
+    Page("home_bkd", "home, BKD", "/", INSTANSI_WIDE, target=TARGET_HOME),
+    Page(
+        "list_admin",
+        "employee list, agency admin",
+        "/org/employees/",
+        AGENCY_ADMIN,
+        target=TARGET_LIST,
+    ),
+    Page("list_bkd", "employee list, BKD", "/org/employees/", INSTANSI_WIDE, target=TARGET_LIST),
+    Page(
+        "api_admin",
+        "employee API, agency admin",
+        "/api/v1/employees/",
+        AGENCY_ADMIN,
+        api=True,
+        target=TARGET_LIST,
+    ),
+    Page(
+        "api_bkd",
+        "employee API, BKD",
+        "/api/v1/employees/",
+        INSTANSI_WIDE,
+        api=True,
+        target=TARGET_LIST,
+    ),
+    Page(
+        "search_bkd",
+        f"search '{SEARCH}', BKD",
+        f"/org/employees/?q={SEARCH}",
+        INSTANSI_WIDE,
+        target=TARGET_LIST,
+    ),
+    Page("tree_bkd", "unit tree, BKD", "/org/units/", INSTANSI_WIDE),
+    Page(
+        "employee_admin", "employee page, agency admin", "/org/employees/{employee}/", AGENCY_ADMIN
+    ),
+    Page(
+        "form_admin",
+        "employee form, agency admin",
+        "/org/employees/{employee}/edit/",
+        AGENCY_ADMIN,
+        target=TARGET_LIST,
+    ),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
+    parser.add_argument("--staff", default="80330", help="province size(s), comma-separated")
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
+    )
+    parser.add_argument(
+        "--cache-dir", default=str(Path(tempfile.gettempdir()) / "kinerja-bench-http")
+    )
+    parser.add_argument("--rebuild", action="store_true", help="make the provinces anew")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    parser.add_argument("--connections", default="16,64")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured time per cell")
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--only", default="", help="page keys, comma-separated (hello is kept)")
+    parser.add_argument("--json", default="", help="also write the results to this file")
+    args = parser.parse_args()
+
+    cache = Path(args.cache_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.staff.split(",")]
+    connections = [int(c) for c in args.connections.split(",")]
+    pages = [p for p in PAGES if not args.only or p.key == "hello" or p.key in args.only.split(",")]
+    results: dict[str, dict] = {}
+    failures: list[str] = []
+    for database in args.databases.split(","):
+        for staff in sizes:
+            url = prepare_database(database, staff, cache, args)
+            name = f"{database} {staff}"
+            print(f"\n== {name}: {describe(url)}; gunicorn, {args.workers} workers", flush=True)
+            env = server_env(url)
+            logins = sign_in(env)
+            with serve(env, args.workers, cache) as port:
+                results[name] = measure(port, pages, logins, connections, args)
+            failures += check(name, pages, results[name], connections)
+        if len(sizes) > 1:
+            failures += compare_sizes(database, sizes, pages, results, connections)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    print()
+    if failures:
+        print("targets missed:")
+        for line in failures:
+            print(f"  {line}")
+    else:
+        print("all targets met")
+
+
+# --- the databases --------------------------------------------------------------------------
+
+
+def describe(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        return "SQLite " + Path(parts.path).name
+    return f"PostgreSQL {parts.hostname}{parts.path}"
+
+
+def base_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        KINERJA_AUDIT_KEY=env.get("KINERJA_AUDIT_KEY") or secrets.token_urlsafe(40),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # The API's per-token rate limit would answer 429 to a load test: lift it.
+        API_RATE_PER_TOKEN="100000000/min",
+        API_RATE_ANON="100000000/min",
+    )
+    return env
+
+
+_ENV = base_env()  # one key per run: the sessions and tokens made below must stay valid
+
+
+def manage(url: str, *argv: str, capture: bool = False) -> str:
+    env = dict(_ENV, DATABASE_URL=url)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *argv],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return done.stdout or ""
+
+
+def prepare_database(database: str, staff: int, cache: Path, args) -> str:
+    """Return the URL of a migrated demo province of ``staff`` people, building it if needed."""
+    if database == "sqlite":
+        path = cache / f"sqlite-{staff}.sqlite3"
+        url = f"sqlite:///{path}"
+        if args.rebuild or not path.exists():
+            building = path.with_suffix(".building")
+            for leftover in cache.glob(building.name + "*"):
+                leftover.unlink()
+            build(f"sqlite:///{building}", staff)
+            os.replace(building, path)
+        else:
+            manage(url, "migrate", "--verbosity", "0")
+        return url
+    if database != "postgres":
+        sys.exit(f"unknown database {database!r}")
+    import psycopg
+
+    parts = urlsplit(args.pg_url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    name = f"kinerja_bench_http_{staff}"
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and args.rebuild:
+            conn.execute(f'DROP DATABASE "{name}"')
+            exists = None
+        if not exists:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}_building"')
+            conn.execute(f'CREATE DATABASE "{name}_building"')
+    if exists:
+        manage(url, "migrate", "--verbosity", "0")
+        return url
+    build(urlunsplit(parts._replace(path=f"/{name}_building")), staff)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}_building" RENAME TO "{name}"')
+    return url
+
+
+def build(url: str, staff: int) -> None:
+    print(f"building a province of {staff:,} staff ({describe(url)}) ...", flush=True)
+    started = time.monotonic()
+    manage(url, "migrate", "--verbosity", "0")
+    manage(url, "load_demo", "--staff", str(staff), "--verbosity", "0")
+    print(f"built in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def server_env(url: str) -> dict[str, str]:
+    return dict(_ENV, DATABASE_URL=url)
+
+
+SIGN_IN = """
+import json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from kinerja.accounts.scope import scope_for
+from kinerja.accounts.services import token_create
+from kinerja.organisations.models import Employee
+
+out = {}
+for name in %r:
+    user = get_user_model().objects.get(username=name)
+    client = Client()
+    client.force_login(user, backend="kinerja.accounts.backends.UsernameOrNipBackend")
+    _token, raw = token_create(actor=user, user=user, name="bench http", days=1)
+    out[name] = {"session": client.cookies["sessionid"].value, "token": raw}
+admin = get_user_model().objects.get(username=%r)
+out["employee"] = (
+    Employee.objects.within(scope_for(admin)).filter(is_active=True).order_by("pk")[100].pk
+)
+print("BENCH" + json.dumps(out))
+"""
+
+
+def sign_in(env: dict[str, str]) -> dict:
+    """Session cookies and API tokens for the two demo users, and an employee to open."""
+    code = SIGN_IN % ([AGENCY_ADMIN, INSTANSI_WIDE], AGENCY_ADMIN)
+    out = manage(env["DATABASE_URL"], "shell", "-c", code, capture=True)
+    line = next(line for line in out.splitlines() if line.startswith("BENCH"))
+    return json.loads(line[len("BENCH") :])
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+class serve:  # noqa: N801 - a context manager used like a function
+    """Run gunicorn on a free port of 127.0.0.1 for the ``with`` block; yield the port."""
+
+    def __init__(self, env: dict[str, str], workers: int, cache: Path):
+        self.env, self.workers, self.cache = env, workers, cache
+
+    def __enter__(self) -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.log = open(self.cache / "gunicorn.log", "a")  # noqa: SIM115 - closed in __exit__
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "sync",
+                "--backlog",
+                "2048",
+                "--timeout",
+                "120",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn stopped (see {self.cache / 'gunicorn.log'})")
+            try:
+                status, _ = asyncio.run(fetch_once(self.port, "/bench/hello", {}))
+                if status == 200:
+                    return self.port
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.__exit__()
+        sys.exit("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+# --- the load generator ---------------------------------------------------------------------
+
+
+def request_bytes(path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", "Accept-Language: id"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, int]:
+    """Read one response; return its status, whether the connection stays open, body size."""
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("closed before a response")
+    status = int(status_line.split()[1])
+    length, chunked, close = None, False, status_line.startswith(b"HTTP/1.0")
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "transfer-encoding" and "chunked" in value:
+            chunked = True
+        elif name == "connection":
+            close = value == "close"
+    size = 0
+    if chunked:
+        while True:
+            n = int((await reader.readline()).split(b";")[0], 16)
+            await reader.readexactly(n + 2)
+            size += n
+            if n == 0:
+                break
+    elif length is not None:
+        size = len(await reader.readexactly(length))
+    else:
+        size = len(await reader.read())
+        close = True
+    return status, not close, size
+
+
+async def fetch_once(port: int, path: str, headers: dict[str, str]) -> tuple[int, int]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request_bytes(path, headers))
+        await writer.drain()
+        status, _, size = await read_response(reader)
+        return status, size
+    finally:
+        writer.close()
+
+
+@dataclass
+class Cell:
+    ok: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+async def drive(port: int, raw: bytes, connections: int, seconds: float, cap: int) -> Cell:
+    """``connections`` clients send ``raw`` back to back for ``seconds`` (at most ``cap``
+    requests in all), each reconnecting whenever the server closes; return what they saw."""
+    cell = Cell()
+    deadline = time.monotonic() + seconds
+    sent = 0
+
+    async def client() -> None:
+        nonlocal sent
+        reader = writer = None
+        while time.monotonic() < deadline and sent < cap:
+            sent += 1
+            started = time.perf_counter()
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(raw)
+                await writer.drain()
+                status, keep, _ = await asyncio.wait_for(read_response(reader), 60)
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
+                cell.errors += 1
+                cell.statuses[type(exc).__name__] = cell.statuses.get(type(exc).__name__, 0) + 1
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
+                continue
+            cell.latencies.append(time.perf_counter() - started)
+            cell.statuses[status] = cell.statuses.get(status, 0) + 1
+            if status == 200:
+                cell.ok += 1
+            else:
+                cell.errors += 1
+            if not keep:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    cell.seconds = time.monotonic() - started
+    return cell
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def headers_for(page: Page, logins: dict) -> dict[str, str]:
+    if page.user is None:
+        return {}
+    login = logins[page.user]
+    if page.api:
+        return {"Authorization": f"Bearer {login['token']}", "Accept": "application/json"}
+    return {"Cookie": f"sessionid={login['session']}"}
+
+
+def measure(port: int, pages, logins: dict, connections: list[int], args) -> dict:
+    out: dict[str, dict] = {}
+    print(
+        f"  {'page':32} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'p99/p50':>7} {'errors':>6} {'vs hello':>8}  {'KiB':>5}",
+        flush=True,
+    )
+    for page in pages:
+        path = page.path.format(employee=logins["employee"])
+        headers = headers_for(page, logins)
+        status, size = asyncio.run(fetch_once(port, path, headers))
+        if status != 200:
+            sys.exit(f"{page.label}: {path} answered {status}, not 200")
+        raw = request_bytes(path, headers)
+        out[page.key] = {"label": page.label, "path": path, "bytes": size}
+        for n in connections:
+            asyncio.run(drive(port, raw, n, args.warmup, 10**9))
+            cell = asyncio.run(drive(port, raw, n, args.seconds, 10**9))
+            rps = cell.ok / cell.seconds
+            p50, p99 = percentile(cell.latencies, 0.50), percentile(cell.latencies, 0.99)
+            hello = out["hello"][str(n)]["rps"] if page.key != "hello" else rps
+            out[page.key][str(n)] = row = {
+                "rps": rps,
+                "p50_ms": p50 * 1000,
+                "p99_ms": p99 * 1000,
+                "errors": cell.errors,
+                "requests": cell.ok + cell.errors,
+                "vs_hello": rps / hello if hello else 0.0,
+            }
+            print(
+                f"  {page.label:32} {n:5} {rps:8.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
+                f"{p99 / p50:7.1f} {cell.errors:6} {row['vs_hello']:8.3f}  {size / 1024:5.0f}",
+                flush=True,
+            )
+            if cell.errors:
+                print(f"      answers: {cell.statuses}", flush=True)
+    return out
+
+
+def check(name: str, pages, result: dict, connections: list[int]) -> list[str]:
+    missed = []
+    for page in pages:
+        for n in connections:
+            row = result[page.key][str(n)]
+            where = f"{name}, {page.label}, {n} connections"
+            if page.target is not None and row["vs_hello"] < page.target:
+                missed.append(f"{where}: {row['vs_hello']:.3f}x hello-world < {page.target}x")
+            if row["p99_ms"] > TARGET_TAIL * row["p50_ms"]:
+                missed.append(f"{where}: p99 {row['p99_ms']:.0f} ms > 5x p50 {row['p50_ms']:.0f}")
+            if n == max(connections) and row["errors"]:
+                missed.append(f"{where}: {row['errors']} errors")
+    return missed
+
+
+def compare_sizes(database: str, sizes: list[int], pages, results: dict, conns) -> list[str]:
+    """Each page's cost (seconds per request) at each size against the first size."""
+    first = results[f"{database} {sizes[0]}"]
+    missed = []
+    print(f"\n== {database}: cost per request against {sizes[0]:,} staff (1.0 = the same)")
+    for page in pages:
+        for n in conns:
+            for staff in sizes[1:]:
+                other = results[f"{database} {staff}"]
+                ratio = first[page.key][str(n)]["rps"] / other[page.key][str(n)]["rps"]
+                print(f"  {page.label:32} {n:5} at {staff:>9,}: {ratio:5.2f}x")
+                if ratio > TARGET_SCALE and page.key != "hello":
+                    missed.append(
+                        f"{database}, {page.label}, {n} connections: {ratio:.2f}x the cost at "
+                        f"{staff:,} staff (> {TARGET_SCALE}x)"
+                    )
+    return missed
+
+
+if __name__ == "__main__":
+    main()
