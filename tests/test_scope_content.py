@@ -306,7 +306,12 @@ def test_employee_list_unit_filter_offers_only_units_in_scope(more, login):
 
 
 def test_employee_list_unit_filter_of_a_subtree_role_starts_at_its_subtree(more, login):
-    client = login(more.users["evaluator"])  # holds Bidang SMA
+    # A unit role on Bidang SMA (an evaluator reaches people through posts, not subtrees).
+    user = User.objects.create_user(username="admin.sma", password="x", instansi=more.instansi)
+    RoleAssignment.objects.create(
+        user=user, role=Role.OPD_ADMIN, instansi=more.instansi, unit=more.division_a
+    )
+    client = login(user)
 
     response = get(client, "organisations:employee_list")
 

@@ -92,6 +92,7 @@ def test_a_tmt_without_a_grade_is_refused(world):
 def test_the_post_tmt_is_the_open_assignment_start(world):
     """The TMT of the post is not stored twice: it is the start of the open assignment."""
     bkd = world.users["bkd"]
+    Employee.objects.filter(pk=world.head_a.pk).update(position=None)  # the head post is free
     services.employee_update(
         actor=bkd,
         scope=scope_for(bkd),
@@ -166,6 +167,6 @@ def test_the_employee_page_shows_grade_pangkat_tmts_and_retirement(world, login,
             HTTP_ACCEPT_LANGUAGE="id",
         ).content.decode()
     assert "IV/c Pembina Utama Muda" in body and "1 April 2021" in body
-    assert "2 Jan. 2019" in body  # the post's TMT: the open assignment's start
+    assert "2 Januari 2019" in body  # the post's TMT: the open assignment's start
     # Born 14 March 1985, a JPT Pratama (BUP 60): retires at the end of March 2045.
     assert "usia 60, pada 31 Maret 2045" in body

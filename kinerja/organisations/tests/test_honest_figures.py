@@ -131,11 +131,11 @@ def test_org_chart_without_people_counts_the_whole_and_marks_its_share(bidang, l
 
 
 def test_tree_marks_a_root_reached_only_through_ones_own_post(bidang, login):
-    """Joko works in Bidang SMA and evaluates agency B: his tree's roots are his own division
+    """Joko works in Bidang SMA and administers agency B: his tree's roots are his own division
     (9 people, 1 of them his to see: himself) and Dinas Kesehatan (2, all his)."""
     joko = User.objects.create_user(username="joko", instansi=bidang.instansi, employee=bidang.joko)
     RoleAssignment.objects.create(
-        user=joko, role=Role.EVALUATOR, instansi=bidang.instansi, unit=bidang.agency_b
+        user=joko, role=Role.OPD_ADMIN, instansi=bidang.instansi, unit=bidang.agency_b
     )
 
     response, body = page(login(joko), "organisations:unit_tree")
