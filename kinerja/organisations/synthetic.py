@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Case, F, ProtectedError, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
@@ -774,6 +774,7 @@ def generate_province(
 
 
 PLT_FROM = dt.date(2023, 1, 2)  # the demo's acting head of a division, from this day (open)
+ACTING_DEMO_AGENCY = "Dinas Pendidikan"  # where the demo accounts work
 
 
 def add_reporting_demo(instansi: Instansi) -> None:
@@ -802,10 +803,15 @@ def add_reporting_demo(instansi: Instansi) -> None:
         ),
         batch_size=BATCH,
     )
+    # In Dinas Pendidikan, where the demo accounts work (its last division: the demo evaluator
+    # heads the first), else in the first agency that has a unit two levels down.
     acting = (
         Employee.objects.filter(instansi=instansi, position__is_head=True, position__unit__depth=2)
         .select_related("unit")
-        .order_by("unit__path")
+        .order_by(
+            Case(When(unit__agency__name=ACTING_DEMO_AGENCY, then=0), default=1),
+            F("unit__path").desc(),
+        )
         .first()
     )
     post = (
