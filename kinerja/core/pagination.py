@@ -15,6 +15,10 @@ from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+# No list holds a billion rows: a page number past that is refused as a page that does not exist,
+# not counted towards (its offset would overflow the database's 64-bit LIMIT/OFFSET).
+DEEPEST_ROW = 10**9
+
 
 class CappedPaginator(Paginator):
     """A Paginator that counts at most ``cap`` rows (or up to one page past the page asked for).
@@ -34,7 +38,7 @@ class CappedPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             return
-        if number > 0 and "count" not in self.__dict__:
+        if 0 < (number + 1) * self.per_page <= DEEPEST_ROW and "count" not in self.__dict__:
             self.reach = max(self.cap, (number + 1) * self.per_page)
 
     def page(self, number):

@@ -47,6 +47,21 @@ def test_the_last_page_gets_the_exact_count(staff):
     assert not page.has_next()
 
 
+def test_a_page_past_any_list_is_refused_not_counted_towards(staff, world, login):
+    """The fuzz found a 500: page 576460752303423489 made an OFFSET past 64 bits."""
+    from django.core.paginator import EmptyPage
+
+    paginator = CappedPaginator(staff, 5, cap=10)
+    with pytest.raises(EmptyPage):
+        paginator.page(576460752303423489)
+    assert (paginator.reach, paginator.count) == (10, 10)  # counted to the cap only
+
+    client = login(world.users["bkd"])
+    response = client.get("/api/v1/units/", {"page": "576460752303423489"})
+    assert response.status_code == 404
+    assert client.get("/org/employees/", {"page": "576460752303423489"}).status_code == 200
+
+
 def test_below_the_cap_the_count_is_exact(staff):
     paginator = CappedPaginator(staff, 5, cap=100)
     paginator.get_page(1)
