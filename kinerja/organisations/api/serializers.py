@@ -296,11 +296,10 @@ class EmployeeSerializer(serializers.ModelSerializer):
     grade_label = serializers.CharField(
         read_only=True, help_text=_("Rank and grade (pangkat/golongan) as lists show it.")
     )
-    eselon = serializers.CharField(
-        source="position.eselon",
-        read_only=True,
-        default="",
-        help_text=_("Eselon of the current position; empty when it has none."),
+    # A method, not source="position.eselon" with a default: DRF skips a default in partial
+    # updates, so a PATCH of someone without a post answered without the field (the fuzz saw it).
+    eselon = serializers.SerializerMethodField(
+        help_text=_("Eselon of the current position; empty when it has none.")
     )
     agency = UnitBriefSerializer(
         source="unit.agency", read_only=True, help_text=_("Agency (OPD) of the unit.")
@@ -365,6 +364,9 @@ class EmployeeSerializer(serializers.ModelSerializer):
         }
 
     @extend_schema_field(SuperiorSerializer(allow_null=True))
+    def get_eselon(self, obj) -> str:
+        return obj.position.eselon if obj.position_id else ""
+
     def get_superior(self, obj) -> dict | None:
         superiors = self.context.get("superiors")
         if superiors is None or obj.pk not in superiors:

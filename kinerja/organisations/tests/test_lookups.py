@@ -389,6 +389,14 @@ def test_api_carries_agency_eselon_and_grade_label(world):
     agus = honorer.get(reverse("api:employee-detail", args=[world.honorer_b.pk])).json()
     assert agus["eselon"] == ""  # no post
     assert agus["agency"]["code"] == "DINKES"
+    # A partial update answers with every field too (DRF skips defaults in partial updates).
+    patched = honorer.patch(
+        reverse("api:employee-detail", args=[world.honorer_b.pk]),
+        {"email": "agus@example.org", "reason": "Email baru"},
+        format="json",
+    )
+    assert patched.status_code == 200, patched.content
+    assert (patched.json()["eselon"], patched.json()["email"]) == ("", "agus@example.org")
 
 
 def _nominatif(client, **params):
