@@ -363,10 +363,10 @@ class EmployeeSerializer(serializers.ModelSerializer):
             }
         }
 
-    @extend_schema_field(SuperiorSerializer(allow_null=True))
     def get_eselon(self, obj) -> str:
         return obj.position.eselon if obj.position_id else ""
 
+    @extend_schema_field(SuperiorSerializer(allow_null=True))
     def get_superior(self, obj) -> dict | None:
         superiors = self.context.get("superiors")
         if superiors is None or obj.pk not in superiors:

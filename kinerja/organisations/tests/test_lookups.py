@@ -5,6 +5,7 @@ its exports carry: OPD, pangkat/golongan, eselon and post, and the nominatif."""
 import csv
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -491,3 +492,14 @@ def test_nominatif_button_carries_the_filters(world, login):
         reverse("organisations:employee_list"), {"status": "pns"}, headers=EN
     ).content.decode()
     assert f'href="{reverse("organisations:employee_nominatif")}?status=pns"' in html
+
+
+def test_the_schema_says_eselon_is_text_and_superior_a_person(world):
+    """The fuzz holds responses to the schema: a misplaced decorator once typed eselon."""
+    client = APIClient()
+    client.force_authenticate(world.users["bkd"])
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    employee = schema["components"]["schemas"]["Employee"]["properties"]
+
+    assert employee["eselon"]["type"] == "string"
+    assert "Superior" in json.dumps(employee["superior"])
