@@ -36,6 +36,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse ids and chain sequences, so
+    a figure kept by one test (kinerja.audit.freshness) could match the key of the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 class World:
     """The objects of the fixture province, by name."""
 

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kinerja.accounts.middleware.SessionRefreshMiddleware",
     "kinerja.accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kinerja.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -135,7 +136,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# The 8 hours run from the last activity: kinerja.accounts.middleware.SessionRefreshMiddleware
+# moves the expiry at most once per interval instead of writing the session on every request.
+KINERJA_SESSION_REFRESH_SECONDS = env.int("KINERJA_SESSION_REFRESH_SECONDS", default=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -205,6 +208,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Lists (pages and API) count their rows only this far (beyond the page asked for): past it they
 # say "more than N" instead of counting a whole province on every page.
 KINERJA_LIST_COUNT_CAP = env.int("KINERJA_LIST_COUNT_CAP", default=10000)
+# How long an unused home figure or tree head-count stays in the cache. A write makes it stale
+# at once whatever this says (kinerja.audit.freshness): this only bounds the memory it holds.
+KINERJA_FIGURES_CACHE_SECONDS = env.int("KINERJA_FIGURES_CACHE_SECONDS", default=600)
 # An import that writes at least this many rows refreshes the planner's statistics (ANALYZE).
 KINERJA_ANALYZE_AFTER_ROWS = env.int("KINERJA_ANALYZE_AFTER_ROWS", default=5000)
 

@@ -17,64 +17,75 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 
+from kinerja.audit.freshness import kept
 from kinerja.core import paths
 from kinerja.core.scope import Action, Scope
 
 from .models import Employee, OrgUnit, Position
 
 
-def _headcounts(employees, units) -> dict[int, int]:
-    """{unit pk: active employees of ``employees`` in the unit's subtree}: one grouped query."""
+def _counts_by_path(employees) -> dict[str, int]:
+    """{unit path: active employees of ``employees`` in that unit and below}: one grouped query
+    over the rows, summed up the paths in Python."""
+    per_path = employees.filter(is_active=True).values_list("unit__path").annotate(n=Count("pk"))
+    step = paths.STEP + 1
+    by_prefix: dict[str, int] = defaultdict(int)
+    for path, n in per_path.order_by():
+        for end in range(step, len(path) + 1, step):
+            by_prefix[path[:end]] += n
+    return dict(by_prefix)
+
+
+def subtree_headcounts(scope: Scope, units, request=None) -> dict[int, int]:
+    """Return {unit pk: active employees the caller may reach in the unit and below it}.
+
+    The counts of the caller's whole reach are kept until the next audited write (see
+    ``kinerja.audit.freshness``), so a tree or a unit page reads them without a query.
+    """
     units = list(units)
     if not units:
         return {}
-    q = Q()
-    for unit in units:
-        q |= Q(unit__path__startswith=unit.path)
-    per_path = (
-        employees.filter(q, is_active=True)
-        .values_list("unit__path")
-        .annotate(n=Count("pk"))
-        .order_by()
+    counts = kept(
+        "unit.headcounts",
+        lambda: _counts_by_path(Employee.objects.within(scope)),
+        scope=scope,
+        request=request,
     )
-    step = paths.STEP + 1
-    by_prefix: dict[str, int] = defaultdict(int)
-    for path, n in per_path:
-        for end in range(step, len(path) + 1, step):
-            by_prefix[path[:end]] += n
-    return {unit.pk: by_prefix.get(unit.path, 0) for unit in units}
+    return {unit.pk: counts.get(unit.path, 0) for unit in units}
 
 
-def subtree_headcounts(scope: Scope, units) -> dict[int, int]:
-    """Return {unit pk: active employees the caller may reach in the unit and below it}."""
-    return _headcounts(Employee.objects.within(scope), units)
-
-
-def whole_headcounts(units) -> dict[int, int]:
+def whole_headcounts(units, request=None) -> dict[int, int]:
     """Return {unit pk: all active employees in the unit and below it}, reached or not.
 
     Only for units the caller may open; a count, never the rows (see the module's note).
     """
     units = list(units)
-    if not units:
-        return {}
-    instansi_ids = {unit.instansi_id for unit in units}
-    return _headcounts(Employee.objects.filter(instansi_id__in=instansi_ids), units)
+    out: dict[int, int] = {}
+    for instansi_id in {unit.instansi_id for unit in units}:
+        counts = kept(
+            "unit.headcounts.whole",
+            lambda i=instansi_id: _counts_by_path(Employee.objects.filter(instansi_id=i)),
+            scope=Scope(instansi_id=instansi_id),  # the whole instansi: no caller's reach
+            request=request,
+        )
+        out.update({u.pk: counts.get(u.path, 0) for u in units if u.instansi_id == instansi_id})
+    return out
 
 
-def set_headcounts(scope: Scope, units) -> None:
+def set_headcounts(scope: Scope, units, request=None) -> None:
     """Set on each unit ``subtree_headcount`` (within the caller's access), ``headcount_total``
     (the whole subtree's count) and ``headcount_partial`` (the caller reaches fewer than all:
     the page then says "within your access" and shows both numbers).
 
-    Two grouped queries at most, whatever the number of units.
+    Two grouped queries at most, whatever the number of units, and none while the data has
+    not changed since they were last counted.
     """
     units = list(units)
-    counts = subtree_headcounts(scope, units)
+    counts = subtree_headcounts(scope, units, request)
     partial = [u for u in units if not scope.can(Action.VIEW_PEOPLE, u.path)]
-    totals = whole_headcounts(partial)
+    totals = whole_headcounts(partial, request)
     for unit in units:
         unit.subtree_headcount = counts.get(unit.pk, 0)
         unit.headcount_partial = unit.pk in totals and totals[unit.pk] != unit.subtree_headcount

@@ -8,12 +8,20 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from kinerja.audit.freshness import kept
 from kinerja.core import paths
 from kinerja.core.scope import Action
 from kinerja.core.views import share_rows
 
 from .choices import EmployeeStatus, PositionKind
-from .leadership import NO_POST, PNS_GROUPS, PPPK_GROUPS, StaffFigures, staff_figures
+from .leadership import (
+    BUP_HOME_MONTHS,
+    NO_POST,
+    PNS_GROUPS,
+    PPPK_GROUPS,
+    StaffFigures,
+    staff_figures,
+)
 from .models import Employee, OrgUnit
 
 
@@ -21,18 +29,27 @@ def units_card(request) -> dict[str, Any] | None:
     scope = request.scope
     if not scope.can_anywhere(Action.VIEW_ORG):
         return None
-    units = OrgUnit.objects.within(scope).active_on()
-    # The agencies the units lie in, not only those reached whole: an evaluator of one division
-    # has 1 unit "in 1 agency", not "in 0 agencies".
-    agencies = units.order_by().values("agency_id").distinct().count()
-    return {"unit_count": units.count(), "agency_count": agencies}
+
+    def count():
+        units = OrgUnit.objects.within(scope).active_on()
+        # The agencies the units lie in, not only those reached whole: an evaluator of one
+        # division has 1 unit "in 1 agency", not "in 0 agencies".
+        agencies = units.order_by().values("agency_id").distinct().count()
+        return {"unit_count": units.count(), "agency_count": agencies}
+
+    return kept("home.units", count, scope=scope, request=request)
 
 
 def staff_card(request) -> dict[str, Any] | None:
     scope = request.scope
     if not scope.can_anywhere(Action.VIEW_PEOPLE):
         return None
-    counts = Employee.objects.within(scope).active().count_by_status()
+    counts = kept(
+        "home.staff",
+        lambda: Employee.objects.within(scope).active().count_by_status(),
+        scope=scope,
+        request=request,
+    )
     return {
         "employee_count": sum(counts.values()),
         "status_rows": share_rows(counts, Employee._meta.get_field("status").choices),
@@ -83,6 +100,10 @@ def kind_columns(figures) -> list[tuple[str, str]]:
     return columns
 
 
+def _retirement_url(unit=None) -> str:
+    return _url("organisations:retirement_list", months=BUP_HOME_MONTHS, unit=unit)
+
+
 def figure_cells(figures, grades, kinds, unit=None) -> dict[str, Any]:
     """One agency's (or the whole reach's) figures, each with the link to the staff it counts."""
     status_labels = dict(EmployeeStatus.choices)
@@ -120,15 +141,8 @@ def figure_cells(figures, grades, kinds, unit=None) -> dict[str, Any]:
             "count": figures.vacant,
             "url": _url("organisations:position_vacant", unit=unit),
         },
+        "bup": {"count": figures.bup, "url": _retirement_url(unit)},
     }
-
-
-def bup_slot(scope) -> dict[str, Any]:
-    """SLOT for branch ``ranks``: the staff reaching retirement age (BUP) and the link to them.
-
-    Return ``{"bup_url": ..., "bup_count": ...}``; the card shows them when ``bup_url`` is set.
-    """
-    return {"bup_url": None, "bup_count": None}
 
 
 def _agency_paths(scope) -> list[str]:
@@ -142,9 +156,9 @@ def agency_card(request) -> dict[str, Any] | None:
     scope = request.scope
     if not _agency_paths(scope):
         return None
-    figures = staff_figures(scope)[None]
+    figures = kept("home.agency", lambda: staff_figures(scope)[None], scope=scope, request=request)
     grades, kinds = grade_columns([figures]), kind_columns([figures])
-    return {"figures": figure_cells(figures, grades, kinds), **bup_slot(scope)}
+    return {"figures": figure_cells(figures, grades, kinds), "bup_months": BUP_HOME_MONTHS}
 
 
 def agencies_card(request) -> dict[str, Any] | None:
@@ -152,11 +166,20 @@ def agencies_card(request) -> dict[str, Any] | None:
     scope = request.scope
     if scope.paths_for(Action.VIEW_PEOPLE) is not None or not (scope.roles & PROVINCE_TABLE_ROLES):
         return None
-    per_agency = staff_figures(scope, by_agency=True)
-    # The official order of the agencies: by unit path for now (a sort key will come).
-    agencies = list(
-        OrgUnit.objects.within(scope).active_on().agencies().order_by("path").only("pk", "name")
-    )
+
+    def compute():
+        per_agency = dict(staff_figures(scope, by_agency=True))
+        # In the official order of the agencies (their sort key).
+        agencies = list(
+            OrgUnit.objects.within(scope)
+            .active_on()
+            .agencies()
+            .order_by("sort_key", "path")
+            .only("pk", "name")
+        )
+        return per_agency, agencies
+
+    per_agency, agencies = kept("home.agencies", compute, scope=scope, request=request)
     grades = grade_columns(per_agency.values())
     kinds = kind_columns(per_agency.values())
     total = StaffFigures()
@@ -170,6 +193,7 @@ def agencies_card(request) -> dict[str, Any] | None:
         "province": figure_cells(total, grades, kinds),
         "grade_columns": [(f"{s}-{g}", label) for (s, g), label in _grade_labels(grades)],
         "kind_columns": kinds,
+        "bup_months": BUP_HOME_MONTHS,
     }
 
 

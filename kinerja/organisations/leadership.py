@@ -18,8 +18,14 @@ from django.utils import timezone
 
 from kinerja.core.scope import Action, Scope
 
+from . import retirement
 from .choices import EmployeeStatus, PositionKind
 from .models import Employee, Position
+from .retirement import reaching_bup
+
+# The window of the home pages' "reaching retirement age" figure, in months (one of the
+# retirement page's windows, so that the figure links to the list it counts).
+BUP_HOME_MONTHS = 12
 
 # Kinds of post that are structural (jabatan struktural); a post with an eselon is structural too.
 STRUCTURAL_KINDS = (
@@ -93,6 +99,7 @@ class StaffFigures:
     by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     structural: int = 0
     vacant: int = 0
+    bup: int = 0  # civil servants reaching retirement age within BUP_HOME_MONTHS (or past it)
 
     def add(self, status: str, grade: str, kind: str | None, n: int) -> None:
         self.total += n
@@ -114,13 +121,15 @@ class StaffFigures:
                 mine[key] += n
         self.structural += other.structural
         self.vacant += other.vacant
+        self.bup += other.bup
 
 
 def staff_figures(scope: Scope, *, by_agency: bool = False) -> dict[int | None, StaffFigures]:
     """Return the figures of the active staff and posts in the caller's reach.
 
-    Keyed by agency id when ``by_agency``, else one entry keyed None for the whole reach. Two
-    queries either way.
+    Keyed by agency id when ``by_agency``, else one entry keyed None for the whole reach. Three
+    queries either way: the staff make-up, the structural posts, the staff reaching BUP within
+    ``BUP_HOME_MONTHS``.
     """
     out: dict[int | None, StaffFigures] = defaultdict(StaffFigures)
     staff_keys = ("unit__agency_id",) if by_agency else ()
@@ -144,4 +153,14 @@ def staff_figures(scope: Scope, *, by_agency: bool = False) -> dict[int | None, 
     for row in rows:
         figures = out[row.get("unit__agency_id")]
         figures.structural, figures.vacant = row["structural"], row["vacant"]
+    retiring = reaching_bup(
+        Employee.objects.within(scope, Action.VIEW_PEOPLE),
+        today=retirement.today(),
+        months=BUP_HOME_MONTHS,
+    ).order_by()
+    if by_agency:
+        for agency, n in retiring.values_list("unit__agency_id").annotate(n=Count("pk")):
+            out[agency].bup = n
+    else:
+        out[None].bup = retiring.count()
     return out

@@ -1,12 +1,16 @@
 """The leaders' home figures: vacant structural posts and the staff make-up, with their links."""
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kinerja.accounts.scope import scope_for
+from kinerja.organisations import retirement, services
 from kinerja.organisations.choices import EmployeeStatus, PositionKind, UnitKind
 from kinerja.organisations.leadership import grade_group
 from kinerja.organisations.models import Employee
@@ -113,7 +117,7 @@ def test_head_of_agency_sees_the_figures_of_the_agency(staffed, login):
     assert grades == {"pns-I": 0, "pns-II": 1, "pns-III": 2, "pns-IV": 1, "pppk-IX": 2}
     kinds = {c["key"]: c["count"] for c in figures["kinds"] if c["count"]}
     assert kinds == {"jpt_pratama": 1, "pengawas": 1, "pelaksana": 1, "fungsional": 2, "none": 3}
-    assert card["bup_url"] is None  # the slot for branch ranks
+    assert figures["bup"]["count"] == 0  # the fixture's staff are young
 
 
 def test_each_figure_links_to_the_staff_it_counts(staffed, login):
@@ -205,6 +209,7 @@ def test_figures_take_a_fixed_number_of_queries(staffed, login):
         EmployeeFactory(unit=section, status=EmployeeStatus.PPPK, grade="X")
         extra = PositionFactory(unit=staffed.division_a, kind=PositionKind.PENGAWAS)
         EmployeeFactory(unit=staffed.division_a, position=extra, grade=f"I/{'abcd'[i]}")
+    cache.clear()  # factories write without audit, so the kept figures would still stand
     assert _home_queries(login(staffed.users["leadership"])) == before_governor
     assert _home_queries(login(staffed.users["opd_head"])) == before_head
 
@@ -219,3 +224,79 @@ def test_employee_filters_by_grade_group_and_kind_of_post(staffed, login):
     assert _names(client, f"{url}?position_kind=pengawas") == ["Citra"]
     response = client.get(f"{url}?grade_group=XX")
     assert list(response.context["employees"]) == []  # not a group: an error, nothing listed
+
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def retiring(staffed, monkeypatch):
+    """Three civil servants in A and one in B reach BUP by the end of November 2027.
+
+    Retirement falls at the end of the month of the BUP birthday: a staff member (BUP 58) born
+    in May 1969 retires on 31 May 2027 (in the window); one born in December 1969 on 31
+    December 2027 (out of it). The head of A (JPT, BUP 60) born in November 1967 retires on
+    30 November 2027 (in); a PPPK teacher (Guru, 60) born in March 1966 is past BUP (in, as
+    overdue). In B, a PNS without a post (BUP 58) born in June 1969 retires on 30 June 2027.
+    Non-ASN staff never count.
+    """
+    monkeypatch.setattr(retirement, "today", lambda: TODAY)
+    w = staffed
+    born = {
+        "Dodi": dt.date(1969, 5, 10),
+        "Eko": dt.date(1969, 12, 1),
+        "Fajar": dt.date(1966, 3, 3),
+        "Hadi": dt.date(1950, 1, 1),
+    }
+    for name, day in born.items():
+        Employee.objects.filter(name=name).update(birth_date=day)
+    Employee.objects.filter(pk=w.head_a.pk).update(birth_date=dt.date(1967, 11, 2))
+    Employee.objects.filter(pk=w.staff_b.pk).update(birth_date=dt.date(1969, 6, 30))
+    return w
+
+
+def test_home_counts_the_staff_reaching_bup_and_links_to_them(retiring, login):
+    client = login(retiring.users["opd_head"])
+    bup = _card(client.get(reverse("core:home")), "figures")["figures"]["bup"]
+    assert bup["count"] == 3
+    query = parse_qs(urlsplit(bup["url"]).query)
+    assert query == {"months": ["12"]}
+    listed = client.get(bup["url"]).context["rows"]
+    names = sorted(r.employee.name for r in listed)
+    assert names == sorted(["Dodi", "Fajar", retiring.head_a.name])
+    governor = login(retiring.users["leadership"])
+    card = _card(governor.get(reverse("core:home")), "agency_rows")
+    a, b = card["agency_rows"]
+    assert (a["bup"]["count"], b["bup"]["count"], card["province"]["bup"]["count"]) == (3, 1, 4)
+    # B's link lists B's only, and names B.
+    b_list = governor.get(b["bup"]["url"])
+    assert [r.employee.name for r in b_list.context["rows"]] == [retiring.staff_b.name]
+    assert b_list.context["unit"] == retiring.agency_b
+
+
+def test_retirement_list_ignores_a_unit_out_of_reach(retiring, login):
+    client = login(retiring.users["opd_admin"])
+    url = reverse("organisations:retirement_list")
+    response = client.get(url, {"unit": retiring.agency_b.pk, "months": 12})
+    assert response.context["unit"] is None  # B is not named, and A's list shows
+    assert len(response.context["rows"]) == 3
+    division = client.get(url, {"unit": retiring.division_a.pk, "months": 12})
+    assert [r.employee.name for r in division.context["rows"]] == ["Fajar", "Dodi"]
+
+
+def test_home_figures_are_kept_until_an_audited_write(staffed, login):
+    """The second visit reads the kept figures; a write through a service shows at once."""
+    client = login(staffed.users["opd_head"])
+    first = _home_queries(client)
+    again = _home_queries(client)
+    assert again < first - 2  # the staff make-up, the posts and the BUP count are kept
+    figures = _card(client.get(reverse("core:home")), "figures")["figures"]
+    assert figures["total"]["count"] == 8
+    services.employee_create(
+        actor=staffed.users["opd_admin"],
+        scope=scope_for(staffed.users["opd_admin"]),
+        instansi=staffed.instansi,
+        data={"name": "Joko", "unit": staffed.division_a, "status": EmployeeStatus.NON_ASN},
+    )
+    figures = _card(client.get(reverse("core:home")), "figures")["figures"]
+    assert figures["total"]["count"] == 9

@@ -1,0 +1,99 @@
+"""Results kept between requests until the next audited write: the home figures, the tree's
+head-counts.
+
+Every write of the product appends an event to its instansi's audit chain in the write's own
+transaction, and the append advances the chain head's ``last_sequence`` under a row lock held
+to the commit. So the head's sequence, read in one indexed query, names the state of the
+instansi's data exactly: a reader that sees sequence n sees every write up to n, and no write
+of the instansi commits without moving it. A kept result is filed under that sequence (and the
+system chain's, which holds the writes without an instansi, such as grants of instansi-less
+users), the day (effective dates turn at midnight) and the caller's scope, so:
+
+- a write makes every kept result of its instansi stale at once, on every server, with no
+  invalidation code next to the writes;
+- two callers with the same grants share one result; callers with different reach never do.
+
+The cache is Django's default (``CACHE_URL``; per process by default, shared when it points to
+a shared cache). ``KINERJA_FIGURES_CACHE_SECONDS`` only bounds how long an unused result stays
+in memory; correctness never depends on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import AuditChain
+
+T = TypeVar("T")
+_MEMO = "_kinerja_data_versions"  # per-request memo of the versions read, on the request
+
+
+def data_version(instansi_id: int | None, request=None) -> str:
+    """Return the state of ``instansi_id``'s data: its chain head and the system chain's.
+
+    One query, read once per request when ``request`` is given.
+    """
+    memo = getattr(request, _MEMO, None) if request is not None else None
+    if memo is not None and instansi_id in memo:
+        return memo[instansi_id]
+    heads = dict(
+        AuditChain.objects.filter(Q(instansi_id=instansi_id) | Q(instansi_id__isnull=True))
+        .values_list("instansi_id", "last_sequence")
+        .order_by()
+    )
+    version = f"{heads.get(instansi_id, 0)}.{heads.get(None, 0)}"
+    if request is not None:
+        if memo is None:
+            memo = {}
+            setattr(request, _MEMO, memo)
+        memo[instansi_id] = version
+    return version
+
+
+def scope_key(scope) -> str:
+    """A short digest of what ``scope`` reaches: its instansi, grants and own employee."""
+    grants = sorted(
+        (
+            sorted(g.actions),
+            g.unit_path or "",
+            g.role,
+            sorted(g.position_ids) if g.position_ids is not None else None,
+        )
+        for g in scope.grants
+    )
+    text = repr((scope.instansi_id, scope.employee_id, grants))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def kept(
+    name: str,
+    compute: Callable[[], T],
+    *,
+    scope,
+    request=None,
+    parts: tuple[Any, ...] = (),
+    on: dt.date | None = None,
+) -> T:
+    """Return ``compute()``, kept until the next audited write of the scope's instansi.
+
+    ``name`` and ``parts`` tell results apart (a card, its options); the scope, the day and the
+    data's version are added to the key here. ``compute`` must return a picklable value that
+    depends only on those.
+    """
+    version = data_version(scope.instansi_id, request)
+    day = (on or timezone.localdate()).isoformat()
+    key = ":".join(["kinerja", name, *map(str, parts), scope_key(scope), day, version])
+    missing = object()
+    value = cache.get(key, missing)
+    if value is missing:
+        value = compute()
+        cache.set(key, value, getattr(settings, "KINERJA_FIGURES_CACHE_SECONDS", 600))
+    return value
