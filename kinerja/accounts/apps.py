@@ -9,12 +9,17 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the token scheme with drf-spectacular before any schema is generated.
+        from django.contrib.auth.signals import user_logged_in
+
         from kinerja.core.registry import HomeCard, NavEntry, register_home_card, register_nav
         from kinerja.core.scope import Action
 
         from . import schema  # noqa: F401
         from .context_processors import request_uses_api
         from .home import identity_card
+        from .middleware import stamp_session_on_login
+
+        user_logged_in.connect(stamp_session_on_login, dispatch_uid="kinerja.session_stamp")
 
         register_nav(
             NavEntry(

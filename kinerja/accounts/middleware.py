@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -22,6 +24,46 @@ class ScopeMiddleware:
     def __call__(self, request):
         request.scope = SimpleLazyObject(lambda: scope_for(request.user))
         return self.get_response(request)
+
+
+SESSION_REFRESHED = "_kinerja_refreshed"  # when the session's expiry last moved (epoch seconds)
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class SessionRefreshMiddleware:
+    """Slide a signed-in session's expiry (``SESSION_COOKIE_AGE`` after the last activity) by
+    saving it at most once every ``KINERJA_SESSION_REFRESH_SECONDS``.
+
+    Saving the session on every request (``SESSION_SAVE_EVERY_REQUEST``) made every page view,
+    even a read, a database write: on SQLite the writes of all workers queue on one lock. With
+    this, a session ends between ``SESSION_COOKIE_AGE`` minus the refresh interval and
+    ``SESSION_COOKIE_AGE`` after the last request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.interval = settings.KINERJA_SESSION_REFRESH_SECONDS
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and session.session_key and user and user.is_authenticated:
+            now = _now()
+            last = session.get(SESSION_REFRESHED)
+            if not isinstance(last, int) or not 0 <= now - last < self.interval:
+                session[SESSION_REFRESHED] = now  # marks the session modified: it is saved
+        return self.get_response(request)
+
+
+def stamp_session_on_login(sender, request, user, **kwargs) -> None:
+    """A new session starts with its refresh stamp, so the requests right after a log-in do
+    not write it again (connected to ``user_logged_in`` in the app's ``ready``)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_REFRESHED] = _now()
 
 
 class PasswordChangeRequiredMiddleware:
