@@ -127,6 +127,15 @@ def posts_below(position_ids: Iterable[int], on: dt.date) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
+# What a Holder's employee carries: enough to name and link them, and to read their own post;
+# a holder's other fields load on first use.
+HOLDER_FIELDS = (
+    *("employee__id", "employee__instansi_id", "employee__nip", "employee__name"),
+    *("employee__front_title", "employee__back_title", "employee__status"),
+    *("employee__unit_id", "employee__position_id", "employee__is_active"),
+)
+
+
 def holders_by_post(position_ids: Iterable[int], on: dt.date) -> dict[int, list[Holder]]:
     """Return {post id: its holders on ``on``}, acting officials first (two queries)."""
     ids = sorted(set(position_ids))
@@ -137,7 +146,8 @@ def holders_by_post(position_ids: Iterable[int], on: dt.date) -> dict[int, list[
         ActingAssignment.objects.active_on(on)
         .filter(position_id__in=ids)
         .filter(Q(employee__is_active=True) | Q(valid_to__isnull=False))
-        .select_related("employee", "employee__position")
+        .select_related("employee")
+        .only("position_id", "kind", "decree_number", "valid_from", "employee", *HOLDER_FIELDS)
         .order_by("position_id", "-valid_from", "pk")
     )
     for row in acting:
@@ -148,7 +158,8 @@ def holders_by_post(position_ids: Iterable[int], on: dt.date) -> dict[int, list[
         Assignment.objects.filter(_on_assignment(on), position_id__in=ids)
         # A closed assignment is history; an open one counts while its employee is active.
         .filter(Q(employee__is_active=True) | Q(valid_to__isnull=False))
-        .select_related("employee", "employee__position")
+        .select_related("employee")
+        .only("position_id", "valid_from", "employee", *HOLDER_FIELDS)
         .order_by("position_id", "valid_from", "pk")
     )
     for row in definitive:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -99,7 +101,7 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
             roots = visible.active_on().exclude(parent__in=visible_ids).order_by("sort_key", "name")
             units = list(with_children_flag(roots, scope))
             total = len(units)
-        set_headcounts(scope, units)
+        set_headcounts(scope, units, self.request)
         return super().get_context_data(
             units=units,
             total=total,
@@ -139,7 +141,7 @@ class UnitChildrenView(ScopedPageMixin, TemplateView):
                 request.scope,
             ).order_by("sort_key", "name")
         )
-        set_headcounts(request.scope, children)
+        set_headcounts(request.scope, children, request)
         return self.render_to_response(self.get_context_data(parent=parent, units=children))
 
 
@@ -181,7 +183,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             for acting in acting_heads:
                 acting.visible = acting.employee_id in seen
         sub_units = list(visible.filter(parent=unit).order_by("valid_to", "sort_key", "name"))
-        set_headcounts(scope, sub_units)
+        set_headcounts(scope, sub_units, self.request)
         staff = Employee.objects.within(scope).filter(
             unit__path__startswith=unit.path, is_active=True
         )
@@ -243,6 +245,15 @@ class EmployeeListMixin:
         return filterset, queryset.order_by(*fields)
 
 
+# The columns the employee table shows, and no more: a page of 50 loads four models a row, and
+# their other fields (timestamps, duties) cost more to read than the rest of the page.
+EMPLOYEE_LIST_FIELDS = (
+    *("nip", "name", "front_title", "back_title", "status", "grade", "is_active"),
+    *("instansi_id", "unit__name", "unit__path", "unit__agency__name"),
+    *("position__title", "position__eselon"),
+)
+
+
 class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
     """The employees in scope: search, filters, sortable columns and 50 a page."""
 
@@ -257,7 +268,9 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope = self.request.scope
         filterset, queryset = self.filtered_queryset()
-        queryset = queryset.select_related("unit", "unit__agency", "position")
+        queryset = queryset.select_related("unit", "unit__agency", "position").only(
+            *EMPLOYEE_LIST_FIELDS
+        )
         page = CappedPaginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
         params = self.request.GET.copy()
         params.pop("page", None)
@@ -319,6 +332,23 @@ def _retirement_months(request) -> int:
     """The window asked for (6, 12 or 24 months); 12 for anything else."""
     value = request.GET.get("months", "")
     return int(value) if value.isdigit() and int(value) in MONTH_CHOICES else MONTH_CHOICES[1]
+
+
+def _retirement_unit(request) -> OrgUnit | None:
+    """The unit subtree asked for (``unit``), when the caller may see it; None for all."""
+    value = request.GET.get("unit", "")
+    if not (value.isascii() and value.isdigit() and 0 < len(value) < 19):
+        return None
+    return OrgUnit.objects.within(request.scope).filter(pk=int(value)).first()
+
+
+def _retiring(request, action: str, today) -> tuple[Any, int, OrgUnit | None]:
+    """The civil servants in reach reaching BUP in the chosen window, in the chosen subtree."""
+    months, unit = _retirement_months(request), _retirement_unit(request)
+    employees = Employee.objects.within(request.scope, action)
+    if unit is not None:
+        employees = employees.filter(unit__path__startswith=unit.path)
+    return reaching_bup(employees, today=today, months=months), months, unit
 
 
 class EmployeeNominatifView(ScopedPageMixin, EmployeeListMixin, View):
@@ -397,22 +427,18 @@ class RetirementListView(ScopedPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = retirement.today()
-        months = _retirement_months(self.request)
-        queryset = reaching_bup(
-            Employee.objects.within(self.request.scope, Action.VIEW_PEOPLE).select_related(
-                "unit", "position"
-            ),
-            today=today,
-            months=months,
-        )
+        queryset, months, unit = _retiring(self.request, Action.VIEW_PEOPLE, today)
+        queryset = queryset.select_related("unit", "position")
         page = Paginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        query = urlencode({"months": months, **({"unit": unit.pk} if unit else {})})
         return super().get_context_data(
             months=months,
+            unit=unit,
             month_choices=MONTH_CHOICES,
             horizon=add_months(today, months),
             page_obj=page,
             rows=with_dates(page.object_list, today=today),
-            query=f"months={months}",
+            query=query,
             can_export=self.request.scope.can_anywhere(Action.EXPORT),
             **kwargs,
         )
@@ -430,10 +456,7 @@ class RetirementExportView(ScopedPageMixin, View):
 
     def get(self, request, *args, **kwargs):
         today = retirement.today()
-        months = _retirement_months(request)
-        queryset = reaching_bup(
-            Employee.objects.within(request.scope, Action.EXPORT), today=today, months=months
-        )
+        queryset, months, _unit = _retiring(request, Action.EXPORT, today)
         filename = f"pensiun-{months}-bulan-{today:%Y%m%d}"
         return export_response(RetirementReport(queryset, today=today), filename=filename)
 

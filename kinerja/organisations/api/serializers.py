@@ -23,6 +23,16 @@ from kinerja.organisations.validators import normalise_nip
 MAX_ID = 2**63 - 1
 
 
+def brief(obj, serializer: type[serializers.ModelSerializer]) -> dict:
+    """The brief form of ``obj`` (id, code, name or title) as ``serializer`` writes it.
+
+    Read straight from the attributes: a brief serializer's fields are plain numbers and text,
+    and building one per row (DRF introspects the model for each instance) cost more than the
+    rest of a page of 50 employees. A test holds the two forms equal.
+    """
+    return {name: getattr(obj, name) for name in serializer.Meta.fields}
+
+
 class UnitBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrgUnit
@@ -91,7 +101,7 @@ class ScopedRelatedField(serializers.RelatedField):
         return obj
 
     def to_representation(self, value):
-        return self.brief(value, context=self.context).data
+        return brief(value, self.brief)
 
     def get_choices(self, cutoff=None):
         # Keyed by id: the brief representation is a dict, which cannot key a choice.
@@ -264,7 +274,20 @@ class SuperiorSerializer(serializers.Serializer):
         post = self.context.get("posts", {}).get(holder.position_id)
         if post is None:
             post = Position.objects.get(pk=holder.position_id)
-        return PositionBriefSerializer(post).data
+        return brief(post, PositionBriefSerializer)
+
+    @staticmethod
+    def shape(holder, posts: dict) -> dict:
+        """What ``to_representation`` gives, without a serializer per row (the employee list)."""
+        post = posts.get(holder.position_id)
+        if post is None:
+            post = Position.objects.get(pk=holder.position_id)
+        return {
+            "id": holder.employee.pk,
+            "name": holder.employee.display_name,
+            "position": brief(post, PositionBriefSerializer),
+            "acting": holder.acting,
+        }
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -301,8 +324,11 @@ class EmployeeSerializer(serializers.ModelSerializer):
     eselon = serializers.SerializerMethodField(
         help_text=_("Eselon of the current position; empty when it has none.")
     )
-    agency = UnitBriefSerializer(
-        source="unit.agency", read_only=True, help_text=_("Agency (OPD) of the unit.")
+    agency = ScopedRelatedField(
+        brief=UnitBriefSerializer,
+        source="unit.agency",
+        read_only=True,
+        help_text=_("Agency (OPD) of the unit."),
     )
     superior = serializers.SerializerMethodField(
         help_text=_("The superior (evaluator) today, or null at the top of the agency.")
@@ -376,7 +402,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
         holder = superiors.get(obj.pk)
         if holder is None:
             return None
-        return SuperiorSerializer(holder, context=self.context).data
+        return SuperiorSerializer.shape(holder, self.context.setdefault("posts", {}))
 
     def get_warnings(self, obj) -> list[str]:
         return list(self.context.get("warnings", []))

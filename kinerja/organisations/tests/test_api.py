@@ -768,3 +768,26 @@ def test_schema_documents_the_error_answers(world):
     ]
     path_id = next(p for p in detail["parameters"] if p["name"] == "id")
     assert path_id["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def test_brief_forms_read_from_attributes_equal_the_brief_serializers(world):
+    from kinerja.organisations.api.serializers import (
+        PositionBriefSerializer,
+        RegionBriefSerializer,
+        UnitBriefSerializer,
+        brief,
+    )
+    from kinerja.organisations.models import Region
+
+    region = Region.objects.create(code="35.73", name="Kota Malang", level="city")
+    for obj, serializer in (
+        (world.agency_a, UnitBriefSerializer),
+        (world.head_pos_a, PositionBriefSerializer),
+        (region, RegionBriefSerializer),
+    ):
+        assert brief(obj, serializer) == serializer(obj).data
+    assert brief(world.division_a, UnitBriefSerializer) == {
+        "id": world.division_a.pk,
+        "code": "DIKBUD-SMA",
+        "name": "Bidang SMA",
+    }
