@@ -280,6 +280,19 @@ class EmployeeViewSet(ScopedViewSet):
     ordering_fields = ["name", "nip", "status", "grade", "unit__path", "created_at"]
     ordering = ["name", "pk"]
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            # A page reads the employees whole but of their unit, agency and post only what the
+            # brief forms show (their timestamps and duties cost more to read than to send).
+            queryset = queryset.only(
+                *(f.name for f in Employee._meta.concrete_fields),
+                *("unit__code", "unit__name", "unit__path", "unit__instansi_id"),
+                *("unit__agency__code", "unit__agency__name"),
+                *("position__code", "position__title", "position__eselon"),
+            )
+        return queryset
+
     def get_serializer(self, *args, **kwargs):
         if kwargs.get("many") and args and not isinstance(args[0], dict):
             # A page of employees: their superiors in a fixed number of queries.
