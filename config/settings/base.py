@@ -208,6 +208,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Lists (pages and API) count their rows only this far (beyond the page asked for): past it they
 # say "more than N" instead of counting a whole province on every page.
 KINERJA_LIST_COUNT_CAP = env.int("KINERJA_LIST_COUNT_CAP", default=10000)
+# A search (``q``) counts its matches only this far ("more than 1,000"): see core.pagination.
+KINERJA_SEARCH_COUNT_CAP = env.int("KINERJA_SEARCH_COUNT_CAP", default=1000)
 # How long an unused home figure or tree head-count stays in the cache. A write makes it stale
 # at once whatever this says (kinerja.audit.freshness): this only bounds the memory it holds.
 KINERJA_FIGURES_CACHE_SECONDS = env.int("KINERJA_FIGURES_CACHE_SECONDS", default=600)

@@ -36,7 +36,13 @@ class UsernameOrNipBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
-        if user is not None and user.is_demo and not settings.KINERJA_DEMO_LOGINS:
+        # With the instansi: every page's header names it, so it would be a second query.
+        try:
+            user = get_user_model()._default_manager.select_related("instansi").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
+            return None
+        if user.is_demo and not settings.KINERJA_DEMO_LOGINS:
             return None
         return user

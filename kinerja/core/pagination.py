@@ -20,6 +20,16 @@ from rest_framework.response import Response
 DEEPEST_ROW = 10**9
 
 
+def cap_for(params) -> int:
+    """The count cap of a list asked for with ``params`` (a request's GET): a search (``q``)
+    counts only to ``KINERJA_SEARCH_COUNT_CAP``. A search reads the rows that match, not an
+    index in order, so its count is what grows with the province; a thousand matches say
+    enough to make anyone narrow the search."""
+    if str(params.get("q", "") or "").strip():
+        return settings.KINERJA_SEARCH_COUNT_CAP
+    return settings.KINERJA_LIST_COUNT_CAP
+
+
 class CappedPaginator(Paginator):
     """A Paginator that counts at most ``cap`` rows (or up to one page past the page asked for).
 
@@ -68,7 +78,8 @@ class CappedPageNumberPagination(PageNumberPagination):
     past the page asked for) and ``count_capped`` is true: there are more.
     """
 
-    django_paginator_class = CappedPaginator
+    def django_paginator_class(self, queryset, page_size):  # noqa: N802 - DRF's hook name
+        return CappedPaginator(queryset, page_size, cap=cap_for(self.request.query_params))
 
     def get_paginated_response(self, data):
         return Response(

@@ -51,6 +51,10 @@ class PositionQuerySet(ScopedQuerySet):
         )
 
 
+# A search names the posts whose title matches by id when there are at most this many.
+SEARCH_MAX_POSTS = 500
+
+
 class EmployeeQuerySet(ScopedQuerySet):
     """Employees of the granted units; everyone may view their own record."""
 
@@ -76,7 +80,22 @@ class EmployeeQuerySet(ScopedQuerySet):
             return self
         if text.isdigit():
             return self.filter(nip__startswith=text)
-        return self.filter(Q(name__icontains=text) | Q(position__title__icontains=text))
+        from .models import Position
+
+        # The posts whose title matches are looked up first (an indexed search on PostgreSQL,
+        # see migration 0009): the employees' condition is then their name or a short list of
+        # post ids, which the database answers from indexes instead of joining every
+        # employee's post to read its title.
+        posts = list(
+            Position.objects.filter(title__icontains=text)
+            .order_by()
+            .values_list("pk", flat=True)[: SEARCH_MAX_POSTS + 1]
+        )
+        if len(posts) > SEARCH_MAX_POSTS:
+            return self.filter(Q(name__icontains=text) | Q(position__title__icontains=text))
+        if not posts:
+            return self.filter(name__icontains=text)
+        return self.filter(Q(name__icontains=text) | Q(position_id__in=posts))
 
 
 class AssignmentQuerySet(ScopedEffectiveDatedQuerySet):

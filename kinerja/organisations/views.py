@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
 from kinerja.core.excel import export_response
-from kinerja.core.pagination import CappedPaginator
+from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action, Scope
 from kinerja.core.views import share_rows
 
@@ -271,7 +271,8 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         queryset = queryset.select_related("unit", "unit__agency", "position").only(
             *EMPLOYEE_LIST_FIELDS
         )
-        page = CappedPaginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        paginator = CappedPaginator(queryset, EMPLOYEES_PER_PAGE, cap=cap_for(self.request.GET))
+        page = paginator.get_page(self.request.GET.get("page"))
         params = self.request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()
