@@ -1,3 +1,4 @@
+from kinerja.audit.freshness import kept
 from kinerja.core.scope import Action
 
 from .roles import API_ROLES
@@ -34,4 +35,8 @@ def uses_api(user, scope) -> bool:
         return False
     if scope is not None and API_ROLES & set(scope.roles):
         return True
-    return user.api_tokens.filter(revoked_at__isnull=True).exists()
+    holds = lambda: user.api_tokens.filter(revoked_at__isnull=True).exists()  # noqa: E731
+    if scope is None:
+        return holds()
+    # Kept until the next audited write (a token made or revoked is one): no query per page.
+    return kept("uses_api", holds, scope=scope, parts=(user.pk,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kinerja.audit.freshness import kept
 from kinerja.core.scope import Action
 
 from .models import CorrectionRequest
@@ -13,7 +14,12 @@ def mine_card(request) -> dict[str, Any] | None:
     scope = request.scope
     if not scope.employee_id:
         return None
-    pending = CorrectionRequest.objects.filter(employee_id=scope.employee_id).pending().count()
+    pending = kept(
+        "home.corrections.mine",
+        lambda: CorrectionRequest.objects.filter(employee_id=scope.employee_id).pending().count(),
+        scope=scope,
+        request=request,
+    )
     return {"my_pending": pending}
 
 
@@ -21,4 +27,10 @@ def queue_card(request) -> dict[str, Any] | None:
     scope = request.scope
     if not scope.can_anywhere(Action.CHANGE_PEOPLE):
         return None
-    return {"to_decide": CorrectionRequest.objects.to_decide(scope).count()}
+    count = kept(
+        "home.corrections.queue",
+        lambda: CorrectionRequest.objects.to_decide(scope).count(),
+        scope=scope,
+        request=request,
+    )
+    return {"to_decide": count}
