@@ -478,11 +478,19 @@ def employee_update(
 
 
 def _reassign(employee: Employee, on: dt.date) -> None:
+    """Close the open assignment on the day before ``on`` (its last day, as every dated row
+    ends) and open the new post from ``on``. A placement that began on ``on`` itself never
+    held a day of its own: it is corrected in place (the employee's audit event keeps what it
+    was)."""
     open_ = Assignment.objects.filter(employee=employee, valid_to__isnull=True).first()
     if open_ is not None:
         if on < open_.valid_from:
             raise ValidationError(_("A transfer cannot take effect before the current post began."))
-        open_.valid_to = on
+        if on == open_.valid_from:
+            open_.position, open_.unit = employee.position, employee.unit
+            open_.save(update_fields=["position", "unit", "updated_at"])
+            return
+        open_.valid_to = on - dt.timedelta(days=1)
         open_.save(update_fields=["valid_to", "updated_at"])
     Assignment.objects.create(
         instansi_id=employee.instansi_id,

@@ -185,7 +185,7 @@ def test_a_changed_unit_updates_the_employee_and_transfers_the_assignment(world)
         world.staff_pos_a,
     )
     history = list(sri.assignments.order_by("valid_from").values_list("unit__code", "valid_to"))
-    assert history == [("DIKBUD", dt.date(2030, 7, 1)), ("DIKBUD-SMA", None)]
+    assert history == [("DIKBUD", dt.date(2030, 6, 30)), ("DIKBUD-SMA", None)]  # last day
 
 
 def test_a_transfer_before_the_current_post_began_is_refused(world):

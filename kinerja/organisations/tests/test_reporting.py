@@ -182,7 +182,7 @@ def test_a_vacant_superior_post_passes_the_question_up(org):
         employee=org.wati,
         data={"is_active": False},
     )
-    Assignment.objects.filter(employee=org.wati).update(valid_to=D(2025, 2, 1))
+    Assignment.objects.filter(employee=org.wati).update(valid_to=D(2025, 1, 31))  # last day
     assert boss(org.joko, D(2025, 1, 31)) == ("Wati", "")
     assert boss(org.joko, D(2025, 2, 1)) == ("Hartono", "")
     names = [r.employee.name for r in selectors.direct_reports(org.hartono, D(2025, 3, 1))]
@@ -190,8 +190,8 @@ def test_a_vacant_superior_post_passes_the_question_up(org):
 
 
 def test_plt_is_the_superior_for_its_period_then_the_question_passes_up(org):
-    # Hartono leaves the Kabid post on 1 May 2025; Wati is Plt from 1 May to 31 October.
-    Assignment.objects.filter(employee=org.hartono).update(valid_to=D(2025, 5, 1))
+    # Hartono leaves the Kabid post after 30 April 2025; Wati is Plt from 1 May to 31 October.
+    Assignment.objects.filter(employee=org.hartono).update(valid_to=D(2025, 4, 30))
     acting = services.acting_create(
         actor=org.admin,
         scope=org.scope,
