@@ -327,6 +327,8 @@ def position_update(*, actor, scope: Scope, position: Position, data: dict[str, 
     line_changed = position.reports_to_id != before["reports_to"]
     if line_changed and position.reports_to_id:
         _check_line(position, position.reports_to, today)
+    if position.unit_id != before["unit"]:
+        _check_unit_move(position, today, keep_own=not line_changed)
     position.save()
     if line_changed:
         _set_line(position, position.reports_to, today)
@@ -554,6 +556,63 @@ def _check_line(position: Position, reports_to: Position, on: dt.date) -> None:
                 )
             seen.add(post)
             post = lines.get(post)
+
+
+LISTED_POSTS = 3  # posts a message names before it says "and N more"
+
+
+def _names(titles: list[str]) -> str:
+    shown = ", ".join(titles[:LISTED_POSTS])
+    if len(titles) > LISTED_POSTS:
+        shown += " " + _("and %(n)d more") % {"n": len(titles) - LISTED_POSTS}
+    return shown
+
+
+def _check_unit_move(position: Position, today: dt.date, *, keep_own: bool) -> None:
+    """Refuse moving ``position`` (already given its new unit) to a unit where its lines from
+    ``today`` on would break the rule: the post it reports to must stay in its unit or above,
+    and the posts reporting to it must stay in its new unit or below. ``keep_own``: its own
+    lines stay (no new line is set in the same change)."""
+    path, unit = position.unit.path, position.unit
+    if keep_own:
+        bosses = (
+            ReportingLine.objects.filter(position_id=position.pk)
+            .filter(_open_on(today))
+            .select_related("reports_to__unit")
+            .order_by("valid_from")
+        )
+        for line in bosses:
+            boss = line.reports_to
+            if not path.startswith(boss.unit.path):
+                raise ValidationError(
+                    {
+                        "unit": _(
+                            "This post reports to %(post)s in %(unit)s, which is not above "
+                            "%(new)s. A post reports to a post in its own unit or a unit above "
+                            "it: change its reporting line first."
+                        )
+                        % {"post": boss.title, "unit": boss.unit.name, "new": unit.name}
+                    }
+                )
+    below = (
+        ReportingLine.objects.filter(reports_to_id=position.pk)
+        .filter(_open_on(today))
+        .select_related("position__unit")
+        .order_by("position__title", "position_id")
+    )
+    outside = sorted(
+        {line.position.title for line in below if not line.position.unit.path.startswith(path)}
+    )
+    if outside:
+        raise ValidationError(
+            {
+                "unit": _(
+                    "%(posts)s report to this post but would no longer be in %(new)s or a unit "
+                    "below it. Change their reporting lines first."
+                )
+                % {"posts": _names(outside), "new": unit.name}
+            }
+        )
 
 
 def _set_line(position: Position, reports_to: Position | None, on: dt.date) -> list[int]:

@@ -632,11 +632,11 @@ def test_unit_and_position_imports_list_their_audit_entries(world, audit_entries
 
     positions = [
         POSITION_HEADER,
-        ["SMK-KABID", "Kepala Bidang SMK", "DIKBUD-SMK", "administrator", "ya", "DIKBUD-KADIS"],
-        ["DIKBUD-SMA-01", "Analis SMA", "DIKBUD-SMA", "pelaksana", "tidak", "SMK-KABID"],
+        ["SMA-KABID", "Kepala Bidang SMA", "DIKBUD-SMA", "administrator", "ya", "DIKBUD-KADIS"],
+        ["DIKBUD-SMA-01", "Analis SMA", "DIKBUD-SMA", "pelaksana", "tidak", "SMA-KABID"],
     ]
     assert run(user, positions, PositionImporter).valid
-    kabid = Position.objects.get(code="SMK-KABID")
+    kabid = Position.objects.get(code="SMA-KABID")
     created, linked = audit_entries
     assert (created["action"], created["target_id"]) == ("create", kabid.pk)
     assert created["changes"]["reports_to"] == [None, world.head_pos_a.pk]
