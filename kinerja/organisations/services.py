@@ -691,6 +691,68 @@ def sync_lines(instansi_id: int, position_ids, on: dt.date) -> None:
     ReportingLine.objects.bulk_create(new, batch_size=2000)
 
 
+SYNC_BATCH = 2000  # posts compared and written at a time by reporting_lines_sync
+
+
+@transaction.atomic
+def reporting_lines_sync(instansi_id: int, on: dt.date | None = None) -> int:
+    """Bring ``Position.reports_to`` (today's line, a cache that scoping and lists read) in step
+    with the dated line in force ``on`` (today) for every post of the instansi; return how many
+    posts changed. A line set to start on a later day changes nothing until that day comes, so
+    this runs daily (``manage.py sync_reporting_lines``). Idempotent: a second run on the same
+    day finds nothing to change and writes nothing. Each changed post gets one audit event,
+    by the system, in bulk."""
+    from kinerja.audit.services import record_many
+
+    on = on or timezone.localdate()
+    lines = dict(
+        ReportingLine.objects.filter(instansi_id=instansi_id)
+        .active_on(on)
+        .order_by("valid_from", "pk")
+        .values_list("position_id", "reports_to_id")
+    )
+    changed: list[tuple[int, int | None, int | None, str, int, str]] = []
+    posts = (
+        Position.objects.filter(instansi_id=instansi_id)
+        .order_by("pk")
+        .values_list("pk", "reports_to_id", "title", "unit_id", "unit__path")
+    )
+    for pk, cached, title, unit_id, path in posts.iterator(chunk_size=SYNC_BATCH):
+        line = lines.get(pk)
+        if line != cached:
+            changed.append((pk, cached, line, title, unit_id, path))
+    if not changed:
+        return 0
+    now = timezone.now()
+    for start in range(0, len(changed), SYNC_BATCH):
+        Position.objects.bulk_update(
+            [
+                Position(pk=pk, reports_to_id=line, updated_at=now)
+                for pk, _old, line, _t, _u, _p in changed[start : start + SYNC_BATCH]
+            ],
+            ["reports_to", "updated_at"],
+            batch_size=500,
+        )
+    record_many(
+        actor=None,
+        action="position.reporting_line_sync",
+        instansi_id=instansi_id,
+        reason=_("The reporting line in force on %(day)s") % {"day": on.isoformat()},
+        entries=(
+            {
+                "target_type": "organisations.position",
+                "target_id": pk,
+                "target_repr": title,
+                "unit_id": unit_id,
+                "unit_path": path,
+                "changes": {"reports_to": [old, line]},
+            }
+            for pk, old, line, title, unit_id, path in changed
+        ),
+    )
+    return len(changed)
+
+
 @transaction.atomic
 def reporting_line_set(
     *,

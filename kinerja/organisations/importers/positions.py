@@ -15,7 +15,7 @@ from kinerja.imports import ImportContext, RowError, register
 from kinerja.imports.columns import for_field
 
 from .. import services
-from ..models import OrgUnit, Position
+from ..models import OrgUnit, Position, ReportingLine
 from .common import (
     BATCH,
     _audit_name,
@@ -127,6 +127,13 @@ class PositionImporter(_RegistryImporter):
         # with ``existing`` it is the whole instansi's lines after the import (finish checks it).
         self.planned: dict[str, tuple[int, int, str | None, str]] = {}
         self.code_by_id = {p["id"]: code for code, p in self.existing.items()}
+        # The lines in force today (the dated lines, not the reports_to cache): one query.
+        self.lines_today = dict(
+            ReportingLine.objects.filter(instansi_id=self.ctx.instansi_id)
+            .active_on(self.ctx.today)
+            .order_by("valid_from", "pk")
+            .values_list("position_id", "reports_to_id")
+        )
 
     def _visible(self, position: dict[str, Any]) -> bool:
         unit = self.units_by_id.get(position["unit_id"])
@@ -185,7 +192,12 @@ class PositionImporter(_RegistryImporter):
                 self.reports[key] = (row, boss)
             else:
                 position.reports_to_id = None
-        planned_boss = boss_key if boss_given else self.code_by_id.get(data["reports_to_id"])
+        if boss_given:
+            planned_boss = boss_key
+        elif before is not None:
+            planned_boss = self.code_by_id.get(self.lines_today.get(before["id"]))
+        else:
+            planned_boss = None
         self.planned[key] = (row, unit.id, planned_boss, position.title)
         active_head = bool(position.is_head and position.is_active)
         self.in_file[key] = (unit.id, active_head)
@@ -271,7 +283,7 @@ class PositionImporter(_RegistryImporter):
             if code in planned:
                 return planned[code][2]
             known = existing.get(code)
-            return self.code_by_id.get(known["reports_to_id"]) if known else None
+            return self.code_by_id.get(self.lines_today.get(known["id"])) if known else None
 
         def title_of(code: str) -> str:
             return planned[code][3] if code in planned else existing[code]["title"]
@@ -308,7 +320,7 @@ class PositionImporter(_RegistryImporter):
         if moved:
             stranded: dict[str, list[str]] = defaultdict(list)
             for code, known in existing.items():
-                boss = self.code_by_id.get(known["reports_to_id"])
+                boss = self.code_by_id.get(self.lines_today.get(known["id"]))
                 if code in planned or boss not in moved:
                     continue
                 own, above = path_of(known["unit_id"]), path_of(planned[boss][1])

@@ -12,6 +12,8 @@ importer (same unit or a unit above, no loop), with the fixture agency of test_r
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -180,3 +182,59 @@ def test_the_line_checks_read_nothing_per_row(org):
 
     queries(4)  # the first import also opens the instansi's audit chain
     assert queries(40) == queries(4)
+
+
+# A line set to start later takes effect on its day: sync_reporting_lines --------------------
+
+
+def test_a_future_line_reaches_the_readers_on_its_day_and_the_daily_sync_follows(org):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kinerja.organisations import selectors
+
+    today = timezone.localdate()
+    day = today + dt.timedelta(days=10)
+    services.reporting_line_set(
+        actor=org.admin,
+        scope=org.scope,
+        position=org.analis_kur,
+        reports_to=org.kabid,
+        valid_from=day,
+        reason="SOTK baru",
+    )
+    cached = lambda: Position.objects.get(pk=org.analis_kur.pk).reports_to_id  # noqa: E731
+    assert cached() == org.kasi.pk  # today's line still runs to the Kasi
+    # The selectors read the dated lines: on the day the new superior answers, sync or not.
+    assert selectors.superior_of(org.joko, day - dt.timedelta(days=1)).employee == org.wati
+    assert selectors.superior_of(org.joko, day).employee == org.hartono
+
+    out = io.StringIO()
+    call_command("sync_reporting_lines", date=day.isoformat(), stdout=out)
+    assert cached() == org.kabid.pk
+    assert "1 jabatan berubah." in out.getvalue()
+    event = AuditEvent.objects.get(action="position.reporting_line_sync")
+    assert (event.target_id, event.actor_id) == (str(org.analis_kur.pk), None)
+    assert event.changes == {"reports_to": [org.kasi.pk, org.kabid.pk]}
+    assert event.unit_path == org.section.path  # the agency's auditors see it
+
+    # Idempotent: the same day again changes and records nothing.
+    out = io.StringIO()
+    call_command("sync_reporting_lines", date=day.isoformat(), stdout=out)
+    assert "0 jabatan berubah." in out.getvalue()
+    assert AuditEvent.objects.filter(action="position.reporting_line_sync").count() == 1
+    # A day before the line, the sync brings the cache back: it follows the dated lines only.
+    assert services.reporting_lines_sync(org.w.instansi.pk, day - dt.timedelta(days=1)) == 1
+    assert cached() == org.kasi.pk
+
+
+def test_the_sync_command_refuses_a_bad_date_or_instansi(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("sync_reporting_lines", date="31-12-2025")
+    with pytest.raises(CommandError, match="tidak-ada"):
+        call_command("sync_reporting_lines", instansi="tidak-ada")
