@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import CharField, F, Max, Q, Value
 from django.db.models.functions import Concat, Left, Substr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kinerja.audit.services import diff, record
@@ -917,25 +918,11 @@ def acting_create(
         )
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
-    end = valid_to or dt.date.max
-    clash = (
-        ActingAssignment.objects.filter(position=position, valid_from__lte=end)
-        .filter(_open_on(valid_from))
-        .select_related("employee")
-        .first()
-    )
-    if clash is not None:
+    if not Position.objects.active_on(valid_from).filter(pk=position.pk).exists():
         raise ValidationError(
-            _(
-                "%(name)s is already %(kind)s of this post from %(start)s; end that assignment "
-                "first."
-            )
-            % {
-                "name": clash.employee.display_name,
-                "kind": clash.get_kind_display(),
-                "start": clash.valid_from,
-            }
+            {"position": _("%(post)s is not active on that date.") % {"post": position.title}}
         )
+    _check_acting_clash(position, valid_from, valid_to)
     acting = ActingAssignment(
         instansi_id=position.instansi_id,
         employee=employee,
@@ -958,6 +945,33 @@ def acting_create(
     return acting
 
 
+def _check_acting_clash(
+    position: Position, valid_from: dt.date, valid_to: dt.date | None, exclude: int | None = None
+) -> None:
+    """Refuse a second acting official of ``position`` in the period (one at a time)."""
+    end = valid_to or dt.date.max
+    clash = (
+        ActingAssignment.objects.filter(position=position, valid_from__lte=end)
+        .filter(_open_on(valid_from))
+        .exclude(pk=exclude)
+        .select_related("employee")
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is already %(kind)s of this post from %(start)s; end that assignment "
+                "first."
+            )
+            % {
+                "name": clash.employee.display_name,
+                "kind": clash.get_kind_display(),
+                "start": date_format(clash.valid_from),
+            }
+        )
+
+
 @transaction.atomic
 def acting_end(
     *, actor, scope: Scope, acting: ActingAssignment, on: dt.date, reason: str = ""
@@ -966,6 +980,9 @@ def acting_end(
     _require(scope, Action.CHANGE_PEOPLE, acting.position.unit)
     if on < acting.valid_from:
         raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
+    if acting.valid_to is not None and on > acting.valid_to:
+        # Moving the end later must not run into the next acting official of the post.
+        _check_acting_clash(acting.position, acting.valid_from, on, exclude=acting.pk)
     before = acting.valid_to
     acting.valid_to = on
     acting.save(update_fields=["valid_to", "updated_at"])
