@@ -164,7 +164,7 @@ class ActingFilter(django_filters.FilterSet):
         model = ActingAssignment
         fields = ["status", "unit", "position", "employee", "kind"]
 
-    def filter_status(self, queryset, name, value):
+    def filter_status(self, queryset, name, value: str):
         today = timezone.localdate()
         if value == ACTING_CURRENT:
             return queryset.active_on(today)

@@ -693,6 +693,19 @@ def sync_lines(instansi_id: int, position_ids, on: dt.date) -> None:
 
 
 SYNC_BATCH = 2000  # posts compared and written at a time by reporting_lines_sync
+# The days a line or an acting assignment may start or end on: wide enough for any record,
+# narrow enough that the day before and after always exist.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def _check_day(day: dt.date | None, field: str) -> None:
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            {
+                field: _("Give a date from %(first)s to %(last)s.")
+                % {"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)}
+            }
+        )
 
 
 @transaction.atomic
@@ -770,6 +783,7 @@ def reporting_line_set(
     replaced. Last year's chain stays readable.
     """
     _require(scope, Action.CHANGE_ORG, position.unit)
+    _check_day(valid_from, "valid_from")
     if reports_to is not None:
         _require(scope, Action.CHANGE_ORG, reports_to.unit)
         _check_line(position, reports_to, valid_from)
@@ -916,6 +930,8 @@ def acting_create(
         raise ValidationError(
             {"employee": _("%(name)s already holds this post.") % {"name": employee.display_name}}
         )
+    _check_day(valid_from, "valid_from")
+    _check_day(valid_to, "valid_to")
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
     if not Position.objects.active_on(valid_from).filter(pk=position.pk).exists():
@@ -978,6 +994,7 @@ def acting_end(
 ) -> ActingAssignment:
     """End an acting assignment on ``on`` (its last day)."""
     _require(scope, Action.CHANGE_PEOPLE, acting.position.unit)
+    _check_day(on, "valid_to")
     if on < acting.valid_from:
         raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
     if acting.valid_to is not None and on > acting.valid_to:
