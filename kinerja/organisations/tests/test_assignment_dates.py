@@ -14,7 +14,7 @@ from kinerja.organisations import selectors, services
 from kinerja.organisations.models import Assignment, ReportingLine
 from kinerja.organisations.tests.factories import EmployeeFactory, PositionFactory
 
-MIGRATION = "kinerja.organisations.migrations.0009_assignment_inclusive_end"
+MIGRATION = "kinerja.organisations.migrations.0010_assignment_inclusive_end"
 migration = importlib.import_module(MIGRATION)
 
 D = dt.date

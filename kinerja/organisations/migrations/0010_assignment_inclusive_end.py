@@ -77,7 +77,7 @@ def to_next_start(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0008_merge_list_indexes"),
+        ("organisations", "0009_search_trigram"),
     ]
 
     operations = [
