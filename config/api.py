@@ -12,6 +12,8 @@ router.register("regions", org_api.RegionViewSet, basename="region")
 router.register("units", org_api.OrgUnitViewSet, basename="unit")
 router.register("positions", org_api.PositionViewSet, basename="position")
 router.register("employees", org_api.EmployeeViewSet, basename="employee")
+router.register("reporting-lines", org_api.ReportingLineViewSet, basename="reporting-line")
+router.register("acting-assignments", org_api.ActingAssignmentViewSet, basename="acting-assignment")
 router.register("role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
 router.register("correction-requests", CorrectionRequestViewSet, basename="correction-request")
 

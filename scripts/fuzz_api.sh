@@ -75,7 +75,9 @@ PYTHON
 FUZZ_EMPLOYEE_ID=$(first_id employees)
 FUZZ_UNIT_ID=$(first_id units)
 FUZZ_POSITION_ID=$(first_id positions)
-export FUZZ_EMPLOYEE_ID FUZZ_UNIT_ID FUZZ_POSITION_ID
+# The small demo's Plt may sit outside the admin's agency: then the end action answers 404.
+FUZZ_ACTING_ID=$(first_id acting-assignments 2>/dev/null || echo 1)
+export FUZZ_EMPLOYEE_ID FUZZ_UNIT_ID FUZZ_POSITION_ID FUZZ_ACTING_ID
 
 echo "fuzz: Schemathesis on http://127.0.0.1:$PORT/api/schema/ for ${MAX_TIME}s"
 status=0

@@ -33,7 +33,14 @@ from kinerja.accounts.roles import Role
 from kinerja.corrections.models import CorrectionRequest
 from kinerja.imports.models import ImportJob
 from kinerja.organisations.choices import UnitKind
-from kinerja.organisations.models import Employee, OrgUnit, Position, Region
+from kinerja.organisations.models import (
+    ActingAssignment,
+    Employee,
+    OrgUnit,
+    Position,
+    Region,
+    ReportingLine,
+)
 from kinerja.organisations.tests.factories import OrgUnitFactory, PositionFactory
 
 ROLES = [
@@ -715,6 +722,121 @@ MATRIX: list[Row] = [
     ),
 ]
 
+# Posts' reporting lines and acting officials: "boss" is a post above the target's post (same
+# agency), "acting" an open acting assignment (from 2025) of the target's post.
+ACTING_VIEWERS = {"a": VIEWERS_A, "b": WIDE, "x": set()}
+
+
+def _line_from_2030(objs, role):
+    return list(
+        ReportingLine.objects.filter(
+            position_id=objs["position"], valid_from=dt.date(2030, 1, 1)
+        ).values_list("reports_to_id", flat=True)
+    )
+
+
+def _line_form(objs, role):
+    return {"reports_to": objs["boss"], "valid_from": "2030-01-01", "reason": "uji"}
+
+
+def _line_post(objs, role):
+    return {**_line_form(objs, role), "position": objs["position"]}
+
+
+def _appointed(objs, role):
+    return ActingAssignment.objects.filter(decree_number="UJI-MATRIX").count()
+
+
+def _acting_form(objs, role):
+    return {
+        "employee": objs["employee"],
+        "position": objs["boss"],
+        "kind": "plh",
+        "decree_number": "UJI-MATRIX",
+        "valid_from": "2030-01-01",
+    }
+
+
+MATRIX += [
+    Row("organisations:position_detail", "get", SCOPED, kwargs={"pk": "position"}),
+    Row("organisations:position_line_set", "get", CHANGE_SCOPED, kwargs={"pk": "position"}),
+    Row(
+        "organisations:position_line_set",
+        "post",
+        CHANGE_SCOPED,
+        data=_line_form,
+        ok=(302,),
+        state=_line_from_2030,
+        expect=lambda objs, role: [objs["boss"]],
+        kwargs={"pk": "position"},
+    ),
+    Row("organisations:position_superior_lookup", "get", {"-": CHANGERS_A}),
+    Row("organisations:acting_list", "get", {"-": VIEWERS}, leak_check=True),
+    Row("organisations:acting_create", "get", {"-": CHANGERS_A}),
+    Row(
+        "organisations:acting_create",
+        "post",
+        CHANGE_SCOPED,  # the target is the post and the employee named in the form
+        data=_acting_form,
+        ok=(302,),
+        state=_appointed,
+        expect=_const(1),
+        outside=400,
+    ),
+    Row("organisations:acting_end", "get", CHANGE_SCOPED, kwargs={"pk": "acting"}),
+    Row(
+        "organisations:acting_end",
+        "post",
+        CHANGE_SCOPED,
+        data={"valid_to": "2031-12-31", "reason": "uji"},
+        ok=(302,),
+        state=_field(ActingAssignment, "acting", "valid_to"),
+        expect=_const(dt.date(2031, 12, 31)),
+        kwargs={"pk": "acting"},
+    ),
+    Row(
+        "organisations:acting_employee_lookup",
+        "get",
+        {"-": CHANGERS_A},
+        verify=_lookup_shows(LEAK_MARK, CHANGERS_WIDE),
+    ),
+    Row("api:reporting-line-list", "get", {"-": SIGNED_IN}, api=True),
+    Row(
+        "api:reporting-line-list",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data=_line_post,
+        ok=(201,),
+        state=_line_from_2030,
+        expect=lambda objs, role: [objs["boss"]],
+        outside=400,
+    ),
+    Row("api:acting-assignment-list", "get", {"-": SIGNED_IN}, api=True, leak_check=True),
+    Row(
+        "api:acting-assignment-list",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data=_acting_form,
+        ok=(201,),
+        state=_appointed,
+        expect=_const(1),
+        outside=400,
+    ),
+    Row("api:acting-assignment-detail", "get", ACTING_VIEWERS, api=True, kwargs={"pk": "acting"}),
+    Row(
+        "api:acting-assignment-end",
+        "post",
+        CHANGE_SCOPED,
+        api=True,
+        data={"valid_to": "2031-12-31", "reason": "uji"},
+        state=_field(ActingAssignment, "acting", "valid_to"),
+        expect=_const(dt.date(2031, 12, 31)),
+        kwargs={"pk": "acting"},
+    ),
+]
+
 # Function views declare no methods that can be read back; their methods are stated here.
 FUNCTION_VIEW_METHODS = {"healthz": {"get"}, "set_language": {"post"}}
 IGNORED_NAMESPACES = {"admin"}
@@ -819,6 +941,19 @@ def objects(world):
             reason="uji",
         ).pk
 
+    boss_b = PositionFactory(unit=world.agency_b, code="DINKES-KADIS", is_head=True)
+    boss_x = PositionFactory(unit=world.agency_x, code="MLG-KADIS", is_head=True)
+
+    def acting(employee, position):
+        return ActingAssignment.objects.create(
+            instansi_id=position.instansi_id,
+            employee=employee,
+            position=position,
+            kind="plt",
+            decree_number="SK-1",
+            valid_from=dt.date(2025, 1, 1),
+        ).pk
+
     common = {
         "users": world.users,
         "password": PASSWORD,
@@ -835,6 +970,8 @@ def objects(world):
             "employee": world.staff_a.pk,
             "correction": correction(world.staff_a),
             "position": world.staff_pos_a.pk,
+            "boss": world.head_pos_a.pk,
+            "acting": acting(world.head_a, world.staff_pos_a),
             "account": world.users["employee"].pk,  # staff_a's account, no role of its own
             "grant": RoleAssignment.objects.get(user=world.users["evaluator"]).pk,  # division_a
         },
@@ -846,6 +983,8 @@ def objects(world):
             "employee": world.staff_b.pk,
             "correction": correction(world.staff_b),
             "position": pos_b.pk,
+            "boss": boss_b.pk,
+            "acting": acting(world.staff_b, pos_b),
             "account": user_b.pk,
             "grant": grant_b.pk,
         },
@@ -857,6 +996,8 @@ def objects(world):
             "employee": world.staff_x.pk,
             "correction": correction(world.staff_x),
             "position": pos_x.pk,
+            "boss": boss_x.pk,
+            "acting": acting(world.staff_x, pos_x),
             "account": user_x.pk,
             "grant": grant_x.pk,
         },

@@ -3,13 +3,14 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.core.filters import IdFilter
 
-from .choices import EmployeeStatus, PositionKind, UnitKind
+from .choices import ActingKind, EmployeeStatus, PositionKind, UnitKind
 from .leadership import NO_POST, grade_group, grade_group_choices
-from .models import Employee, OrgUnit, Position, Region
+from .models import ActingAssignment, Employee, OrgUnit, Position, Region, ReportingLine
 from .validators import NIP_SEPARATORS, normalise_nip
 
 
@@ -132,3 +133,65 @@ class EmployeeFilter(django_filters.FilterSet):
         if unit is None:
             return queryset.none()
         return queryset.filter(unit__path__startswith=unit.path)
+
+
+ACTING_CURRENT, ACTING_PLANNED, ACTING_ENDED = "current", "planned", "ended"
+
+
+def acting_status_choices():
+    return [
+        (ACTING_CURRENT, _("Current")),
+        (ACTING_PLANNED, _("Planned")),
+        (ACTING_ENDED, _("Ended")),
+    ]
+
+
+class ActingFilter(django_filters.FilterSet):
+    """Acting assignments by their state today, unit (with sub-units), post and employee."""
+
+    status = django_filters.ChoiceFilter(
+        choices=acting_status_choices,
+        method="filter_status",
+        label=_("Status"),
+        help_text=_("current: in force today; planned: from a later day; ended: before today."),
+    )
+    unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
+    position = IdFilter(field_name="position_id", label=_("Post"))
+    employee = IdFilter(field_name="employee_id", label=_("Employee"))
+    kind = django_filters.ChoiceFilter(choices=ActingKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = ActingAssignment
+        fields = ["status", "unit", "position", "employee", "kind"]
+
+    def filter_status(self, queryset, name, value: str):
+        today = timezone.localdate()
+        if value == ACTING_CURRENT:
+            return queryset.active_on(today)
+        if value == ACTING_PLANNED:
+            return queryset.filter(valid_from__gt=today)
+        return queryset.filter(valid_to__lt=today)
+
+    def filter_unit(self, queryset, name, value):
+        # Looked up unscoped, on an already scoped queryset: another agency's unit finds nothing.
+        unit = OrgUnit.objects.filter(pk=value).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(position__unit__path__startswith=unit.path)
+
+
+class ReportingLineFilter(django_filters.FilterSet):
+    """Reporting lines by post (either end) and by the day they are in force."""
+
+    position = IdFilter(field_name="position_id", label=_("Post"))
+    reports_to = IdFilter(field_name="reports_to_id", label=_("Reports to"))
+    on = django_filters.DateFilter(
+        method="filter_on", label=_("In force on"), help_text=_("A day, YYYY-MM-DD.")
+    )
+
+    class Meta:
+        model = ReportingLine
+        fields = ["position", "reports_to", "on"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset.active_on(value)

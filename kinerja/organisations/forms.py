@@ -12,6 +12,8 @@ posted by hand is refused as before.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -25,12 +27,14 @@ from .lookups import (
     LOOKUP_LIMIT,
     Option,
     clean_query,
+    employee_options,
     position_label,
     position_options,
+    superior_options,
     unit_label,
     unit_options,
 )
-from .models import Employee, OrgUnit, Position, Region
+from .models import ActingAssignment, Employee, OrgUnit, Position, Region
 from .validators import normalise_nip
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,6 +93,7 @@ class LookupSelect(forms.Select):
         self.depends_on = depends_on
         self.depends_param = depends_param
         self.placeholder = placeholder
+        self.lookup_query: dict[str, str | int] = {}  # fixed parameters of every search
         self.search_text = ""
         self.searched = False
         self.offered: list[Option] = []
@@ -97,7 +102,10 @@ class LookupSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
-        widget_attrs["data-lookup-url"] = reverse(self.lookup_url)
+        url = reverse(self.lookup_url)
+        if self.lookup_query:
+            url = f"{url}?{urlencode(self.lookup_query)}"
+        widget_attrs["data-lookup-url"] = url
         widget_attrs["data-lookup-empty"] = gettext("Nothing matches.")
         widget_attrs["data-lookup-more"] = gettext(
             "Only the first %(limit)s matches are shown: type more to narrow the search."
@@ -399,3 +407,137 @@ class UnitCreateForm(TablerFormMixin, forms.Form):
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
+
+
+REASON_HELP = _("Kept in the audit trail.")
+
+
+def _reason_field(required: bool = True, help_text=REASON_HELP) -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason"),
+        required=required,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
+class EmployeeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Employee) -> str:
+        return obj.display_name
+
+
+class ReportingLineForm(TablerFormMixin, forms.Form):
+    """Set a post's reporting line from a date (`services.reporting_line_set` holds the rules)."""
+
+    reports_to = PositionChoiceField(
+        label=_("Reports to"),
+        queryset=Position.objects.none(),
+        required=False,
+        widget=LookupSelect(
+            lookup_url="organisations:position_superior_lookup",
+            placeholder=_("Search a post of this unit or a unit above it"),
+        ),
+        help_text=_(
+            "A post of the same unit or of a unit above it. Leave empty to end the line: from "
+            "that day the post reports to no one."
+        ),
+    )
+    valid_from = forms.DateField(
+        label=_("From"),
+        widget=DATE_WIDGET,
+        help_text=_("The first day of the new line; the line before ends the day before."),
+    )
+    reason = _reason_field(
+        help_text=_("Kept in the audit trail, such as the regulation (SOTK) that sets the line.")
+    )
+    uses_lookups = True
+
+    def __init__(self, *args, scope: Scope, position: Position, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope, self.position = scope, position
+        # Any post the caller may change validates; the service then says why a post outside
+        # the unit's ancestry, closed on the day, or in a loop is refused.
+        self.fields["reports_to"].queryset = Position.objects.within(
+            scope, Action.CHANGE_ORG
+        ).select_related("unit")
+        self.fields["reports_to"].widget.lookup_query = {"position": position.pk}
+
+    def offer_search_results(self, data, field_name: str) -> None:
+        if field_name != "reports_to":
+            return
+        widget = self.fields[field_name].widget
+        widget.search_text = clean_query(data.get(f"{field_name}_q"))
+        widget.searched = True
+        widget.offered, widget.more = superior_options(
+            self.scope, self.position, widget.search_text
+        )
+
+
+class ActingForm(TablerFormMixin, forms.Form):
+    """Appoint an acting official (Plt or Plh) of a post (`services.acting_create`)."""
+
+    employee = EmployeeChoiceField(
+        label=_("Employee"),
+        queryset=Employee.objects.none(),
+        widget=LookupSelect(
+            lookup_url="organisations:acting_employee_lookup",
+            placeholder=_("Search by name or NIP"),
+        ),
+    )
+    position = PositionChoiceField(
+        label=_("Post"),
+        queryset=Position.objects.none(),
+        widget=LookupSelect(
+            lookup_url="organisations:employee_position_lookup",
+            placeholder=_("Search a post by title or code"),
+        ),
+        help_text=_("The post the employee acts in, usually a vacant or absent head's."),
+    )
+    kind = _model_field(ActingAssignment, "kind")
+    decree_number = _model_field(ActingAssignment, "decree_number")
+    valid_from = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    valid_to = forms.DateField(
+        label=_("Until (last day)"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Empty: until the assignment is ended."),
+    )
+    reason = _reason_field(required=False)
+    uses_lookups = True
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.fields["employee"].queryset = Employee.objects.within(
+            scope, Action.VIEW_PEOPLE
+        ).active()
+        self.fields["position"].queryset = (
+            Position.objects.within(scope, Action.CHANGE_PEOPLE).active().select_related("unit")
+        )
+
+    def offer_search_results(self, data, field_name: str) -> None:
+        if field_name not in ("employee", "position"):
+            return
+        widget = self.fields[field_name].widget
+        widget.search_text = clean_query(data.get(f"{field_name}_q"))
+        widget.searched = True
+        if field_name == "employee":
+            widget.offered, widget.more = employee_options(
+                self.scope, Action.VIEW_PEOPLE, widget.search_text
+            )
+        else:
+            widget.offered, widget.more = position_options(
+                self.scope, Action.CHANGE_PEOPLE, widget.search_text
+            )
+
+
+class ActingEndForm(TablerFormMixin, forms.Form):
+    """End an acting assignment on a date (`services.acting_end`)."""
+
+    valid_to = forms.DateField(
+        label=_("Last day"),
+        widget=DATE_WIDGET,
+        help_text=_("The last day the acting official answers for the post."),
+    )
+    reason = _reason_field(required=False)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from kinerja.core.scope import Scope
+from kinerja.core import paths
+from kinerja.core.scope import Action, Scope
 
-from .models import OrgUnit, Position
+from .models import Employee, OrgUnit, Position
 
 # How many matches one search returns; the widget says when there are more and asks for a
 # narrower search.
@@ -104,6 +105,58 @@ def position_options(
     positions = Position.objects.within(scope, action).active()
     if unit_id is not None:
         positions = positions.filter(unit_id=unit_id)
+    return _position_rows(positions, query, limit)
+
+
+def superior_options(
+    scope: Scope, position: Position, query: str = "", *, limit: int = LOOKUP_LIMIT
+) -> tuple[list[Option], bool]:
+    """Return the posts ``position`` may report to: active posts of its own unit or of a unit
+    above it (the units of its path), where the caller may change the organisation; never the
+    post itself."""
+    positions = (
+        Position.objects.within(scope, Action.CHANGE_ORG)
+        .active()
+        .filter(unit_id__in=paths.ids(position.unit.path))
+        .exclude(pk=position.pk)
+    )
+    return _position_rows(positions, query, limit)
+
+
+def employee_options(
+    scope: Scope, action: str, query: str = "", *, limit: int = LOOKUP_LIMIT
+) -> tuple[list[Option], bool]:
+    """Return (up to ``limit`` active employees where ``action`` is granted, whether more match).
+
+    ``query`` is a name or a NIP prefix (`EmployeeQuerySet.search`); the hint is the NIP, the
+    post and the unit."""
+    employees = Employee.objects.within(scope, action).active().search(clean_query(query))
+    rows = list(
+        employees.select_related("unit", "position")
+        .only("pk", "name", "front_title", "back_title", "nip", "unit__name", "position__title")
+        .order_by("name", "pk")[: limit + 1]
+    )
+    options = [
+        Option(
+            employee.pk,
+            employee.display_name,
+            " · ".join(
+                part
+                for part in (
+                    employee.nip or "",
+                    employee.position.title if employee.position_id else "",
+                    employee.unit.name,
+                )
+                if part
+            ),
+            employee.nip or "",
+        )
+        for employee in rows[:limit]
+    ]
+    return options, len(rows) > limit
+
+
+def _position_rows(positions, query: str, limit: int) -> tuple[list[Option], bool]:
     query = clean_query(query)
     if query:
         positions = positions.filter(Q(title__icontains=query) | Q(code__icontains=query))

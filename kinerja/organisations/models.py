@@ -235,6 +235,9 @@ class Position(TenantModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:position_detail", args=[self.pk])
+
 
 class Employee(TenantModel):
     """A person who works for the instansi: a civil servant (PNS, PPPK) or non-ASN staff.

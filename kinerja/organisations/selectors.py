@@ -3,8 +3,9 @@
 The rules, in one place:
 
 - An employee's post on a day is their assignment that covers it. ``Assignment.valid_to`` is the
-  day the next post starts (``services._reassign`` writes it so), so on a transfer day the new
-  post counts.
+  last day of the post, the day before the next one starts (``services._reassign`` writes it
+  so, as every dated row ends), so on a transfer day the new post counts, the day before the
+  old one.
 - A post's line on a day is the ``ReportingLine`` that covers it.
 - A post's holders on a day: its acting officials (``ActingAssignment``, Plt or Plh) first,
   then its definitive holders (earliest start first). An acting official wins over a definitive
@@ -50,7 +51,8 @@ class Holder:
 
 
 def _on_assignment(on: dt.date) -> Q:
-    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    """Assignments in force on ``on``: both ends inclusive, as ``active_on`` reads them."""
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
 
 def posts_on(employee_ids: Iterable[int], on: dt.date) -> dict[int, int]:

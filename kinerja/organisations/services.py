@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import CharField, F, Max, Q, Value
 from django.db.models.functions import Concat, Left, Substr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kinerja.audit.services import diff, record
@@ -327,6 +328,8 @@ def position_update(*, actor, scope: Scope, position: Position, data: dict[str, 
     line_changed = position.reports_to_id != before["reports_to"]
     if line_changed and position.reports_to_id:
         _check_line(position, position.reports_to, today)
+    if position.unit_id != before["unit"]:
+        _check_unit_move(position, today, keep_own=not line_changed)
     position.save()
     if line_changed:
         _set_line(position, position.reports_to, today)
@@ -478,11 +481,19 @@ def employee_update(
 
 
 def _reassign(employee: Employee, on: dt.date) -> None:
+    """Close the open assignment on the day before ``on`` (its last day, as every dated row
+    ends) and open the new post from ``on``. A placement that began on ``on`` itself never
+    held a day of its own: it is corrected in place (the employee's audit event keeps what it
+    was)."""
     open_ = Assignment.objects.filter(employee=employee, valid_to__isnull=True).first()
     if open_ is not None:
         if on < open_.valid_from:
             raise ValidationError(_("A transfer cannot take effect before the current post began."))
-        open_.valid_to = on
+        if on == open_.valid_from:
+            open_.position, open_.unit = employee.position, employee.unit
+            open_.save(update_fields=["position", "unit", "updated_at"])
+            return
+        open_.valid_to = on - dt.timedelta(days=1)
         open_.save(update_fields=["valid_to", "updated_at"])
     Assignment.objects.create(
         instansi_id=employee.instansi_id,
@@ -546,6 +557,63 @@ def _check_line(position: Position, reports_to: Position, on: dt.date) -> None:
                 )
             seen.add(post)
             post = lines.get(post)
+
+
+LISTED_POSTS = 3  # posts a message names before it says "and N more"
+
+
+def _names(titles: list[str]) -> str:
+    shown = ", ".join(titles[:LISTED_POSTS])
+    if len(titles) > LISTED_POSTS:
+        shown += " " + _("and %(n)d more") % {"n": len(titles) - LISTED_POSTS}
+    return shown
+
+
+def _check_unit_move(position: Position, today: dt.date, *, keep_own: bool) -> None:
+    """Refuse moving ``position`` (already given its new unit) to a unit where its lines from
+    ``today`` on would break the rule: the post it reports to must stay in its unit or above,
+    and the posts reporting to it must stay in its new unit or below. ``keep_own``: its own
+    lines stay (no new line is set in the same change)."""
+    path, unit = position.unit.path, position.unit
+    if keep_own:
+        bosses = (
+            ReportingLine.objects.filter(position_id=position.pk)
+            .filter(_open_on(today))
+            .select_related("reports_to__unit")
+            .order_by("valid_from")
+        )
+        for line in bosses:
+            boss = line.reports_to
+            if not path.startswith(boss.unit.path):
+                raise ValidationError(
+                    {
+                        "unit": _(
+                            "This post reports to %(post)s in %(unit)s, which is not above "
+                            "%(new)s. A post reports to a post in its own unit or a unit above "
+                            "it: change its reporting line first."
+                        )
+                        % {"post": boss.title, "unit": boss.unit.name, "new": unit.name}
+                    }
+                )
+    below = (
+        ReportingLine.objects.filter(reports_to_id=position.pk)
+        .filter(_open_on(today))
+        .select_related("position__unit")
+        .order_by("position__title", "position_id")
+    )
+    outside = sorted(
+        {line.position.title for line in below if not line.position.unit.path.startswith(path)}
+    )
+    if outside:
+        raise ValidationError(
+            {
+                "unit": _(
+                    "%(posts)s report to this post but would no longer be in %(new)s or a unit "
+                    "below it. Change their reporting lines first."
+                )
+                % {"posts": _names(outside), "new": unit.name}
+            }
+        )
 
 
 def _set_line(position: Position, reports_to: Position | None, on: dt.date) -> list[int]:
@@ -624,6 +692,81 @@ def sync_lines(instansi_id: int, position_ids, on: dt.date) -> None:
     ReportingLine.objects.bulk_create(new, batch_size=2000)
 
 
+SYNC_BATCH = 2000  # posts compared and written at a time by reporting_lines_sync
+# The days a line or an acting assignment may start or end on: wide enough for any record,
+# narrow enough that the day before and after always exist.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def _check_day(day: dt.date | None, field: str) -> None:
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            {
+                field: _("Give a date from %(first)s to %(last)s.")
+                % {"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)}
+            }
+        )
+
+
+@transaction.atomic
+def reporting_lines_sync(instansi_id: int, on: dt.date | None = None) -> int:
+    """Bring ``Position.reports_to`` (today's line, a cache that scoping and lists read) in step
+    with the dated line in force ``on`` (today) for every post of the instansi; return how many
+    posts changed. A line set to start on a later day changes nothing until that day comes, so
+    this runs daily (``manage.py sync_reporting_lines``). Idempotent: a second run on the same
+    day finds nothing to change and writes nothing. Each changed post gets one audit event,
+    by the system, in bulk."""
+    from kinerja.audit.services import record_many
+
+    on = on or timezone.localdate()
+    lines = dict(
+        ReportingLine.objects.filter(instansi_id=instansi_id)
+        .active_on(on)
+        .order_by("valid_from", "pk")
+        .values_list("position_id", "reports_to_id")
+    )
+    changed: list[tuple[int, int | None, int | None, str, int, str]] = []
+    posts = (
+        Position.objects.filter(instansi_id=instansi_id)
+        .order_by("pk")
+        .values_list("pk", "reports_to_id", "title", "unit_id", "unit__path")
+    )
+    for pk, cached, title, unit_id, path in posts.iterator(chunk_size=SYNC_BATCH):
+        line = lines.get(pk)
+        if line != cached:
+            changed.append((pk, cached, line, title, unit_id, path))
+    if not changed:
+        return 0
+    now = timezone.now()
+    for start in range(0, len(changed), SYNC_BATCH):
+        Position.objects.bulk_update(
+            [
+                Position(pk=pk, reports_to_id=line, updated_at=now)
+                for pk, _old, line, _t, _u, _p in changed[start : start + SYNC_BATCH]
+            ],
+            ["reports_to", "updated_at"],
+            batch_size=500,
+        )
+    record_many(
+        actor=None,
+        action="position.reporting_line_sync",
+        instansi_id=instansi_id,
+        reason=_("The reporting line in force on %(day)s") % {"day": on.isoformat()},
+        entries=(
+            {
+                "target_type": "organisations.position",
+                "target_id": pk,
+                "target_repr": title,
+                "unit_id": unit_id,
+                "unit_path": path,
+                "changes": {"reports_to": [old, line]},
+            }
+            for pk, old, line, title, unit_id, path in changed
+        ),
+    )
+    return len(changed)
+
+
 @transaction.atomic
 def reporting_line_set(
     *,
@@ -640,6 +783,7 @@ def reporting_line_set(
     replaced. Last year's chain stays readable.
     """
     _require(scope, Action.CHANGE_ORG, position.unit)
+    _check_day(valid_from, "valid_from")
     if reports_to is not None:
         _require(scope, Action.CHANGE_ORG, reports_to.unit)
         _check_line(position, reports_to, valid_from)
@@ -786,27 +930,15 @@ def acting_create(
         raise ValidationError(
             {"employee": _("%(name)s already holds this post.") % {"name": employee.display_name}}
         )
+    _check_day(valid_from, "valid_from")
+    _check_day(valid_to, "valid_to")
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
-    end = valid_to or dt.date.max
-    clash = (
-        ActingAssignment.objects.filter(position=position, valid_from__lte=end)
-        .filter(_open_on(valid_from))
-        .select_related("employee")
-        .first()
-    )
-    if clash is not None:
+    if not Position.objects.active_on(valid_from).filter(pk=position.pk).exists():
         raise ValidationError(
-            _(
-                "%(name)s is already %(kind)s of this post from %(start)s; end that assignment "
-                "first."
-            )
-            % {
-                "name": clash.employee.display_name,
-                "kind": clash.get_kind_display(),
-                "start": clash.valid_from,
-            }
+            {"position": _("%(post)s is not active on that date.") % {"post": position.title}}
         )
+    _check_acting_clash(position, valid_from, valid_to)
     acting = ActingAssignment(
         instansi_id=position.instansi_id,
         employee=employee,
@@ -829,14 +961,45 @@ def acting_create(
     return acting
 
 
+def _check_acting_clash(
+    position: Position, valid_from: dt.date, valid_to: dt.date | None, exclude: int | None = None
+) -> None:
+    """Refuse a second acting official of ``position`` in the period (one at a time)."""
+    end = valid_to or dt.date.max
+    clash = (
+        ActingAssignment.objects.filter(position=position, valid_from__lte=end)
+        .filter(_open_on(valid_from))
+        .exclude(pk=exclude)
+        .select_related("employee")
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is already %(kind)s of this post from %(start)s; end that assignment "
+                "first."
+            )
+            % {
+                "name": clash.employee.display_name,
+                "kind": clash.get_kind_display(),
+                "start": date_format(clash.valid_from),
+            }
+        )
+
+
 @transaction.atomic
 def acting_end(
     *, actor, scope: Scope, acting: ActingAssignment, on: dt.date, reason: str = ""
 ) -> ActingAssignment:
     """End an acting assignment on ``on`` (its last day)."""
     _require(scope, Action.CHANGE_PEOPLE, acting.position.unit)
+    _check_day(on, "valid_to")
     if on < acting.valid_from:
         raise ValidationError({"valid_to": _("An acting assignment cannot end before it starts.")})
+    if acting.valid_to is not None and on > acting.valid_to:
+        # Moving the end later must not run into the next acting official of the post.
+        _check_acting_clash(acting.position, acting.valid_from, on, exclude=acting.pk)
     before = acting.valid_to
     acting.valid_to = on
     acting.save(update_fields=["valid_to", "updated_at"])

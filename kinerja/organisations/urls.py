@@ -43,4 +43,23 @@ urlpatterns = [
     path("employees/me/reports/", views.MyReportsView.as_view(), name="my_reports"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
     path("employees/<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="employee_update"),
+    path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position_detail"),
+    path(
+        "positions/<int:pk>/line/",
+        views.ReportingLineSetView.as_view(),
+        name="position_line_set",
+    ),
+    path(
+        "positions/lookup/superiors/",
+        views.SuperiorLookupView.as_view(),
+        name="position_superior_lookup",
+    ),
+    path("acting/", views.ActingListView.as_view(), name="acting_list"),
+    path("acting/new/", views.ActingCreateView.as_view(), name="acting_create"),
+    path("acting/<int:pk>/end/", views.ActingEndView.as_view(), name="acting_end"),
+    path(
+        "acting/lookup/employees/",
+        views.ActingEmployeeLookupView.as_view(),
+        name="acting_employee_lookup",
+    ),
 ]

@@ -28,11 +28,41 @@ from kinerja.core.views import share_rows
 from . import retirement, selectors, services
 from .choices import EmployeeStatus, PositionKind
 from .figures import set_headcounts, unit_whole, whole_headcounts
-from .filters import EmployeeFilter, OrgUnitFilter, PositionFilter, position_kind_choices
-from .forms import EmployeeForm, EmployeeUpdateForm, UnitCreateForm, UnitForm
+from .filters import (
+    ACTING_CURRENT,
+    ActingFilter,
+    EmployeeFilter,
+    OrgUnitFilter,
+    PositionFilter,
+    acting_status_choices,
+    position_kind_choices,
+)
+from .forms import (
+    ActingEndForm,
+    ActingForm,
+    EmployeeForm,
+    EmployeeUpdateForm,
+    ReportingLineForm,
+    UnitCreateForm,
+    UnitForm,
+)
 from .leadership import STRUCTURAL_KINDS, grade_group_choices, vacant_structural_posts
-from .lookups import position_options, unit_label, unit_options
-from .models import ActingAssignment, Assignment, Employee, Instansi, OrgUnit, Position
+from .lookups import (
+    employee_options,
+    position_options,
+    superior_options,
+    unit_label,
+    unit_options,
+)
+from .models import (
+    ActingAssignment,
+    Assignment,
+    Employee,
+    Instansi,
+    OrgUnit,
+    Position,
+    ReportingLine,
+)
 from .reports import EmployeeReport, NominatifReport, RetirementReport
 from .retirement import MONTH_CHOICES, add_months, reaching_bup, with_dates
 from .validators import parse_nip
@@ -216,6 +246,7 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
             is_active_today=unit.is_active_on(timezone.localdate()),
             can_list_people=scope.can(Action.VIEW_PEOPLE, unit.path),
             can_change_org=scope.can(Action.CHANGE_ORG, unit.path),
+            can_change_people=scope.can(Action.CHANGE_PEOPLE, unit.path),
             parent_visible=bool(unit.parent_id) and visible.filter(pk=unit.parent_id).exists(),
             agency_visible=visible.filter(pk=unit.agency_id).exists(),
             **kwargs,
@@ -512,7 +543,16 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             appointment = dt.date(nip_parts.appointment_year, nip_parts.appointment_month, 1)
         superiors = holder_rows(scope, selectors.chain_up(employee, timezone.localdate())[:2])
         superiors += [None] * (2 - len(superiors))
+        acting = _mark_acting(
+            scope,
+            ActingAssignment.objects.filter(employee=employee)
+            .select_related("employee", "position", "position__unit")
+            .order_by("-valid_from", "-pk"),
+        )
         return super().get_context_data(
+            acting=acting,
+            acting_now=[a for a in acting if a.is_current],
+            position_visible=bool(_visible_position_ids(scope, [employee.position_id])),
             superior=superiors[0],
             superior_2=superiors[1],
             employee=employee,
@@ -820,3 +860,282 @@ class VacantPostListView(ScopedPageMixin, TemplateView):
         response = super().render_to_response(context, **response_kwargs)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+# Posts, reporting lines and acting officials -----------------------------------------------------
+
+ACTING_PER_PAGE = 50
+
+
+def _visible_position_ids(scope: Scope, ids) -> set[int]:
+    """Return which of the posts ``ids`` the caller may open (one query)."""
+    ids = sorted({pk for pk in ids if pk})
+    if not ids:
+        return set()
+    return set(Position.objects.within(scope).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _in_force(row, day: dt.date) -> bool:
+    """Whether a dated row (both ends inclusive, an open end empty) runs on ``day``."""
+    return row.valid_from <= day and (row.valid_to is None or row.valid_to >= day)
+
+
+def _mark_acting(scope: Scope, rows) -> list:
+    """Mark each acting assignment with whether its employee and its post may be opened."""
+    rows = list(rows)
+    people = visible_employee_ids(scope, [a.employee_id for a in rows])
+    posts = _visible_position_ids(scope, [a.position_id for a in rows])
+    today = timezone.localdate()
+    for acting in rows:
+        acting.employee_visible = acting.employee_id in people
+        acting.position_visible = acting.position_id in posts
+        acting.is_current = _in_force(acting, today)
+        acting.is_planned = acting.valid_from > today
+        running = acting.valid_to is None or acting.valid_to >= today
+        acting.can_end = running and scope.can(Action.CHANGE_PEOPLE, acting.position.unit.path)
+    return rows
+
+
+class PositionDetailView(LoginRequiredMixin, TemplateView):
+    """One post: its unit, holders, the dated history of its reporting line, the posts that
+    report to it today and its acting officials (Plt, Plh)."""
+
+    template_name = "organisations/position_detail.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        position = get_object_or_404(
+            Position.objects.within(scope).select_related("unit"), pk=self.kwargs["pk"]
+        )
+        today = timezone.localdate()
+        lines = list(
+            ReportingLine.objects.filter(position=position)
+            .select_related("reports_to", "reports_to__unit")
+            .order_by("-valid_from", "-pk")
+        )
+        below = list(
+            ReportingLine.objects.within(scope)
+            .active_on(today)
+            .filter(reports_to=position)
+            .select_related("position", "position__unit")
+            .order_by("position__unit__sort_key", "-position__is_head", "position__title")
+        )
+        shown = _visible_position_ids(scope, [line.reports_to_id for line in lines])
+        for line in lines:
+            line.is_current = _in_force(line, today)
+            line.is_planned = line.valid_from > today
+            line.target_visible = line.reports_to_id in shown
+        holders = list(
+            Employee.objects.within(scope)
+            .filter(position=position, is_active=True)
+            .order_by("name", "pk")
+        )
+        acting = _mark_acting(
+            scope,
+            ActingAssignment.objects.filter(position=position)
+            .select_related("employee", "position__unit")
+            .order_by("-valid_from", "-pk"),
+        )
+        return super().get_context_data(
+            position=position,
+            lines=lines,
+            below=below,
+            holders=holders,
+            acting=acting,
+            unit_visible=OrgUnit.objects.within(scope).filter(pk=position.unit_id).exists(),
+            can_change_org=scope.can(Action.CHANGE_ORG, position.unit.path),
+            can_change_people=scope.can(Action.CHANGE_PEOPLE, position.unit.path),
+            nav_active="units",
+            **kwargs,
+        )
+
+
+class ReportingLineSetView(FormPageView):
+    """Set a post's reporting line from a date, with a reason (`services.reporting_line_set`)."""
+
+    nav_active = "units"
+    success_message = gettext_lazy("The reporting line has been set.")
+
+    def get_object(self):
+        position = get_object_or_404(
+            Position.objects.within(self.request.scope).select_related("unit"),
+            pk=self.kwargs["pk"],
+        )
+        if not self.request.scope.can(Action.CHANGE_ORG, position.unit.path):
+            raise PermissionDenied
+        return position
+
+    def get_form(self, obj, data=None):
+        initial = {"valid_from": timezone.localdate()}
+        return ReportingLineForm(data, initial=initial, scope=self.request.scope, position=obj)
+
+    def save(self, form, obj):
+        return services.reporting_line_set(
+            actor=self.request.user,
+            scope=self.request.scope,
+            position=obj,
+            reports_to=form.cleaned_data["reports_to"],
+            valid_from=form.cleaned_data["valid_from"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": f"{obj.title} · {obj.unit.name}",
+            "heading": gettext("Set the reporting line"),
+            "cancel_url": obj.get_absolute_url(),
+            "submit_label": gettext("Set the line"),
+        }
+
+
+class SuperiorLookupView(LookupView):
+    """Posts that ``position`` may report to: its unit's and those of the units above it."""
+
+    required_action = Action.CHANGE_ORG
+
+    def options(self, request, query):
+        value = request.GET.get("position", "")
+        if not (value.isascii() and value.isdigit() and len(value) < 19):
+            return [], False
+        position = (
+            Position.objects.within(request.scope).select_related("unit").filter(pk=value).first()
+        )
+        if position is None:
+            return [], False
+        return superior_options(request.scope, position, query)
+
+
+class ActingEmployeeLookupView(LookupView):
+    """Active employees the caller may see, by name or NIP: who may be appointed acting."""
+
+    required_action = Action.CHANGE_PEOPLE
+
+    def options(self, request, query):
+        return employee_options(request.scope, Action.VIEW_PEOPLE, query)
+
+
+class ActingListView(ScopedPageMixin, TemplateView):
+    """Acting officials (Plt, Plh) of the posts in the caller's reach: current, planned, ended."""
+
+    required_action = Action.VIEW_PEOPLE
+    nav_active = "units"
+    template_name = "organisations/acting_list.html"
+    partial_template_name = "organisations/partials/_acting_list_table.html"
+
+    def get_template_names(self):
+        return [self.partial_template_name if is_partial(self.request) else self.template_name]
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        data = self.request.GET.copy()
+        if "status" not in data:
+            data["status"] = ACTING_CURRENT
+        queryset = ActingAssignment.objects.within(scope, Action.VIEW_PEOPLE)
+        filterset = ActingFilter(data, queryset=queryset)
+        rows = filterset.qs if filterset.is_valid() else queryset.none()
+        rows = rows.select_related("employee", "position", "position__unit").order_by(
+            "-valid_from", "-pk"
+        )
+        page = Paginator(rows, ACTING_PER_PAGE).get_page(self.request.GET.get("page"))
+        params = data.copy()
+        params.pop("page", None)
+        unit = None
+        chosen = filterset.form.data.get("unit")
+        if chosen and str(chosen).isascii() and str(chosen).isdigit() and len(str(chosen)) < 19:
+            unit = OrgUnit.objects.within(scope).filter(pk=chosen).first()
+        return super().get_context_data(
+            filterset=filterset,
+            status=filterset.form.data.get("status"),
+            status_choices=[("", gettext("All")), *acting_status_choices()],
+            unit=unit,
+            page_obj=page,
+            rows=_mark_acting(scope, page.object_list),
+            query=params.urlencode(),
+            can_appoint=scope.can_anywhere(Action.CHANGE_PEOPLE),
+            **kwargs,
+        )
+
+
+class ActingCreateView(ScopedPageMixin, FormPageView):
+    """Appoint an acting official (`services.acting_create`); ``?position=`` fills in the post."""
+
+    required_action = Action.CHANGE_PEOPLE
+    nav_active = "units"
+    success_message = gettext_lazy("The acting official has been appointed.")
+
+    def get_form(self, obj, data=None):
+        initial = {"valid_from": timezone.localdate()}
+        chosen = self.request.GET.get("position", "")
+        if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
+            initial["position"] = chosen
+        return ActingForm(data, initial=initial, scope=self.request.scope)
+
+    def save(self, form, obj):
+        data = form.cleaned_data
+        acting = services.acting_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            employee=data["employee"],
+            position=data["position"],
+            kind=data["kind"],
+            decree_number=data["decree_number"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            reason=data["reason"],
+        )
+        return acting.position
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Acting officials"),
+            "heading": gettext("Appoint an acting official"),
+            "cancel_url": reverse("organisations:acting_list"),
+            "submit_label": gettext("Appoint"),
+        }
+
+
+class ActingEndView(FormPageView):
+    """End an acting assignment on a date (`services.acting_end`)."""
+
+    nav_active = "units"
+    success_message = gettext_lazy("The acting assignment has been ended.")
+
+    def get_object(self):
+        scope = self.request.scope
+        acting = get_object_or_404(
+            ActingAssignment.objects.within(scope, Action.VIEW_PEOPLE).select_related(
+                "employee", "position", "position__unit"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        if not scope.can(Action.CHANGE_PEOPLE, acting.position.unit.path):
+            raise PermissionDenied
+        return acting
+
+    def get_form(self, obj, data=None):
+        initial = {"valid_to": obj.valid_to or timezone.localdate()}
+        return ActingEndForm(data, initial=initial)
+
+    def save(self, form, obj):
+        acting = services.acting_end(
+            actor=self.request.user,
+            scope=self.request.scope,
+            acting=obj,
+            on=form.cleaned_data["valid_to"],
+            reason=form.cleaned_data["reason"],
+        )
+        return acting.position
+
+    def page_context(self, obj):
+        return {
+            "pretitle": f"{obj.get_kind_display()} {obj.position.title}",
+            "heading": gettext("End the acting assignment of %(name)s")
+            % {"name": obj.employee.display_name},
+            "cancel_url": obj.position.get_absolute_url(),
+            "submit_label": gettext("End"),
+        }

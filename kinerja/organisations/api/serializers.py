@@ -15,8 +15,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kinerja.core.scope import Scope
+from kinerja.organisations.choices import ActingKind
 from kinerja.organisations.forms import NIP_INPUT_MAX_LENGTH
-from kinerja.organisations.models import Employee, OrgUnit, Position, Region
+from kinerja.organisations.models import (
+    ActingAssignment,
+    Employee,
+    OrgUnit,
+    Position,
+    Region,
+    ReportingLine,
+)
 from kinerja.organisations.selectors import superiors_of
 from kinerja.organisations.validators import normalise_nip
 
@@ -419,3 +427,185 @@ class EmployeeSerializer(serializers.ModelSerializer):
                 {"unit": [serializers.Field.default_error_messages["required"]]}
             )
         return attrs
+
+
+# Reporting lines and acting officials --------------------------------------------------------
+
+
+class EmployeeBriefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = Employee
+        fields = ["id", "nip", "name"]
+        read_only_fields = fields
+
+
+class ScopedEmployeeField(ScopedRelatedField):
+    """An employee given by id (a number) or NIP (18 digits, as text), found within the
+    caller's scope: one out of reach is "not found", as one that does not exist."""
+
+    default_error_messages = {
+        "does_not_exist": _('No employee "{value}" was found.'),
+        "incorrect_type": _("Give the id (a number) or the NIP (text)."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(brief=EmployeeBriefSerializer, **kwargs)
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        obj = None
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type")
+        if isinstance(data, int):
+            if 0 < data <= MAX_ID:
+                obj = queryset.filter(pk=data).first()
+        else:
+            if "\x00" in data:  # PostgreSQL cannot even compare a NUL
+                self.fail("incorrect_type")
+            try:
+                digits = normalise_nip(data)
+            except DjangoValidationError:
+                self.fail("incorrect_type")
+            if digits.isascii() and digits.isdigit():
+                if len(digits) == 18:
+                    obj = queryset.filter(nip=digits).first()
+                # The length first: int() refuses text of more than 4300 digits outright.
+                if obj is None and len(digits) <= len(str(MAX_ID)) and 0 < int(digits) <= MAX_ID:
+                    obj = queryset.filter(pk=int(digits)).first()
+        if obj is None:
+            self.fail("does_not_exist", value=str(data))
+        return obj
+
+
+class ScopedEmployeeFieldExtension(OpenApiSerializerFieldExtension):
+    """Document a ScopedEmployeeField: an id or a NIP in requests, a brief employee in answers."""
+
+    target_class = ScopedEmployeeField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {
+                "oneOf": [
+                    {"type": "integer", "description": "id"},
+                    {"type": "string", "description": "NIP"},
+                ]
+            }
+        return auto_schema.resolve_serializer(EmployeeBriefSerializer, direction).ref
+
+
+@extend_schema_field(
+    {"type": "string", "enum": ActingKind.values, "description": "plt or plh."},
+    component_name="ActingKind",
+)
+class ActingKindField(serializers.ChoiceField):
+    """Plt (acting official) or Plh (daily stand-in); its own schema component."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ActingKind.choices, **kwargs)
+
+
+class ReportingLineSerializer(serializers.ModelSerializer):
+    """A dated line: from ``valid_from`` to ``valid_to`` (its last day; null while open)."""
+
+    position = PositionBriefSerializer(read_only=True)
+    reports_to = PositionBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ReportingLine
+        fields = ["id", "position", "reports_to", "valid_from", "valid_to"]
+        read_only_fields = fields
+
+
+class ReportingLineSetSerializer(serializers.Serializer):
+    position = ScopedRelatedField(
+        brief=PositionBriefSerializer, help_text=_("The post whose line changes (id or code).")
+    )
+    reports_to = ScopedRelatedField(
+        brief=PositionBriefSerializer,
+        allow_null=True,
+        help_text=_(
+            "The post it reports to from valid_from (id or code): of the same unit or a unit "
+            "above it. Null ends the line: the post reports to no one from that day."
+        ),
+    )
+    valid_from = serializers.DateField(
+        help_text=_("The first day of the new line; the line before ends the day before.")
+    )
+    reason = serializers.CharField(
+        max_length=500, help_text=_("Why the line changes; kept in the audit trail.")
+    )
+
+
+class PositionLinesSerializer(serializers.Serializer):
+    """A post's lines after a change: today's superior post and every dated line."""
+
+    position = PositionBriefSerializer(read_only=True)
+    reports_to = PositionBriefSerializer(
+        read_only=True, allow_null=True, help_text=_("The post it reports to today, or null.")
+    )
+    lines = ReportingLineSerializer(many=True, read_only=True)
+
+
+class ActingAssignmentSerializer(serializers.ModelSerializer):
+    """An acting official (Plt or Plh) of a post for a dated period, by decree (SK)."""
+
+    employee = EmployeeBriefSerializer(read_only=True)
+    position = PositionBriefSerializer(read_only=True)
+    unit = UnitBriefSerializer(source="position.unit", read_only=True)
+    kind = ActingKindField(read_only=True)
+
+    class Meta:
+        model = ActingAssignment
+        fields = [
+            "id",
+            "employee",
+            "position",
+            "unit",
+            "kind",
+            "decree_number",
+            "valid_from",
+            "valid_to",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActingCreateSerializer(serializers.Serializer):
+    employee = ScopedEmployeeField(help_text=_("The acting official (id or NIP)."))
+    position = ScopedRelatedField(
+        brief=PositionBriefSerializer, help_text=_("The post they act in (id or code).")
+    )
+    kind = ActingKindField(help_text=_("plt (acting official) or plh (daily stand-in)."))
+    decree_number = serializers.CharField(
+        max_length=100, help_text=_("The number of the decree (SK).")
+    )
+    valid_from = serializers.DateField(help_text=_("The first day."))
+    valid_to = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The last day; null until it is ended."),
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text=_("Kept in the audit trail."),
+    )
+
+
+class ActingEndSerializer(serializers.Serializer):
+    valid_to = serializers.DateField(
+        help_text=_("The last day the acting official answers for the post.")
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text=_("Kept in the audit trail."),
+    )

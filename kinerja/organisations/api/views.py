@@ -8,25 +8,41 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kinerja.core.scope import Action
 from kinerja.organisations import selectors, services
 from kinerja.organisations.filters import (
+    ActingFilter,
     EmployeeFilter,
     OrgUnitFilter,
     PositionFilter,
     RegionFilter,
+    ReportingLineFilter,
 )
-from kinerja.organisations.models import Employee, Instansi, OrgUnit, Position, Region
+from kinerja.organisations.models import (
+    ActingAssignment,
+    Employee,
+    Instansi,
+    OrgUnit,
+    Position,
+    Region,
+    ReportingLine,
+)
 
 from .serializers import (
+    ActingAssignmentSerializer,
+    ActingCreateSerializer,
+    ActingEndSerializer,
     EmployeeSerializer,
     OrgUnitSerializer,
+    PositionLinesSerializer,
     PositionSerializer,
     RegionSerializer,
+    ReportingLineSerializer,
+    ReportingLineSetSerializer,
     ReportSerializer,
     UnitCloseSerializer,
     superiors_context,
@@ -351,3 +367,143 @@ class EmployeeViewSet(ScopedViewSet):
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ReportSerializer(page, many=True).data)
+
+
+def _position_lines(position: Position) -> dict[str, Any]:
+    position.refresh_from_db(fields=["reports_to"])
+    lines = (
+        ReportingLine.objects.filter(position=position)
+        .select_related("position", "reports_to")
+        .order_by("-valid_from", "-pk")
+    )
+    return {"position": position, "reports_to": position.reports_to, "lines": list(lines)}
+
+
+@documented(
+    "reporting_lines",
+    list=dict(
+        summary="List reporting lines",
+        description="The dated lines of the posts the caller may see: from `valid_from` to "
+        "`valid_to` (the last day; null while open) `position` reports to `reports_to`. "
+        "`position` or `reports_to` keep to one post; `on` (YYYY-MM-DD) to the lines in force "
+        "that day.",
+    ),
+)
+class ReportingLineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The dated chain of superiors; a change on a date goes through `reporting_line_set`."""
+
+    serializer_class = ReportingLineSerializer
+    filterset_class = ReportingLineFilter
+    permission_classes = [permissions.IsAuthenticated, ScopeActionPermission]
+    change_action = Action.CHANGE_ORG
+    ordering_fields = ["valid_from", "valid_to"]
+    ordering = ["position_id", "-valid_from", "-pk"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ReportingLine.objects.none()
+        return ReportingLine.objects.within(self.request.scope).select_related(
+            "position", "reports_to"
+        )
+
+    @extend_schema(
+        operation_id="reporting_lines_create",
+        tags=["reporting_lines"],
+        summary="Set a post's reporting line from a date",
+        description="From `valid_from` the post reports to `reports_to` (null: to no one). "
+        "The line in force before ends the day before; lines planned from that day on are "
+        "replaced; earlier lines stay, so last year's chain can be rebuilt. Refused (400) for a "
+        "post of a unit that is neither the post's unit nor above it, a post not active that "
+        "day, or a loop. Needs change_org on both posts' units. Answers the post's lines.",
+        request=ReportingLineSetSerializer,
+        responses={201: PositionLinesSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        form = ReportingLineSetSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        position = services.reporting_line_set(
+            actor=request.user,
+            scope=request.scope,
+            position=data["position"],
+            reports_to=data["reports_to"],
+            valid_from=data["valid_from"],
+            reason=data["reason"],
+        )
+        body = PositionLinesSerializer(_position_lines(position)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@documented(
+    "acting_assignments",
+    list=dict(
+        summary="List acting assignments",
+        description="Acting officials (Plt, Plh) of the posts whose people the caller may see. "
+        "`status`: current (in force today), planned or ended; `unit` includes its sub-units.",
+    ),
+    retrieve=dict(summary="Read an acting assignment"),
+)
+class ActingAssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Acting officials; appointing and ending go through the services (change_people)."""
+
+    serializer_class = ActingAssignmentSerializer
+    filterset_class = ActingFilter
+    permission_classes = [permissions.IsAuthenticated, ScopeActionPermission]
+    change_action = Action.CHANGE_PEOPLE
+    ordering_fields = ["valid_from", "valid_to", "created_at"]
+    ordering = ["-valid_from", "-pk"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ActingAssignment.objects.none()
+        return ActingAssignment.objects.within(
+            self.request.scope, Action.VIEW_PEOPLE
+        ).select_related("employee", "position", "position__unit")
+
+    def unit_path_of(self, obj) -> str:
+        return obj.position.unit.path
+
+    @extend_schema(
+        operation_id="acting_assignments_create",
+        tags=["acting_assignments"],
+        summary="Appoint an acting official",
+        description="Appoint `employee` Plt or Plh of `position` from `valid_from` to "
+        "`valid_to` (the last day; null until ended). In the period they answer for the post, "
+        "even over its definitive holder. One acting official per post at a time; needs "
+        "change_people on the post's unit.",
+        request=ActingCreateSerializer,
+        responses={201: ActingAssignmentSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        form = ActingCreateSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        acting = services.acting_create(
+            actor=request.user, scope=request.scope, **form.validated_data
+        )
+        acting = self.get_queryset().get(pk=acting.pk)
+        return Response(self.get_serializer(acting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="acting_assignments_end",
+        tags=["acting_assignments"],
+        summary="End an acting assignment",
+        description="End the assignment on `valid_to`, its last day (not before it began; a "
+        "later end may not run into the post's next acting official).",
+        request=ActingEndSerializer,
+        responses=ActingAssignmentSerializer,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def end(self, request, pk=None):
+        acting = self.get_object()
+        form = ActingEndSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        acting = services.acting_end(
+            actor=request.user,
+            scope=request.scope,
+            acting=acting,
+            on=form.validated_data["valid_to"],
+            reason=form.validated_data["reason"],
+        )
+        return Response(self.get_serializer(acting).data)

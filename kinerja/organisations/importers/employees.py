@@ -476,17 +476,33 @@ class EmployeeImporter(_RegistryImporter):
             for pk, e, on in zip(ids, self.creates, self.starts, strict=True)
         ]
         _bulk_update(Employee, self.updates, now)
+        # The open post ends the day before the new one starts (its last day, as services.
+        # _reassign writes it); one that began on that very day is corrected in place.
         closing: dict[dt.date, list[int]] = defaultdict(list)
+        corrected: list[Assignment] = []
         for _row, employee, on in self.moves:
             current = self.open.get(employee.pk)
+            if current is not None and current[1] == on:
+                corrected.append(
+                    Assignment(
+                        pk=current[0],
+                        position_id=employee.position_id,
+                        unit_id=employee.unit_id,
+                        updated_at=now,
+                    )
+                )
+                continue
             if current is not None:
-                closing[on].append(current[0])
+                closing[on - dt.timedelta(days=1)].append(current[0])
             assignments.append(
                 (instansi_id, employee.pk, employee.position_id, employee.unit_id, on)
             )
-        for on, pks in closing.items():
+        for last_day, pks in closing.items():
             for chunk in _chunks(pks):
-                Assignment.objects.filter(pk__in=chunk).update(valid_to=on, updated_at=now)
+                Assignment.objects.filter(pk__in=chunk).update(valid_to=last_day, updated_at=now)
+        Assignment.objects.bulk_update(
+            corrected, ["position", "unit", "updated_at"], batch_size=500
+        )
         insert_rows(
             Assignment,
             ("instansi_id", "employee_id", "position_id", "unit_id", "valid_from"),

@@ -15,7 +15,7 @@ from kinerja.imports import ImportContext, RowError, register
 from kinerja.imports.columns import for_field
 
 from .. import services
-from ..models import OrgUnit, Position
+from ..models import OrgUnit, Position, ReportingLine
 from .common import (
     BATCH,
     _audit_name,
@@ -123,6 +123,17 @@ class PositionImporter(_RegistryImporter):
         self.reports: dict[str, tuple[int, str]] = {}
         self.created: list[Position] = []
         self.unchanged = 0
+        # What each post of the file will be: code -> (row, unit id, superior's code, title);
+        # with ``existing`` it is the whole instansi's lines after the import (finish checks it).
+        self.planned: dict[str, tuple[int, int, str | None, str]] = {}
+        self.code_by_id = {p["id"]: code for code, p in self.existing.items()}
+        # The lines in force today (the dated lines, not the reports_to cache): one query.
+        self.lines_today = dict(
+            ReportingLine.objects.filter(instansi_id=self.ctx.instansi_id)
+            .active_on(self.ctx.today)
+            .order_by("valid_from", "pk")
+            .values_list("position_id", "reports_to_id")
+        )
 
     def _visible(self, position: dict[str, Any]) -> bool:
         unit = self.units_by_id.get(position["unit_id"])
@@ -181,6 +192,13 @@ class PositionImporter(_RegistryImporter):
                 self.reports[key] = (row, boss)
             else:
                 position.reports_to_id = None
+        if boss_given:
+            planned_boss = boss_key
+        elif before is not None:
+            planned_boss = self.code_by_id.get(self.lines_today.get(before["id"]))
+        else:
+            planned_boss = None
+        self.planned[key] = (row, unit.id, planned_boss, position.title)
         active_head = bool(position.is_head and position.is_active)
         self.in_file[key] = (unit.id, active_head)
         if active_head:
@@ -214,6 +232,7 @@ class PositionImporter(_RegistryImporter):
             key = boss.lower()
             if key not in self.existing and key not in self.in_file:
                 errors.append(RowError(row, "reports_to_code", _unknown_position(boss), value=boss))
+        errors.extend(self._line_errors())
         # One active head per unit: the database's constraint, checked before writing.
         db_heads = {
             p["unit_id"]: p["code"]
@@ -245,6 +264,125 @@ class PositionImporter(_RegistryImporter):
                     )
                 )
         return errors
+
+    def _line_errors(self) -> list[RowError]:
+        """The rules of `services._check_line` over the whole instansi's lines as the file
+        leaves them, in memory (the units' paths are loaded; no query per row): a post reports
+        to a post of its own unit or of a unit above it, and no line makes a loop. A post moved
+        by the file to another unit is refused when a post that stays out of the file would no
+        longer be in its unit or below."""
+        planned, existing = self.planned, self.existing
+
+        def unit_of(code: str) -> int | None:
+            if code in planned:
+                return planned[code][1]
+            known = existing.get(code)
+            return known["unit_id"] if known else None
+
+        def boss_of(code: str) -> str | None:
+            if code in planned:
+                return planned[code][2]
+            known = existing.get(code)
+            return self.code_by_id.get(self.lines_today.get(known["id"])) if known else None
+
+        def title_of(code: str) -> str:
+            return planned[code][3] if code in planned else existing[code]["title"]
+
+        def path_of(unit_id: int | None) -> str | None:
+            unit = self.units_by_id.get(unit_id)
+            return unit.path if unit is not None else None
+
+        errors: list[RowError] = []
+        for code, (row, unit_id, boss, _title) in planned.items():
+            if boss is None or boss == code or (boss not in planned and boss not in existing):
+                continue  # unknown or itself: reported by the row's own check
+            boss_unit = self.units_by_id.get(unit_of(boss))
+            own = path_of(unit_id)
+            if boss_unit is not None and own is not None and not own.startswith(boss_unit.path):
+                errors.append(
+                    RowError(
+                        row,
+                        "reports_to_code",
+                        _(
+                            "%(post)s is in %(unit)s, which is neither this post's unit nor a "
+                            "unit above it. A post reports to a post in its own unit or a unit "
+                            "above it."
+                        )
+                        % {"post": title_of(boss), "unit": self._unit_name(boss_unit)},
+                    )
+                )
+        # Posts the file leaves alone whose superior it moves.
+        moved = {
+            code
+            for code, (_row, unit_id, _boss, _title) in planned.items()
+            if code in existing and existing[code]["unit_id"] != unit_id
+        }
+        if moved:
+            stranded: dict[str, list[str]] = defaultdict(list)
+            for code, known in existing.items():
+                boss = self.code_by_id.get(self.lines_today.get(known["id"]))
+                if code in planned or boss not in moved:
+                    continue
+                own, above = path_of(known["unit_id"]), path_of(planned[boss][1])
+                if own is not None and above is not None and not own.startswith(above):
+                    stranded[boss].append(known["title"])
+            for boss, titles in stranded.items():
+                row, unit_id = planned[boss][0], planned[boss][1]
+                errors.append(
+                    RowError(
+                        row,
+                        "unit_code",
+                        _(
+                            "%(posts)s report to this post but would no longer be in %(new)s or "
+                            "a unit below it. Change their reporting lines first."
+                        )
+                        % {
+                            "posts": services._names(sorted(titles)),
+                            "new": self._unit_name(self.units_by_id[unit_id]),
+                        },
+                    )
+                )
+        errors.extend(self._loop_errors(boss_of, title_of))
+        return errors
+
+    def _loop_errors(self, boss_of, title_of) -> list[RowError]:
+        """A row whose post would reach itself up the lines (each post is walked once)."""
+        state: dict[str, int] = {}  # 1: on the walk now, 2: done
+        errors = []
+        for start in self.planned:
+            walk, code = [], start
+            while code is not None and code not in state:
+                state[code] = 1
+                walk.append(code)
+                code = boss_of(code)
+            if code is not None and state[code] == 1:  # a loop: from ``code`` round to it
+                loop = walk[walk.index(code) :]
+                for member in loop:
+                    if member in self.planned:
+                        boss = boss_of(member)
+                        errors.append(
+                            RowError(
+                                self.planned[member][0],
+                                "reports_to_code",
+                                _(
+                                    "%(post)s already reports, directly or not, to this post: "
+                                    "the line would make a loop."
+                                )
+                                % {"post": title_of(boss)},
+                            )
+                        )
+            for member in walk:
+                state[member] = 2
+        return errors
+
+    def _unit_name(self, unit) -> str:
+        """A unit's name for a message: the loaded units carry only their code, so the names
+        are read once, in one query, when the first message needs one."""
+        if getattr(self, "_unit_names", None) is None:
+            self._unit_names = dict(
+                OrgUnit.objects.filter(instansi_id=self.ctx.instansi_id).values_list("pk", "name")
+            )
+        return self._unit_names.get(unit.id, unit.code)
 
     def counts(self) -> dict[str, int]:
         linked_only = {p.pk for p, _b in self.links} - {p.pk for p, _f in self.updates}

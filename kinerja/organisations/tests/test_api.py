@@ -346,7 +346,7 @@ def test_transfer_by_patch_opens_a_new_assignment(api, world):
     assert response.json()["unit"]["code"] == "DIKBUD"
     history = Assignment.objects.filter(employee=world.staff_a).order_by("valid_from")
     assert [(a.unit.code, a.valid_from, a.valid_to) for a in history] == [
-        ("DIKBUD-SMA", dt.date(2020, 1, 1), dt.date(2024, 7, 1)),
+        ("DIKBUD-SMA", dt.date(2020, 1, 1), dt.date(2024, 6, 30)),
         ("DIKBUD", dt.date(2024, 7, 1), None),
     ]
 

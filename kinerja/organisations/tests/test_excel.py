@@ -185,7 +185,7 @@ def test_a_changed_unit_updates_the_employee_and_transfers_the_assignment(world)
         world.staff_pos_a,
     )
     history = list(sri.assignments.order_by("valid_from").values_list("unit__code", "valid_to"))
-    assert history == [("DIKBUD", dt.date(2030, 7, 1)), ("DIKBUD-SMA", None)]
+    assert history == [("DIKBUD", dt.date(2030, 6, 30)), ("DIKBUD-SMA", None)]  # last day
 
 
 def test_a_transfer_before_the_current_post_began_is_refused(world):
@@ -632,11 +632,11 @@ def test_unit_and_position_imports_list_their_audit_entries(world, audit_entries
 
     positions = [
         POSITION_HEADER,
-        ["SMK-KABID", "Kepala Bidang SMK", "DIKBUD-SMK", "administrator", "ya", "DIKBUD-KADIS"],
-        ["DIKBUD-SMA-01", "Analis SMA", "DIKBUD-SMA", "pelaksana", "tidak", "SMK-KABID"],
+        ["SMA-KABID", "Kepala Bidang SMA", "DIKBUD-SMA", "administrator", "ya", "DIKBUD-KADIS"],
+        ["DIKBUD-SMA-01", "Analis SMA", "DIKBUD-SMA", "pelaksana", "tidak", "SMA-KABID"],
     ]
     assert run(user, positions, PositionImporter).valid
-    kabid = Position.objects.get(code="SMK-KABID")
+    kabid = Position.objects.get(code="SMA-KABID")
     created, linked = audit_entries
     assert (created["action"], created["target_id"]) == ("create", kabid.pk)
     assert created["changes"]["reports_to"] == [None, world.head_pos_a.pk]

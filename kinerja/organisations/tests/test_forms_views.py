@@ -86,7 +86,7 @@ def test_transfer_with_effective_date_keeps_history(world, login):
     assert response.status_code == 302
     history = list(Assignment.objects.filter(employee=world.staff_a).order_by("valid_from"))
     assert len(history) == 2
-    assert history[0].valid_to == dt.date(2025, 7, 1)
+    assert history[0].valid_to == dt.date(2025, 6, 30)  # its last day
     assert history[1].unit == world.agency_a
     assert history[1].valid_from == dt.date(2025, 7, 1)
     assert history[1].valid_to is None

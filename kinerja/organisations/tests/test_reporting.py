@@ -25,13 +25,8 @@ from django.utils import translation
 from kinerja.accounts.scope import scope_for
 from kinerja.audit.models import AuditEvent
 from kinerja.organisations import selectors, services
-from kinerja.organisations.choices import PositionKind, UnitKind
 from kinerja.organisations.models import Assignment, Position, ReportingLine
-from kinerja.organisations.tests.factories import (
-    EmployeeFactory,
-    OrgUnitFactory,
-    PositionFactory,
-)
+from kinerja.organisations.tests.factories import PositionFactory
 
 START = dt.date(2024, 1, 1)
 D = dt.date
@@ -42,88 +37,6 @@ def indonesian():
     """The messages are checked in Indonesian, the default, whatever an earlier test left."""
     with translation.override("id"):
         yield
-
-
-class Org:
-    pass
-
-
-def hold(employee, position, start=START):
-    """Place ``employee`` in ``position`` (their current post) from ``start``."""
-    employee.position = position
-    employee.unit = position.unit
-    employee.save()
-    Assignment.objects.create(
-        instansi=employee.instansi,
-        employee=employee,
-        position=position,
-        unit=position.unit,
-        valid_from=start,
-    )
-    return employee
-
-
-def line(position, boss, start=START):
-    ReportingLine.objects.create(
-        instansi=position.instansi, position=position, reports_to=boss, valid_from=start
-    )
-    Position.objects.filter(pk=position.pk).update(reports_to=boss)
-
-
-@pytest.fixture
-def org(world):
-    o = Org()
-    o.w = world
-    o.admin = world.users["system_admin"]
-    o.scope = scope_for(o.admin)
-    inst = world.instansi
-    o.section = OrgUnitFactory(
-        instansi=inst,
-        parent=world.division_a,
-        code="DIKBUD-SMA-KUR",
-        name="Seksi Kurikulum",
-        kind=UnitKind.SECTION,
-    )
-    o.smk = OrgUnitFactory(
-        instansi=inst,
-        parent=world.agency_a,
-        code="DIKBUD-SMK",
-        name="Bidang SMK",
-        kind=UnitKind.DIVISION,
-    )
-    o.kadis = world.head_pos_a
-    o.kabid = PositionFactory(
-        unit=world.division_a,
-        title="Kepala Bidang SMA",
-        is_head=True,
-        kind=PositionKind.ADMINISTRATOR,
-    )
-    o.analis = world.staff_pos_a
-    o.kasi = PositionFactory(
-        unit=o.section, title="Kepala Seksi Kurikulum", is_head=True, kind=PositionKind.PENGAWAS
-    )
-    o.analis_kur = PositionFactory(unit=o.section, title="Analis Kurikulum")
-    o.kabid_smk = PositionFactory(
-        unit=o.smk, title="Kepala Bidang SMK", is_head=True, kind=PositionKind.ADMINISTRATOR
-    )
-    o.analis_smk = PositionFactory(unit=o.smk, title="Analis SMK")
-    for post, boss in [
-        (o.kabid, o.kadis),
-        (o.analis, o.kabid),
-        (o.kasi, o.kabid),
-        (o.analis_kur, o.kasi),
-        (o.kabid_smk, o.kadis),
-        (o.analis_smk, o.kabid_smk),
-    ]:
-        line(post, boss)
-    o.budi = hold(world.head_a, o.kadis)
-    o.siti = hold(world.staff_a, o.analis)
-    o.hartono = hold(EmployeeFactory(unit=world.division_a, name="Hartono"), o.kabid)
-    o.wati = hold(EmployeeFactory(unit=o.section, name="Wati"), o.kasi)
-    o.joko = hold(EmployeeFactory(unit=o.section, name="Joko"), o.analis_kur)
-    o.rudi = hold(EmployeeFactory(unit=o.smk, name="Rudi"), o.kabid_smk)
-    o.tono = hold(EmployeeFactory(unit=o.smk, name="Tono"), o.analis_smk)
-    return o
 
 
 def boss(employee, on):
@@ -182,7 +95,7 @@ def test_a_vacant_superior_post_passes_the_question_up(org):
         employee=org.wati,
         data={"is_active": False},
     )
-    Assignment.objects.filter(employee=org.wati).update(valid_to=D(2025, 2, 1))
+    Assignment.objects.filter(employee=org.wati).update(valid_to=D(2025, 1, 31))  # last day
     assert boss(org.joko, D(2025, 1, 31)) == ("Wati", "")
     assert boss(org.joko, D(2025, 2, 1)) == ("Hartono", "")
     names = [r.employee.name for r in selectors.direct_reports(org.hartono, D(2025, 3, 1))]
@@ -190,8 +103,8 @@ def test_a_vacant_superior_post_passes_the_question_up(org):
 
 
 def test_plt_is_the_superior_for_its_period_then_the_question_passes_up(org):
-    # Hartono leaves the Kabid post on 1 May 2025; Wati is Plt from 1 May to 31 October.
-    Assignment.objects.filter(employee=org.hartono).update(valid_to=D(2025, 5, 1))
+    # Hartono leaves the Kabid post after 30 April 2025; Wati is Plt from 1 May to 31 October.
+    Assignment.objects.filter(employee=org.hartono).update(valid_to=D(2025, 4, 30))
     acting = services.acting_create(
         actor=org.admin,
         scope=org.scope,

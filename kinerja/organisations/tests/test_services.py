@@ -190,7 +190,7 @@ def test_transfer_closes_the_old_assignment_and_opens_a_new_one(world):
     )
     history = list(Assignment.objects.filter(employee=world.staff_b).order_by("valid_from"))
     assert [(a.unit_id, a.valid_from, a.valid_to) for a in history] == [
-        (world.agency_b.pk, dt.date(2015, 1, 1), dt.date(2024, 7, 1)),
+        (world.agency_b.pk, dt.date(2015, 1, 1), dt.date(2024, 6, 30)),
         (world.division_a.pk, dt.date(2024, 7, 1), None),
     ]
     event = AuditEvent.objects.get(action="employee.update")
