@@ -31,6 +31,11 @@ class OrganisationsConfig(AppConfig):
                 25,
             )
         )
+        register_nav(
+            NavEntry(
+                _("Acting officials"), "organisations:acting_list", Action.VIEW_PEOPLE, "acting", 27
+            )
+        )
         register_nav(NavEntry(_("My record"), "organisations:employee_me", "self", "me", 30))
         register_nav(
             NavEntry(_("My reports"), "organisations:my_reports", "reports", "reports", 35)

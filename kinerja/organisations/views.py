@@ -1018,7 +1018,7 @@ class ActingListView(ScopedPageMixin, TemplateView):
     """Acting officials (Plt, Plh) of the posts in the caller's reach: current, planned, ended."""
 
     required_action = Action.VIEW_PEOPLE
-    nav_active = "units"
+    nav_active = "acting"
     template_name = "organisations/acting_list.html"
     partial_template_name = "organisations/partials/_acting_list_table.html"
 
