@@ -22,12 +22,14 @@ def request_uses_api(request) -> bool:
     """`uses_api` for the request's user, worked out once per request (one query at most)."""
     cached = getattr(request, "_kinerja_uses_api", None)
     if cached is None:
-        cached = uses_api(getattr(request, "user", None), getattr(request, "scope", None))
+        cached = uses_api(
+            getattr(request, "user", None), getattr(request, "scope", None), request=request
+        )
         request._kinerja_uses_api = cached
     return cached
 
 
-def uses_api(user, scope) -> bool:
+def uses_api(user, scope, request=None) -> bool:
     """Links to the API (its documentation, the tokens page) show to those who use it: a role
     whose work is the API (``API_ROLES``), or a user who holds a token that is not revoked. The
     pages themselves stay open to every signed-in user, for the one told to make a first token."""
@@ -39,4 +41,4 @@ def uses_api(user, scope) -> bool:
     if scope is None:
         return holds()
     # Kept until the next audited write (a token made or revoked is one): no query per page.
-    return kept("uses_api", holds, scope=scope, parts=(user.pk,))
+    return kept("uses_api", holds, scope=scope, parts=(user.pk,), request=request)
