@@ -287,8 +287,8 @@ def test_employee_list_unit_filter_offers_only_units_in_scope(more, login):
 
     # The page holds the top of the caller's reach; the search finds the units below it.
     response = get(client, "organisations:employee_list")
-    choices = [u.name for u in response.context["unit_choices"]]
-    assert choices == ["Dinas Pendidikan"]
+    choices = [label for _pk, label in response.context["unit_choices"]]
+    assert choices == ["Dinas Pendidikan (DIKBUD)"]
     lookup = "organisations:employee_filter_unit_lookup"
     assert _lookup_texts(client, lookup) == [
         "Dinas Pendidikan (DIKBUD)",
@@ -300,7 +300,7 @@ def test_employee_list_unit_filter_offers_only_units_in_scope(more, login):
 
     # A unit of agency B named in the query is not added to the choices (nor are its people).
     response = get(client, "organisations:employee_list", data={"unit": more.agency_b.pk})
-    assert [u.name for u in response.context["unit_choices"]] == choices
+    assert [label for _pk, label in response.context["unit_choices"]] == choices
     assert list(response.context["employees"]) == []
     assert "Dinas Kesehatan" not in response.content.decode()
 
@@ -315,7 +315,7 @@ def test_employee_list_unit_filter_of_a_subtree_role_starts_at_its_subtree(more,
 
     response = get(client, "organisations:employee_list")
 
-    assert [u.name for u in response.context["unit_choices"]] == ["Bidang SMA"]
+    assert [label for _pk, label in response.context["unit_choices"]] == ["Bidang SMA (DIKBUD-SMA)"]
     assert _lookup_texts(client, "organisations:employee_filter_unit_lookup") == [
         "Bidang SMA (DIKBUD-SMA)",
         "Seksi Kurikulum (DIKBUD-SMA-KUR)",
@@ -330,7 +330,8 @@ def test_employee_list_unit_filter_keeps_a_chosen_deep_unit(more, login):
         login(more.users["opd_admin"]), "organisations:employee_list", data={"unit": deep.pk}
     )
 
-    assert [u.name for u in response.context["unit_choices"]][-1] == "Subseksi"
+    assert response.context["unit_choices"][-1] == (deep.pk, "Subseksi (DIKBUD-SMA-KUR-1)")
+    assert f'<option value="{deep.pk}" selected>Subseksi' in response.content.decode()
 
 
 def test_employee_export_of_opd_admin_holds_exactly_agency_a(world, login):

@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import export_response
 from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action, Scope
@@ -331,15 +332,23 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         """The units the unit filter holds in the page: the tops of the caller's reach (the
         agencies, for a province-wide role) and the chosen unit. Without JavaScript that is the
         filter; with it, any other unit is found by searching (the filter-units lookup)."""
-        reach = OrgUnit.objects.within(self.request.scope, Action.VIEW_PEOPLE)
-        units = reach.active_on().exclude(parent__in=reach.values("pk"))
+        scope = self.request.scope
+        reach = OrgUnit.objects.within(scope, Action.VIEW_PEOPLE)
+        fields = ("sort_key", "path", "pk", "name", "code")
+
+        def tops():
+            units = reach.active_on().exclude(parent__in=reach.values("pk"))
+            return list(units.order_by("sort_key", "path").values_list(*fields))
+
+        # The tops of a reach change only with a write to the units: kept until then.
+        units = kept("employee_list.unit_tops", tops, scope=scope, request=self.request)
         chosen = filterset.form.data.get("unit")
-        if chosen and str(chosen).isdigit() and len(str(chosen)) < 19:
-            units = units | reach.filter(pk=chosen)
-        units = list(units.order_by("sort_key", "path").only("pk", "name", "code"))
-        for unit in units:
-            unit.label = unit_label(unit)
-        return units
+        known = {str(pk) for _key, _path, pk, _name, _code in units}
+        if chosen and str(chosen).isdigit() and len(str(chosen)) < 19 and str(chosen) not in known:
+            units = sorted([*units, *reach.filter(pk=chosen).values_list(*fields)])
+        return [
+            (pk, unit_label(OrgUnit(name=name, code=code))) for _key, _path, pk, name, code in units
+        ]
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

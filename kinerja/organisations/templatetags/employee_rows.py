@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from kinerja.core.formatting import format_nip
+from kinerja.organisations.choices import EmployeeStatus
 
 register = template.Library()
 
@@ -43,6 +44,8 @@ def employee_rows(employees) -> SafeString:
     marker = 999_999_999_999
     url = reverse("organisations:employee_detail", args=[marker]).replace(str(marker), "{}")
     inactive = format_html(' <span class="badge bg-secondary-lt">{}</span>', gettext("inactive"))
+    # The status labels once per page: get_status_display() costs a translation per row.
+    statuses = {value: escape(str(label)) for value, label in EmployeeStatus.choices}
     out = []
     for e in employees:
         post = e.position
@@ -59,7 +62,7 @@ def employee_rows(employees) -> SafeString:
                 unit=escape(e.unit.name),
                 agency=escape((agency.name if agency else "") or DASH),
                 badge=STATUS_BADGES.get(e.status, "bg-yellow-lt"),
-                status=escape(e.get_status_display()),
+                status=statuses.get(e.status) or escape(e.status),
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
