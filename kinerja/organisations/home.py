@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from kinerja.audit.freshness import kept
@@ -13,6 +14,7 @@ from kinerja.core import paths
 from kinerja.core.scope import Action
 from kinerja.core.views import share_rows
 
+from . import selectors
 from .choices import EmployeeStatus, PositionKind
 from .leadership import (
     BUP_HOME_MONTHS,
@@ -66,7 +68,11 @@ def me_card(request) -> dict[str, Any] | None:
         .filter(pk=scope.employee_id)
         .first()
     )
-    return {"me": me} if me else None
+    if me is None:
+        return None
+    superior = selectors.superior_of(me, timezone.localdate())
+    rows = selectors.holder_rows(scope, [superior]) if superior else []
+    return {"me": me, "superior": rows[0] if rows else None}
 
 
 # Leaders' figures --------------------------------------------------------------------------------

@@ -308,3 +308,31 @@ def has_reports(employee_id: int, on: dt.date) -> bool:
         .filter(Q(reports_to_id__in=own) | Q(reports_to_id__in=acting.values("position_id")))
         .exists()
     )
+
+
+# For pages: who of the holders the caller may open, and their rows ------------------------
+
+
+def visible_employee_ids(scope, ids) -> set[int]:
+    """Return which of ``ids`` the caller may open (one query)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return set()
+    return set(Employee.objects.within(scope).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def holder_rows(scope, holders) -> list[dict]:
+    """Shape holders for the pages: employee, post title, acting kind and whether to link."""
+    titles = dict(
+        Position.objects.filter(pk__in=[h.position_id for h in holders]).values_list("pk", "title")
+    )
+    seen = visible_employee_ids(scope, [h.employee.pk for h in holders])
+    return [
+        {
+            "employee": h.employee,
+            "acting": h.acting,
+            "title": titles.get(h.position_id, ""),
+            "visible": h.employee.pk in seen,
+        }
+        for h in holders
+    ]

@@ -66,6 +66,7 @@ from .models import (
 )
 from .reports import EmployeeReport, NominatifReport, RetirementReport
 from .retirement import MONTH_CHOICES, add_months, reaching_bup, with_dates
+from .selectors import holder_rows, visible_employee_ids
 from .validators import parse_nip
 
 EMPLOYEES_PER_PAGE = 50
@@ -576,31 +577,6 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             nav_active="me" if is_self else "employees",
             **kwargs,
         )
-
-
-def visible_employee_ids(scope: Scope, ids) -> set[int]:
-    """Return which of ``ids`` the caller may open (one query)."""
-    ids = sorted(set(ids))
-    if not ids:
-        return set()
-    return set(Employee.objects.within(scope).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-def holder_rows(scope: Scope, holders) -> list[dict]:
-    """Shape holders for the pages: employee, post title, acting kind and whether to link."""
-    titles = dict(
-        Position.objects.filter(pk__in=[h.position_id for h in holders]).values_list("pk", "title")
-    )
-    seen = visible_employee_ids(scope, [h.employee.pk for h in holders])
-    return [
-        {
-            "employee": h.employee,
-            "acting": h.acting,
-            "title": titles.get(h.position_id, ""),
-            "visible": h.employee.pk in seen,
-        }
-        for h in holders
-    ]
 
 
 class MyReportsView(LoginRequiredMixin, TemplateView):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kinerja.accounts.scope import scope_for
 from kinerja.organisations import retirement, services
@@ -300,3 +301,29 @@ def test_home_figures_are_kept_until_an_audited_write(staffed, login):
     )
     figures = _card(client.get(reverse("core:home")), "figures")["figures"]
     assert figures["total"]["count"] == 9
+
+
+def test_an_employee_sees_their_superior_on_the_home_page(world, login):
+    """Siti's post reports to the head of agency's post: Budi is her superior."""
+    from kinerja.organisations import selectors
+    from kinerja.organisations.tests.lines import hold
+
+    hold(world.head_a, world.head_pos_a)  # factories write no assignment: give them one
+    hold(world.staff_a, world.staff_pos_a)
+    services.reporting_line_set(
+        actor=world.users["opd_admin"],
+        scope=scope_for(world.users["opd_admin"]),
+        position=world.staff_pos_a,
+        reports_to=world.head_pos_a,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    assert selectors.superior_of(world.staff_a, timezone.localdate()).employee == world.head_a
+    response = login(world.users["employee"]).get(reverse("core:home"))
+    card = _card(response, "me")
+    assert card["superior"]["employee"] == world.head_a
+    assert card["superior"]["title"] == "Kepala Dinas Pendidikan"
+    assert card["superior"]["visible"] is False  # her own record only: no link to his
+    html = response.content.decode()
+    assert "Budi Santoso" in html and f'href="/org/employees/{world.head_a.pk}/"' not in html
+    head = login(world.users["opd_head"]).get(reverse("core:home"))
+    assert _card(head, "me")["superior"] is None  # the head of agency has none: "—"
