@@ -360,7 +360,7 @@ class Assignment(EffectiveDated, TenantModel):
         return f"{self.employee} @ {self.unit} ({self.valid_from})"
 
 
-class ReportingLine(TenantModel):
+class ReportingLine(EffectiveDated, TenantModel):
     """From ``valid_from`` to ``valid_to`` (inclusive; open when empty) ``position`` reports to
     ``reports_to``: the dated chain of superiors. One open line per post (a database constraint);
     ``Position.reports_to`` is today's line, kept in step by the services.
@@ -378,8 +378,6 @@ class ReportingLine(TenantModel):
         related_name="lines_down",
         verbose_name=_("reports to"),
     )
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     objects = ReportingLineQuerySet.as_manager()
 
@@ -388,11 +386,7 @@ class ReportingLine(TenantModel):
         verbose_name_plural = _("reporting lines")
         ordering = ["position", "-valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="%(app_label)s_%(class)s_valid_range",
-                violation_error_message=_("A reporting line cannot end before it starts."),
-            ),
+            valid_range(_("A reporting line cannot end before it starts.")),
             models.CheckConstraint(
                 condition=~Q(position=models.F("reports_to")),
                 name="%(app_label)s_%(class)s_not_to_itself",
@@ -413,7 +407,7 @@ class ReportingLine(TenantModel):
         return f"{self.position} → {self.reports_to} ({self.valid_from})"
 
 
-class ActingAssignment(TenantModel):
+class ActingAssignment(EffectiveDated, TenantModel):
     """An acting official (Plt or Plh) of a post for a dated period, by decree (SK).
 
     In the period the acting holder answers for the post: they are the superior of the post's
@@ -434,8 +428,6 @@ class ActingAssignment(TenantModel):
     )
     kind = models.CharField(_("kind"), max_length=3, choices=ActingKind.choices)
     decree_number = models.CharField(_("decree (SK) number"), max_length=100)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     objects = ActingAssignmentQuerySet.as_manager()
 
@@ -444,11 +436,7 @@ class ActingAssignment(TenantModel):
         verbose_name_plural = _("acting assignments")
         ordering = ["position", "-valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="%(app_label)s_%(class)s_valid_range",
-                violation_error_message=_("An acting assignment cannot end before it starts."),
-            ),
+            valid_range(_("An acting assignment cannot end before it starts.")),
         ]
         indexes = [
             models.Index(fields=["position", "valid_from"], name="org_acting_pos_idx"),
