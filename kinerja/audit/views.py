@@ -4,11 +4,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from kinerja.core.scope import Action
+from kinerja.core.views import PartialTemplateMixin
 
 from .models import AuditEvent
 from .templatetags.audit_tags import describe_events
@@ -16,7 +16,7 @@ from .templatetags.audit_tags import describe_events
 EVENTS_PER_PAGE = 50
 
 
-class EventListView(LoginRequiredMixin, TemplateView):
+class EventListView(PartialTemplateMixin, LoginRequiredMixin, TemplateView):
     """Audit events within the caller's scope; needs the view_audit action somewhere."""
 
     template_name = "audit/event_list.html"
@@ -28,12 +28,6 @@ class EventListView(LoginRequiredMixin, TemplateView):
         if not request.scope.can_anywhere(Action.VIEW_AUDIT):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def get_template_names(self):
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request:
-            return [self.partial_template_name]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         scoped = AuditEvent.objects.within(self.request.scope)
@@ -68,8 +62,3 @@ class EventListView(LoginRequiredMixin, TemplateView):
             query=params.urlencode(),
             **kwargs,
         )
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response

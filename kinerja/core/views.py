@@ -1,6 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -20,6 +21,30 @@ def healthz(request):
         db = {"status": "error", "error": exc.__class__.__name__}
         code = 503
     return JsonResponse({"status": "ok" if code == 200 else "error", "database": db}, status=code)
+
+
+def is_partial(request) -> bool:
+    """An HTMX request that wants a fragment (not a history restore, which needs the page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+class PartialTemplateMixin:
+    """A list page whose HTMX requests get only ``partial_template_name`` (the table that the
+    filters and the pager replace); the answer varies on ``HX-Request`` so that no cache serves
+    a fragment for a page or the other way round."""
+
+    partial_template_name: str
+
+    def get_template_names(self):
+        if is_partial(self.request):
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 def share_rows(counts: dict[str, int], choices) -> list[dict]:

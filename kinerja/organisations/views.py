@@ -16,7 +16,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
@@ -24,7 +23,7 @@ from kinerja.audit.freshness import kept
 from kinerja.core.excel import export_response
 from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action, Scope
-from kinerja.core.views import share_rows
+from kinerja.core.views import PartialTemplateMixin, is_partial, share_rows
 
 from . import retirement, selectors, services
 from .choices import EmployeeStatus, PositionKind
@@ -84,12 +83,6 @@ def subtree_headcounts_whole(unit: OrgUnit, default: int) -> int:
     return whole_headcounts([unit]).get(unit.pk, default)
 
 
-def is_partial(request) -> bool:
-    """An HTMX request that wants a fragment (not a history restore, which needs the page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 class ScopedPageMixin(LoginRequiredMixin):
     """Require sign-in, and the ``required_action`` somewhere in the caller's scope (else 403)."""
 
@@ -108,16 +101,13 @@ class ScopedPageMixin(LoginRequiredMixin):
         return super().get_context_data(**kwargs)
 
 
-class UnitTreeView(ScopedPageMixin, TemplateView):
+class UnitTreeView(PartialTemplateMixin, ScopedPageMixin, TemplateView):
     """The agencies in the caller's scope; each opens its sub-units on demand."""
 
     required_action = Action.VIEW_ORG
     nav_active = "units"
     template_name = "organisations/unit_tree.html"
     partial_template_name = "organisations/partials/_unit_tree.html"
-
-    def get_template_names(self):
-        return [self.partial_template_name if is_partial(self.request) else self.template_name]
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
@@ -144,11 +134,6 @@ class UnitTreeView(ScopedPageMixin, TemplateView):
             q=self.request.GET.get("q", ""),
             **kwargs,
         )
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
 
 def with_children_flag(queryset, scope: Scope):
@@ -287,16 +272,13 @@ EMPLOYEE_LIST_FIELDS = (
 )
 
 
-class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
+class EmployeeListView(PartialTemplateMixin, ScopedPageMixin, EmployeeListMixin, TemplateView):
     """The employees in scope: search, filters, sortable columns and 50 a page."""
 
     required_action = Action.VIEW_PEOPLE
     nav_active = "employees"
     template_name = "organisations/employee_list.html"
     partial_template_name = "organisations/partials/_employee_table.html"
-
-    def get_template_names(self):
-        return [self.partial_template_name if is_partial(self.request) else self.template_name]
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
@@ -350,11 +332,6 @@ class EmployeeListView(ScopedPageMixin, EmployeeListMixin, TemplateView):
         return [
             (pk, unit_label(OrgUnit(name=name, code=code))) for _key, _path, pk, name, code in units
         ]
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
 
 class EmployeeExportView(ScopedPageMixin, EmployeeListMixin, View):
@@ -456,16 +433,13 @@ class EmployeeFilterUnitLookupView(LookupView):
         return unit_options(request.scope, Action.VIEW_PEOPLE, query)
 
 
-class RetirementListView(ScopedPageMixin, TemplateView):
+class RetirementListView(PartialTemplateMixin, ScopedPageMixin, TemplateView):
     """Civil servants in scope who reach the retirement age (BUP) within 6, 12 or 24 months."""
 
     required_action = Action.VIEW_PEOPLE
     nav_active = "retirement"
     template_name = "organisations/retirement_list.html"
     partial_template_name = "organisations/partials/_retirement_table.html"
-
-    def get_template_names(self):
-        return [self.partial_template_name if is_partial(self.request) else self.template_name]
 
     def get_context_data(self, **kwargs):
         today = retirement.today()
@@ -484,11 +458,6 @@ class RetirementListView(ScopedPageMixin, TemplateView):
             can_export=self.request.scope.can_anywhere(Action.EXPORT),
             **kwargs,
         )
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
 
 class RetirementExportView(ScopedPageMixin, View):
@@ -808,16 +777,13 @@ class UnitCreateView(FormPageView):
         }
 
 
-class VacantPostListView(ScopedPageMixin, TemplateView):
+class VacantPostListView(PartialTemplateMixin, ScopedPageMixin, TemplateView):
     """The vacant structural posts in the caller's reach, by unit subtree and kind of post."""
 
     required_action = Action.VIEW_ORG
     nav_active = "units"
     template_name = "organisations/position_vacant.html"
     partial_template_name = "organisations/partials/_position_vacant_table.html"
-
-    def get_template_names(self):
-        return [self.partial_template_name if is_partial(self.request) else self.template_name]
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
@@ -840,11 +806,6 @@ class VacantPostListView(ScopedPageMixin, TemplateView):
             kind_choices=[(k, label) for k, label in PositionKind.choices if k in STRUCTURAL_KINDS],
             **kwargs,
         )
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
 
 # Posts, reporting lines and acting officials -----------------------------------------------------
@@ -999,21 +960,13 @@ class ActingEmployeeLookupView(LookupView):
         return employee_options(request.scope, Action.VIEW_PEOPLE, query)
 
 
-class ActingListView(ScopedPageMixin, TemplateView):
+class ActingListView(PartialTemplateMixin, ScopedPageMixin, TemplateView):
     """Acting officials (Plt, Plh) of the posts in the caller's reach: current, planned, ended."""
 
     required_action = Action.VIEW_PEOPLE
     nav_active = "acting"
     template_name = "organisations/acting_list.html"
     partial_template_name = "organisations/partials/_acting_list_table.html"
-
-    def get_template_names(self):
-        return [self.partial_template_name if is_partial(self.request) else self.template_name]
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
