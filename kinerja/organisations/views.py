@@ -204,7 +204,14 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         staff = Employee.objects.within(scope).filter(
             unit__path__startswith=unit.path, is_active=True
         )
-        by_status = staff.count_by_status()
+        # The unit's staff by status within the caller's reach, kept until the next write.
+        by_status = kept(
+            "unit.by_status",
+            staff.count_by_status,
+            scope=scope,
+            request=self.request,
+            parts=(unit.pk,),
+        )
         headcount = sum(by_status.values())
         # A viewer whose reach does not cover the whole unit sees "within your access" beside
         # each figure, with the unit's whole figure (figures.py says why that is not personal).
@@ -444,8 +451,20 @@ class RetirementListView(PartialTemplateMixin, ScopedPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         today = retirement.today()
         queryset, months, unit = _retiring(self.request, Action.VIEW_PEOPLE, today)
-        queryset = queryset.select_related("unit", "position")
-        page = Paginator(queryset, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        # Who reaches BUP, in order, is worked out over the whole reach (each employee's age
+        # rule, then a sort by retirement month): kept until the next write, the list then
+        # pages through ids.
+        ids = kept(
+            "retirement.ids",
+            lambda: list(queryset.values_list("pk", flat=True)),
+            scope=self.request.scope,
+            request=self.request,
+            parts=(months, unit.pk if unit else ""),
+            on=today,
+        )
+        page = Paginator(ids, EMPLOYEES_PER_PAGE).get_page(self.request.GET.get("page"))
+        found = queryset.select_related("unit", "position").in_bulk(list(page.object_list))
+        page.object_list = [found[pk] for pk in page.object_list if pk in found]
         query = urlencode({"months": months, **({"unit": unit.pk} if unit else {})})
         return super().get_context_data(
             months=months,
