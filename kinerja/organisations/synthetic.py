@@ -775,15 +775,22 @@ def generate_province(
 
 PLT_FROM = dt.date(2023, 1, 2)  # the demo's acting head of a division, from this day (open)
 ACTING_DEMO_AGENCY = "Dinas Pendidikan"  # where the demo accounts work
+# One pengawas post (eselon IV: heads of sections and sub-divisions) in this many is left vacant
+# (its holder transferred out of the province on VACATED_ON), so the leaders' pages show some.
+VACANT_PENGAWAS_EVERY = 12
+VACATED_ON = dt.date(2024, 6, 30)
 
 
 def add_reporting_demo(instansi: Instansi) -> None:
-    """Date the generated posts' lines and appoint one acting head, so the demo shows superiors.
+    """Date the generated posts' lines, leave some posts vacant and appoint one acting head, so
+    the demo shows superiors, vacancies and a Plt.
 
     Every post's ``reports_to`` becomes a reporting line from the later of its unit's and its
-    superior's unit's opening. The head of the first unit two levels down (by tree path) becomes
-    Plt of that division's head post: from PLT_FROM the division's staff report to
-    the Plt (an acting official wins over the definitive holder in the period).
+    superior's unit's opening. The head of a unit two levels down (in Dinas Pendidikan, its last
+    by tree path) becomes Plt of its division's head post from PLT_FROM: the post's holder was
+    transferred out of the province the day before, and the division's staff report to the
+    Plt. One pengawas post in VACANT_PENGAWAS_EVERY (by unit path) loses its holder the same way
+    on VACATED_ON and stays vacant.
     """
     from .choices import ActingKind
     from .models import ActingAssignment, ReportingLine
@@ -821,6 +828,13 @@ def add_reporting_demo(instansi: Instansi) -> None:
     )
     if post is None:
         return
+    holders = Employee.objects.filter(position=post, is_active=True).values_list("pk", flat=True)
+    _transfer_out(list(holders), PLT_FROM - dt.timedelta(days=1))
+    pengawas = Employee.objects.filter(
+        instansi=instansi, is_active=True, position__kind=PositionKind.PENGAWAS
+    ).order_by("unit__path", "position__code", "pk")
+    ids = list(pengawas.values_list("pk", flat=True))
+    _transfer_out(ids[VACANT_PENGAWAS_EVERY - 1 :: VACANT_PENGAWAS_EVERY], VACATED_ON)
     ActingAssignment.objects.create(
         instansi=instansi,
         employee=acting,
@@ -828,6 +842,16 @@ def add_reporting_demo(instansi: Instansi) -> None:
         kind=ActingKind.PLT,
         decree_number="800/001/PLT/101.4/2023",
         valid_from=PLT_FROM,
+    )
+
+
+def _transfer_out(employee_ids: list[int], last_day: dt.date) -> None:
+    """The employees left the province's service after ``last_day``: inactive, post closed."""
+    from .models import Assignment
+
+    Employee.objects.filter(pk__in=employee_ids).update(is_active=False)
+    Assignment.objects.filter(employee_id__in=employee_ids, valid_to__isnull=True).update(
+        valid_to=last_day
     )
 
 

@@ -143,7 +143,15 @@ def test_structure_paths_and_chains(province):
 def test_each_employee_sits_in_their_posts_unit_with_one_open_assignment(province):
     staff = Employee.objects.filter(instansi=province)
     assert not staff.exclude(unit=F("position__unit")).exists()
-    assert Assignment.objects.filter(instansi=province, valid_to__isnull=True).count() == 500
+    # The active staff hold one open assignment each; those transferred out (the Plt post's
+    # holder and one pengawas in VACANT_PENGAWAS_EVERY) hold a closed one.
+    active = staff.filter(is_active=True).count()
+    left = staff.filter(is_active=False)
+    assert 500 - active == left.count() >= 1
+    open_ = Assignment.objects.filter(instansi=province, valid_to__isnull=True)
+    assert open_.count() == active and not open_.filter(employee__is_active=False).exists()
+    ends = set(Assignment.objects.filter(employee__in=left).values_list("valid_to", flat=True))
+    assert ends <= {synthetic.PLT_FROM - dt.timedelta(days=1), synthetic.VACATED_ON}
     assert (
         not Assignment.objects.filter(instansi=province)
         .exclude(unit=F("employee__unit"), position=F("employee__position"))
@@ -297,3 +305,22 @@ def test_nobody_active_is_past_the_retirement_age_of_their_post(province):
         instansi=province, position__is_head=True, unit__name="Dinas Pendidikan"
     )
     assert retirement_date(head.birth_date, 60) >= TODAY
+
+
+def test_the_demo_shows_a_plt_in_a_vacant_head_post_and_vacant_pengawas_posts(province):
+    from kinerja.organisations import selectors
+    from kinerja.organisations.leadership import held
+    from kinerja.organisations.models import ActingAssignment, Position
+
+    acting = ActingAssignment.objects.get(instansi=province)
+    assert (acting.kind, acting.valid_from, acting.valid_to) == ("plt", synthetic.PLT_FROM, None)
+    post = acting.position
+    assert post.is_head and not Employee.objects.filter(position=post, is_active=True).exists()
+    # The post's reports answer to the Plt, who holds the post in the period.
+    holders = selectors.holders_of(post, dt.date(2026, 1, 5))
+    assert [(h.employee, h.acting) for h in holders] == [(acting.employee, "plt")]
+    vacant = Position.objects.filter(instansi=province, kind="pengawas", is_active=True).exclude(
+        held()
+    )
+    pengawas = Position.objects.filter(instansi=province, kind="pengawas").count()
+    assert vacant.count() == pengawas // synthetic.VACANT_PENGAWAS_EVERY
