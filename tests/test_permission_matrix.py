@@ -1084,6 +1084,59 @@ MATRIX += [
     ),
 ]
 
+MATRIX += [
+    Row("performance:goal_tree", "get", {"-": PLAN_VIEWERS}, planning=True),
+    Row("performance:template_list", "get", {"-": PLAN_VIEWERS}, planning=True),
+    Row("performance:period_list", "get", {"-": PLAN_VIEWERS}, planning=True),
+    Row(
+        "performance:period_list",
+        "post",
+        {"-": PERIODERS},
+        data={"year": 2031},
+        ok=(302,),
+        state=_periods_2031,
+        expect=_const(1),
+        planning=True,
+    ),
+    Row(
+        "performance:period_detail",
+        "get",
+        {"-": PLAN_VIEWERS},
+        kwargs={"pk": "period"},
+        planning=True,
+    ),
+    Row(
+        "performance:sub_period_status",
+        "post",
+        {"-": PERIODERS},
+        data={"status": "closed"},
+        ok=(302,),
+        state=_plan_field("SubPeriod", "sub_period", "status"),
+        expect=_const("closed"),
+        kwargs={"pk": "sub_period"},
+        planning=True,
+    ),
+    Row(
+        "performance:late_entry_create",
+        "post",
+        {"a": PERIODERS, "b": PERIODERS, "x": set()},  # the target is the unit in the form
+        data=lambda objs, role: {
+            "unit": objs["unit"],
+            "sub_period": objs["sub_period"],
+            "opens": "2026-04-05",
+            "closes": "2026-04-10",
+            "reason": "uji-matrix",
+        },
+        ok=(302,),
+        state=_windows,
+        expect=_const(1),
+        # A unit out of reach is no choice of the form: back to the page, nothing opened.
+        outside=302,
+        kwargs={"pk": "period"},
+        planning=True,
+    ),
+]
+
 
 def planning_objects(world) -> dict[str, dict[str, Any]]:
     """Per target: a Renstra objective of the agency, an indicator of it and its 2026 target

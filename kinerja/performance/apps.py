@@ -6,3 +6,23 @@ class PerformanceConfig(AppConfig):
     name = "kinerja.performance"
     label = "performance"
     verbose_name = _("Performance planning")
+
+    def ready(self) -> None:
+        from kinerja.core.registry import NavEntry, register_nav
+        from kinerja.core.scope import Action
+
+        register_nav(
+            NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
+        )
+        register_nav(
+            NavEntry(
+                _("Indicator library"),
+                "performance:template_list",
+                Action.VIEW_PLANNING,
+                "indicator_library",
+                42,
+            )
+        )
+        register_nav(
+            NavEntry(_("Periods"), "performance:period_list", Action.VIEW_PLANNING, "periods", 44)
+        )
