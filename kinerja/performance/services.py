@@ -336,8 +336,8 @@ def _check_goal(goal: Goal) -> None:
         raise ValidationError(
             {
                 "parent": _(
-                    "A goal of level \u201c%(level)s\u201d belongs under a goal of level "
-                    "\u201c%(parent)s\u201d."
+                    "A goal of level “%(level)s” belongs under a goal of level "
+                    "“%(parent)s”."
                 )
                 % {"level": GoalLevel(goal.level).label, "parent": GoalLevel(wanted).label}
             }
@@ -623,7 +623,7 @@ def check_numbers(indicator: Indicator, numbers: dict[str, Decimal | None]) -> N
         if number < 0 and not unit.allows_negative:
             raise ValidationError(
                 {
-                    field: _("The unit of measure \u201c%(unit)s\u201d allows no negative value.")
+                    field: _("The unit of measure “%(unit)s” allows no negative value.")
                     % {"unit": unit.label}
                 }
             )
