@@ -336,8 +336,7 @@ def _check_goal(goal: Goal) -> None:
         raise ValidationError(
             {
                 "parent": _(
-                    "A goal of level “%(level)s” belongs under a goal of level "
-                    "“%(parent)s”."
+                    "A goal of level “%(level)s” belongs under a goal of level “%(parent)s”."
                 )
                 % {"level": GoalLevel(goal.level).label, "parent": GoalLevel(wanted).label}
             }
