@@ -83,7 +83,10 @@ def test_bad_goals_get_a_message_and_write_nothing(plan, api):
         format="json",
     )
     assert response.status_code == 400
-    assert "agency" in response.json()["unit"][0]
+    # Indonesian by default: "belongs to an agency (a unit at the top of the tree)".
+    assert response.json()["unit"] == [
+        "Tujuan/sasaran Renstra dimiliki satu perangkat daerah (unit di puncak pohon organisasi)."
+    ]
     # Agency B is out of reach: "not found", never revealed.
     response = api("opd_admin").post(
         "/api/v1/goals/",

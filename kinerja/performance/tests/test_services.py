@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from kinerja.audit.models import AuditEvent
 from kinerja.performance import selectors, services
@@ -22,6 +23,13 @@ from kinerja.performance.choices import (
     TargetShape,
 )
 from kinerja.performance.models import Goal, Period, SubPeriod, Target, TargetValue
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are matched in English here; the API test reads them in Indonesian."""
+    with translation.override("en"):
+        yield
 
 
 def events(action):
