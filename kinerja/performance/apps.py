@@ -8,20 +8,17 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance planning")
 
     def ready(self) -> None:
-        from kinerja.core.registry import NavEntry, register_nav
+        from kinerja.core.registry import DemoStep, NavEntry, register_demo_step, register_nav
         from kinerja.core.scope import Action
-        from kinerja.organisations.management.commands import load_demo
 
         # A step of load_demo, after the province (it plans for the province's agencies).
-        if not any(step.label == "planning" for step in load_demo.STEPS):
-            load_demo.STEPS.append(
-                load_demo.Step(
-                    "planning",
-                    "kinerja.performance.demo.demo_plan_run",
-                    "kinerja.performance.demo.demo_plan_wipe",
-                )
+        register_demo_step(
+            DemoStep(
+                "planning",
+                "kinerja.performance.demo.demo_plan_run",
+                "kinerja.performance.demo.demo_plan_wipe",
             )
-
+        )
         register_nav(
             NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
         )

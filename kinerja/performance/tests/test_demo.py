@@ -39,3 +39,10 @@ def test_reset_rebuilds_the_plan():
     goals = Goal.objects.count()
     call_command("load_demo", staff=250, seed=1, reset=True, verbosity=0)
     assert Goal.objects.count() == goals
+
+
+@pytest.mark.django_db
+def test_a_new_synthetic_province_wipes_the_plan_made_for_the_old_one():
+    call_command("load_demo", staff=250, seed=1, verbosity=0)
+    call_command("generate_province", staff=250, seed=2, reset=True, verbosity=0)
+    assert Goal.objects.count() == 0  # its goals stood on the agencies it removed
