@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from kinerja.accounts.api import views as accounts_api
 from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
+from kinerja.performance.api import views as perf_api
 
 router = DefaultRouter()
 router.register("regions", org_api.RegionViewSet, basename="region")
@@ -16,6 +17,15 @@ router.register("reporting-lines", org_api.ReportingLineViewSet, basename="repor
 router.register("acting-assignments", org_api.ActingAssignmentViewSet, basename="acting-assignment")
 router.register("role-grants", accounts_api.RoleGrantViewSet, basename="role-grant")
 router.register("correction-requests", CorrectionRequestViewSet, basename="correction-request")
+router.register("periods", perf_api.PeriodViewSet, basename="period")
+router.register("sub-periods", perf_api.SubPeriodViewSet, basename="sub-period")
+router.register("late-entry-windows", perf_api.LateEntryWindowViewSet, basename="late-entry-window")
+router.register("goals", perf_api.GoalViewSet, basename="goal")
+router.register(
+    "indicator-templates", perf_api.IndicatorTemplateViewSet, basename="indicator-template"
+)
+router.register("indicators", perf_api.IndicatorViewSet, basename="indicator")
+router.register("targets", perf_api.TargetViewSet, basename="target")
 
 app_name = "api"
 urlpatterns = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("org/", include("kinerja.organisations.urls")),
     path("audit/", include("kinerja.audit.urls")),
     path("corrections/", include("kinerja.corrections.urls")),
+    path("plans/", include("kinerja.performance.urls")),
     path("import/", include("kinerja.imports.urls")),
     path("", include("kinerja.core.urls")),
 ]

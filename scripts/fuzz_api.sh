@@ -77,7 +77,16 @@ FUZZ_UNIT_ID=$(first_id units)
 FUZZ_POSITION_ID=$(first_id positions)
 # The small demo's Plt may sit outside the admin's agency: then the end action answers 404.
 FUZZ_ACTING_ID=$(first_id acting-assignments 2>/dev/null || echo 1)
+# Planning: the first goal, indicator and target are Dinas Pendidikan's (codes sort DINDIK first),
+# which the admin may change; periods and the library only Bappeda (403 for the admin).
+FUZZ_GOAL_ID=$(first_id goals)
+FUZZ_INDICATOR_ID=$(first_id indicators)
+FUZZ_TARGET_ID=$(first_id targets)
+FUZZ_PERIOD_ID=$(first_id periods)
+FUZZ_SUB_PERIOD_ID=$(first_id sub-periods)
+FUZZ_TEMPLATE_ID=$(first_id indicator-templates)
 export FUZZ_EMPLOYEE_ID FUZZ_UNIT_ID FUZZ_POSITION_ID FUZZ_ACTING_ID
+export FUZZ_GOAL_ID FUZZ_INDICATOR_ID FUZZ_TARGET_ID FUZZ_PERIOD_ID FUZZ_SUB_PERIOD_ID FUZZ_TEMPLATE_ID
 
 echo "fuzz: Schemathesis on http://127.0.0.1:$PORT/api/schema/ for ${MAX_TIME}s"
 status=0

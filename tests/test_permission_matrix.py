@@ -108,6 +108,7 @@ class Row:
     kwargs: dict[str, str] = field(default_factory=dict)  # URL kwarg -> key in objs
     body: bytes | None = None  # the exact body an allowed call answers (a download)
     job_status: str = "pending"  # the status of the import job that ``build_objs`` creates
+    planning: bool = False  # the target's planning objects (``planning_objects``) are needed
 
 
 def public(name, method="get", ok=(200,), **kw):
@@ -837,6 +838,407 @@ MATRIX += [
     ),
 ]
 
+
+# Performance planning. Targets: "a" agency A's Renstra goal, indicator and target, "b" agency
+# B's, "x" another instansi's; periods, sub-periods and the library are the instansi's ("-").
+PLAN_VIEWERS = VIEWERS  # view_planning: every role with a grant
+PERIODERS = {"system_admin", "bkd", "bappeda"}  # manage_periods
+GOALERS = {"system_admin", "bappeda"}  # manage_goals, and manage_plans across the instansi
+PLANNERS_SCOPED = {"a": GOALERS | {"opd_admin"}, "b": GOALERS, "x": set()}
+PLAN_SEEN = {"a": VIEWERS_A, "b": WIDE, "x": set()}
+
+
+def _plan(**kw):
+    return {"planning": True, "api": True, **kw}
+
+
+def _goal_post(objs, role):
+    return {
+        "code": "UJI-G",
+        "name": NEW_NAME,
+        "level": "agency_target",
+        "parent": objs["goal"],
+        "unit": objs["agency"],
+    }
+
+
+def _indicator_post(objs, role):
+    return {
+        "code": "UJI-I",
+        "name": NEW_NAME,
+        "goal": objs["goal"],
+        "measure_unit": "persen",
+        "control_level": "output",
+    }
+
+
+def _goal_codes(objs, role):
+    from kinerja.performance.models import Goal
+
+    return list(Goal.objects.filter(code="UJI-G").values_list("parent_id", flat=True))
+
+
+def _indicator_codes(objs, role):
+    from kinerja.performance.models import Indicator
+
+    return list(Indicator.objects.filter(code="UJI-I").values_list("goal_id", flat=True))
+
+
+def _plan_field(model_name, key, attr):
+    def read(objs, role):
+        from django.apps import apps
+
+        return getattr(apps.get_model("performance", model_name).objects.get(pk=objs[key]), attr)
+
+    return read
+
+
+def _targets_2030(objs, role):
+    from kinerja.performance.models import Target
+
+    return Target.objects.filter(indicator_id=objs["indicator"], year=2030).count()
+
+
+def _target_values(objs, role):
+    from kinerja.performance.models import TargetValue
+
+    return TargetValue.objects.filter(target_id=objs["target"]).count()
+
+
+def _periods_2031(objs, role):
+    from kinerja.performance.models import Period
+
+    return Period.objects.filter(year=2031).count()
+
+
+def _windows(objs, role):
+    from kinerja.performance.models import LateEntryWindow
+
+    return LateEntryWindow.objects.filter(reason="uji-matrix").count()
+
+
+MATRIX += [
+    Row("api:period-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:period-list",
+        "post",
+        {"-": PERIODERS},
+        data={"year": 2031},
+        ok=(201,),
+        state=_periods_2031,
+        expect=_const(1),
+        **_plan(),
+    ),
+    Row("api:period-detail", "get", {"-": PLAN_VIEWERS}, kwargs={"pk": "period"}, **_plan()),
+    Row(
+        "api:period-detail",
+        "patch",
+        {"-": PERIODERS},
+        data={"periodic_evaluation_days": 15},
+        state=_plan_field("Period", "period", "periodic_evaluation_days"),
+        expect=_const(15),
+        kwargs={"pk": "period"},
+        **_plan(),
+    ),
+    Row("api:sub-period-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:sub-period-detail", "get", {"-": PLAN_VIEWERS}, kwargs={"pk": "sub_period"}, **_plan()
+    ),
+    Row(
+        "api:sub-period-status",
+        "post",
+        {"-": PERIODERS},
+        data={"status": "closed"},
+        state=_plan_field("SubPeriod", "sub_period", "status"),
+        expect=_const("closed"),
+        kwargs={"pk": "sub_period"},
+        **_plan(),
+    ),
+    Row("api:late-entry-window-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:late-entry-window-list",
+        "post",
+        {"a": PERIODERS, "b": PERIODERS, "x": set()},  # the target is the unit in the payload
+        data=lambda objs, role: {
+            "unit": objs["unit"],
+            "sub_period": objs["sub_period"],
+            "opens": "2026-04-05",
+            "closes": "2026-04-10",
+            "reason": "uji-matrix",
+        },
+        ok=(201,),
+        state=_windows,
+        expect=_const(1),
+        outside=400,
+        **_plan(),
+    ),
+    Row(
+        "api:late-entry-window-detail", "get", {"a": VIEWERS_A}, kwargs={"pk": "window"}, **_plan()
+    ),
+    Row("api:goal-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:goal-list",
+        "post",
+        PLANNERS_SCOPED,
+        data=_goal_post,
+        ok=(201,),
+        state=_goal_codes,
+        expect=lambda objs, role: [objs["goal"]],
+        outside=400,
+        **_plan(),
+    ),
+    Row("api:goal-detail", "get", PLAN_SEEN, kwargs={"pk": "goal"}, **_plan()),
+    Row(
+        "api:goal-detail",
+        "patch",
+        PLANNERS_SCOPED,
+        data={"name": NEW_NAME},
+        state=_plan_field("Goal", "goal", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "goal"},
+        **_plan(),
+    ),
+    Row("api:indicator-template-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:indicator-template-list",
+        "post",
+        {"-": GOALERS},
+        data={
+            "name": NEW_NAME,
+            "position_kind": "pelaksana",
+            "measure_unit": "dokumen",
+            "control_level": "output",
+        },
+        ok=(201,),
+        state=lambda objs, role: (
+            __import__("kinerja.performance.models", fromlist=["IndicatorTemplate"])
+            .IndicatorTemplate.objects.filter(name=NEW_NAME)
+            .count()
+        ),
+        expect=_const(1),
+        **_plan(),
+    ),
+    Row(
+        "api:indicator-template-detail",
+        "get",
+        {"-": PLAN_VIEWERS},
+        kwargs={"pk": "template"},
+        **_plan(),
+    ),
+    Row(
+        "api:indicator-template-detail",
+        "patch",
+        {"-": GOALERS},
+        data={"name": NEW_NAME},
+        state=_plan_field("IndicatorTemplate", "template", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "template"},
+        **_plan(),
+    ),
+    Row("api:indicator-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row("api:indicator-similar", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:indicator-list",
+        "post",
+        PLANNERS_SCOPED,
+        data=_indicator_post,
+        ok=(201,),
+        state=_indicator_codes,
+        expect=lambda objs, role: [objs["goal"]],
+        outside=400,
+        **_plan(),
+    ),
+    Row("api:indicator-detail", "get", PLAN_SEEN, kwargs={"pk": "indicator"}, **_plan()),
+    Row(
+        "api:indicator-detail",
+        "patch",
+        PLANNERS_SCOPED,
+        data={"name": NEW_NAME},
+        state=_plan_field("Indicator", "indicator", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "indicator"},
+        **_plan(),
+    ),
+    Row("api:target-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:target-list",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {"indicator": objs["indicator"], "year": 2030, "value": 10},
+        ok=(201,),
+        state=_targets_2030,
+        expect=_const(1),
+        outside=400,
+        **_plan(),
+    ),
+    Row("api:target-detail", "get", PLAN_SEEN, kwargs={"pk": "target"}, **_plan()),
+    Row(
+        "api:target-values",
+        "post",
+        PLANNERS_SCOPED,
+        data={"values": [{"number": n, "value": 25 * n} for n in (1, 2, 3, 4)]},
+        state=_target_values,
+        expect=_const(4),
+        kwargs={"pk": "target"},
+        **_plan(),
+    ),
+]
+
+MATRIX += [
+    Row("performance:goal_tree", "get", {"-": PLAN_VIEWERS}, planning=True),
+    Row("performance:template_list", "get", {"-": PLAN_VIEWERS}, planning=True),
+    Row("performance:period_list", "get", {"-": PLAN_VIEWERS}, planning=True),
+    Row(
+        "performance:period_list",
+        "post",
+        {"-": PERIODERS},
+        data={"year": 2031},
+        ok=(302,),
+        state=_periods_2031,
+        expect=_const(1),
+        planning=True,
+    ),
+    Row(
+        "performance:period_detail",
+        "get",
+        {"-": PLAN_VIEWERS},
+        kwargs={"pk": "period"},
+        planning=True,
+    ),
+    Row(
+        "performance:sub_period_status",
+        "post",
+        {"-": PERIODERS},
+        data={"status": "closed"},
+        ok=(302,),
+        state=_plan_field("SubPeriod", "sub_period", "status"),
+        expect=_const("closed"),
+        kwargs={"pk": "sub_period"},
+        planning=True,
+    ),
+    Row(
+        "performance:late_entry_create",
+        "post",
+        {"a": PERIODERS, "b": PERIODERS, "x": set()},  # the target is the unit in the form
+        data=lambda objs, role: {
+            "unit": objs["unit"],
+            "sub_period": objs["sub_period"],
+            "opens": "2026-04-05",
+            "closes": "2026-04-10",
+            "reason": "uji-matrix",
+        },
+        ok=(302,),
+        state=_windows,
+        expect=_const(1),
+        # A unit out of reach is no choice of the form: back to the page, nothing opened.
+        outside=302,
+        kwargs={"pk": "period"},
+        planning=True,
+    ),
+]
+
+
+def planning_objects(world) -> dict[str, dict[str, Any]]:
+    """Per target: a Renstra objective of the agency, an indicator of it and its 2026 target
+    (100, last value); the instansi's 2026 period (quarterly), its first quarter, a late-entry
+    window of division A and a library entry. Written straight: the rules are not under test."""
+    from kinerja.performance.models import (
+        Goal,
+        Indicator,
+        IndicatorTemplate,
+        LateEntryWindow,
+        Period,
+        SubPeriod,
+        Target,
+    )
+
+    def period(instansi):
+        p = Period.objects.create(
+            instansi=instansi,
+            year=2026,
+            plans_due=dt.date(2026, 1, 31),
+            periodic_evaluation_days=10,
+            annual_evaluation_due=dt.date(2027, 1, 31),
+        )
+        for n in range(1, 5):
+            SubPeriod.objects.create(
+                instansi=instansi,
+                period=p,
+                number=n,
+                starts=dt.date(2026, 3 * n - 2, 1),
+                ends=dt.date(2026, 3 * n, 28),
+            )
+        return p
+
+    jatim = period(world.instansi)
+    period(world.other_instansi)
+
+    def regional(instansi):
+        goal = None
+        for level in ("mission", "objective", "target"):
+            goal = Goal.objects.create(
+                instansi=instansi, level=level, code=f"R-{level}", name=level, parent=goal
+            )
+        return goal
+
+    mission, mission_x = regional(world.instansi), regional(world.other_instansi)
+    out = {}
+    for key, agency, top in (
+        ("a", world.agency_a, mission),
+        ("b", world.agency_b, mission),
+        ("x", world.agency_x, mission_x),
+    ):
+        objective = Goal.objects.create(
+            instansi=agency.instansi,
+            level="agency_objective",
+            code=f"G-{key}",
+            name="T",
+            parent=top,
+            unit=agency,
+        )
+        indicator = Indicator.objects.create(
+            instansi=agency.instansi,
+            goal=objective,
+            unit=agency,
+            code=f"I-{key}",
+            name="I",
+            measure_unit="persen",
+            control_level="outcome",
+        )
+        target = Target.objects.create(
+            instansi=agency.instansi, indicator=indicator, year=2026, shape="value", value=100
+        )
+        out[key] = {
+            "agency": agency.pk,
+            "goal": objective.pk,
+            "indicator": indicator.pk,
+            "target": target.pk,
+        }
+    sub_period = jatim.sub_periods.get(number=1)
+    window = LateEntryWindow.objects.create(
+        instansi=world.instansi,
+        unit=world.division_a,
+        sub_period=sub_period,
+        opens=dt.date(2026, 4, 1),
+        closes=dt.date(2026, 4, 3),
+        reason="uji",
+    )
+    template = IndicatorTemplate.objects.create(
+        instansi=world.instansi,
+        position_kind="pelaksana",
+        name="Dokumen",
+        measure_unit="dokumen",
+        control_level="output",
+    )
+    common = {
+        "period": jatim.pk,
+        "sub_period": sub_period.pk,
+        "window": window.pk,
+        "template": template.pk,
+    }
+    return {key: {**common, **out.get(key, {})} for key in ("a", "b", "x", "-")}
+
+
 # Function views declare no methods that can be read back; their methods are stated here.
 FUNCTION_VIEW_METHODS = {"healthz": {"get"}, "set_language": {"post"}}
 IGNORED_NAMESPACES = {"admin"}
@@ -1010,6 +1412,8 @@ def build_objs(row, target, objects, world, role) -> dict:
     from kinerja.accounts.services import token_create
 
     objs = dict(objects.get(target) or objects["-"])
+    if row.planning:
+        objs.update(planning_objects(world)[target])
     if "token" in row.kwargs.values():
         if target == "own" and role != "anonymous":
             owner = world.users[role]

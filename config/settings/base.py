@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kinerja.organisations",
     "kinerja.accounts",
     "kinerja.corrections",
+    "kinerja.performance",
 ]
 
 MIDDLEWARE = [

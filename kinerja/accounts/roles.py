@@ -19,17 +19,22 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
-READ = frozenset({A.VIEW_ORG, A.VIEW_PEOPLE, A.EXPORT})
+READ = frozenset({A.VIEW_ORG, A.VIEW_PEOPLE, A.EXPORT, A.VIEW_PLANNING})
+# Planning: Bappeda keeps the regional plan and the indicator library; the periods are set by
+# the system administrator, BKD or Bappeda; an agency administrator keeps its agency's Renstra,
+# indicators and targets (a grant on the agency).
+PLANNING = frozenset({A.MANAGE_PERIODS, A.MANAGE_GOALS, A.MANAGE_PLANS})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: A.ALL,
     Role.LEADERSHIP: READ,
-    Role.BAPPEDA: READ,
-    Role.BKD: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT},
+    Role.BAPPEDA: READ | PLANNING,
+    Role.BKD: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT, A.MANAGE_PERIODS},
     Role.BPSDM: READ,
     Role.INSPEKTORAT: READ | {A.VIEW_AUDIT},
     Role.OPD_HEAD: READ | {A.VIEW_AUDIT},
-    Role.OPD_ADMIN: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT, A.MANAGE_ACCESS},
+    Role.OPD_ADMIN: READ
+    | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT, A.MANAGE_ACCESS, A.MANAGE_PLANS},
     Role.EVALUATOR: READ,
     # An employee's own record is reached through Scope.employee_id, not a grant.
     Role.EMPLOYEE: frozenset(),

@@ -1,4 +1,5 @@
-"""What the apps offer to the shared pages: navigation entries and home-page cards.
+"""What the apps offer to the shared pages and commands: navigation entries, home-page cards
+and the steps of the demo (``load_demo``).
 
 Core imports no domain app, so each app registers its entries here from its own
 ``AppConfig.ready()``; the navigation and the home page only read these lists.
@@ -70,3 +71,27 @@ def register_home_card(key: str, card: HomeCard) -> None:
 
 def home_cards() -> list[HomeCard]:
     return sorted(_cards.values(), key=lambda c: c.order)
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """A step an app adds to ``load_demo``: dotted paths of ``run(ctx) -> str`` (keeps what is
+    there) and optionally ``wipe(ctx) -> str``. Registered steps run after the organisation
+    registry's own, in ``order``, and are wiped before them."""
+
+    label: str
+    run: str
+    wipe: str | None = None
+    order: int = 100
+
+
+_demo_steps: dict[str, DemoStep] = {}
+
+
+def register_demo_step(step: DemoStep) -> None:
+    """Add (or replace, by label) a step of the demo."""
+    _demo_steps[step.label] = step
+
+
+def demo_steps() -> list[DemoStep]:
+    return sorted(_demo_steps.values(), key=lambda s: (s.order, s.label))

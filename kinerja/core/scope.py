@@ -26,6 +26,11 @@ class Action:
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
     MANAGE_ACCESS = "manage_access"
+    # Performance planning: reading the plans, and who sets up what.
+    VIEW_PLANNING = "view_planning"  # periods, goals, indicators, targets
+    MANAGE_PERIODS = "manage_periods"  # the year, its sub-periods, late-entry windows
+    MANAGE_GOALS = "manage_goals"  # the regional plan (RPJMD) tree, the indicator library
+    MANAGE_PLANS = "manage_plans"  # an agency's strategic plan (Renstra), indicators, targets
 
     ALL = frozenset(
         {
@@ -37,6 +42,10 @@ class Action:
             EXPORT,
             VIEW_AUDIT,
             MANAGE_ACCESS,
+            VIEW_PLANNING,
+            MANAGE_PERIODS,
+            MANAGE_GOALS,
+            MANAGE_PLANS,
         }
     )
 

@@ -42,9 +42,11 @@ def test_me_for_an_agency_administrator(world):
                 "export",
                 "import",
                 "manage_access",
+                "manage_plans",
                 "view_audit",
                 "view_org",
                 "view_people",
+                "view_planning",
             ],
         }
     ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from kinerja.organisations import reference, synthetic
 from kinerja.organisations.models import Instansi, OrgUnit
 
-from .load_demo import STEPS, DemoContext, wipe_steps
+from .load_demo import DemoContext, all_steps, wipe_steps
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if units:
-                    for label, summary in wipe_steps(ctx, STEPS):
+                    for label, summary in wipe_steps(ctx, all_steps()):
                         self._say(
                             verbosity,
                             _("reset %(label)s: %(summary)s")

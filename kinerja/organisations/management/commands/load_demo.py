@@ -5,10 +5,11 @@ data. ``--reset`` first undoes the steps for the instansi, last step first (regi
 instansi row stay), then runs them all again: use it to rebuild with another ``--staff`` or
 ``--seed``.
 
-Later features add their demo facts as further steps: append a ``Step`` to ``STEPS`` naming, by
-dotted path, a ``run(ctx) -> str`` that returns one line on what it made (and keeps what is
-there), and optionally a ``wipe(ctx) -> str`` that removes it. Dotted paths keep this app from
-importing the apps that depend on it.
+Later features add their demo facts as further steps: an app registers a
+``kinerja.core.registry.DemoStep`` from its ``AppConfig.ready()`` naming, by dotted path, a
+``run(ctx) -> str`` that returns one line on what it made (and keeps what is there), and
+optionally a ``wipe(ctx) -> str`` that removes it. ``all_steps()`` runs them after ``STEPS``;
+this app never imports the apps that depend on it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kinerja.core.db import analyze
+from kinerja.core.registry import demo_steps
 from kinerja.organisations import reference, synthetic
 from kinerja.organisations.models import Instansi, OrgUnit, Region
 
@@ -60,6 +62,11 @@ STEPS: list[Step] = [
         "kinerja.accounts.demo.demo_step_wipe",
     ),
 ]
+
+
+def all_steps() -> list[Step]:
+    """This app's steps, then the steps the other apps registered."""
+    return [*STEPS, *(Step(s.label, s.run, s.wipe) for s in demo_steps())]
 
 
 def regions_run(ctx: DemoContext) -> str:
@@ -139,13 +146,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if reset:
                     ctx.instansi, _created = reference.ensure_jatim()
-                    for label, summary in wipe_steps(ctx, STEPS):
+                    for label, summary in wipe_steps(ctx, all_steps()):
                         self._say(
                             verbosity,
                             _("reset %(label)s: %(summary)s")
                             % {"label": label, "summary": summary},
                         )
-                for step in STEPS:
+                for step in all_steps():
                     summary = import_string(step.run)(ctx)
                     self._say(verbosity, f"{step.label}: {summary}")
         except ValueError as exc:

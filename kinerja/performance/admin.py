@@ -1,0 +1,77 @@
+"""Admin for performance planning: read-only, like the registry's. Every change goes through
+the pages or the API, which call the audited services with their rules."""
+
+from django.contrib import admin
+
+from .models import (
+    Goal,
+    Indicator,
+    IndicatorTemplate,
+    KeyIndicatorSet,
+    LateEntryWindow,
+    Period,
+    SubPeriod,
+    Target,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View and search only: no add, change or delete, whoever asks."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Period)
+class PeriodAdmin(ReadOnlyAdmin):
+    list_display = ("year", "instansi", "frequency", "plans_due", "annual_evaluation_due")
+    list_filter = ("frequency",)
+
+
+@admin.register(SubPeriod)
+class SubPeriodAdmin(ReadOnlyAdmin):
+    list_display = ("period", "number", "starts", "ends", "status")
+    list_filter = ("status",)
+
+
+@admin.register(LateEntryWindow)
+class LateEntryWindowAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "sub_period", "opens", "closes")
+
+
+@admin.register(Goal)
+class GoalAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "level", "unit")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+
+
+@admin.register(IndicatorTemplate)
+class IndicatorTemplateAdmin(ReadOnlyAdmin):
+    list_display = ("name", "position_kind", "measure_unit", "polarity")
+    list_filter = ("position_kind",)
+    search_fields = ("name",)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "unit", "measure_unit", "polarity", "is_key")
+    list_filter = ("is_key", "polarity", "control_level")
+    search_fields = ("code", "name")
+
+
+@admin.register(Target)
+class TargetAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "year", "shape", "value", "low", "high")
+    list_filter = ("shape", "year")
+
+
+@admin.register(KeyIndicatorSet)
+class KeyIndicatorSetAdmin(ReadOnlyAdmin):
+    list_display = ("name", "unit", "first_year", "last_year", "status")

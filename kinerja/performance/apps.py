@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PerformanceConfig(AppConfig):
+    name = "kinerja.performance"
+    label = "performance"
+    verbose_name = _("Performance planning")
+
+    def ready(self) -> None:
+        from kinerja.core.registry import DemoStep, NavEntry, register_demo_step, register_nav
+        from kinerja.core.scope import Action
+
+        # A step of load_demo, after the province (it plans for the province's agencies).
+        register_demo_step(
+            DemoStep(
+                "planning",
+                "kinerja.performance.demo.demo_plan_run",
+                "kinerja.performance.demo.demo_plan_wipe",
+            )
+        )
+        register_nav(
+            NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
+        )
+        register_nav(
+            NavEntry(
+                _("Indicator library"),
+                "performance:template_list",
+                Action.VIEW_PLANNING,
+                "indicator_library",
+                42,
+            )
+        )
+        register_nav(
+            NavEntry(_("Periods"), "performance:period_list", Action.VIEW_PLANNING, "periods", 44)
+        )

@@ -1,0 +1,503 @@
+"""Performance planning: the year and its sub-periods, the goal tree (RPJMD and Renstra), the
+indicators with their manual, the indicator library, targets and the key-indicator (IKU) sets.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.core.models import TenantModel
+from kinerja.organisations.choices import PositionKind
+
+from .choices import (
+    Aggregation,
+    ControlLevel,
+    DataType,
+    Frequency,
+    GoalLevel,
+    KeySetStatus,
+    Polarity,
+    ReportingFrequency,
+    SubPeriodStatus,
+    TagKind,
+    TargetShape,
+)
+from .policy import measure_unit_choices
+from .querysets import (
+    GoalQuerySet,
+    IndicatorQuerySet,
+    IndicatorTemplateQuerySet,
+    KeyIndicatorSetQuerySet,
+    LateEntryWindowQuerySet,
+    PeriodQuerySet,
+    SubPeriodQuerySet,
+    TargetQuerySet,
+)
+
+NUMBER = {"max_digits": 20, "decimal_places": 4}  # rupiah up to 10^16, percentages to 4 places
+
+
+class Period(TenantModel):
+    """One year of the instansi's performance cycle, with its settings: how the year is split
+    (monthly or quarterly sub-periods) and the cycle's dates, defaults from policy data."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    frequency = models.CharField(
+        _("sub-periods"), max_length=12, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    plans_due = models.DateField(_("plans set by"))
+    periodic_evaluation_days = models.PositiveSmallIntegerField(
+        _("periodic evaluation due (days after a sub-period ends)")
+    )
+    annual_evaluation_due = models.DateField(_("annual evaluation due"))
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                "instansi", "year", name="%(app_label)s_%(class)s_one_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("performance:period_detail", args=[self.pk])
+
+
+class SubPeriod(TenantModel):
+    """A month or a quarter of a period, open for entries or closed."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="sub_periods", verbose_name=_("period")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    starts = models.DateField(_("first day"))
+    ends = models.DateField(_("last day"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=SubPeriodStatus.choices, default=SubPeriodStatus.OPEN
+    )
+
+    objects = SubPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sub-period")
+        verbose_name_plural = _("sub-periods")
+        ordering = ["period", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                "period", "number", name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends__gte=F("starts")), name="%(app_label)s_%(class)s_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.year} {self.label}"
+
+    @property
+    def label(self) -> str:
+        if self.period.frequency == Frequency.QUARTERLY:
+            return _("Quarter %(n)d") % {"n": self.number}
+        return self.starts.strftime("%m/%Y")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SubPeriodStatus.OPEN
+
+
+class LateEntryWindow(TenantModel):
+    """Days on which one unit (and its sub-units) may still enter data for a closed
+    sub-period, opened by an administrator with a reason."""
+
+    unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="late_entry_windows",
+        verbose_name=_("unit"),
+    )
+    sub_period = models.ForeignKey(
+        SubPeriod,
+        on_delete=models.CASCADE,
+        related_name="late_entry_windows",
+        verbose_name=_("sub-period"),
+    )
+    opens = models.DateField(_("from"))
+    closes = models.DateField(_("to"))
+    reason = models.TextField(_("reason"))
+
+    objects = LateEntryWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("late-entry window")
+        verbose_name_plural = _("late-entry windows")
+        ordering = ["-opens", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gte=F("opens")), name="%(app_label)s_%(class)s_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.sub_period}: {self.opens}..{self.closes}"
+
+
+class Goal(TenantModel):
+    """A goal of the tree: the regional plan (RPJMD: mission > objective > target, no unit)
+    and, under an RPJMD target, an agency's strategic plan (Renstra: objective > target),
+    owned by the agency."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent goal"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=GoalLevel.choices)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("agency"),
+        help_text=_(
+            "The agency whose strategic plan (Renstra) holds the goal; empty for the "
+            "regional plan (RPJMD)."
+        ),
+    )
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                "instansi",
+                "code",
+                name="%(app_label)s_%(class)s_unique_code",
+                violation_error_message=_("A goal with this code already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("performance:goal_tree") + f"#goal-{self.pk}"
+
+
+class GoalTag(models.Model):
+    """A tag of a goal: an RB Tematik theme or a development area (Perpres 80/2019), by the
+    code of the policy data's list."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="tags", verbose_name=_("goal")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=TagKind.choices)
+    code = models.CharField(_("code"), max_length=60)
+
+    class Meta:
+        verbose_name = _("goal tag")
+        verbose_name_plural = _("goal tags")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                "goal", "kind", "code", name="%(app_label)s_%(class)s_unique_tag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+
+class IndicatorManual(models.Model):
+    """The fields of an indicator's manual (manual indikator) that a library entry and an
+    indicator share."""
+
+    name = models.CharField(_("name"), max_length=500)
+    definition = models.TextField(_("definition"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    measure_unit = models.CharField(
+        _("unit of measure"), max_length=30, choices=measure_unit_choices
+    )
+    data_type = models.CharField(
+        _("data type"), max_length=12, choices=DataType.choices, default=DataType.DECIMAL
+    )
+    polarity = models.CharField(
+        _("polarity"),
+        max_length=20,
+        choices=Polarity.choices,
+        default=Polarity.HIGHER_IS_BETTER,
+    )
+    control_level = models.CharField(
+        _("control level"), max_length=24, choices=ControlLevel.choices
+    )
+    formula = models.TextField(_("formula"), blank=True)
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    reporting_frequency = models.CharField(
+        _("reporting frequency"),
+        max_length=12,
+        choices=ReportingFrequency.choices,
+        default=ReportingFrequency.QUARTERLY,
+    )
+    aggregation = models.CharField(
+        _("aggregation over sub-periods"),
+        max_length=12,
+        choices=Aggregation.choices,
+        default=Aggregation.LAST_VALUE,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class IndicatorTemplate(IndicatorManual, TenantModel):
+    """An entry of the indicator library: a reusable indicator for a kind of post."""
+
+    position_kind = models.CharField(_("kind of post"), max_length=20, choices=PositionKind.choices)
+
+    objects = IndicatorTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator library entry")
+        verbose_name_plural = _("indicator library")
+        ordering = ["position_kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "instansi",
+                "position_kind",
+                "name",
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message=_(
+                    "The library already has an indicator of this name for this kind of post."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(IndicatorManual, TenantModel):
+    """A performance indicator measuring one goal, with its whole manual; a key indicator
+    (IKU) when ``is_key``. Its unit is its goal's (none for the regional plan's)."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("goal")
+    )
+    unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("agency"),
+        editable=False,
+    )
+    template = models.ForeignKey(
+        IndicatorTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("library entry"),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    producer = models.CharField(_("data producer"), max_length=300, blank=True)
+    baseline = models.DecimalField(_("baseline"), null=True, blank=True, **NUMBER)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    cap_percent = models.DecimalField(
+        _("achievement cap (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the policy's default cap."),
+    )
+    is_key = models.BooleanField(_("key indicator (IKU)"), default=False)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                "instansi",
+                "code",
+                name="%(app_label)s_%(class)s_unique_code",
+                violation_error_message=_("An indicator with this code already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cap_percent__isnull=True) | Q(cap_percent__gte=100),
+                name="%(app_label)s_%(class)s_cap_from_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Target(TenantModel):
+    """An indicator's target for a year: a value, a range (read with the indicator's
+    polarity), or a qualitative expectation with no number."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    shape = models.CharField(_("shape"), max_length=12, choices=TargetShape.choices)
+    value = models.DecimalField(_("value"), null=True, blank=True, **NUMBER)
+    low = models.DecimalField(_("low bound"), null=True, blank=True, **NUMBER)
+    high = models.DecimalField(_("high bound"), null=True, blank=True, **NUMBER)
+    expectation = models.TextField(_("expectation"), blank=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                "indicator", "year", name="%(app_label)s_%(class)s_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(shape="value", value__isnull=False, low__isnull=True, high__isnull=True)
+                    | Q(shape="range", value__isnull=True, low__isnull=False, high__isnull=False)
+                    & Q(low__lte=F("high"))
+                    | Q(shape="qualitative", value__isnull=True, low__isnull=True)
+                    & Q(high__isnull=True)
+                    & ~Q(expectation="")
+                ),
+                name="%(app_label)s_%(class)s_shape",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}"
+
+    @property
+    def display(self) -> str:
+        if self.shape == TargetShape.VALUE:
+            return f"{self.value.normalize():f}"
+        if self.shape == TargetShape.RANGE:
+            return f"{self.low.normalize():f}\u2013{self.high.normalize():f}"
+        return self.expectation
+
+
+class TargetValue(models.Model):
+    """A target's value for one sub-period of its year (a range's bounds for a range)."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="values", verbose_name=_("target")
+    )
+    sub_period = models.ForeignKey(
+        SubPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("sub-period")
+    )
+    value = models.DecimalField(_("value"), null=True, blank=True, **NUMBER)
+    low = models.DecimalField(_("low bound"), null=True, blank=True, **NUMBER)
+    high = models.DecimalField(_("high bound"), null=True, blank=True, **NUMBER)
+
+    class Meta:
+        verbose_name = _("sub-period target")
+        verbose_name_plural = _("sub-period targets")
+        ordering = ["target", "sub_period__number"]
+        constraints = [
+            models.UniqueConstraint(
+                "target", "sub_period", name="%(app_label)s_%(class)s_one_per_sub_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.sub_period.number}"
+
+
+class KeyIndicatorSet(TenantModel):
+    """The key indicators (IKU) of the province (no unit) or of one agency for the years of a
+    plan, each with a target for every year before the set is set (ditetapkan)."""
+
+    unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="key_indicator_sets",
+        verbose_name=_("agency"),
+        help_text=_("Empty for the province's own set."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=KeySetStatus.choices, default=KeySetStatus.DRAFT
+    )
+    decree_number = models.CharField(_("decree number"), max_length=100, blank=True)
+    indicators = models.ManyToManyField(
+        Indicator,
+        through="KeyIndicatorSetItem",
+        related_name="key_sets",
+        verbose_name=_("indicators"),
+    )
+
+    objects = KeyIndicatorSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key indicator set (IKU)")
+        verbose_name_plural = _("key indicator sets (IKU)")
+        ordering = ["-first_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")),
+                name="%(app_label)s_%(class)s_years",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.first_year}\u2013{self.last_year}"
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+
+class KeyIndicatorSetItem(models.Model):
+    key_set = models.ForeignKey(
+        KeyIndicatorSet, on_delete=models.CASCADE, related_name="items", verbose_name=_("set")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("key indicator of a set")
+        verbose_name_plural = _("key indicators of a set")
+        ordering = ["key_set", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "key_set", "indicator", name="%(app_label)s_%(class)s_unique_indicator"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_set} {self.indicator}"
