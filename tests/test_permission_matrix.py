@@ -1254,6 +1254,7 @@ MATRIX += [
         **_page(),
     ),
     Row("performance:indicator_similar", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:template_lookup", "get", {"-": PLAN_VIEWERS}, **_page()),
     Row(
         "performance:target_edit",
         "get",

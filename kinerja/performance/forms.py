@@ -6,10 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kinerja.organisations.forms import TablerFormMixin
+from kinerja.organisations.forms import LookupSelect, TablerFormMixin
+from kinerja.organisations.lookups import clean_query
 from kinerja.organisations.models import OrgUnit
 
 from .choices import Frequency, GoalLevel, SubPeriodStatus, TargetShape
+from .lookups import template_label, template_options
 from .models import Goal, Indicator, IndicatorTemplate
 from .policy import development_area_choices, rb_theme_choices
 from .services import FIRST_YEAR, LAST_YEAR
@@ -138,9 +140,27 @@ class TemplateForm(PlanningForm):
     data_fields = (*MANUAL_FORM_FIELDS, "position_kind")
 
 
-class IndicatorForm(PlanningForm):
-    """An indicator of a goal with its manual (manual indikator)."""
+class TemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: IndicatorTemplate) -> str:
+        return template_label(obj)
 
+
+class IndicatorForm(PlanningForm):
+    """An indicator of a goal with its manual (manual indikator). A new indicator may start
+    from a library entry (a searchable select): the name, unit of measure, control level and
+    texts left empty take the entry's."""
+
+    template = TemplateChoiceField(
+        label=_("Library entry"),
+        queryset=IndicatorTemplate.objects.none(),
+        required=False,
+        widget=LookupSelect(
+            lookup_url="performance:template_lookup",
+            placeholder=_("Search the indicator library"),
+        ),
+        help_text=_("Optional: the manual fields left empty take the library entry's."),
+    )
+    uses_lookups = True
     code = _model_field(Indicator, "code")
     name = _model_field(Indicator, "name")
     definition = _model_field(Indicator, "definition", **TEXT)
@@ -161,6 +181,7 @@ class IndicatorForm(PlanningForm):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
     data_fields = (
         *MANUAL_FORM_FIELDS,
+        "template",
         "code",
         "producer",
         "baseline",
@@ -169,10 +190,27 @@ class IndicatorForm(PlanningForm):
         "is_key",
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, scope, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not editing:
+        self.scope = scope
+        self.fields["template"].queryset = IndicatorTemplate.objects.within(scope)
+        if editing:
+            del self.fields["template"]
+            self.uses_lookups = False
+        else:
             del self.fields["reason"]
+            # Left empty, they take the library entry's; without one the service names them.
+            for name in ("name", "measure_unit", "control_level"):
+                self.fields[name].required = False
+
+    def offer_search_results(self, data, field_name: str) -> None:
+        """The library search without JavaScript (`FormPageView.search_form`)."""
+        if field_name != "template" or "template" not in self.fields:
+            return
+        widget = self.fields["template"].widget
+        widget.search_text = clean_query(data.get("template_q"))
+        widget.searched = True
+        widget.offered, widget.more = template_options(self.scope, widget.search_text)
 
 
 NUMBER_INPUT = {"max_digits": 20, "decimal_places": 4, "required": False}

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("indicators/similar/", views.IndicatorSimilarView.as_view(), name="indicator_similar"),
     path("indicators/library/", views.TemplateListView.as_view(), name="template_list"),
+    path("indicators/library/lookup/", views.TemplateLookupView.as_view(), name="template_lookup"),
     path("indicators/library/add/", views.TemplateCreateView.as_view(), name="template_create"),
     path(
         "indicators/library/<int:pk>/edit/",

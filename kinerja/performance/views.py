@@ -18,7 +18,7 @@ from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action
 from kinerja.organisations.choices import PositionKind
 from kinerja.organisations.models import Instansi, OrgUnit
-from kinerja.organisations.views import FormPageView
+from kinerja.organisations.views import FormPageView, LookupView
 
 from . import selectors, services
 from .choices import DataType, GoalLevel, KeySetStatus, TagKind, TargetShape
@@ -33,6 +33,7 @@ from .forms import (
     TargetForm,
     TemplateForm,
 )
+from .lookups import template_options
 from .models import (
     Goal,
     Indicator,
@@ -509,7 +510,7 @@ class IndicatorCreateView(IndicatorFormMixin, PlanningFormView):
         return _changeable_goal(self.request, self.kwargs["pk"])
 
     def get_form(self, obj, data=None):
-        return IndicatorForm(data)
+        return IndicatorForm(data, scope=self.request.scope)
 
     def save(self, form, obj):
         indicator = services.indicator_create(
@@ -545,8 +546,10 @@ class IndicatorUpdateView(IndicatorFormMixin, PlanningFormView):
         return _changeable_indicator(self.request, self.kwargs["pk"])
 
     def get_form(self, obj, data=None):
-        initial = {name: getattr(obj, name) for name in IndicatorForm.data_fields}
-        return IndicatorForm(data, initial=initial, editing=True)
+        initial = {
+            name: getattr(obj, name) for name in IndicatorForm.data_fields if name != "template"
+        }
+        return IndicatorForm(data, initial=initial, scope=self.request.scope, editing=True)
 
     def save(self, form, obj):
         services.indicator_update(
@@ -565,6 +568,15 @@ class IndicatorUpdateView(IndicatorFormMixin, PlanningFormView):
             "cancel_url": reverse("performance:goal_tree") + f"#indicator-{obj.pk}",
             "submit_label": gettext("Save"),
         }
+
+
+class TemplateLookupView(LookupView):
+    """Library entries for the indicator form's searchable select (JSON)."""
+
+    required_action = Action.VIEW_PLANNING
+
+    def options(self, request, query):
+        return template_options(request.scope, query)
 
 
 class IndicatorSimilarView(PlanningPageMixin, TemplateView):

@@ -492,3 +492,51 @@ def test_key_set_api_keeps_to_the_callers_reach(plan, world):
     )
     assert response.status_code == 403
     assert not KeyIndicatorSet.objects.exists()
+
+
+def test_an_indicator_from_a_library_entry(plan, world, login, scopes):
+    entry = services.template_create(
+        actor=world.users["bappeda"],
+        scope=scopes["bappeda"],
+        instansi=world.instansi,
+        data={**TEMPLATE, "measure_unit": "dokumen", "definition": "Dokumen tepat waktu"},
+    )
+    client = login(world.users["opd_admin"])
+    lookup = client.get(reverse("performance:template_lookup"), {"q": "dokumen perencanaan"})
+    assert [r["value"] for r in lookup.json()["results"]] == [entry.pk]
+    assert client.get(reverse("performance:template_lookup"), {"q": "zzz"}).json()["results"] == []
+
+    url = reverse("performance:indicator_create", args=[plan.target_a.pk])
+    # Without JavaScript: the search round trip offers the entry and saves nothing.
+    body = client.post(url, {"_lookup": "template", "template_q": "dokumen"}).content.decode()
+    assert f'<option value="{entry.pk}">' in body
+    assert not Indicator.objects.filter(code="DIK-03").exists()
+
+    blank = {
+        "name": "",
+        "measure_unit": "",
+        "control_level": "",
+        "baseline": "",
+        "baseline_year": "",
+    }
+    response = client.post(url, {**INDICATOR, **blank, "code": "DIK-03", "template": entry.pk})
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(code="DIK-03")
+    assert (
+        indicator.name,
+        indicator.measure_unit,
+        indicator.control_level,
+        indicator.template,
+    ) == (
+        TEMPLATE["name"],
+        "dokumen",
+        "output",
+        entry,
+    )
+    assert indicator.definition == "Dokumen tepat waktu"
+
+    # Without an entry the empty name is the service's refusal, on the field.
+    response = client.post(url, {**INDICATOR, **blank, "code": "DIK-04"})
+    assert response.status_code == 400
+    assert 'id="id_name_error"' in response.content.decode()
+    assert not Indicator.objects.filter(code="DIK-04").exists()
