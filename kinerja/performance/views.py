@@ -482,15 +482,15 @@ class IndicatorFormMixin:
 
     def post(self, request, *args, **kwargs):
         if "_similar" in request.POST:
+            # A check of the name, not a save: the form comes back unchecked, as posted.
             obj = self.get_object()
-            form = self.get_form(obj, data=request.POST)
-            form.is_valid()
-            form.errors.clear()  # a check of the name, not a save: no refusal shown
+            form = self.get_form(obj)
+            form.initial.update({name: request.POST.get(name) for name in form.fields})
             return self.render_form(form, self.page_context(obj))
         return super().post(request, *args, **kwargs)
 
     def render_form(self, form, page: dict, status=200):
-        name = (form.data.get("name") or "").strip()[:500] if form.is_bound else ""
+        name = (self.request.POST.get("name") or "").strip()[:500]
         page = {
             **page,
             "similar_url": reverse("performance:indicator_similar"),

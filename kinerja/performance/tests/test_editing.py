@@ -161,7 +161,9 @@ def test_checking_similar_names_without_saving(plan, world, login):
     url = reverse("performance:indicator_create", args=[plan.target_a.pk])
     response = client.post(url, {**INDICATOR, "_similar": "1"})
     assert response.status_code == 200
-    assert "Angka partisipasi kasar SMA" in response.content.decode()
+    body = response.content.decode()
+    assert "Angka partisipasi kasar SMA" in body
+    assert 'value="Angka partisipasi murni SMA"' in body and "is-invalid" not in body
     assert not Indicator.objects.filter(code="DIK-02").exists()
 
     similar = reverse("performance:indicator_similar")
