@@ -85,8 +85,11 @@ FUZZ_TARGET_ID=$(first_id targets)
 FUZZ_PERIOD_ID=$(first_id periods)
 FUZZ_SUB_PERIOD_ID=$(first_id sub-periods)
 FUZZ_TEMPLATE_ID=$(first_id indicator-templates)
+# The demo's key-indicator sets (the province's first); none yet answers 404 on id 1.
+FUZZ_KEY_SET_ID=$(first_id key-indicator-sets 2>/dev/null || echo 1)
 export FUZZ_EMPLOYEE_ID FUZZ_UNIT_ID FUZZ_POSITION_ID FUZZ_ACTING_ID
 export FUZZ_GOAL_ID FUZZ_INDICATOR_ID FUZZ_TARGET_ID FUZZ_PERIOD_ID FUZZ_SUB_PERIOD_ID FUZZ_TEMPLATE_ID
+export FUZZ_KEY_SET_ID
 
 echo "fuzz: Schemathesis on http://127.0.0.1:$PORT/api/schema/ for ${MAX_TIME}s"
 status=0

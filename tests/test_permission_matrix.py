@@ -1138,6 +1138,228 @@ MATRIX += [
 ]
 
 
+def _key_items(objs, role):
+    from kinerja.performance.models import KeyIndicatorSetItem
+
+    return KeyIndicatorSetItem.objects.filter(key_set_id=objs["key_set"]).count()
+
+
+def _key_sets_named(objs, role):
+    from kinerja.performance.models import KeyIndicatorSet
+
+    return KeyIndicatorSet.objects.filter(name=NEW_NAME).count()
+
+
+def _templates_named(objs, role):
+    from kinerja.performance.models import IndicatorTemplate
+
+    return IndicatorTemplate.objects.filter(name=NEW_NAME).count()
+
+
+def _code_of(model_name, key):
+    from django.apps import apps
+
+    return apps.get_model("performance", model_name).objects.get(pk=key).code
+
+
+MANUAL_FORM = {
+    "measure_unit": "persen",
+    "data_type": "decimal",
+    "polarity": "higher_is_better",
+    "control_level": "output",
+    "reporting_frequency": "quarterly",
+    "aggregation": "last_value",
+}
+
+
+def _page(**kw):
+    return {"planning": True, **kw}
+
+
+# The planning editing pages and the key-indicator sets (page and API).
+MATRIX += [
+    Row("performance:goal_create", "get", {"-": GOALERS}, **_page()),
+    Row(
+        "performance:goal_create",
+        "post",
+        {"-": GOALERS},
+        data={"level": "mission", "code": "UJI-G", "name": NEW_NAME},
+        ok=(302,),
+        state=_goal_codes,
+        expect=_const([None]),
+        **_page(),
+    ),
+    Row("performance:goal_add_child", "get", PLANNERS_SCOPED, kwargs={"pk": "goal"}, **_page()),
+    Row(
+        "performance:goal_add_child",
+        "post",
+        PLANNERS_SCOPED,
+        data={"level": "agency_target", "code": "UJI-G", "name": NEW_NAME},
+        ok=(302,),
+        state=_goal_codes,
+        expect=lambda objs, role: [objs["goal"]],
+        kwargs={"pk": "goal"},
+        **_page(),
+    ),
+    Row("performance:goal_update", "get", PLANNERS_SCOPED, kwargs={"pk": "goal"}, **_page()),
+    Row(
+        "performance:goal_update",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {
+            "level": "agency_objective",
+            "code": _code_of("Goal", objs["goal"]),
+            "name": NEW_NAME,
+            "unit": objs["agency"],
+        },
+        ok=(302,),
+        state=_plan_field("Goal", "goal", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "goal"},
+        **_page(),
+    ),
+    Row("performance:indicator_create", "get", PLANNERS_SCOPED, kwargs={"pk": "goal"}, **_page()),
+    Row(
+        "performance:indicator_create",
+        "post",
+        PLANNERS_SCOPED,
+        data={"code": "UJI-I", "name": NEW_NAME, **MANUAL_FORM},
+        ok=(302,),
+        state=_indicator_codes,
+        expect=lambda objs, role: [objs["goal"]],
+        kwargs={"pk": "goal"},
+        **_page(),
+    ),
+    Row(
+        "performance:indicator_update",
+        "get",
+        PLANNERS_SCOPED,
+        kwargs={"pk": "indicator"},
+        **_page(),
+    ),
+    Row(
+        "performance:indicator_update",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {
+            "code": _code_of("Indicator", objs["indicator"]),
+            "name": NEW_NAME,
+            **MANUAL_FORM,
+            "control_level": "outcome",
+        },
+        ok=(302,),
+        state=_plan_field("Indicator", "indicator", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "indicator"},
+        **_page(),
+    ),
+    Row("performance:indicator_similar", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:template_lookup", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row(
+        "performance:target_edit",
+        "get",
+        PLANNERS_SCOPED,
+        kwargs={"pk": "indicator", "year": "target_year"},
+        **_page(),
+    ),
+    Row(
+        "performance:target_edit",
+        "post",
+        PLANNERS_SCOPED,
+        data={"shape": "value", "value": "10"},
+        ok=(302,),
+        state=_targets_2030,
+        expect=_const(1),
+        kwargs={"pk": "indicator", "year": "target_year"},
+        **_page(),
+    ),
+    Row("performance:template_create", "get", {"-": GOALERS}, **_page()),
+    Row(
+        "performance:template_create",
+        "post",
+        {"-": GOALERS},
+        data={"name": NEW_NAME, "position_kind": "pelaksana", **MANUAL_FORM},
+        ok=(302,),
+        state=_templates_named,
+        expect=_const(1),
+        **_page(),
+    ),
+    Row("performance:template_update", "get", {"-": GOALERS}, kwargs={"pk": "template"}, **_page()),
+    Row(
+        "performance:template_update",
+        "post",
+        {"-": GOALERS},
+        data={"name": NEW_NAME, "position_kind": "pelaksana", **MANUAL_FORM},
+        ok=(302,),
+        state=_plan_field("IndicatorTemplate", "template", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "template"},
+        **_page(),
+    ),
+    Row("performance:key_set_list", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row(
+        "performance:key_set_add",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {"indicator": objs["spare_key_indicator"]},
+        ok=(302,),
+        state=_key_items,
+        expect=_const(2),
+        kwargs={"pk": "key_set"},
+        **_page(),
+    ),
+    Row(
+        "performance:key_set_remove",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {"indicator": objs["key_indicator"]},
+        ok=(302,),
+        state=_key_items,
+        expect=_const(0),
+        kwargs={"pk": "key_set"},
+        **_page(),
+    ),
+    Row("api:key-indicator-set-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:key-indicator-set-list",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {
+            "unit": objs["agency"],
+            "name": NEW_NAME,
+            "first_year": 2030,
+            "last_year": 2031,
+        },
+        ok=(201,),
+        state=_key_sets_named,
+        expect=_const(1),
+        outside=400,
+        **_plan(),
+    ),
+    Row("api:key-indicator-set-detail", "get", PLAN_SEEN, kwargs={"pk": "key_set"}, **_plan()),
+    Row(
+        "api:key-indicator-set-detail",
+        "patch",
+        PLANNERS_SCOPED,
+        data={"name": NEW_NAME},
+        state=_plan_field("KeyIndicatorSet", "key_set", "name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "key_set"},
+        **_plan(),
+    ),
+    Row(
+        "api:key-indicator-set-finalise",
+        "post",
+        PLANNERS_SCOPED,
+        data={"decree_number": "SK-IKU-1"},
+        state=_plan_field("KeyIndicatorSet", "key_set", "status"),
+        expect=_const("set"),
+        kwargs={"pk": "key_set"},
+        **_plan(),
+    ),
+]
+
+
 def planning_objects(world) -> dict[str, dict[str, Any]]:
     """Per target: a Renstra objective of the agency, an indicator of it and its 2026 target
     (100, last value); the instansi's 2026 period (quarterly), its first quarter, a late-entry
@@ -1146,6 +1368,8 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         Goal,
         Indicator,
         IndicatorTemplate,
+        KeyIndicatorSet,
+        KeyIndicatorSetItem,
         LateEntryWindow,
         Period,
         SubPeriod,
@@ -1208,11 +1432,36 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         target = Target.objects.create(
             instansi=agency.instansi, indicator=indicator, year=2026, shape="value", value=100
         )
+        # The agency's key-indicator set for 2026: one key indicator in it (with its 2026
+        # target, so the set can be set) and a spare one to add.
+        key_indicator, spare = (
+            Indicator.objects.create(
+                instansi=agency.instansi,
+                goal=objective,
+                unit=agency,
+                code=f"{prefix}-{key}",
+                name=prefix,
+                measure_unit="persen",
+                control_level="outcome",
+                is_key=True,
+            )
+            for prefix in ("K", "L")
+        )
+        Target.objects.create(
+            instansi=agency.instansi, indicator=key_indicator, year=2026, shape="value", value=90
+        )
+        key_set = KeyIndicatorSet.objects.create(
+            instansi=agency.instansi, unit=agency, name="IKU", first_year=2026, last_year=2026
+        )
+        KeyIndicatorSetItem.objects.create(key_set=key_set, indicator=key_indicator, position=1)
         out[key] = {
             "agency": agency.pk,
             "goal": objective.pk,
             "indicator": indicator.pk,
             "target": target.pk,
+            "key_set": key_set.pk,
+            "key_indicator": key_indicator.pk,
+            "spare_key_indicator": spare.pk,
         }
     sub_period = jatim.sub_periods.get(number=1)
     window = LateEntryWindow.objects.create(
@@ -1235,6 +1484,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         "sub_period": sub_period.pk,
         "window": window.pk,
         "template": template.pk,
+        "target_year": 2030,
     }
     return {key: {**common, **out.get(key, {})} for key in ("a", "b", "x", "-")}
 

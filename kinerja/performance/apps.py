@@ -32,5 +32,14 @@ class PerformanceConfig(AppConfig):
             )
         )
         register_nav(
+            NavEntry(
+                _("Key indicators (IKU)"),
+                "performance:key_set_list",
+                Action.VIEW_PLANNING,
+                "key_sets",
+                43,
+            )
+        )
+        register_nav(
             NavEntry(_("Periods"), "performance:period_list", Action.VIEW_PLANNING, "periods", 44)
         )

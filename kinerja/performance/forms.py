@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.organisations.forms import LookupSelect, TablerFormMixin
+from kinerja.organisations.lookups import clean_query
 from kinerja.organisations.models import OrgUnit
 
-from .choices import Frequency, SubPeriodStatus
+from .choices import Frequency, GoalLevel, SubPeriodStatus, TargetShape
+from .lookups import template_label, template_options
+from .models import Goal, Indicator, IndicatorTemplate
+from .policy import development_area_choices, rb_theme_choices
 from .services import FIRST_YEAR, LAST_YEAR
 
 
@@ -45,3 +51,241 @@ class LateEntryForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["sub_period"].choices = [(s.pk, s.label) for s in sub_periods]
+
+
+# Editing pages ------------------------------------------------------------------------------
+
+
+def _model_field(model, name: str, **kwargs):
+    return model._meta.get_field(name).formfield(**kwargs)
+
+
+class PlanningForm(TablerFormMixin, forms.Form):
+    """A form of a planning page: Tabler classes, and the service's refusals on the fields
+    they name (`TablerFormMixin.add_service_errors`). ``data_fields`` go to the service."""
+
+    data_fields: tuple[str, ...] = ()
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.data_fields if name in self.fields}
+
+
+class GoalForm(PlanningForm):
+    """A goal under ``parent`` (None: a mission at the top): the level is one the parent
+    allows; an agency is chosen for a strategic objective only (a strategic target is its
+    objective's agency's)."""
+
+    level = forms.ChoiceField(label=_("Level"))
+    code = _model_field(Goal, "code")
+    name = _model_field(Goal, "name", widget=forms.Textarea(attrs={"rows": 2}))
+    description = _model_field(Goal, "description", widget=forms.Textarea(attrs={"rows": 3}))
+    unit = forms.ModelChoiceField(label=_("Agency"), queryset=OrgUnit.objects.none())
+    rb_themes = forms.MultipleChoiceField(label=_("RB Tematik themes"), required=False)
+    development_areas = forms.MultipleChoiceField(
+        label=_("Development areas (Perpres 80/2019)"), required=False
+    )
+    data_fields = ("level", "code", "name", "description", "unit")
+
+    def __init__(self, *args, parent: Goal | None, level: str | None, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = (
+            [level]
+            if level
+            else [
+                value
+                for value in GoalLevel.values
+                if GoalLevel.parent_level(value) == (parent.level if parent else None)
+            ]
+        )
+        self.fields["level"].choices = [(v, GoalLevel(v).label) for v in levels]
+        if levels != [GoalLevel.AGENCY_OBJECTIVE]:
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = agencies
+        self.fields["rb_themes"].choices = rb_theme_choices()
+        self.fields["development_areas"].choices = list(development_area_choices())
+
+
+MANUAL_FORM_FIELDS = (
+    "name",
+    "definition",
+    "purpose",
+    "measure_unit",
+    "data_type",
+    "polarity",
+    "control_level",
+    "formula",
+    "data_source",
+    "reporting_frequency",
+    "aggregation",
+)
+TEXT = {"widget": forms.Textarea(attrs={"rows": 2})}
+
+
+class TemplateForm(PlanningForm):
+    """An entry of the indicator library."""
+
+    name = _model_field(IndicatorTemplate, "name")
+    position_kind = _model_field(IndicatorTemplate, "position_kind")
+    definition = _model_field(IndicatorTemplate, "definition", **TEXT)
+    purpose = _model_field(IndicatorTemplate, "purpose", **TEXT)
+    measure_unit = _model_field(IndicatorTemplate, "measure_unit")
+    data_type = _model_field(IndicatorTemplate, "data_type")
+    polarity = _model_field(IndicatorTemplate, "polarity")
+    control_level = _model_field(IndicatorTemplate, "control_level")
+    formula = _model_field(IndicatorTemplate, "formula", **TEXT)
+    data_source = _model_field(IndicatorTemplate, "data_source")
+    reporting_frequency = _model_field(IndicatorTemplate, "reporting_frequency")
+    aggregation = _model_field(IndicatorTemplate, "aggregation")
+    data_fields = (*MANUAL_FORM_FIELDS, "position_kind")
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: IndicatorTemplate) -> str:
+        return template_label(obj)
+
+
+class IndicatorForm(PlanningForm):
+    """An indicator of a goal with its manual (manual indikator). A new indicator may start
+    from a library entry (a searchable select): the name, unit of measure, control level and
+    texts left empty take the entry's."""
+
+    template = TemplateChoiceField(
+        label=_("Library entry"),
+        queryset=IndicatorTemplate.objects.none(),
+        required=False,
+        widget=LookupSelect(
+            lookup_url="performance:template_lookup",
+            placeholder=_("Search the indicator library"),
+        ),
+        help_text=_("Optional: the manual fields left empty take the library entry's."),
+    )
+    uses_lookups = True
+    code = _model_field(Indicator, "code")
+    name = _model_field(Indicator, "name")
+    definition = _model_field(Indicator, "definition", **TEXT)
+    purpose = _model_field(Indicator, "purpose", **TEXT)
+    measure_unit = _model_field(Indicator, "measure_unit")
+    data_type = _model_field(Indicator, "data_type")
+    polarity = _model_field(Indicator, "polarity")
+    control_level = _model_field(Indicator, "control_level")
+    formula = _model_field(Indicator, "formula", **TEXT)
+    data_source = _model_field(Indicator, "data_source")
+    producer = _model_field(Indicator, "producer")
+    reporting_frequency = _model_field(Indicator, "reporting_frequency")
+    aggregation = _model_field(Indicator, "aggregation")
+    baseline = _model_field(Indicator, "baseline")
+    baseline_year = _model_field(Indicator, "baseline_year")
+    cap_percent = _model_field(Indicator, "cap_percent")
+    is_key = _model_field(Indicator, "is_key")
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    data_fields = (
+        *MANUAL_FORM_FIELDS,
+        "template",
+        "code",
+        "producer",
+        "baseline",
+        "baseline_year",
+        "cap_percent",
+        "is_key",
+    )
+
+    def __init__(self, *args, scope, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.fields["template"].queryset = IndicatorTemplate.objects.within(scope)
+        if editing:
+            del self.fields["template"]
+            self.uses_lookups = False
+        else:
+            del self.fields["reason"]
+            # Left empty, they take the library entry's; without one the service names them.
+            for name in ("name", "measure_unit", "control_level"):
+                self.fields[name].required = False
+
+    def offer_search_results(self, data, field_name: str) -> None:
+        """The library search without JavaScript (`FormPageView.search_form`)."""
+        if field_name != "template" or "template" not in self.fields:
+            return
+        widget = self.fields["template"].widget
+        widget.search_text = clean_query(data.get("template_q"))
+        widget.searched = True
+        widget.offered, widget.more = template_options(self.scope, widget.search_text)
+
+
+NUMBER_INPUT = {"max_digits": 20, "decimal_places": 4, "required": False}
+
+
+class TargetForm(PlanningForm):
+    """An indicator's target for a year and, for a number, its value for each sub-period of
+    the year (fields ``value_<n>``, or ``low_<n>`` and ``high_<n>`` for a range)."""
+
+    shape = forms.ChoiceField(label=_("Shape"), choices=TargetShape.choices)
+    value = forms.DecimalField(label=_("Value"), **NUMBER_INPUT)
+    low = forms.DecimalField(label=_("Low bound"), **NUMBER_INPUT)
+    high = forms.DecimalField(label=_("High bound"), **NUMBER_INPUT)
+    expectation = forms.CharField(
+        label=_("Expectation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    data_fields = ("shape", "value", "low", "high", "expectation")
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.numbers = numbers
+        self.values_errors: list[str] = []
+        for n in numbers:
+            for kind in ("value", "low", "high"):
+                field = forms.DecimalField(label=f"{kind} {n}", **NUMBER_INPUT)
+                field.widget.attrs["class"] = "form-control"
+                self.fields[f"{kind}_{n}"] = field
+
+    def sub_period_rows(self):
+        """(number, value field, low field, high field) per sub-period, for the template."""
+        return [(n, self[f"value_{n}"], self[f"low_{n}"], self[f"high_{n}"]) for n in self.numbers]
+
+    def sub_period_values(self) -> dict[int, object] | None:
+        """The sub-period values posted for the shape, or None when none was given."""
+        shape = self.cleaned_data["shape"]
+        if shape == TargetShape.QUALITATIVE or not self.numbers:
+            return None
+        if shape == TargetShape.RANGE:
+            values = {
+                n: {"low": self.cleaned_data[f"low_{n}"], "high": self.cleaned_data[f"high_{n}"]}
+                for n in self.numbers
+            }
+            given = {
+                n: v for n, v in values.items() if v["low"] is not None or v["high"] is not None
+            }
+        else:
+            values = {n: self.cleaned_data[f"value_{n}"] for n in self.numbers}
+            given = {n: v for n, v in values.items() if v is not None}
+        if not given:
+            return None
+        # A sub-period left empty is sent as missing, so the service names the count.
+        return given
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            return super().add_service_errors(exc)
+        shape = self.data.get("shape")
+        for name, messages in exc.message_dict.items():
+            if name == "values":
+                self.values_errors.extend(messages)
+            elif name.startswith("values."):
+                n = name.split(".", 1)[1]
+                field = f"low_{n}" if shape == TargetShape.RANGE else f"value_{n}"
+                self.add_error(field if field in self.fields else None, messages)
+            else:
+                self.add_error(name if name in self.fields else None, messages)
+        return None
+
+
+class KeySetIndicatorForm(StyledForm):
+    """Add an indicator to a key-indicator set, or take one out."""
+
+    indicator = forms.ModelChoiceField(label=_("Key indicator"), queryset=Indicator.objects.none())
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators

@@ -962,3 +962,83 @@ def key_set_finalise(
         changes={"status": [before, key_set.status]},
     )
     return key_set
+
+
+@transaction.atomic
+def key_set_remove(
+    *, actor, scope: Scope, key_set: KeyIndicatorSet, indicator: Indicator
+) -> KeyIndicatorSet:
+    """Take an indicator out of a draft set."""
+    _require_unit(scope, _key_set_action(key_set), key_set.unit)
+    if key_set.status != KeySetStatus.DRAFT:
+        raise ValidationError(_("The set is already set (ditetapkan): it no longer changes."))
+    deleted, _x = key_set.items.filter(indicator=indicator).delete()
+    if not deleted:
+        raise ValidationError(
+            {"indicator": _("%(code)s is not in the set.") % {"code": indicator.code}}
+        )
+    record(
+        actor=actor,
+        action="key_set.remove",
+        target=key_set,
+        unit=key_set.unit,
+        changes={"indicators": [indicator.code, None]},
+    )
+    return key_set
+
+
+@transaction.atomic
+def key_set_update(
+    *, actor, scope: Scope, key_set: KeyIndicatorSet, data: dict[str, Any]
+) -> KeyIndicatorSet:
+    """Change a draft set's name, decree number or years (its owner never changes)."""
+    _require_unit(scope, _key_set_action(key_set), key_set.unit)
+    if key_set.status != KeySetStatus.DRAFT:
+        raise ValidationError(_("The set is already set (ditetapkan): it no longer changes."))
+    before = {
+        "name": key_set.name,
+        "decree_number": key_set.decree_number,
+        "first_year": key_set.first_year,
+        "last_year": key_set.last_year,
+    }
+    first = data.get("first_year", key_set.first_year)
+    last = data.get("last_year", key_set.last_year)
+    _check_year(first, "first_year")
+    _check_year(last, "last_year")
+    if last < first or last - first > 9:
+        raise ValidationError(
+            {"last_year": _("The plan's last year is from its first year to nine years on.")}
+        )
+    name = (data.get("name", key_set.name) or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the set a name.")})
+    overlap = KeyIndicatorSet.objects.filter(
+        instansi_id=key_set.instansi_id,
+        unit_id=key_set.unit_id,
+        first_year__lte=last,
+        last_year__gte=first,
+    ).exclude(pk=key_set.pk)
+    if overlap.exists():
+        raise ValidationError(
+            {"first_year": _("Another key-indicator set of this owner covers these years.")}
+        )
+    key_set.name = name
+    key_set.first_year, key_set.last_year = first, last
+    if "decree_number" in data:
+        key_set.decree_number = (data.get("decree_number") or "").strip()
+    key_set.full_clean()
+    key_set.save()
+    after = {
+        "name": key_set.name,
+        "decree_number": key_set.decree_number,
+        "first_year": key_set.first_year,
+        "last_year": key_set.last_year,
+    }
+    record(
+        actor=actor,
+        action="key_set.update",
+        target=key_set,
+        unit=key_set.unit,
+        changes=diff(before, after),
+    )
+    return key_set

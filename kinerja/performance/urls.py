@@ -5,7 +5,40 @@ from . import views
 app_name = "performance"
 urlpatterns = [
     path("goals/", views.GoalTreeView.as_view(), name="goal_tree"),
+    path("goals/add/", views.GoalCreateView.as_view(), name="goal_create"),
+    path("goals/<int:pk>/add/", views.GoalCreateView.as_view(), name="goal_add_child"),
+    path("goals/<int:pk>/edit/", views.GoalUpdateView.as_view(), name="goal_update"),
+    path(
+        "goals/<int:pk>/indicators/add/",
+        views.IndicatorCreateView.as_view(),
+        name="indicator_create",
+    ),
+    path("indicators/<int:pk>/edit/", views.IndicatorUpdateView.as_view(), name="indicator_update"),
+    path(
+        "indicators/<int:pk>/targets/<int:year>/",
+        views.TargetEditView.as_view(),
+        name="target_edit",
+    ),
+    path("indicators/similar/", views.IndicatorSimilarView.as_view(), name="indicator_similar"),
     path("indicators/library/", views.TemplateListView.as_view(), name="template_list"),
+    path("indicators/library/lookup/", views.TemplateLookupView.as_view(), name="template_lookup"),
+    path("indicators/library/add/", views.TemplateCreateView.as_view(), name="template_create"),
+    path(
+        "indicators/library/<int:pk>/edit/",
+        views.TemplateUpdateView.as_view(),
+        name="template_update",
+    ),
+    path("key-sets/", views.KeySetListView.as_view(), name="key_set_list"),
+    path(
+        "key-sets/<int:pk>/indicators/add/",
+        views.KeySetIndicatorView.as_view(),
+        name="key_set_add",
+    ),
+    path(
+        "key-sets/<int:pk>/indicators/remove/",
+        views.KeySetIndicatorView.as_view(remove=True),
+        name="key_set_remove",
+    ),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path(

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
@@ -13,11 +18,34 @@ from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action
 from kinerja.organisations.choices import PositionKind
 from kinerja.organisations.models import Instansi, OrgUnit
+from kinerja.organisations.views import FormPageView, LookupView
 
 from . import selectors, services
+from .choices import DataType, GoalLevel, KeySetStatus, TagKind, TargetShape
 from .filters import IndicatorTemplateFilter
-from .forms import LateEntryForm, PeriodForm, SubPeriodStatusForm
-from .models import IndicatorTemplate, LateEntryWindow, Period, SubPeriod
+from .forms import (
+    GoalForm,
+    IndicatorForm,
+    KeySetIndicatorForm,
+    LateEntryForm,
+    PeriodForm,
+    SubPeriodStatusForm,
+    TargetForm,
+    TemplateForm,
+)
+from .lookups import template_options
+from .models import (
+    Goal,
+    Indicator,
+    IndicatorTemplate,
+    KeyIndicatorSet,
+    KeyIndicatorSetItem,
+    LateEntryWindow,
+    Period,
+    SubPeriod,
+    Target,
+)
+from .services import FIRST_YEAR, LAST_YEAR
 
 TEMPLATES_PER_PAGE = 50
 
@@ -58,10 +86,29 @@ class GoalTreeView(PlanningPageMixin, TemplateView):
         chosen = self.request.GET.get("unit", "")
         if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
             unit = agencies.filter(pk=chosen).first()
+        roots = selectors.goal_tree(scope=scope, unit=unit)
+        editable, extendable = set(), set()
+        plans_anywhere = scope.can_anywhere(Action.MANAGE_PLANS)
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            goal = node.goal
+            stack.extend(node.children)
+            if may_change(scope, goal_action(goal.level), goal.unit):
+                editable.add(goal.pk)
+            if goal.level == GoalLevel.TARGET:
+                if plans_anywhere:
+                    extendable.add(goal.pk)
+            elif goal.level != GoalLevel.AGENCY_TARGET and goal.pk in editable:
+                extendable.add(goal.pk)
         return super().get_context_data(
-            roots=selectors.goal_tree(scope=scope, unit=unit),
+            roots=roots,
             agencies=agencies.order_by("sort_key", "name").only("pk", "name"),
             unit=unit,
+            editable=editable,
+            extendable=extendable,
+            can_add_mission=may_change(scope, Action.MANAGE_GOALS, None),
+            this_year=timezone.localdate().year,
             **kwargs,
         )
 
@@ -92,6 +139,7 @@ class TemplateListView(PlanningPageMixin, TemplateView):
             q=q,
             similar=selectors.similar_indicators(scope=scope, name=q) if q else [],
             kind_choices=PositionKind.choices,
+            can_manage=may_change(scope, Action.MANAGE_GOALS, None),
             query=params.urlencode(),
             **kwargs,
         )
@@ -219,3 +267,494 @@ class LateEntryCreateView(PlanningPageMixin, View):
                 for error in errors:
                     messages.error(request, error)
         return redirect(period.get_absolute_url())
+
+
+# Editing pages ------------------------------------------------------------------------------
+# Thin: find the object within the caller's reach (else 404), check the right to change it
+# as the services do (else 403), bind the form, call the service; its refusals go on the
+# fields they name.
+
+
+def may_change(scope, action: str, unit: OrgUnit | None) -> bool:
+    """Mirror of the services' check: ``action`` on ``unit``, or across the instansi for the
+    province's own rows (no unit)."""
+    if unit is None:
+        return scope.paths_for(action) is None
+    return scope.can(action, unit.path)
+
+
+def goal_action(level: str) -> str:
+    return Action.MANAGE_GOALS if level in GoalLevel.regional() else Action.MANAGE_PLANS
+
+
+def _changeable_goal(request, pk) -> Goal:
+    goal = get_object_or_404(Goal.objects.within(request.scope).select_related("unit"), pk=pk)
+    if not may_change(request.scope, goal_action(goal.level), goal.unit):
+        raise PermissionDenied
+    return goal
+
+
+def _instansi(request) -> Instansi:
+    return get_object_or_404(Instansi, pk=request.scope.instansi_id)
+
+
+class PlanningFormView(PlanningPageMixin, FormPageView):
+    """A planning form page: `FormPageView`'s GET and POST, signed-in planning roles only."""
+
+    template_name = "performance/object_form.html"
+    nav_active = "planning"
+
+
+class GoalCreateView(PlanningFormView):
+    """Add a goal under ``pk`` (a mission at the top when there is none): the levels the parent
+    allows; a strategic objective names its agency, a strategic target is its objective's."""
+
+    success_message = gettext_lazy("The goal has been added.")
+
+    def get_object(self):
+        scope = self.request.scope
+        parent = None
+        if "pk" in self.kwargs:
+            parent = get_object_or_404(
+                Goal.objects.within(scope).select_related("unit"), pk=self.kwargs["pk"]
+            )
+        parent_level = parent.level if parent else None
+        levels = [v for v in GoalLevel.values if GoalLevel.parent_level(v) == parent_level]
+        if not levels:
+            raise Http404  # nothing goes under a strategic target
+        level = levels[0]
+        if level == GoalLevel.AGENCY_OBJECTIVE:
+            allowed = scope.can_anywhere(Action.MANAGE_PLANS)
+        elif level == GoalLevel.AGENCY_TARGET:
+            allowed = may_change(scope, Action.MANAGE_PLANS, parent.unit)
+        else:
+            allowed = may_change(scope, Action.MANAGE_GOALS, None)
+        if not allowed:
+            raise PermissionDenied
+        return parent
+
+    def get_form(self, obj, data=None):
+        agencies = (
+            OrgUnit.objects.within(self.request.scope, Action.MANAGE_PLANS)
+            .agencies()
+            .order_by("sort_key", "name")
+        )
+        return GoalForm(data, parent=obj, level=None, agencies=agencies)
+
+    def save(self, form, obj):
+        data = {**form.service_data(), "parent": obj}
+        if data["level"] == GoalLevel.AGENCY_TARGET:
+            data["unit"] = obj.unit
+        return services.goal_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=_instansi(self.request),
+            data=data,
+            rb_themes=form.cleaned_data["rb_themes"],
+            development_areas=form.cleaned_data["development_areas"],
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": str(obj) if obj else gettext("Regional plan (RPJMD)"),
+            "heading": gettext("Add goal"),
+            "cancel_url": obj.get_absolute_url() if obj else reverse("performance:goal_tree"),
+            "submit_label": gettext("Add goal"),
+        }
+
+
+class GoalUpdateView(PlanningFormView):
+    success_message = gettext_lazy("The goal has been saved.")
+
+    def get_object(self):
+        return _changeable_goal(self.request, self.kwargs["pk"])
+
+    def get_form(self, obj, data=None):
+        agencies = (
+            OrgUnit.objects.within(self.request.scope, Action.MANAGE_PLANS)
+            .agencies()
+            .order_by("sort_key", "name")
+        )
+        tags = list(obj.tags.all())
+        initial = {
+            "level": obj.level,
+            "code": obj.code,
+            "name": obj.name,
+            "description": obj.description,
+            "unit": obj.unit_id,
+            "rb_themes": [t.code for t in tags if t.kind == TagKind.RB_THEME],
+            "development_areas": [t.code for t in tags if t.kind == TagKind.DEVELOPMENT_AREA],
+        }
+        return GoalForm(data, initial=initial, parent=None, level=obj.level, agencies=agencies)
+
+    def save(self, form, obj):
+        return services.goal_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            goal=obj,
+            data=form.service_data(),
+            rb_themes=form.cleaned_data["rb_themes"],
+            development_areas=form.cleaned_data["development_areas"],
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Edit goal"),
+            "heading": str(obj),
+            "cancel_url": obj.get_absolute_url(),
+            "submit_label": gettext("Save"),
+        }
+
+
+class TemplateFormMixin:
+    nav_active = "indicator_library"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_change(
+            request.scope, Action.MANAGE_GOALS, None
+        ):
+            if "pk" in kwargs:
+                get_object_or_404(IndicatorTemplate.objects.within(request.scope), pk=kwargs["pk"])
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TemplateCreateView(TemplateFormMixin, PlanningFormView):
+    """Add an entry to the indicator library (manage_goals across the instansi)."""
+
+    success_message = gettext_lazy("The library entry has been added.")
+
+    def get_form(self, obj, data=None):
+        return TemplateForm(data)
+
+    def save(self, form, obj):
+        services.template_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=_instansi(self.request),
+            data=form.service_data(),
+        )
+        return reverse("performance:template_list")
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Indicator library"),
+            "heading": gettext("Add library entry"),
+            "cancel_url": reverse("performance:template_list"),
+            "submit_label": gettext("Add library entry"),
+        }
+
+
+class TemplateUpdateView(TemplateFormMixin, PlanningFormView):
+    success_message = gettext_lazy("The library entry has been saved.")
+
+    def get_object(self):
+        return get_object_or_404(
+            IndicatorTemplate.objects.within(self.request.scope), pk=self.kwargs["pk"]
+        )
+
+    def get_form(self, obj, data=None):
+        initial = {name: getattr(obj, name) for name in TemplateForm.data_fields}
+        return TemplateForm(data, initial=initial)
+
+    def save(self, form, obj):
+        services.template_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            template=obj,
+            data=form.service_data(),
+        )
+        return reverse("performance:template_list")
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Edit library entry"),
+            "heading": obj.name,
+            "cancel_url": reverse("performance:template_list"),
+            "submit_label": gettext("Save"),
+        }
+
+
+class IndicatorFormMixin:
+    """The indicator form shows the closest existing indicators: after a submit that did not
+    save, after the no-JavaScript "check the name" button (``_similar``), and as the name is
+    typed through `IndicatorSimilarView` (HTMX)."""
+
+    def post(self, request, *args, **kwargs):
+        if "_similar" in request.POST:
+            # A check of the name, not a save: the form comes back unchecked, as posted.
+            obj = self.get_object()
+            form = self.get_form(obj)
+            form.initial.update({name: request.POST.get(name) for name in form.fields})
+            return self.render_form(form, self.page_context(obj))
+        return super().post(request, *args, **kwargs)
+
+    def render_form(self, form, page: dict, status=200):
+        name = (self.request.POST.get("name") or "").strip()[:500]
+        page = {
+            **page,
+            "similar_url": reverse("performance:indicator_similar"),
+            "similar": selectors.similar_indicators(scope=self.request.scope, name=name)
+            if name
+            else None,
+        }
+        return super().render_form(form, page, status=status)
+
+
+class IndicatorCreateView(IndicatorFormMixin, PlanningFormView):
+    """Add an indicator with its manual to the goal ``pk``."""
+
+    success_message = gettext_lazy("The indicator has been added.")
+
+    def get_object(self):
+        return _changeable_goal(self.request, self.kwargs["pk"])
+
+    def get_form(self, obj, data=None):
+        return IndicatorForm(data, scope=self.request.scope)
+
+    def save(self, form, obj):
+        indicator = services.indicator_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=_instansi(self.request),
+            data={**form.service_data(), "goal": obj},
+        )
+        return obj.get_absolute_url().replace(f"#goal-{obj.pk}", f"#indicator-{indicator.pk}")
+
+    def page_context(self, obj):
+        return {
+            "pretitle": str(obj),
+            "heading": gettext("Add indicator"),
+            "cancel_url": obj.get_absolute_url(),
+            "submit_label": gettext("Add indicator"),
+        }
+
+
+def _changeable_indicator(request, pk) -> Indicator:
+    indicator = get_object_or_404(
+        Indicator.objects.within(request.scope).select_related("goal", "unit"), pk=pk
+    )
+    if not may_change(request.scope, goal_action(indicator.goal.level), indicator.unit):
+        raise PermissionDenied
+    return indicator
+
+
+class IndicatorUpdateView(IndicatorFormMixin, PlanningFormView):
+    success_message = gettext_lazy("The indicator has been saved.")
+
+    def get_object(self):
+        return _changeable_indicator(self.request, self.kwargs["pk"])
+
+    def get_form(self, obj, data=None):
+        initial = {
+            name: getattr(obj, name) for name in IndicatorForm.data_fields if name != "template"
+        }
+        return IndicatorForm(data, initial=initial, scope=self.request.scope, editing=True)
+
+    def save(self, form, obj):
+        services.indicator_update(
+            actor=self.request.user,
+            scope=self.request.scope,
+            indicator=obj,
+            data=form.service_data(),
+            reason=form.cleaned_data["reason"],
+        )
+        return reverse("performance:goal_tree") + f"#indicator-{obj.pk}"
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Edit indicator"),
+            "heading": str(obj),
+            "cancel_url": reverse("performance:goal_tree") + f"#indicator-{obj.pk}",
+            "submit_label": gettext("Save"),
+        }
+
+
+class TemplateLookupView(LookupView):
+    """Library entries for the indicator form's searchable select (JSON)."""
+
+    required_action = Action.VIEW_PLANNING
+
+    def options(self, request, query):
+        return template_options(request.scope, query)
+
+
+class IndicatorSimilarView(PlanningPageMixin, TemplateView):
+    """The closest existing indicators to ``name`` (an HTMX fragment of the indicator form)."""
+
+    template_name = "performance/partials/_similar.html"
+
+    def get_context_data(self, **kwargs):
+        name = (self.request.GET.get("name") or "").strip()[:500]
+        return super().get_context_data(
+            similar=selectors.similar_indicators(scope=self.request.scope, name=name)
+            if name
+            else None,
+            **kwargs,
+        )
+
+
+class TargetEditView(PlanningFormView):
+    """An indicator's target for ``year`` and its sub-period values, in one form and one
+    transaction: a refusal of either writes nothing."""
+
+    success_message = gettext_lazy("The target has been saved.")
+
+    def get_object(self):
+        if not FIRST_YEAR <= self.kwargs["year"] <= LAST_YEAR:
+            raise Http404
+        indicator = _changeable_indicator(self.request, self.kwargs["pk"])
+        year = self.kwargs["year"]
+        period = Period.objects.within(self.request.scope).filter(year=year).first()
+        self.numbers = (
+            list(SubPeriod.objects.filter(period=period).values_list("number", flat=True))
+            if period
+            else []
+        )
+        self.target = (
+            Target.objects.filter(indicator=indicator, year=year)
+            .prefetch_related("values", "values__sub_period")
+            .first()
+        )
+        return indicator
+
+    def get_form(self, obj, data=None):
+        initial = {}
+        target = self.target
+        if target is not None:
+            initial = {name: getattr(target, name) for name in TargetForm.data_fields}
+            for row in target.values.all():
+                n = row.sub_period.number
+                initial.update(
+                    {f"value_{n}": row.value, f"low_{n}": row.low, f"high_{n}": row.high}
+                )
+        elif obj.data_type == DataType.QUALITATIVE:
+            initial["shape"] = TargetShape.QUALITATIVE
+        return TargetForm(data, initial=initial, numbers=self.numbers)
+
+    def save(self, form, obj):
+        call = {"actor": self.request.user, "scope": self.request.scope}
+        reason = form.cleaned_data["reason"]
+        with transaction.atomic():
+            target = services.target_set(
+                **call,
+                indicator=obj,
+                year=self.kwargs["year"],
+                data=form.service_data(),
+                reason=reason,
+            )
+            values = form.sub_period_values()
+            if values is not None:
+                services.target_set_values(**call, target=target, values=values, reason=reason)
+        return self.request.path
+
+    def page_context(self, obj):
+        return {
+            "pretitle": str(obj),
+            "heading": gettext("Target for %(year)d") % {"year": self.kwargs["year"]},
+            "cancel_url": reverse("performance:goal_tree") + f"#indicator-{obj.pk}",
+            "submit_label": gettext("Save target"),
+            "indicator": obj,
+            "year": self.kwargs["year"],
+            "target_form": True,
+        }
+
+
+class KeySetListView(PlanningPageMixin, TemplateView):
+    """The key-indicator (IKU) sets of the province and of each agency within reach, with
+    their indicators and targets per year; a planner adds and removes indicators of a draft.
+    Four queries whatever the number of sets."""
+
+    nav_active = "key_sets"
+    template_name = "performance/key_set_list.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        sets = list(
+            KeyIndicatorSet.objects.within(scope)
+            .select_related("unit")
+            .prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=KeyIndicatorSetItem.objects.select_related("indicator").order_by(
+                        "position", "pk"
+                    ),
+                )
+            )
+            .order_by("unit__sort_key", "unit__name", "-first_year", "pk")
+        )
+        indicator_ids = {item.indicator_id for s in sets for item in s.items.all()}
+        targets = {
+            (t.indicator_id, t.year): t
+            for t in Target.objects.filter(indicator_id__in=indicator_ids)
+        }
+        candidates: dict[int | None, list[Indicator]] = {}
+        for indicator in Indicator.objects.within(scope).key().order_by("code"):
+            candidates.setdefault(indicator.unit_id, []).append(indicator)
+        rows = []
+        for key_set in sets:
+            items = list(key_set.items.all())
+            in_set = {item.indicator_id for item in items}
+            changeable = key_set.status == KeySetStatus.DRAFT and may_change(
+                scope,
+                Action.MANAGE_GOALS if key_set.unit_id is None else Action.MANAGE_PLANS,
+                key_set.unit,
+            )
+            rows.append(
+                {
+                    "set": key_set,
+                    "years": list(key_set.years),
+                    "items": [
+                        {
+                            "indicator": item.indicator,
+                            "targets": [targets.get((item.indicator_id, y)) for y in key_set.years],
+                        }
+                        for item in items
+                    ],
+                    "changeable": changeable,
+                    "candidates": [
+                        i for i in candidates.get(key_set.unit_id, []) if i.pk not in in_set
+                    ]
+                    if changeable
+                    else [],
+                }
+            )
+        return super().get_context_data(rows=rows, **kwargs)
+
+
+class KeySetIndicatorView(PlanningPageMixin, View):
+    """Add an indicator to a draft key-indicator set, or take one out (``remove``)."""
+
+    remove = False
+
+    def post(self, request, pk):
+        scope = request.scope
+        key_set = get_object_or_404(
+            KeyIndicatorSet.objects.within(scope).select_related("unit"), pk=pk
+        )
+        action = Action.MANAGE_GOALS if key_set.unit_id is None else Action.MANAGE_PLANS
+        if not may_change(scope, action, key_set.unit):
+            raise PermissionDenied
+        form = KeySetIndicatorForm(request.POST, indicators=Indicator.objects.within(scope))
+        back = reverse("performance:key_set_list") + f"#key-set-{key_set.pk}"
+        if not form.is_valid():
+            messages.error(request, gettext("Choose a key indicator of the set's owner."))
+            return redirect(back)
+        service = services.key_set_remove if self.remove else services.key_set_add
+        try:
+            service(
+                actor=request.user,
+                scope=scope,
+                key_set=key_set,
+                indicator=form.cleaned_data["indicator"],
+            )
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(
+                request,
+                gettext("The indicator has been taken out of the set.")
+                if self.remove
+                else gettext("The indicator has been added to the set."),
+            )
+        return redirect(back)

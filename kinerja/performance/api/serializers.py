@@ -21,6 +21,7 @@ from kinerja.performance.choices import (
     DataType,
     Frequency,
     GoalLevel,
+    KeySetStatus,
     Polarity,
     ReportingFrequency,
     SubPeriodStatus,
@@ -30,6 +31,8 @@ from kinerja.performance.models import (
     Goal,
     Indicator,
     IndicatorTemplate,
+    KeyIndicatorSet,
+    KeyIndicatorSetItem,
     LateEntryWindow,
     Period,
     SubPeriod,
@@ -69,6 +72,7 @@ ControlLevelField = choice_field(ControlLevel.choices, "ControlLevel")
 ReportingFrequencyField = choice_field(ReportingFrequency.choices, "ReportingFrequency")
 AggregationField = choice_field(Aggregation.choices, "Aggregation")
 ShapeField = choice_field(TargetShape.choices, "TargetShape")
+KeySetStatusField = choice_field(KeySetStatus.choices, "KeySetStatus")
 MeasureUnitField = choice_field(measure_unit_choices(), "MeasureUnit")
 PostKindField = choice_field(PositionKind.choices, "IndicatorPostKind")
 RbThemeField = choice_field(rb_theme_choices(), "RbTheme")
@@ -430,3 +434,70 @@ class TargetValuesSerializer(serializers.Serializer):
         if len(numbers) != len(set(numbers)):
             raise serializers.ValidationError(_("Give each sub-period once."))
         return rows
+
+
+# Key indicator (IKU) sets --------------------------------------------------------------------
+
+
+class KeySetItemSerializer(serializers.ModelSerializer):
+    indicator = IndicatorBriefSerializer(read_only=True)
+
+    class Meta:
+        model = KeyIndicatorSetItem
+        fields = ["position", "indicator"]
+        read_only_fields = fields
+
+
+class KeyIndicatorSetSerializer(serializers.ModelSerializer):
+    unit = ScopedRelatedField(
+        brief=UnitBriefSerializer,
+        required=False,
+        allow_null=True,
+        help_text=_("The agency (id or code); empty for the province's own set. Fixed once set."),
+    )
+    name = serializers.CharField(max_length=300)
+    first_year = year_field()
+    last_year = year_field()
+    status = KeySetStatusField(read_only=True)
+    decree_number = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    items = KeySetItemSerializer(many=True, read_only=True)
+    indicators = serializers.ListField(
+        child=ScopedRelatedField(brief=IndicatorBriefSerializer),
+        write_only=True,
+        required=False,
+        max_length=100,
+        help_text=_(
+            "The set's key indicators (ids or codes), in order: given on a change, they "
+            "replace the set's indicators (a draft only)."
+        ),
+    )
+
+    class Meta:
+        model = KeyIndicatorSet
+        fields = [
+            "id",
+            "unit",
+            "name",
+            "first_year",
+            "last_year",
+            "status",
+            "decree_number",
+            "items",
+            "indicators",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []
+
+
+class KeySetFinaliseSerializer(serializers.Serializer):
+    decree_number = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The decree that sets the set; kept when left out."),
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -26,6 +28,8 @@ from kinerja.performance.models import (
     Goal,
     Indicator,
     IndicatorTemplate,
+    KeyIndicatorSet,
+    KeyIndicatorSetItem,
     LateEntryWindow,
     Period,
     SubPeriod,
@@ -36,6 +40,8 @@ from .serializers import (
     GoalSerializer,
     IndicatorSerializer,
     IndicatorTemplateSerializer,
+    KeyIndicatorSetSerializer,
+    KeySetFinaliseSerializer,
     LateEntryWindowSerializer,
     PeriodSerializer,
     SimilarSerializer,
@@ -420,3 +426,93 @@ class TargetViewSet(
             **self.call(), target=target, values=values, reason=form.validated_data["reason"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=target.pk)).data)
+
+
+@documented(
+    "key_indicator_sets",
+    list=dict(
+        summary="List key-indicator (IKU) sets",
+        description="The province's set and the agencies' sets within reach, with their "
+        "indicators in order.",
+    ),
+    retrieve=dict(summary="Read a key-indicator set"),
+    create=dict(
+        summary="Start a key-indicator set",
+        description="The province's set (no `unit`: manage_goals across the instansi) or an "
+        "agency's (manage_plans on it) for a plan of at most ten years; no two sets of one "
+        "owner cover the same year. `indicators` adds key indicators of the owner.",
+    ),
+    partial_update=dict(
+        summary="Change a draft key-indicator set",
+        description="Name, years, decree number; `indicators` replaces the set's indicators "
+        "(key indicators of the owner). A set already set (ditetapkan) no longer changes.",
+    ),
+)
+class KeyIndicatorSetViewSet(*READ_WRITE, PlanningViewSet):
+    model = KeyIndicatorSet
+    serializer_class = KeyIndicatorSetSerializer
+    filterset_class = None
+    select_related = ("unit",)
+    prefetch_related = (
+        Prefetch(
+            "items",
+            queryset=KeyIndicatorSetItem.objects.select_related("indicator").order_by(
+                "position", "pk"
+            ),
+        ),
+    )
+    ordering_fields = ["first_year", "name"]
+    ordering = ["-first_year", "name", "pk"]
+
+    def _set_indicators(self, key_set: KeyIndicatorSet, wanted: list[Indicator]) -> None:
+        have = {item.indicator_id: item.indicator for item in key_set.items.all()}
+        wanted_ids = {i.pk for i in wanted}
+        for indicator in have.values():
+            if indicator.pk not in wanted_ids:
+                services.key_set_remove(**self.call(), key_set=key_set, indicator=indicator)
+        for indicator in wanted:
+            if indicator.pk not in have:
+                services.key_set_add(**self.call(), key_set=key_set, indicator=indicator)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        indicators = data.pop("indicators", None)
+        with transaction.atomic():
+            key_set = services.key_set_create(
+                **self.call(), instansi=self.get_instansi(), data=data
+            )
+            for indicator in indicators or []:
+                services.key_set_add(**self.call(), key_set=key_set, indicator=indicator)
+        serializer.instance = self.get_queryset().get(pk=key_set.pk)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        key_set = serializer.instance
+        if "unit" in data and data.pop("unit") != key_set.unit:
+            raise ValidationError({"unit": _("The owner of a set cannot change.")})
+        indicators = data.pop("indicators", None)
+        with transaction.atomic():
+            if data:
+                services.key_set_update(**self.call(), key_set=key_set, data=data)
+            if indicators is not None:
+                self._set_indicators(key_set, indicators)
+        serializer.instance = self.get_queryset().get(pk=key_set.pk)
+
+    @extend_schema(
+        operation_id="key_indicator_sets_finalise",
+        tags=["key_indicator_sets"],
+        summary="Set (tetapkan) a key-indicator set",
+        description="The set needs indicators and a target for each of them in every year of "
+        "the plan; once set it no longer changes.",
+        request=KeySetFinaliseSerializer,
+        responses=KeyIndicatorSetSerializer,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def finalise(self, request, pk=None):
+        key_set = self.get_object()
+        form = KeySetFinaliseSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.key_set_finalise(
+            **self.call(), key_set=key_set, decree_number=form.validated_data["decree_number"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=key_set.pk)).data)
