@@ -516,7 +516,8 @@ def _check_indicator(indicator: Indicator) -> None:
         raise ValidationError(
             {
                 "cap_percent": _(
-                    "An achievement cap is 100% or more; leave it empty for the policy's default."
+                    "An achievement cap cannot be below 100 percent; leave it empty for the "
+                    "policy's default."
                 )
             }
         )
