@@ -31,7 +31,9 @@ def test_every_entry_has_one_translation_and_none_is_fuzzy():
     assert not re.search(r"^msgstr\[[1-9]\]", text, flags=re.M)
     entries = text.split("\n\n")[1:]
     untranslated = [
-        e for e in entries if re.search(r'^msgstr(\[0\])? ""\n*$', e.strip(), flags=re.M)
+        e
+        for e in entries
+        if re.search(r'^msgstr(\[0\])? ""\n*$', e.strip(), flags=re.M)
         and not re.search(r'^msgstr(\[0\])? ""\n"', e, flags=re.M)
     ]
     assert untranslated == []
