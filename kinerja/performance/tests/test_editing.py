@@ -140,7 +140,7 @@ def test_adding_an_indicator_with_its_manual(plan, world, login):
     response = client.post(url, {**INDICATOR, "cap_percent": "90"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Batas atas capaian 100% atau lebih" in body
+    assert "Batas atas capaian tidak boleh di bawah 100 persen" in body
     # The closest existing names are shown with the refused form.
     assert 'data-testid="similar"' in body and "Angka partisipasi kasar SMA" in body
     assert not Indicator.objects.filter(code="DIK-02").exists()

@@ -347,7 +347,7 @@ def test_an_indicator_takes_its_goals_agency_and_library_fields(world, scopes, p
     assert indicator.unit == world.agency_a
     assert indicator.name == "Persentase dokumen perencanaan tepat waktu"
     assert indicator.aggregation == Aggregation.CUMULATIVE
-    assert "100%" in refused(
+    assert "below 100 percent" in refused(
         "cap_percent",
         services.indicator_update,
         actor=world.users["bappeda"],
