@@ -30,6 +30,9 @@ def exception_handler(exc, context):
             }
         else:
             data = {"non_field_errors": [str(m) for m in exc.messages]}
+        # A write based on a stale version of its row (optimistic locking) is a conflict.
+        if getattr(exc, "is_conflict", False):
+            return Response(data, status=status.HTTP_409_CONFLICT)
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         wait = math.ceil(exc.wait)
