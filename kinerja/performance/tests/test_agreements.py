@@ -40,7 +40,12 @@ def start(pk, user="opd_admin", unit="a", **data):
         actor=w.users[user],
         scope=scope_for(w.users[user]),
         instansi=w.instansi,
-        data={"unit": w.agency_a if unit == "a" else unit, "year": 2023, "agreement_date": pk.day, **data},
+        data={
+            "unit": w.agency_a if unit == "a" else unit,
+            "year": 2023,
+            "agreement_date": pk.day,
+            **data,
+        },
     )
 
 
