@@ -93,6 +93,10 @@ class AutoSchema(SpectacularAutoSchema):
             errors.append(("404", ErrorSerializer, "No such object within your reach."))
         elif self._is_list_view() and self.method == "GET":
             errors.append(("404", ErrorSerializer, "No such page of results."))
+        # A view whose rows carry a version (optimistic locking) refuses a stale write.
+        if getattr(self.view, "optimistic_lock", False) and "{" in self.path:
+            if self.method not in ("GET", "HEAD"):
+                errors.append(("409", component.ref, "The row changed since the version you read."))
         for code, schema, description in errors:
             if code not in responses:
                 responses[code] = self._get_response_for_code(

@@ -567,6 +567,7 @@ def _step_schema(name: str, summary: str, description: str, request=AgreementSte
 class AgreementViewSet(*READ_WRITE, PlanningViewSet):
     model = Agreement
     serializer_class = AgreementSerializer
+    optimistic_lock = True
     filterset_class = AgreementFilter
     select_related = ("unit",)
     prefetch_related = (
