@@ -94,9 +94,9 @@ class AutoSchema(SpectacularAutoSchema):
         elif self._is_list_view() and self.method == "GET":
             errors.append(("404", ErrorSerializer, "No such page of results."))
         # A view whose rows carry a version (optimistic locking) refuses a stale write.
-        if getattr(self.view, "optimistic_lock", False) and "{" in self.path:
-            if self.method not in ("GET", "HEAD"):
-                errors.append(("409", component.ref, "The row changed since the version you read."))
+        locked = getattr(self.view, "optimistic_lock", False) and "{" in self.path
+        if locked and self.method not in ("GET", "HEAD"):
+            errors.append(("409", component.ref, "The row changed since the version you read."))
         for code, schema, description in errors:
             if code not in responses:
                 responses[code] = self._get_response_for_code(
