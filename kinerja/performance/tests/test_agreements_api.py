@@ -57,7 +57,7 @@ def test_the_flow_from_draft_to_signed_and_a_revision(pk, api):
     assert response.json()["status"] == "signed" and response.json()["targets"][0]["locked"]
     response = admin.patch(f"{URL}{pk_id}/", {"version": 6, "programs": []}, format="json")
     assert response.status_code == 400
-    assert "revisi" in response.json()["non_field_errors"][0]
+    assert "mulailah revisi" in response.json()["non_field_errors"][0]  # Indonesian
     response = admin.post(
         f"{URL}{pk_id}/revise/", {"version": 6, "reason": "Refocusing"}, format="json"
     )
@@ -74,7 +74,7 @@ def test_a_stale_version_answers_409_and_changes_nothing(pk, api):
     pk_id = _create(pk, admin).json()["id"]
     response = admin.patch(f"{URL}{pk_id}/", {"version": 1, "target_ids": []}, format="json")
     assert response.status_code == 409
-    assert "versi" in response.json()["version"][0]
+    assert "Anda melihat versi 1, sekarang versi 3" in response.json()["version"][0]
     assert Agreement.objects.get(pk=pk_id).targets.count() == 1
     response = admin.patch(f"{URL}{pk_id}/", {"target_ids": []}, format="json")
     assert response.status_code == 400 and "version" in response.json()
