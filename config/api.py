@@ -27,6 +27,7 @@ router.register(
 router.register("indicators", perf_api.IndicatorViewSet, basename="indicator")
 router.register("targets", perf_api.TargetViewSet, basename="target")
 router.register("key-indicator-sets", perf_api.KeyIndicatorSetViewSet, basename="key-indicator-set")
+router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
 
 app_name = "api"
 urlpatterns = [

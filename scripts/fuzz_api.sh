@@ -87,9 +87,11 @@ FUZZ_SUB_PERIOD_ID=$(first_id sub-periods)
 FUZZ_TEMPLATE_ID=$(first_id indicator-templates)
 # The demo's key-indicator sets (the province's first); none yet answers 404 on id 1.
 FUZZ_KEY_SET_ID=$(first_id key-indicator-sets 2>/dev/null || echo 1)
+# The demo's performance agreements (none yet: 404 on id 1).
+FUZZ_AGREEMENT_ID=$(first_id agreements 2>/dev/null || echo 1)
 export FUZZ_EMPLOYEE_ID FUZZ_UNIT_ID FUZZ_POSITION_ID FUZZ_ACTING_ID
 export FUZZ_GOAL_ID FUZZ_INDICATOR_ID FUZZ_TARGET_ID FUZZ_PERIOD_ID FUZZ_SUB_PERIOD_ID FUZZ_TEMPLATE_ID
-export FUZZ_KEY_SET_ID
+export FUZZ_KEY_SET_ID FUZZ_AGREEMENT_ID
 
 echo "fuzz: Schemathesis on http://127.0.0.1:$PORT/api/schema/ for ${MAX_TIME}s"
 status=0

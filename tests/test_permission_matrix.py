@@ -1360,8 +1360,205 @@ MATRIX += [
 ]
 
 
+# Performance agreements (page and API). Targets: each agency's agreements of 2026 (draft,
+# with the agency's target), 2027 (submitted), 2028 (approved) and 2029 (signed); the
+# province's are started anew ("-").
+AGREEMENT_STARTERS = GOALERS | {"opd_admin"}  # manage_plans somewhere, or the province's
+
+
+def _agreements_named(objs, role):
+    from kinerja.performance.models import Agreement
+
+    return Agreement.objects.filter(first_party_name=NEW_NAME).count()
+
+
+def _province_agreement(objs, role):
+    return {
+        "unit": "",
+        "year": 2030,
+        "agreement_date": "2030-01-02",
+        "first_party_name": NEW_NAME,
+        "first_party_title": "Gubernur",
+    }
+
+
+def _current_revision(key):
+    def read(objs, role):
+        from kinerja.performance.models import Agreement
+
+        return Agreement.objects.get(pk=objs[key]).is_current
+
+    return read
+
+
+MATRIX += [
+    Row("performance:agreement_list", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:agreement_create", "get", {"-": AGREEMENT_STARTERS}, **_page()),
+    Row(
+        "performance:agreement_create",
+        "post",
+        {"-": GOALERS},
+        data=_province_agreement,
+        ok=(302,),
+        state=_agreements_named,
+        expect=_const(1),
+        **_page(),
+    ),
+    Row("performance:agreement_detail", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
+    Row(
+        "performance:agreement_update",
+        "get",
+        PLANNERS_SCOPED,
+        kwargs={"pk": "agreement"},
+        **_page(),
+    ),
+    Row(
+        "performance:agreement_update",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {
+            "agreement_date": "2026-01-05",
+            "second_party_name": NEW_NAME,
+            "second_party_title": "Gubernur",
+            "targets": [objs["target"]],
+            "programs": "Program | 1.01 | 1.000,00",
+            "version": 1,
+        },
+        ok=(302,),
+        state=_plan_field("Agreement", "agreement", "second_party_name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "agreement"},
+        **_page(),
+    ),
+    Row(
+        "performance:agreement_step",
+        "post",
+        PLANNERS_SCOPED,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Agreement", "agreement", "status"),
+        expect=_const("submitted"),
+        kwargs={"pk": "agreement", "step": "submit_step"},
+        **_page(),
+    ),
+    Row("api:agreement-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:agreement-list",
+        "post",
+        {"-": GOALERS},
+        data=lambda objs, role: {**_province_agreement(objs, role), "unit": None},
+        ok=(201,),
+        state=_agreements_named,
+        expect=_const(1),
+        **_plan(),
+    ),
+    Row("api:agreement-detail", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_plan()),
+    Row(
+        "api:agreement-detail",
+        "patch",
+        PLANNERS_SCOPED,
+        data={"version": 1, "second_party_name": NEW_NAME},
+        state=_plan_field("Agreement", "agreement", "second_party_name"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "agreement"},
+        **_plan(),
+    ),
+    Row(
+        "api:agreement-submit",
+        "post",
+        PLANNERS_SCOPED,
+        data={"version": 1},
+        state=_plan_field("Agreement", "agreement", "status"),
+        expect=_const("submitted"),
+        kwargs={"pk": "agreement"},
+        **_plan(),
+    ),
+    Row(
+        "api:agreement-approve",
+        "post",
+        PLANNERS_SCOPED,
+        data={"version": 1},
+        state=_plan_field("Agreement", "submitted_agreement", "status"),
+        expect=_const("approved"),
+        kwargs={"pk": "submitted_agreement"},
+        **_plan(),
+    ),
+    Row(
+        "api:agreement-sign",
+        "post",
+        PLANNERS_SCOPED,
+        data={"version": 1},
+        state=_plan_field("Agreement", "approved_agreement", "status"),
+        expect=_const("signed"),
+        kwargs={"pk": "approved_agreement"},
+        **_plan(),
+    ),
+    Row(
+        "api:agreement-revise",
+        "post",
+        PLANNERS_SCOPED,
+        data={"version": 1, "reason": "uji"},
+        state=_current_revision("signed_agreement"),
+        expect=_const(False),
+        kwargs={"pk": "signed_agreement"},
+        **_plan(),
+    ),
+]
+
+
+def _agreements(world, key, agency, target) -> dict[str, Any]:
+    """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
+    draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
+    second party. Written straight."""
+    from kinerja.organisations.models import Assignment, Employee
+    from kinerja.performance.models import Agreement, AgreementTarget
+
+    if key == "a":
+        post, head = world.head_pos_a, world.head_a
+    else:
+        post = Position.objects.filter(unit=agency, is_head=True, is_active=True).first()
+        post = post or PositionFactory(
+            unit=agency, code=f"HEAD-{key}", title="Kepala", is_head=True
+        )
+        head = Employee.objects.filter(unit=agency).order_by("pk").first()
+    Assignment.objects.create(
+        instansi=agency.instansi,
+        employee=head,
+        position=post,
+        unit=agency,
+        valid_from=dt.date(2025, 1, 1),
+    )
+    out: dict[str, Any] = {"submit_step": "submit"}
+    for name, year, status in (
+        ("agreement", 2026, "draft"),
+        ("submitted_agreement", 2027, "submitted"),
+        ("approved_agreement", 2028, "approved"),
+        ("signed_agreement", 2029, "signed"),
+    ):
+        agreement = Agreement.objects.create(
+            instansi=agency.instansi,
+            unit=agency,
+            year=year,
+            status=status,
+            agreement_date=dt.date(year, 1, 5),
+            head_post=post,
+            first_party=head,
+            first_party_name=head.name,
+            first_party_title=post.title,
+            second_party_name="Gubernur",
+            second_party_title="Gubernur",
+            signed_at=timezone.now() if status == "signed" else None,
+        )
+        AgreementTarget.objects.create(
+            agreement=agreement, target=target, goal_id=target.indicator.goal_id, position=1
+        )
+        out[name] = agreement.pk
+    return out
+
+
 def planning_objects(world) -> dict[str, dict[str, Any]]:
     """Per target: a Renstra objective of the agency, an indicator of it and its 2026 target
+    (agreements: see ``_agreements``)
     (100, last value); the instansi's 2026 period (quarterly), its first quarter, a late-entry
     window of division A and a library entry. Written straight: the rules are not under test."""
     from kinerja.performance.models import (
@@ -1454,7 +1651,9 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
             instansi=agency.instansi, unit=agency, name="IKU", first_year=2026, last_year=2026
         )
         KeyIndicatorSetItem.objects.create(key_set=key_set, indicator=key_indicator, position=1)
+        agreements = _agreements(world, key, agency, target)
         out[key] = {
+            **agreements,
             "agency": agency.pk,
             "goal": objective.pk,
             "indicator": indicator.pk,

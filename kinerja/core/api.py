@@ -30,6 +30,9 @@ def exception_handler(exc, context):
             }
         else:
             data = {"non_field_errors": [str(m) for m in exc.messages]}
+        # A write based on a stale version of its row (optimistic locking) is a conflict.
+        if getattr(exc, "is_conflict", False):
+            return Response(data, status=status.HTTP_409_CONFLICT)
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         wait = math.ceil(exc.wait)
@@ -90,6 +93,10 @@ class AutoSchema(SpectacularAutoSchema):
             errors.append(("404", ErrorSerializer, "No such object within your reach."))
         elif self._is_list_view() and self.method == "GET":
             errors.append(("404", ErrorSerializer, "No such page of results."))
+        # A view whose rows carry a version (optimistic locking) refuses a stale write.
+        locked = getattr(self.view, "optimistic_lock", False) and "{" in self.path
+        if locked and self.method not in ("GET", "HEAD"):
+            errors.append(("409", component.ref, "The row changed since the version you read."))
         for code, schema, description in errors:
             if code not in responses:
                 responses[code] = self._get_response_for_code(

@@ -234,6 +234,15 @@ def chain_up(employee: Employee | int, on: dt.date) -> list[Holder]:
     return list(_walk_up(posts.get(pk), lines, holders, pk))
 
 
+def superior_of_post(position: Position | int, on: dt.date, skip: int | None = None):
+    """Return who answers above ``position`` on ``on`` (its line up, vacant posts passing it
+    on), never the employee ``skip`` (the post's own holder); None at the top."""
+    pk = position if isinstance(position, int) else position.pk
+    lines = lines_up([pk], on)
+    holders = holders_by_post(set(lines.values()), on)
+    return next(_walk_up(pk, lines, holders, skip), None)
+
+
 @dataclass(frozen=True)
 class Report:
     """A direct report: the employee and the post through which they report."""

@@ -41,5 +41,14 @@ class PerformanceConfig(AppConfig):
             )
         )
         register_nav(
+            NavEntry(
+                _("Performance agreements"),
+                "performance:agreement_list",
+                Action.VIEW_PLANNING,
+                "agreements",
+                45,
+            )
+        )
+        register_nav(
             NavEntry(_("Periods"), "performance:period_list", Action.VIEW_PLANNING, "periods", 44)
         )

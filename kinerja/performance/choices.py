@@ -93,3 +93,12 @@ class TargetShape(models.TextChoices):
 class KeySetStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SET = "set", _("Set (ditetapkan)")
+
+
+class AgreementStatus(models.TextChoices):
+    """The steps of a performance agreement (Perjanjian Kinerja), in order."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    SIGNED = "signed", _("Signed")

@@ -11,8 +11,16 @@ from drf_spectacular.utils import extend_schema_field
 from kinerja.core.filters import IdFilter
 from kinerja.organisations.choices import PositionKind
 
-from .choices import ControlLevel, GoalLevel, SubPeriodStatus
-from .models import Goal, Indicator, IndicatorTemplate, LateEntryWindow, SubPeriod, Target
+from .choices import AgreementStatus, ControlLevel, GoalLevel, SubPeriodStatus
+from .models import (
+    Agreement,
+    Goal,
+    Indicator,
+    IndicatorTemplate,
+    LateEntryWindow,
+    SubPeriod,
+    Target,
+)
 from .services import FIRST_YEAR, LAST_YEAR
 
 
@@ -106,3 +114,16 @@ class TargetFilter(django_filters.FilterSet):
     class Meta:
         model = Target
         fields = ["indicator", "year"]
+
+
+class AgreementFilter(django_filters.FilterSet):
+    year = YearFilter(label=_("Year"))
+    unit = IdFilter(field_name="unit_id", label=_("Unit"))
+    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices, label=_("Status"))
+    current = django_filters.BooleanFilter(
+        field_name="is_current", label=_("Current revisions only")
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["year", "unit", "status", "current"]

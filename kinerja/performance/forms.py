@@ -289,3 +289,126 @@ class KeySetIndicatorForm(StyledForm):
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = indicators
+
+
+# Performance agreements ---------------------------------------------------------------------
+
+PARTY_HELP = _("Only when nobody stands above the head post on the day (the governor).")
+
+
+class AgreementForm(PlanningForm):
+    """A draft agreement: on creation its owner and year; its date, the parties named by hand,
+    its targets and its program and budget table (one program a line:
+    ``name | SIPD code | budget | note``)."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("The province (the governor)"),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    agreement_date = forms.DateField(
+        label=_("Date of the agreement"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first_party_name = forms.CharField(
+        label=_("First party's name"),
+        max_length=300,
+        required=False,
+        help_text=_("The province's agreement only: the governor."),
+    )
+    first_party_nip = forms.CharField(label=_("First party's NIP"), max_length=18, required=False)
+    first_party_title = forms.CharField(
+        label=_("First party's title"), max_length=300, required=False
+    )
+    second_party_name = forms.CharField(
+        label=_("Second party's name"), max_length=300, required=False, help_text=PARTY_HELP
+    )
+    second_party_nip = forms.CharField(label=_("Second party's NIP"), max_length=18, required=False)
+    second_party_title = forms.CharField(
+        label=_("Second party's title"), max_length=300, required=False
+    )
+    targets = forms.ModelMultipleChoiceField(
+        label=_("Targets"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    programs = forms.CharField(
+        label=_("Programs and budget"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One program a line: name | SIPD code | budget in rupiah | note."),
+    )
+    version = forms.IntegerField(label="", widget=forms.HiddenInput, required=False)
+
+    data_fields = (
+        "unit",
+        "year",
+        "agreement_date",
+        "first_party_name",
+        "first_party_nip",
+        "first_party_title",
+        "second_party_name",
+        "second_party_nip",
+        "second_party_title",
+    )
+
+    def __init__(self, *args, units=None, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is None:
+            del self.fields["unit"]
+            del self.fields["year"]
+        else:
+            self.fields["unit"].queryset = units
+            del self.fields["targets"]
+            del self.fields["programs"]
+        if targets is not None:
+            self.fields["targets"].queryset = targets
+            self.fields["targets"].label_from_instance = lambda t: (
+                f"{t.indicator.code} {t.indicator.name}: {t.display}"
+            )
+
+    def clean_programs(self) -> list[dict]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data.get("programs", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")] + ["", "", "", ""]
+            budget = parts[2].replace(".", "").replace(",", ".") if parts[2] else ""
+            if not parts[0] or not budget:
+                raise ValidationError(
+                    _("Line %(n)d: give at least the program's name and its budget.")
+                    % {"n": number}
+                )
+            rows.append(
+                {"name": parts[0], "sipd_code": parts[1], "budget": budget, "note": parts[3]}
+            )
+        return rows
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                field = name.split(".")[0]
+                visible = field in self.fields and field != "version"
+                self.add_error(field if visible else None, messages)
+        else:
+            self.add_error(None, exc.messages)
+
+
+def rupiah(amount) -> str:
+    """1250000000.5 as 1.250.000.000,50 (the Indonesian way)."""
+    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def programs_text(agreement) -> str:
+    """The program table as the form's lines."""
+    return "\n".join(
+        " | ".join([p.name, p.sipd_code, rupiah(p.budget), p.note]).rstrip(" |")
+        for p in agreement.programs.all()
+    )
+
+
+class AgreementStepForm(StyledForm):
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = forms.CharField(label=_("Reason for the revision"), max_length=2000, required=False)

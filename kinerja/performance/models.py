@@ -14,6 +14,7 @@ from kinerja.organisations.choices import PositionKind
 
 from .choices import (
     Aggregation,
+    AgreementStatus,
     ControlLevel,
     DataType,
     Frequency,
@@ -27,6 +28,7 @@ from .choices import (
 )
 from .policy import measure_unit_choices
 from .querysets import (
+    AgreementQuerySet,
     GoalQuerySet,
     IndicatorQuerySet,
     IndicatorTemplateQuerySet,
@@ -501,3 +503,197 @@ class KeyIndicatorSetItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_set} {self.indicator}"
+
+
+class Agreement(TenantModel):
+    """A performance agreement (Perjanjian Kinerja, PK) of one unit for a year, or the
+    province's own (no unit, the governor's, from the province's IKU set). The parties come
+    from the reporting lines on the agreement's date and are kept here as a snapshot: the
+    first party holds (or acts in) the unit's head post, the second is their superior.
+
+    A signed agreement no longer changes; a revision is a new draft copy (``revision`` n+1)
+    and the signed one stays readable. ``version`` counts the writes: every write names the
+    version its author saw, and a stale one is refused as a conflict."""
+
+    unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("unit"),
+        help_text=_("Empty for the province's own agreement (the governor's)."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    is_current = models.BooleanField(_("current revision"), default=True)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revises"),
+    )
+    revision_reason = models.TextField(_("reason for the revision"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    agreement_date = models.DateField(_("date of the agreement"))
+    head_post = models.ForeignKey(
+        "organisations.Position",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head post"),
+    )
+    first_party = models.ForeignKey(
+        "organisations.Employee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first party"),
+    )
+    first_party_name = models.CharField(_("first party's name"), max_length=300)
+    first_party_nip = models.CharField(_("first party's NIP"), max_length=18, blank=True)
+    first_party_title = models.CharField(_("first party's title"), max_length=300)
+    second_party = models.ForeignKey(
+        "organisations.Employee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second party"),
+    )
+    second_party_name = models.CharField(_("second party's name"), max_length=300, blank=True)
+    second_party_nip = models.CharField(_("second party's NIP"), max_length=18, blank=True)
+    second_party_title = models.CharField(_("second party's title"), max_length=300, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("performance agreement")
+        verbose_name_plural = _("performance agreements")
+        ordering = ["-year", "unit__path", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                "instansi",
+                "unit",
+                "year",
+                condition=Q(is_current=True, unit__isnull=False),
+                name="%(app_label)s_%(class)s_one_current",
+            ),
+            models.UniqueConstraint(
+                "instansi",
+                "year",
+                condition=Q(is_current=True, unit__isnull=True),
+                name="%(app_label)s_%(class)s_one_current_province",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="signed", signed_at__isnull=False)
+                | (~Q(status="signed") & Q(signed_at__isnull=True)),
+                name="%(app_label)s_%(class)s_signed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.unit.name if self.unit_id else _("Province")
+        return f"PK {self.year} {owner} rev. {self.revision}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("performance:agreement_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AgreementStatus.DRAFT
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == AgreementStatus.SIGNED
+
+
+class AgreementTarget(models.Model):
+    """A target of the agreement: one of the owner's targets for the year, with the goal it
+    serves. Signing copies the indicator and the target's shape and values into the row (the
+    locked snapshot); before that the row reads the live target."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="targets", verbose_name=_("agreement")
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="+", verbose_name=_("target")
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.PROTECT, related_name="+", verbose_name=_("goal")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    goal_name = models.CharField(_("goal (signed)"), max_length=500, blank=True)
+    indicator_name = models.CharField(_("indicator (signed)"), max_length=500, blank=True)
+    measure_unit = models.CharField(_("unit of measure (signed)"), max_length=30, blank=True)
+    shape = models.CharField(
+        _("shape (signed)"), max_length=12, choices=TargetShape.choices, blank=True
+    )
+    value = models.DecimalField(_("value (signed)"), null=True, blank=True, **NUMBER)
+    low = models.DecimalField(_("low bound (signed)"), null=True, blank=True, **NUMBER)
+    high = models.DecimalField(_("high bound (signed)"), null=True, blank=True, **NUMBER)
+    expectation = models.TextField(_("expectation (signed)"), blank=True)
+
+    class Meta:
+        verbose_name = _("target of an agreement")
+        verbose_name_plural = _("targets of an agreement")
+        ordering = ["agreement", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "agreement", "target", name="%(app_label)s_%(class)s_unique_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.target_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.shape)
+
+    @property
+    def display(self) -> str:
+        """The target as agreed: the signed copy, else the live target."""
+        if not self.is_locked:
+            return self.target.display
+        return Target(
+            shape=self.shape,
+            value=self.value,
+            low=self.low,
+            high=self.high,
+            expectation=self.expectation,
+        ).display
+
+
+class AgreementProgram(models.Model):
+    """A row of the agreement's program and budget table (rupiah)."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="programs", verbose_name=_("agreement")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("program"), max_length=500)
+    sipd_code = models.CharField(_("SIPD code"), max_length=60, blank=True)
+    budget = models.DecimalField(_("budget (Rp)"), max_digits=18, decimal_places=2)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("program of an agreement")
+        verbose_name_plural = _("programs of an agreement")
+        ordering = ["agreement", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="%(app_label)s_%(class)s_budget_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

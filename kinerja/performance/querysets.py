@@ -89,3 +89,8 @@ class TargetQuerySet(PlanningQuerySet):
 
 class KeyIndicatorSetQuerySet(PlanningQuerySet):
     pass
+
+
+class AgreementQuerySet(PlanningQuerySet):
+    def current(self) -> AgreementQuerySet:
+        return self.filter(is_current=True)

@@ -11,15 +11,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kinerja.audit.services import diff, record
 from kinerja.core.scope import Action, Scope
-from kinerja.organisations.models import Instansi, OrgUnit
+from kinerja.organisations.models import Instansi, OrgUnit, Position
+from kinerja.organisations.selectors import holders_of, superior_of_post
 
 from .choices import (
     Aggregation,
+    AgreementStatus,
     DataType,
     Frequency,
     GoalLevel,
@@ -29,6 +32,9 @@ from .choices import (
     TargetShape,
 )
 from .models import (
+    Agreement,
+    AgreementProgram,
+    AgreementTarget,
     Goal,
     GoalTag,
     Indicator,
@@ -1043,3 +1049,559 @@ def key_set_update(
         changes=diff(before, after),
     )
     return key_set
+
+
+# Performance agreements (Perjanjian Kinerja) -----------------------------------------------
+
+
+class Conflict(ValidationError):
+    """A write based on a version of the row that someone else has changed since: the API
+    answers 409, a page shows the message and the current row."""
+
+    is_conflict = True
+
+
+PARTY_FIELDS = ("name", "nip", "title")
+AGREEMENT_FIELDS = (
+    "status",
+    "agreement_date",
+    "head_post",
+    "first_party",
+    "first_party_name",
+    "first_party_nip",
+    "first_party_title",
+    "second_party",
+    "second_party_name",
+    "second_party_nip",
+    "second_party_title",
+)
+BUDGET_LIMIT = Decimal("10") ** 16  # rupiah; the column holds 16 digits before the point
+
+
+def _agreement_action(unit: OrgUnit | None) -> str:
+    """The province's agreement is kept by whoever keeps the regional plan; a unit's by who
+    keeps its plans (its agency administrator, Bappeda)."""
+    return Action.MANAGE_GOALS if unit is None else Action.MANAGE_PLANS
+
+
+def _holder_title(holder, position: Position) -> str:
+    prefix = {"plt": "Plt. ", "plh": "Plh. "}.get(holder.acting, "")
+    return f"{prefix}{position.title}"
+
+
+def _given_party(data: dict[str, Any], side: str) -> dict[str, str]:
+    return {
+        f"{side}_{key}": str(data.get(f"{side}_{key}") or "").strip()[: 300 if key != "nip" else 18]
+        for key in PARTY_FIELDS
+    }
+
+
+def head_post_on(unit: OrgUnit, on: dt.date) -> Position | None:
+    """The head post of ``unit`` in force on ``on``."""
+    posts = Position.objects.filter(unit=unit, is_head=True).order_by("-valid_from", "pk")
+    for post in posts:
+        if (post.valid_from is None or post.valid_from <= on) and (
+            post.valid_to is None or post.valid_to >= on
+        ):
+            return post
+    return None
+
+
+def agreement_parties(
+    unit: OrgUnit | None, on: dt.date, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The parties of an agreement dated ``on``, read from the reporting lines of that day.
+
+    A unit's first party holds (or acts in) its head post, the second is the one above them
+    up the lines; when nobody is (the head of an agency), ``data`` names the second party
+    (``second_party_name``, ``_nip``, ``_title``: the governor). The province's agreement
+    names its first party (the governor) in ``data``; it has no second party unless given."""
+    data = data or {}
+    if unit is None:
+        first = _given_party(data, "first_party")
+        if not first["first_party_name"]:
+            raise ValidationError({"first_party_name": _("Name the governor (the first party).")})
+        if not first["first_party_title"]:
+            raise ValidationError({"first_party_title": _("Give the first party's title.")})
+        return {
+            "head_post": None,
+            "first_party": None,
+            **first,
+            "second_party": None,
+            **_given_party(data, "second_party"),
+        }
+    post = head_post_on(unit, on)
+    if post is None:
+        raise ValidationError(
+            {
+                "unit": _(
+                    "%(unit)s has no head post on %(date)s: an agreement is made by the head "
+                    "of a unit."
+                )
+                % {"unit": unit.name, "date": on.isoformat()}
+            }
+        )
+    holders = holders_of(post, on)
+    if not holders:
+        raise ValidationError(
+            {
+                "agreement_date": _(
+                    "Nobody holds or acts in the post %(post)s on %(date)s: appoint an acting "
+                    "official or choose another date."
+                )
+                % {"post": post.title, "date": on.isoformat()}
+            }
+        )
+    first = holders[0]
+    out = {
+        "head_post": post,
+        "first_party": first.employee,
+        "first_party_name": first.employee.display_name[:300],
+        "first_party_nip": first.employee.nip or "",
+        "first_party_title": _holder_title(first, post)[:300],
+    }
+    boss = superior_of_post(post, on, skip=first.employee.pk)
+    if boss is None:
+        given = _given_party(data, "second_party")
+        if not given["second_party_name"] or not given["second_party_title"]:
+            raise ValidationError(
+                {
+                    "second_party_name": _(
+                        "The post %(post)s reports to nobody on %(date)s: name the second "
+                        "party and their title (for the head of an agency, the governor)."
+                    )
+                    % {"post": post.title, "date": on.isoformat()}
+                }
+            )
+        return {**out, "second_party": None, **given}
+    boss_post = Position.objects.get(pk=boss.position_id)
+    return {
+        **out,
+        "second_party": boss.employee,
+        "second_party_name": boss.employee.display_name[:300],
+        "second_party_nip": boss.employee.nip or "",
+        "second_party_title": _holder_title(boss, boss_post)[:300],
+    }
+
+
+def _check_agreement_date(year: int, on: Any) -> None:
+    if not isinstance(on, dt.date):
+        raise ValidationError({"agreement_date": _("Give the date of the agreement.")})
+    if on.year not in (year - 1, year):
+        raise ValidationError(
+            {
+                "agreement_date": _(
+                    "An agreement for %(year)d is dated in %(year)d or in %(before)d."
+                )
+                % {"year": year, "before": year - 1}
+            }
+        )
+
+
+def _lock(agreement: Agreement, version: Any) -> Agreement:
+    """The agreement's row, locked, if ``version`` is the one its author saw."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError({"version": _("Give the version of the agreement you saw.")})
+    if version != locked.version:
+        raise Conflict(
+            {
+                "version": _(
+                    "Someone changed this agreement after you opened it (you saw version "
+                    "%(seen)d, it is now at version %(now)d). Reload it and make your change "
+                    "again."
+                )
+                % {"seen": version, "now": locked.version}
+            }
+        )
+    return locked
+
+
+def _check_draft(agreement: Agreement) -> None:
+    if agreement.status == AgreementStatus.SIGNED:
+        raise ValidationError(
+            _(
+                "This agreement is signed and no longer changes. To change it, start a "
+                "revision and give the reason for it."
+            )
+        )
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError(
+            _("Only a draft agreement is edited: this one is %(status)s.")
+            % {"status": agreement.get_status_display().lower()}
+        )
+
+
+def _bump(agreement: Agreement, *fields: str) -> None:
+    agreement.version += 1
+    agreement.save(update_fields=[*fields, "version", "updated_at"])
+
+
+@transaction.atomic
+def agreement_create(*, actor, scope: Scope, instansi: Instansi, data: dict[str, Any]) -> Agreement:
+    """Start the draft agreement of a unit (or of the province, no unit) for a year, its
+    parties read from the reporting lines on its date."""
+    unit = data.get("unit")
+    _same_instansi(instansi.pk, unit)
+    _require_unit(scope, _agreement_action(unit), unit)
+    year = data.get("year")
+    _check_year(year)
+    on = data.get("agreement_date")
+    _check_agreement_date(year, on)
+    current = Agreement.objects.filter(instansi=instansi, unit=unit, year=year, is_current=True)
+    if current.exists():
+        raise ValidationError(
+            {
+                "year": _(
+                    "This owner already has an agreement for %(year)d: open it, or revise it "
+                    "once signed."
+                )
+                % {"year": year}
+            }
+        )
+    agreement = Agreement(
+        instansi=instansi,
+        unit=unit,
+        year=year,
+        agreement_date=on,
+        **agreement_parties(unit, on, data),
+    )
+    agreement.save()
+    record(
+        actor=actor,
+        action="agreement.create",
+        target=agreement,
+        unit=unit,
+        changes={"year": [None, year], **diff({}, _snapshot(agreement, AGREEMENT_FIELDS))},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *, actor, scope: Scope, agreement: Agreement, version: Any, data: dict[str, Any]
+) -> Agreement:
+    """Change a draft's date (its parties are read again for the new date) or the parties
+    that are named by hand (the governor, a second party above the lines)."""
+    _require_unit(scope, _agreement_action(agreement.unit), agreement.unit)
+    agreement = _lock(agreement, version)
+    _check_draft(agreement)
+    before = _snapshot(agreement, AGREEMENT_FIELDS)
+    on = data.get("agreement_date") or agreement.agreement_date
+    _check_agreement_date(agreement.year, on)
+    given = {
+        f"{side}_{key}": data.get(f"{side}_{key}", getattr(agreement, f"{side}_{key}"))
+        for side in ("first_party", "second_party")
+        for key in PARTY_FIELDS
+    }
+    agreement.agreement_date = on
+    for key, value in agreement_parties(agreement.unit, on, given).items():
+        setattr(agreement, key, value)
+    _bump(agreement, *AGREEMENT_FIELDS)
+    record(
+        actor=actor,
+        action="agreement.update",
+        target=agreement,
+        unit=agreement.unit,
+        changes=diff(before, _snapshot(agreement, AGREEMENT_FIELDS)),
+    )
+    return agreement
+
+
+def eligible_targets(agreement: Agreement):
+    """The targets an agreement may hold: the owner's targets of its year; for the province,
+    those of the indicators in the province's key-indicator set covering the year."""
+    targets = Target.objects.filter(instansi_id=agreement.instansi_id, year=agreement.year)
+    if agreement.unit_id is not None:
+        return targets.filter(indicator__unit_id=agreement.unit_id)
+    in_set = KeyIndicatorSetItem.objects.filter(
+        key_set__instansi_id=agreement.instansi_id,
+        key_set__unit__isnull=True,
+        key_set__first_year__lte=agreement.year,
+        key_set__last_year__gte=agreement.year,
+    ).values("indicator_id")
+    return targets.filter(indicator__unit__isnull=True, indicator_id__in=in_set)
+
+
+@transaction.atomic
+def agreement_set_targets(
+    *, actor, scope: Scope, agreement: Agreement, version: Any, targets: list[Target]
+) -> Agreement:
+    """Replace the draft's targets, in the order given, each with the goal it serves."""
+    _require_unit(scope, _agreement_action(agreement.unit), agreement.unit)
+    agreement = _lock(agreement, version)
+    _check_draft(agreement)
+    allowed = set(eligible_targets(agreement).values_list("pk", flat=True))
+    seen: set[int] = set()
+    for i, target in enumerate(targets):
+        if target.pk in seen:
+            raise ValidationError(
+                {f"targets.{i}": _("%(target)s is listed twice.") % {"target": target}}
+            )
+        seen.add(target.pk)
+        if target.pk not in allowed:
+            raise ValidationError(
+                {
+                    f"targets.{i}": (
+                        _(
+                            "%(target)s is not a target of the province's key indicators "
+                            "(IKU) for %(year)d."
+                        )
+                        if agreement.unit_id is None
+                        else _("%(target)s is not a target of this unit for %(year)d.")
+                    )
+                    % {"target": target, "year": agreement.year}
+                }
+            )
+    before = list(agreement.targets.order_by("position", "pk").values_list("target_id", flat=True))
+    agreement.targets.all().delete()
+    rows = Target.objects.select_related("indicator").in_bulk([t.pk for t in targets])
+    AgreementTarget.objects.bulk_create(
+        AgreementTarget(
+            agreement=agreement,
+            target_id=t.pk,
+            goal_id=rows[t.pk].indicator.goal_id,
+            position=i + 1,
+        )
+        for i, t in enumerate(targets)
+    )
+    _bump(agreement)
+    record(
+        actor=actor,
+        action="agreement.targets",
+        target=agreement,
+        unit=agreement.unit,
+        changes={"targets": [before or None, [t.pk for t in targets]]},
+    )
+    return agreement
+
+
+def _clean_programs(programs: list[dict[str, Any]]) -> list[AgreementProgram]:
+    out = []
+    for i, row in enumerate(programs):
+        name = str(row.get("name") or "").strip()
+        if not name:
+            raise ValidationError({f"programs.{i}.name": _("Give the program's name.")})
+        if len(name) > 500:
+            raise ValidationError({f"programs.{i}.name": _("At most 500 characters.")})
+        budget = _number(row.get("budget"), f"programs.{i}.budget")
+        if budget is None:
+            raise ValidationError({f"programs.{i}.budget": _("Give the budget in rupiah.")})
+        if budget < 0 or budget >= BUDGET_LIMIT or budget != budget.quantize(Decimal("0.01")):
+            raise ValidationError(
+                {
+                    f"programs.{i}.budget": _(
+                        "Give a budget from 0 to below 10^16 rupiah, at most 2 decimal places."
+                    )
+                }
+            )
+        sipd = str(row.get("sipd_code") or "").strip()
+        note = str(row.get("note") or "").strip()
+        if len(sipd) > 60:
+            raise ValidationError({f"programs.{i}.sipd_code": _("At most 60 characters.")})
+        if len(note) > 500:
+            raise ValidationError({f"programs.{i}.note": _("At most 500 characters.")})
+        out.append(
+            AgreementProgram(position=i + 1, name=name, sipd_code=sipd, budget=budget, note=note)
+        )
+    return out
+
+
+@transaction.atomic
+def agreement_set_programs(
+    *, actor, scope: Scope, agreement: Agreement, version: Any, programs: list[dict[str, Any]]
+) -> Agreement:
+    """Replace the draft's program and budget table (rows of name, SIPD code, budget, note)."""
+    _require_unit(scope, _agreement_action(agreement.unit), agreement.unit)
+    agreement = _lock(agreement, version)
+    _check_draft(agreement)
+    rows = _clean_programs(programs)
+    before = [[p.name, f"{p.budget:f}"] for p in agreement.programs.order_by("position", "pk")]
+    agreement.programs.all().delete()
+    for row in rows:
+        row.agreement = agreement
+    AgreementProgram.objects.bulk_create(rows)
+    _bump(agreement)
+    record(
+        actor=actor,
+        action="agreement.programs",
+        target=agreement,
+        unit=agreement.unit,
+        changes={"programs": [before or None, [[r.name, f"{r.budget:f}"] for r in rows]]},
+    )
+    return agreement
+
+
+def _step(
+    agreement: Agreement, version: Any, want: str, to: str, message: str
+) -> tuple[Agreement, str]:
+    agreement = _lock(agreement, version)
+    if agreement.status == AgreementStatus.SIGNED:
+        _check_draft(agreement)
+    if agreement.status != want:
+        raise ValidationError(
+            {"status": _(message) % {"status": agreement.get_status_display().lower()}}
+        )
+    before = agreement.status
+    agreement.status = to
+    return agreement, before
+
+
+@transaction.atomic
+def agreement_submit(*, actor, scope: Scope, agreement: Agreement, version: Any) -> Agreement:
+    """Send a draft for approval: it needs at least one target."""
+    _require_unit(scope, _agreement_action(agreement.unit), agreement.unit)
+    agreement, before = _step(
+        agreement,
+        version,
+        AgreementStatus.DRAFT,
+        AgreementStatus.SUBMITTED,
+        gettext_noop("Only a draft is submitted: this agreement is %(status)s."),
+    )
+    if not agreement.targets.exists():
+        raise ValidationError({"targets": _("Add at least one target before submitting.")})
+    _bump(agreement, "status")
+    record(
+        actor=actor,
+        action="agreement.submit",
+        target=agreement,
+        unit=agreement.unit,
+        changes={"status": [before, agreement.status]},
+    )
+    return agreement
+
+
+def _require_second_side(scope: Scope, agreement: Agreement) -> None:
+    """Approving and signing is the second party's side: a role that keeps the unit's plans
+    (manage_plans over it) or Bappeda; for the province, who keeps the regional plan."""
+    unit = agreement.unit
+    if unit is None:
+        _instansi_wide(scope, Action.MANAGE_GOALS)
+    elif not scope.can(Action.MANAGE_PLANS, unit.path):
+        raise PermissionDenied(_("You may not approve or sign this unit's agreement."))
+
+
+@transaction.atomic
+def agreement_approve(*, actor, scope: Scope, agreement: Agreement, version: Any) -> Agreement:
+    """Approve a submitted agreement (the second party's side)."""
+    _require_second_side(scope, agreement)
+    agreement, before = _step(
+        agreement,
+        version,
+        AgreementStatus.SUBMITTED,
+        AgreementStatus.APPROVED,
+        gettext_noop("Only a submitted agreement is approved: this one is %(status)s."),
+    )
+    _bump(agreement, "status")
+    record(
+        actor=actor,
+        action="agreement.approve",
+        target=agreement,
+        unit=agreement.unit,
+        changes={"status": [before, agreement.status]},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_sign(*, actor, scope: Scope, agreement: Agreement, version: Any) -> Agreement:
+    """Sign an approved agreement: its targets' shapes and values are copied into it (a
+    later change of a target leaves the signed agreement as it was) and it no longer
+    changes."""
+    _require_second_side(scope, agreement)
+    agreement, before = _step(
+        agreement,
+        version,
+        AgreementStatus.APPROVED,
+        AgreementStatus.SIGNED,
+        gettext_noop("Only an approved agreement is signed: this one is %(status)s."),
+    )
+    rows = list(agreement.targets.select_related("target__indicator", "goal"))
+    for row in rows:
+        target, indicator = row.target, row.target.indicator
+        row.goal_name = row.goal.name
+        row.indicator_name = indicator.name
+        row.measure_unit = indicator.measure_unit
+        for key in ("shape", "value", "low", "high", "expectation"):
+            setattr(row, key, getattr(target, key))
+    AgreementTarget.objects.bulk_update(
+        rows,
+        [
+            "goal_name",
+            "indicator_name",
+            "measure_unit",
+            "shape",
+            "value",
+            "low",
+            "high",
+            "expectation",
+        ],
+    )
+    agreement.signed_at = timezone.now()
+    _bump(agreement, "status", "signed_at")
+    record(
+        actor=actor,
+        action="agreement.sign",
+        target=agreement,
+        unit=agreement.unit,
+        changes={"status": [before, agreement.status], "targets": [None, len(rows)]},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_revise(
+    *, actor, scope: Scope, agreement: Agreement, version: Any, reason: str
+) -> Agreement:
+    """Start revision n+1 of a signed agreement: a draft copy of its parties, targets and
+    programs, which becomes the current one; the signed revision stays as it was."""
+    _require_unit(scope, _agreement_action(agreement.unit), agreement.unit)
+    old = _lock(agreement, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the revision.")})
+    if old.status != AgreementStatus.SIGNED:
+        raise ValidationError(
+            {"status": _("Only a signed agreement is revised: change the draft instead.")}
+        )
+    if not old.is_current:
+        raise ValidationError(
+            {"status": _("A later revision of this agreement exists: revise that one.")}
+        )
+    old.is_current = False
+    _bump(old, "is_current")
+    new = Agreement.objects.create(
+        instansi_id=old.instansi_id,
+        unit=old.unit,
+        year=old.year,
+        revision=old.revision + 1,
+        previous=old,
+        revision_reason=reason[:2000],
+        **{name: getattr(old, name) for name in AGREEMENT_FIELDS if name != "status"},
+    )
+    AgreementTarget.objects.bulk_create(
+        AgreementTarget(
+            agreement=new, target_id=r.target_id, goal_id=r.goal_id, position=r.position
+        )
+        for r in old.targets.all()
+    )
+    AgreementProgram.objects.bulk_create(
+        AgreementProgram(
+            agreement=new,
+            position=p.position,
+            name=p.name,
+            sipd_code=p.sipd_code,
+            budget=p.budget,
+            note=p.note,
+        )
+        for p in old.programs.all()
+    )
+    record(
+        actor=actor,
+        action="agreement.revise",
+        target=new,
+        unit=new.unit,
+        changes={"revision": [old.revision, new.revision]},
+        reason=reason,
+    )
+    return new

@@ -39,6 +39,15 @@ urlpatterns = [
         views.KeySetIndicatorView.as_view(remove=True),
         name="key_set_remove",
     ),
+    path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
+    path("agreements/add/", views.AgreementCreateView.as_view(), name="agreement_create"),
+    path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views.AgreementUpdateView.as_view(), name="agreement_update"),
+    path(
+        "agreements/<int:pk>/<slug:step>/",
+        views.AgreementStepView.as_view(),
+        name="agreement_step",
+    ),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path(

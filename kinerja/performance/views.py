@@ -21,9 +21,11 @@ from kinerja.organisations.models import Instansi, OrgUnit
 from kinerja.organisations.views import FormPageView, LookupView
 
 from . import selectors, services
-from .choices import DataType, GoalLevel, KeySetStatus, TagKind, TargetShape
-from .filters import IndicatorTemplateFilter
+from .choices import AgreementStatus, DataType, GoalLevel, KeySetStatus, TagKind, TargetShape
+from .filters import AgreementFilter, IndicatorTemplateFilter
 from .forms import (
+    AgreementForm,
+    AgreementStepForm,
     GoalForm,
     IndicatorForm,
     KeySetIndicatorForm,
@@ -35,6 +37,8 @@ from .forms import (
 )
 from .lookups import template_options
 from .models import (
+    Agreement,
+    AgreementTarget,
     Goal,
     Indicator,
     IndicatorTemplate,
@@ -758,3 +762,230 @@ class KeySetIndicatorView(PlanningPageMixin, View):
                 else gettext("The indicator has been added to the set."),
             )
         return redirect(back)
+
+
+# Performance agreements (Perjanjian Kinerja) ------------------------------------------------
+
+AGREEMENTS_PER_PAGE = 50
+
+
+def agreement_action(unit: OrgUnit | None) -> str:
+    return Action.MANAGE_GOALS if unit is None else Action.MANAGE_PLANS
+
+
+def _agreement(request, pk) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.within(request.scope).select_related("unit", "previous"), pk=pk
+    )
+
+
+class AgreementListView(PlanningPageMixin, TemplateView):
+    """The agreements within reach, by year, unit and status (current revisions unless
+    ``current`` is off)."""
+
+    nav_active = "agreements"
+    template_name = "performance/agreement_list.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        data = self.request.GET.copy()
+        data.setdefault("current", "true")
+        qs = Agreement.objects.within(scope).select_related("unit")
+        filterset = AgreementFilter(data, queryset=qs)
+        rows = filterset.qs if filterset.is_valid() else qs.none()
+        rows = rows.order_by("-year", "unit__sort_key", "unit__name", "-revision", "pk")
+        paginator = CappedPaginator(rows, AGREEMENTS_PER_PAGE, cap=cap_for(self.request.GET))
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        may_add = scope.can_anywhere(Action.MANAGE_PLANS) or may_change(
+            scope, Action.MANAGE_GOALS, None
+        )
+        return super().get_context_data(
+            filter=filterset,
+            page_obj=page,
+            query=query.urlencode(),
+            statuses=AgreementStatus.choices,
+            may_add=may_add,
+            **kwargs,
+        )
+
+
+class AgreementDetailView(PlanningPageMixin, TemplateView):
+    """One agreement: its parties, targets, programs and budget, the steps the caller may
+    take, and the revisions of the same owner and year."""
+
+    nav_active = "agreements"
+    template_name = "performance/agreement_detail.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        agreement = _agreement(self.request, self.kwargs["pk"])
+        targets = list(
+            AgreementTarget.objects.filter(agreement=agreement)
+            .select_related("target__indicator", "goal")
+            .order_by("position", "pk")
+        )
+        programs = list(agreement.programs.order_by("position", "pk"))
+        revisions = list(
+            Agreement.objects.within(scope)
+            .filter(instansi_id=agreement.instansi_id, unit=agreement.unit, year=agreement.year)
+            .order_by("-revision")
+        )
+        first_side = may_change(scope, agreement_action(agreement.unit), agreement.unit)
+        second_side = first_side  # manage_plans over the unit (or Bappeda); the province's
+        status = agreement.status
+        steps = []
+        if agreement.is_current:
+            if status == AgreementStatus.DRAFT and first_side:
+                steps.append(("submit", gettext("Submit")))
+            if status == AgreementStatus.SUBMITTED and second_side:
+                steps.append(("approve", gettext("Approve")))
+            if status == AgreementStatus.APPROVED and second_side:
+                steps.append(("sign", gettext("Sign")))
+        return super().get_context_data(
+            agreement=agreement,
+            targets=targets,
+            programs=programs,
+            total=sum((p.budget for p in programs), start=0),
+            revisions=revisions,
+            steps=steps,
+            may_edit=agreement.is_draft and first_side,
+            may_revise=agreement.is_signed and agreement.is_current and first_side,
+            **kwargs,
+        )
+
+
+class AgreementStepView(PlanningPageMixin, View):
+    """Submit, approve, sign or revise an agreement (POST with the version shown)."""
+
+    SERVICES = {
+        "submit": (services.agreement_submit, gettext_lazy("The agreement has been submitted.")),
+        "approve": (services.agreement_approve, gettext_lazy("The agreement has been approved.")),
+        "sign": (services.agreement_sign, gettext_lazy("The agreement has been signed.")),
+        "revise": (services.agreement_revise, gettext_lazy("A revision has been started.")),
+    }
+
+    def post(self, request, pk, step):
+        agreement = _agreement(request, pk)
+        if step not in self.SERVICES:
+            raise Http404
+        if not may_change(request.scope, agreement_action(agreement.unit), agreement.unit):
+            raise PermissionDenied
+        service, done = self.SERVICES[step]
+        form = AgreementStepForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, gettext("Reload the page and try again."))
+            return redirect(agreement)
+        extra = {"reason": form.cleaned_data["reason"]} if step == "revise" else {}
+        try:
+            result = service(
+                actor=request.user,
+                scope=request.scope,
+                agreement=agreement,
+                version=form.cleaned_data["version"],
+                **extra,
+            )
+        except ValidationError as exc:
+            _refusal(request, exc)
+            return redirect(agreement)
+        messages.success(request, done)
+        return redirect(result)
+
+
+class AgreementCreateView(PlanningFormView):
+    """Start a draft: an agency within the caller's manage_plans reach, or the province."""
+
+    success_message = gettext_lazy("The agreement has been started.")
+
+    def get_object(self):
+        scope = self.request.scope
+        if not (
+            scope.can_anywhere(Action.MANAGE_PLANS) or may_change(scope, Action.MANAGE_GOALS, None)
+        ):
+            raise PermissionDenied
+
+    def get_form(self, obj, data=None):
+        units = (
+            OrgUnit.objects.within(self.request.scope, Action.MANAGE_PLANS)
+            .agencies()
+            .order_by("sort_key", "name")
+        )
+        initial = {"year": timezone.localdate().year, "agreement_date": timezone.localdate()}
+        return AgreementForm(data, initial=initial, units=units)
+
+    def save(self, form, obj):
+        return services.agreement_create(
+            actor=self.request.user,
+            scope=self.request.scope,
+            instansi=_instansi(self.request),
+            data=form.service_data(),
+        )
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Performance agreements"),
+            "heading": gettext("New performance agreement"),
+            "cancel_url": reverse("performance:agreement_list"),
+            "submit_label": gettext("Start the agreement"),
+        }
+
+
+class AgreementUpdateView(PlanningFormView):
+    """Edit a draft: date, parties named by hand, targets and the program table, in one
+    transaction under the version shown."""
+
+    success_message = gettext_lazy("The agreement has been saved.")
+
+    def get_object(self):
+        agreement = _agreement(self.request, self.kwargs["pk"])
+        if not may_change(self.request.scope, agreement_action(agreement.unit), agreement.unit):
+            raise PermissionDenied
+        return agreement
+
+    def get_form(self, obj, data=None):
+        from .forms import programs_text
+
+        targets = (
+            services.eligible_targets(obj).select_related("indicator").order_by("indicator__code")
+        )
+        initial = {
+            name: getattr(obj, name)
+            for name in AgreementForm.data_fields
+            if name not in ("unit", "year")
+        }
+        initial.update(
+            version=obj.version,
+            targets=list(obj.targets.values_list("target_id", flat=True)),
+            programs=programs_text(obj),
+        )
+        return AgreementForm(data, initial=initial, targets=targets)
+
+    def save(self, form, obj):
+        call = {"actor": self.request.user, "scope": self.request.scope}
+        data = form.service_data()
+        with transaction.atomic():
+            agreement = services.agreement_update(
+                **call, agreement=obj, version=form.cleaned_data["version"], data=data
+            )
+            agreement = services.agreement_set_targets(
+                **call,
+                agreement=agreement,
+                version=agreement.version,
+                targets=list(form.cleaned_data["targets"]),
+            )
+            agreement = services.agreement_set_programs(
+                **call,
+                agreement=agreement,
+                version=agreement.version,
+                programs=form.cleaned_data["programs"],
+            )
+        return agreement
+
+    def page_context(self, obj):
+        return {
+            "pretitle": gettext("Edit the draft"),
+            "heading": str(obj),
+            "cancel_url": obj.get_absolute_url(),
+            "submit_label": gettext("Save"),
+        }

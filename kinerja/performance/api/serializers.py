@@ -17,6 +17,7 @@ from kinerja.organisations.api.serializers import (
 from kinerja.organisations.choices import PositionKind
 from kinerja.performance.choices import (
     Aggregation,
+    AgreementStatus,
     ControlLevel,
     DataType,
     Frequency,
@@ -28,6 +29,9 @@ from kinerja.performance.choices import (
     TargetShape,
 )
 from kinerja.performance.models import (
+    Agreement,
+    AgreementProgram,
+    AgreementTarget,
     Goal,
     Indicator,
     IndicatorTemplate,
@@ -500,4 +504,151 @@ class KeySetFinaliseSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text=_("The decree that sets the set; kept when left out."),
+    )
+
+
+# Performance agreements (Perjanjian Kinerja) -----------------------------------------------
+
+AgreementStatusField = choice_field(AgreementStatus.choices, "AgreementStatus")
+VERSION = {"min_value": 1, "max_value": 2**31 - 1}
+
+
+class TargetBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "year", "shape", "value", "low", "high", "expectation"]
+
+
+class AgreementTargetSerializer(serializers.ModelSerializer):
+    """A row of the agreement's target table: the signed copy once signed, else the live
+    target."""
+
+    target = serializers.IntegerField(source="target_id", read_only=True)
+    indicator = IndicatorBriefSerializer(source="target.indicator", read_only=True)
+    goal = GoalBriefSerializer(read_only=True)
+    display = serializers.CharField(read_only=True)
+    locked = serializers.BooleanField(source="is_locked", read_only=True)
+
+    class Meta:
+        model = AgreementTarget
+        fields = [
+            "position",
+            "target",
+            "indicator",
+            "goal",
+            "display",
+            "locked",
+            "shape",
+            "value",
+            "low",
+            "high",
+            "expectation",
+        ]
+        read_only_fields = fields
+
+
+class AgreementProgramSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(max_length=500)
+    sipd_code = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    budget = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("Rupiah, at most two decimal places."),
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = AgreementProgram
+        fields = ["position", "name", "sipd_code", "budget", "note"]
+        read_only_fields = ["position"]
+
+
+def party_field() -> serializers.CharField:
+    return serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    unit = ScopedRelatedField(
+        brief=UnitBriefSerializer,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The unit (id or code): an agency or a unit with a head post; empty for the "
+            "province's own agreement (the governor's). Fixed once made."
+        ),
+    )
+    year = year_field()
+    status = AgreementStatusField(read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text=_(
+            "The version you read: a change must name it, and is refused (409) if the "
+            "agreement changed since."
+        ),
+        **VERSION,
+    )
+    first_party_name = party_field()
+    first_party_nip = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    first_party_title = party_field()
+    second_party_name = party_field()
+    second_party_nip = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    second_party_title = party_field()
+    targets = AgreementTargetSerializer(many=True, read_only=True)
+    target_ids = serializers.ListField(
+        child=ScopedIdField(brief=TargetBriefSerializer),
+        write_only=True,
+        required=False,
+        max_length=200,
+        help_text=_("The agreement's targets (ids), in order; they replace its targets."),
+    )
+    programs = AgreementProgramSerializer(many=True, required=False, max_length=200)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "unit",
+            "year",
+            "revision",
+            "is_current",
+            "previous",
+            "revision_reason",
+            "status",
+            "agreement_date",
+            "head_post",
+            "first_party_name",
+            "first_party_nip",
+            "first_party_title",
+            "second_party_name",
+            "second_party_nip",
+            "second_party_title",
+            "signed_at",
+            "version",
+            "targets",
+            "target_ids",
+            "programs",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "revision",
+            "is_current",
+            "previous",
+            "revision_reason",
+            "head_post",
+            "signed_at",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []
+
+
+class AgreementStepSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text=_("The version you read."), **VERSION)
+
+
+class AgreementReviseSerializer(AgreementStepSerializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text=_("Why the signed agreement changes.")
     )

@@ -17,6 +17,7 @@ from kinerja.core.scope import Action
 from kinerja.organisations.models import Instansi
 from kinerja.performance import selectors, services
 from kinerja.performance.filters import (
+    AgreementFilter,
     GoalFilter,
     IndicatorFilter,
     IndicatorTemplateFilter,
@@ -25,6 +26,8 @@ from kinerja.performance.filters import (
     TargetFilter,
 )
 from kinerja.performance.models import (
+    Agreement,
+    AgreementTarget,
     Goal,
     Indicator,
     IndicatorTemplate,
@@ -37,6 +40,9 @@ from kinerja.performance.models import (
 )
 
 from .serializers import (
+    AgreementReviseSerializer,
+    AgreementSerializer,
+    AgreementStepSerializer,
     GoalSerializer,
     IndicatorSerializer,
     IndicatorTemplateSerializer,
@@ -516,3 +522,148 @@ class KeyIndicatorSetViewSet(*READ_WRITE, PlanningViewSet):
             **self.call(), key_set=key_set, decree_number=form.validated_data["decree_number"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=key_set.pk)).data)
+
+
+PARTIES = tuple(
+    f"{side}_{key}" for side in ("first_party", "second_party") for key in ("name", "nip", "title")
+)
+STEP_DOC = "Needs the `version` you read; a stale one answers 409."
+
+
+def _step_schema(name: str, summary: str, description: str, request=AgreementStepSerializer):
+    return extend_schema(
+        operation_id=f"agreements_{name}",
+        tags=["agreements"],
+        summary=summary,
+        description=f"{description} {STEP_DOC}",
+        request=request,
+        responses=AgreementSerializer,
+    )
+
+
+@documented(
+    "agreements",
+    list=dict(
+        summary="List performance agreements (PK)",
+        description="The agreements within reach: the province's (the governor's) and the "
+        "units'. `current` keeps to the current revisions.",
+    ),
+    retrieve=dict(summary="Read a performance agreement"),
+    create=dict(
+        summary="Start a performance agreement",
+        description="A draft for a unit with a head post (manage_plans on it) or the province "
+        "(no `unit`, manage_goals across the instansi; `first_party_name` and "
+        "`first_party_title` name the governor). The parties are read from the reporting "
+        "lines on `agreement_date`; above the lines (the head of an agency) "
+        "`second_party_name` and `second_party_title` name the second party. `target_ids` "
+        "are the owner's targets of the year (the province's: its IKU's).",
+    ),
+    partial_update=dict(
+        summary="Change a draft performance agreement",
+        description="Date, hand-named parties, `target_ids` and `programs` (each replaces "
+        "the agreement's rows). Only a draft changes: a signed one is revised. " + STEP_DOC,
+    ),
+)
+class AgreementViewSet(*READ_WRITE, PlanningViewSet):
+    model = Agreement
+    serializer_class = AgreementSerializer
+    optimistic_lock = True
+    filterset_class = AgreementFilter
+    select_related = ("unit",)
+    prefetch_related = (
+        Prefetch(
+            "targets",
+            queryset=AgreementTarget.objects.select_related("target__indicator", "goal").order_by(
+                "position", "pk"
+            ),
+        ),
+        "programs",
+    )
+    ordering_fields = ["year"]
+    ordering = ["-year", "unit__path", "-revision", "pk"]
+
+    def _rows(self, agreement: Agreement, data: dict[str, Any]) -> Agreement:
+        if "target_ids" in data:
+            agreement = services.agreement_set_targets(
+                **self.call(),
+                agreement=agreement,
+                version=agreement.version,
+                targets=data["target_ids"],
+            )
+        if "programs" in data:
+            agreement = services.agreement_set_programs(
+                **self.call(),
+                agreement=agreement,
+                version=agreement.version,
+                programs=[dict(row) for row in data["programs"]],
+            )
+        return agreement
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        with transaction.atomic():
+            agreement = services.agreement_create(
+                **self.call(), instansi=self.get_instansi(), data=data
+            )
+            agreement = self._rows(agreement, data)
+        serializer.instance = self.get_queryset().get(pk=agreement.pk)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        agreement = serializer.instance
+        if "unit" in data and data.pop("unit") != agreement.unit:
+            raise ValidationError({"unit": _("The owner of an agreement cannot change.")})
+        if data.pop("year", agreement.year) != agreement.year:
+            raise ValidationError({"year": _("The year of an agreement cannot change.")})
+        version = data.pop("version", None)
+        with transaction.atomic():
+            agreement = services.agreement_update(
+                **self.call(),
+                agreement=agreement,
+                version=version,
+                data={k: v for k, v in data.items() if k in (*PARTIES, "agreement_date")},
+            )
+            agreement = self._rows(agreement, data)
+        serializer.instance = self.get_queryset().get(pk=agreement.pk)
+
+    def _step(self, request, service, form_class=AgreementStepSerializer, **extra):
+        agreement = self.get_object()
+        form = form_class(data=request.data)
+        form.is_valid(raise_exception=True)
+        agreement = service(**self.call(), agreement=agreement, **form.validated_data, **extra)
+        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
+
+    @_step_schema("submit", "Submit a draft", "A draft with at least one target.")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request, pk=None):
+        return self._step(request, services.agreement_submit)
+
+    @_step_schema(
+        "approve",
+        "Approve a submitted agreement",
+        "The second party's side: manage_plans over the unit (its agency administrator, "
+        "Bappeda); for the province, manage_goals across the instansi.",
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request, pk=None):
+        return self._step(request, services.agreement_approve)
+
+    @_step_schema(
+        "sign",
+        "Sign an approved agreement",
+        "Copies the targets' shapes and values into the agreement; it no longer changes.",
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def sign(self, request, pk=None):
+        return self._step(request, services.agreement_sign)
+
+    @_step_schema(
+        "revise",
+        "Revise a signed agreement",
+        "Starts revision n+1 as a draft copy with the `reason`; answers the new revision. "
+        "The signed revision stays readable.",
+        request=AgreementReviseSerializer,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def revise(self, request, pk=None):
+        return self._step(request, services.agreement_revise, AgreementReviseSerializer)
