@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -1248,17 +1248,18 @@ def agreement_create(*, actor, scope: Scope, instansi: Instansi, data: dict[str,
     _check_year(year)
     on = data.get("agreement_date")
     _check_agreement_date(year, on)
+    taken = ValidationError(
+        {
+            "year": _(
+                "This owner already has an agreement for %(year)d: open it, or revise it "
+                "once signed."
+            )
+            % {"year": year}
+        }
+    )
     current = Agreement.objects.filter(instansi=instansi, unit=unit, year=year, is_current=True)
     if current.exists():
-        raise ValidationError(
-            {
-                "year": _(
-                    "This owner already has an agreement for %(year)d: open it, or revise it "
-                    "once signed."
-                )
-                % {"year": year}
-            }
-        )
+        raise taken
     agreement = Agreement(
         instansi=instansi,
         unit=unit,
@@ -1266,7 +1267,13 @@ def agreement_create(*, actor, scope: Scope, instansi: Instansi, data: dict[str,
         agreement_date=on,
         **agreement_parties(unit, on, data),
     )
-    agreement.save()
+    try:
+        # Two drafts started at the same moment: the database's one-current-agreement
+        # constraint refuses the second, which gets the same message as above.
+        with transaction.atomic():
+            agreement.save()
+    except IntegrityError:
+        raise taken from None
     record(
         actor=actor,
         action="agreement.create",

@@ -289,3 +289,23 @@ def test_the_provinces_agreement_is_the_governors_from_the_province_iku(pk):
         pk, services.agreement_set_targets, agreement, user="bappeda", targets=[pk.t_iku]
     )
     assert agreement.targets.get().goal == pk.plan.target
+
+
+def test_a_second_draft_started_at_the_same_moment_gets_the_message_not_an_error(pk, monkeypatch):
+    """The check before the insert passed for both; the database's one-current constraint
+    refuses the second, and the service answers with the check's message, not an error."""
+    from kinerja.performance.models import Agreement
+
+    first = start(pk, **pk.governor)
+    manager = type(Agreement.objects)
+    original = manager.filter
+
+    def as_if_empty(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        return found.none() if kwargs.get("is_current") is True else found
+
+    monkeypatch.setattr(manager, "filter", as_if_empty)
+    message = refused("year", start, pk=pk, **pk.governor)
+    assert "already has an agreement for 2023" in message
+    monkeypatch.undo()
+    assert list(Agreement.objects.filter(unit=pk.world.agency_a, year=2023)) == [first]
