@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 
-from .models import ActingAssignment, Assignment, Employee, Position, ReportingLine
+from .models import ActingAssignment, Assignment, Employee, Instansi, Position, ReportingLine
 
 # Above this many starting posts the whole instansi's lines are read at once (one plain query)
 # instead of a recursive query with a long IN list.
@@ -345,3 +345,16 @@ def holder_rows(scope, holders) -> list[dict]:
         }
         for h in holders
     ]
+
+
+def caller_instansi(scope) -> Instansi:
+    """Return the caller's instansi: new rows belong to it, never to one named in a payload.
+
+    A caller whose account belongs to no instansi may create nothing (PermissionDenied).
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if scope.instansi_id is None:
+        raise PermissionDenied(_("Your account belongs to no instansi."))
+    return Instansi.objects.get(pk=scope.instansi_id)

@@ -18,6 +18,7 @@ from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action
 from kinerja.organisations.choices import PositionKind
 from kinerja.organisations.models import Instansi, OrgUnit
+from kinerja.organisations.selectors import caller_instansi
 from kinerja.organisations.views import FormPageView, LookupView
 
 from . import selectors, services
@@ -171,7 +172,7 @@ class PeriodListView(PlanningPageMixin, TemplateView):
                 period = services.period_create(
                     actor=request.user,
                     scope=request.scope,
-                    instansi=Instansi.objects.get(pk=request.scope.instansi_id),
+                    instansi=caller_instansi(request.scope),
                     year=form.cleaned_data["year"],
                     data={"frequency": form.cleaned_data["frequency"] or None},
                 )

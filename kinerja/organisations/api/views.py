@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -105,10 +103,7 @@ class ScopedViewSet(
 
     def get_instansi(self) -> Instansi:
         """Return the caller's instansi: new rows belong to it, never to one named in a payload."""
-        instansi_id = self.request.scope.instansi_id
-        if instansi_id is None:
-            raise PermissionDenied(_("Your account belongs to no instansi."))
-        return Instansi.objects.get(pk=instansi_id)
+        return selectors.caller_instansi(self.request.scope)
 
     @staticmethod
     def split(serializer) -> tuple[dict[str, Any], dict[str, Any]]:

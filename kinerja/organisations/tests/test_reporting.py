@@ -592,3 +592,14 @@ def test_the_form_page_warns_past_the_formation_and_refuses_a_second_head(org, l
     assert "Plt atau Plh" in response.content.decode()
     org.siti.refresh_from_db()
     assert org.siti.position == org.analis
+
+
+def test_caller_instansi_is_the_scopes_and_none_refuses(world):
+    from django.core.exceptions import PermissionDenied
+
+    from kinerja.accounts.scope import scope_for
+    from kinerja.core.scope import Scope
+
+    assert selectors.caller_instansi(scope_for(world.users["bkd"])) == world.instansi
+    with pytest.raises(PermissionDenied, match="belongs to no instansi"):
+        selectors.caller_instansi(Scope(user_id=1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from kinerja.core.scope import Action
 from kinerja.organisations.models import Instansi
+from kinerja.organisations.selectors import caller_instansi
 from kinerja.performance import selectors, services
 from kinerja.performance.filters import (
     AgreementFilter,
@@ -99,10 +100,7 @@ class PlanningViewSet(viewsets.GenericViewSet):
         )
 
     def get_instansi(self) -> Instansi:
-        instansi_id = self.request.scope.instansi_id
-        if instansi_id is None:
-            raise PermissionDenied(_("Your account belongs to no instansi."))
-        return Instansi.objects.get(pk=instansi_id)
+        return caller_instansi(self.request.scope)
 
     def call(self) -> dict[str, Any]:
         return {"actor": self.request.user, "scope": self.request.scope}
