@@ -601,5 +601,5 @@ def test_caller_instansi_is_the_scopes_and_none_refuses(world):
     from kinerja.core.scope import Scope
 
     assert selectors.caller_instansi(scope_for(world.users["bkd"])) == world.instansi
-    with pytest.raises(PermissionDenied, match="belongs to no instansi"):
-        selectors.caller_instansi(Scope(user_id=1))
+    with pytest.raises(PermissionDenied, match="tidak terhubung ke instansi"):
+        selectors.caller_instansi(Scope(user_id=1))  # Indonesian by default
