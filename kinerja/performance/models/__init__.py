@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.core.models import TenantModel
 from kinerja.organisations.choices import PositionKind
 
-from .choices import (
+from ..choices import (
     Aggregation,
     AgreementStatus,
     ControlLevel,
@@ -26,8 +26,8 @@ from .choices import (
     TagKind,
     TargetShape,
 )
-from .policy import measure_unit_choices
-from .querysets import (
+from ..policy import measure_unit_choices
+from ..querysets import (
     AgreementQuerySet,
     GoalQuerySet,
     IndicatorQuerySet,

@@ -10,11 +10,11 @@ from kinerja.organisations.forms import LookupSelect, TablerFormMixin
 from kinerja.organisations.lookups import clean_query
 from kinerja.organisations.models import OrgUnit
 
-from .choices import Frequency, GoalLevel, SubPeriodStatus, TargetShape
-from .lookups import template_label, template_options
-from .models import Goal, Indicator, IndicatorTemplate
-from .policy import development_area_choices, rb_theme_choices
-from .services import FIRST_YEAR, LAST_YEAR
+from ..choices import Frequency, GoalLevel, SubPeriodStatus, TargetShape
+from ..lookups import template_label, template_options
+from ..models import Goal, Indicator, IndicatorTemplate
+from ..policy import development_area_choices, rb_theme_choices
+from ..services import FIRST_YEAR, LAST_YEAR
 
 
 class StyledForm(forms.Form):

@@ -21,10 +21,10 @@ from kinerja.organisations.models import Instansi, OrgUnit
 from kinerja.organisations.selectors import caller_instansi
 from kinerja.organisations.views import FormPageView, LookupView
 
-from . import selectors, services
-from .choices import AgreementStatus, DataType, GoalLevel, KeySetStatus, TagKind, TargetShape
-from .filters import AgreementFilter, IndicatorTemplateFilter
-from .forms import (
+from .. import selectors, services
+from ..choices import AgreementStatus, DataType, GoalLevel, KeySetStatus, TagKind, TargetShape
+from ..filters import AgreementFilter, IndicatorTemplateFilter
+from ..forms import (
     AgreementForm,
     AgreementStepForm,
     GoalForm,
@@ -36,8 +36,8 @@ from .forms import (
     TargetForm,
     TemplateForm,
 )
-from .lookups import template_options
-from .models import (
+from ..lookups import template_options
+from ..models import (
     Agreement,
     AgreementTarget,
     Goal,
@@ -50,7 +50,7 @@ from .models import (
     SubPeriod,
     Target,
 )
-from .services import FIRST_YEAR, LAST_YEAR
+from ..services import FIRST_YEAR, LAST_YEAR
 
 TEMPLATES_PER_PAGE = 50
 
@@ -945,7 +945,7 @@ class AgreementUpdateView(PlanningFormView):
         return agreement
 
     def get_form(self, obj, data=None):
-        from .forms import programs_text
+        from ..forms import programs_text
 
         targets = (
             services.eligible_targets(obj).select_related("indicator").order_by("indicator__code")

@@ -40,7 +40,7 @@ from kinerja.performance.models import (
     Target,
 )
 
-from .serializers import (
+from ..serializers import (
     AgreementReviseSerializer,
     AgreementSerializer,
     AgreementStepSerializer,

@@ -20,7 +20,7 @@ from kinerja.core.scope import Action, Scope
 from kinerja.organisations.models import Instansi, OrgUnit, Position
 from kinerja.organisations.selectors import holders_of, superior_of_post
 
-from .choices import (
+from ..choices import (
     Aggregation,
     AgreementStatus,
     DataType,
@@ -31,7 +31,7 @@ from .choices import (
     TagKind,
     TargetShape,
 )
-from .models import (
+from ..models import (
     Agreement,
     AgreementProgram,
     AgreementTarget,
@@ -47,7 +47,7 @@ from .models import (
     Target,
     TargetValue,
 )
-from .policy import cycle_defaults, development_area_choices, measure_units, rb_theme_choices
+from ..policy import cycle_defaults, development_area_choices, measure_units, rb_theme_choices
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 PERIOD_FIELDS = (
