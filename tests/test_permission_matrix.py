@@ -23,11 +23,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, build_world
 from kinerja.accounts.models import ApiToken, RoleAssignment, User
 from kinerja.accounts.roles import Role
 from kinerja.corrections.models import CorrectionRequest
@@ -1747,8 +1749,34 @@ def test_every_write_row_states_its_effect():
             assert row.state or row.verify, f"{row.method} {row.name} has no effect to check"
 
 
+@pytest.fixture(scope="module")
+def shared(module_transaction):
+    """The world, the objects per target and the planning objects, written once for the module
+    (3,900 cases; each runs in a savepoint rolled back after it, so each starts from these rows)."""
+    world = build_world()
+    objects = build_objects(world)
+    planning = planning_objects(world)
+    # One session per role, signed in once: a case sends its cookie (its own changes to the
+    # session, a sign-out included, roll back with the rest).
+    sessions = {}
+    for role, user in world.users.items():
+        signer = Client()
+        signer.force_login(user)
+        sessions[role] = signer.cookies[settings.SESSION_COOKIE_NAME].value
+    return world, objects, planning, sessions
+
+
 @pytest.fixture
-def objects(world):
+def world(shared, db):
+    return shared[0]
+
+
+@pytest.fixture
+def objects(shared, db):
+    return shared[1]
+
+
+def build_objects(world):
     """Objects per target: a = inside agency A, b = agency B, x = another instansi."""
     pos_b = PositionFactory(unit=world.agency_b, code="DINKES-01")
     pos_x = PositionFactory(unit=world.agency_x, code="MLG-01")
@@ -1856,13 +1884,13 @@ def objects(world):
     }
 
 
-def build_objs(row, target, objects, world, role) -> dict:
+def build_objs(row, target, objects, world, role, planning) -> dict:
     """The target's objects, plus a token or an import job owned as the target says."""
     from kinerja.accounts.services import token_create
 
     objs = dict(objects.get(target) or objects["-"])
     if row.planning:
-        objs.update(planning_objects(world)[target])
+        objs.update(planning[target])
     if "token" in row.kwargs.values():
         if target == "own" and role != "anonymous":
             owner = world.users[role]
@@ -1912,10 +1940,10 @@ def cases():
 
 
 @pytest.mark.parametrize(("row", "target", "role"), list(cases()))
-def test_matrix(row, target, role, world, objects, client):
+def test_matrix(row, target, role, shared, world, objects, client):
     if role != "anonymous":
-        client.force_login(world.users[role])
-    objs = build_objs(row, target, objects, world, role)
+        client.cookies[settings.SESSION_COOKIE_NAME] = shared[3][role]
+    objs = build_objs(row, target, objects, world, role, shared[2])
     url = reverse(row.name, kwargs={k: objs[key] for k, key in row.kwargs.items()})
     before = row.state(objs, role) if row.state else None
     response = request(client, row, url, objs, role)
