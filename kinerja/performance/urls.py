@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import realisations as realisation_views
 
 app_name = "performance"
 urlpatterns = [
@@ -59,5 +60,15 @@ urlpatterns = [
         "sub-periods/<int:pk>/status/",
         views.SubPeriodStatusView.as_view(),
         name="sub_period_status",
+    ),
+    path(
+        "realisations/verify/",
+        realisation_views.VerificationQueueView.as_view(),
+        name="realisation_verify_queue",
+    ),
+    path(
+        "realisations/evidence/<int:pk>/download/",
+        realisation_views.EvidenceDownloadView.as_view(),
+        name="evidence_download",
     ),
 ]
