@@ -12,7 +12,6 @@ from kinerja.performance.models import (
     SubPeriod,
     Target,
 )
-from kinerja.performance.parties import target_parties
 
 from . import VERSION, IndicatorBriefSerializer, choice_field
 
@@ -30,12 +29,9 @@ MAX_ID = 2**63 - 1
 
 
 class _InstansiIdField(serializers.IntegerField):
-    """An id of the caller's instansi; "not found" when out of reach."""
+    """An id of a row of the caller's instansi; "not found" for any other."""
 
     default_error_messages = {"does_not_exist": _('No object "{value}" was found.')}
-
-    def reachable(self, scope, obj) -> bool:
-        return True
 
     def to_internal_value(self, data):
         pk = super().to_internal_value(data)
@@ -44,7 +40,7 @@ class _InstansiIdField(serializers.IntegerField):
         obj = None
         if 0 < pk <= MAX_ID:
             obj = self.model.objects.filter(instansi_id=scope.instansi_id, pk=pk).first()
-        if obj is None or not self.reachable(scope, obj):
+        if obj is None:
             self.fail("does_not_exist", value=pk)
         return obj
 
@@ -53,14 +49,10 @@ class _InstansiIdField(serializers.IntegerField):
 
 
 class TargetIdField(_InstansiIdField):
-    """A target within reach, or one the caller holds."""
+    """A target of the caller's instansi; the service says whether the caller may enter it
+    (its holder, or who keeps its unit's plans)."""
 
     model = Target
-
-    def reachable(self, scope, obj) -> bool:
-        if Target.objects.within(scope).filter(pk=obj.pk).exists():
-            return True
-        return scope.employee_id is not None and target_parties(obj)[0] == scope.employee_id
 
 
 class SubPeriodIdField(_InstansiIdField):

@@ -152,7 +152,9 @@ class RealisationViewSet(
         "holder, who changes and resubmits it.",
         request=RealisationReturnSerializer,
     )
-    @action(detail=True, methods=["post"], url_path="return", filterset_class=None)
+    @action(
+        detail=True, methods=["post"], url_path="return", url_name="return", filterset_class=None
+    )
     def return_(self, request, pk=None):
         return self._step(request, services.realisation_return, RealisationReturnSerializer)
 
