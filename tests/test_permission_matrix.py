@@ -1599,6 +1599,47 @@ MATRIX += [
         **_plan(),
     ),
     Row("performance:realisation_verify_queue", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:realisation_entry", "get", PLAN_SEEN, kwargs={"pk": "target"}, **_page()),
+    Row(
+        "performance:realisation_entry_row",
+        "post",
+        ENTER_SCOPED,
+        data=lambda objs, role: {f"sp{objs['sub_period_3']}-value": "50"},
+        ok=(302,),
+        state=_realisations_q3,
+        expect=_const(1),
+        kwargs={"pk": "target", "sub_period": "sub_period_3"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_detail",
+        "get",
+        REALISATION_SEEN,
+        kwargs={"pk": "realisation"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_evidence",
+        "post",
+        ENTER_SCOPED,
+        data={"url": "https://data.jatimprov.go.id/bukti", "label": NEW_NAME},
+        ok=(302,),
+        state=_evidence_named,
+        expect=_const(1),
+        kwargs={"pk": "realisation"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_step",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("verified"),
+        kwargs={"pk": "submitted_realisation", "step": "verify_step"},
+        **_page(),
+    ),
     Row(
         "performance:evidence_download",
         "get",
@@ -1640,6 +1681,7 @@ def _realisations(world, key, target, period) -> dict[str, Any]:
         size=len(EVIDENCE_BODY),
     ).pk
     out["sub_period_3"] = period.sub_periods.get(number=3).pk
+    out["verify_step"] = "verify"
     return out
 
 

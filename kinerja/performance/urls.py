@@ -62,6 +62,31 @@ urlpatterns = [
         name="sub_period_status",
     ),
     path(
+        "realisations/target/<int:pk>/",
+        realisation_views.RealisationEntryView.as_view(),
+        name="realisation_entry",
+    ),
+    path(
+        "realisations/target/<int:pk>/<int:sub_period>/",
+        realisation_views.RealisationEntryRowView.as_view(),
+        name="realisation_entry_row",
+    ),
+    path(
+        "realisations/<int:pk>/",
+        realisation_views.RealisationDetailView.as_view(),
+        name="realisation_detail",
+    ),
+    path(
+        "realisations/<int:pk>/evidence/",
+        realisation_views.RealisationEvidenceView.as_view(),
+        name="realisation_evidence",
+    ),
+    path(
+        "realisations/<int:pk>/<slug:step>/",
+        realisation_views.RealisationStepView.as_view(),
+        name="realisation_step",
+    ),
+    path(
         "realisations/verify/",
         realisation_views.VerificationQueueView.as_view(),
         name="realisation_verify_queue",

@@ -163,7 +163,7 @@ def _clean(target: Target, data: dict[str, Any], realisation: Realisation) -> No
 
 def _lock(realisation: Realisation, version: Any) -> Realisation:
     locked = (
-        Realisation.objects.select_for_update()
+        Realisation.objects.select_for_update(of=("self",))
         .select_related("target__indicator__unit", "sub_period__period")
         .get(pk=realisation.pk)
     )

@@ -12,12 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from kinerja.accounts.models import User
 from kinerja.accounts.scope import scope_for
 from kinerja.audit.models import AuditEvent
 from kinerja.core.models import IdempotencyKey
-from kinerja.organisations.tests.factories import EmployeeFactory, PositionFactory
-from kinerja.organisations.tests.lines import hold, line
 from kinerja.performance import parties
 from kinerja.performance.models import Realisation
 from kinerja.performance.services import (
@@ -28,32 +25,9 @@ from kinerja.performance.services import (
 )
 from kinerja.performance.services import realisations as rs
 
-from .conftest import START
+from .realisation_fixtures import PDF, PNG, rl_fixture  # noqa: F401 - the rl fixture
 
 URL = "/api/v1/realisations/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-
-
-@pytest.fixture
-def rl(pk, scopes):
-    """Agency A's head (Budi, the holder of its targets) reports to the regional secretary
-    (Adhy, the verifier, with an account); the year 2023 is open in quarters."""
-    w = pk.world
-    sekda_post = PositionFactory(unit=w.agency_b, code="SEKDA", title="Sekretaris Daerah")
-    pk.adhy = hold(EmployeeFactory(unit=w.agency_b, name="Adhy Karyono"), sekda_post, START)
-    line(w.head_pos_a, sekda_post, START)
-    pk.verifier_user = User.objects.create_user(
-        username="adhy", password="x", instansi=w.instansi, employee=pk.adhy
-    )
-    pk.holder_user = w.users["opd_head"]
-    pk.period = period_create(
-        actor=w.users["bappeda"], scope=scopes["bappeda"], instansi=w.instansi, year=2023
-    )
-    pk.q1 = pk.period.sub_periods.get(number=1)
-    pk.q2 = pk.period.sub_periods.get(number=2)
-    pk.scopes = scopes
-    return pk
 
 
 def _client(user):
@@ -352,3 +326,34 @@ def test_evidence_files_are_checked_by_content_and_downloaded_within_reach(rl, c
     assert client.get(download).status_code == 200
     client.force_login(rl.world.users["employee"])  # agency A's staff, not a party
     assert client.get(download).status_code == 404
+
+
+def test_a_copy_that_raced_past_the_lookup_is_rolled_back(rl, monkeypatch):
+    """Two copies of one request at once both miss the kept key and both write; the unique
+    key refuses the second copy's, which is rolled back and answers the first's answer."""
+    from kinerja.core import idempotency
+
+    realisation = _enter(rl)
+    holder = _client(rl.holder_user)
+    url = f"{URL}{realisation.pk}/evidence/"
+    body = {"url": "https://data.jatimprov.go.id/a", "label": "Data"}
+    first = holder.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="race")
+    assert first.status_code == 201
+    real_first = idempotency.IdempotencyKey.objects.filter
+
+    class Missing:  # the lookup of ``initial`` sees no key, as if the first were not committed
+        def first(self):
+            return None
+
+    calls = {"n": 0}
+
+    def filter_once(*args, **kwargs):
+        calls["n"] += 1
+        return Missing() if calls["n"] == 1 else real_first(*args, **kwargs)
+
+    monkeypatch.setattr(idempotency.IdempotencyKey.objects, "filter", filter_once)
+    second = holder.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="race")
+    assert second.status_code == 201 and second["Idempotent-Replayed"] == "true"
+    assert second.json() == first.json()
+    assert realisation.evidence.count() == 1
+    assert AuditEvent.objects.filter(action="realisation.evidence_add").count() == 1
