@@ -1517,6 +1517,15 @@ REALISATION_SEEN = {"a": VIEWERS_A | {"employee"}, "b": WIDE, "x": set()}
 EVIDENCE_BODY = b"%PDF-1.4 uji"
 
 
+def _export_codes(response, client, objs, role):
+    """Agency A's realisations reach who reads A's plans, agency B's the instansi-wide."""
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes.count("I-a") == (2 if role in VIEWERS_A else 0), (role, codes)
+    assert codes.count("I-b") == (2 if role in WIDE else 0), (role, codes)
+    assert "I-x" not in codes
+
+
 def _realisations_q3(objs, role):
     from kinerja.performance.models import Realisation
 
@@ -1599,6 +1608,13 @@ MATRIX += [
         **_plan(),
     ),
     Row("performance:realisation_verify_queue", "get", {"-": SIGNED_IN}, **_page()),
+    Row(
+        "performance:realisation_export",
+        "get",
+        {"-": VIEWERS},  # export: every role with a grant
+        verify=_export_codes,
+        **_page(),
+    ),
     Row("performance:realisation_entry", "get", PLAN_SEEN, kwargs={"pk": "target"}, **_page()),
     Row(
         "performance:realisation_entry_row",

@@ -87,6 +87,11 @@ urlpatterns = [
         name="realisation_step",
     ),
     path(
+        "realisations/export/",
+        realisation_views.RealisationExportView.as_view(),
+        name="realisation_export",
+    ),
+    path(
         "realisations/verify/",
         realisation_views.VerificationQueueView.as_view(),
         name="realisation_verify_queue",

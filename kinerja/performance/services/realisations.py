@@ -40,6 +40,7 @@ __all__ = [
     "evidence_add_link",
     "may_enter",
     "may_verify",
+    "realisation_check",
     "realisation_create",
     "realisation_return",
     "realisation_submit",
@@ -215,6 +216,32 @@ def _audit(actor, action: str, realisation: Realisation, changes: dict, reason: 
 
 
 # Writes ------------------------------------------------------------------------------------
+
+
+def realisation_check(
+    *,
+    scope: Scope,
+    target: Target,
+    sub_period: SubPeriod,
+    data: dict[str, Any],
+    realisation: Realisation | None = None,
+    on: dt.date | None = None,
+) -> None:
+    """Raise what `realisation_create` (no ``realisation``) or `realisation_update` would
+    refuse, writing nothing: the checks of an import's dry run."""
+    on = on or timezone.localdate()
+    holder = realisation.holder_id if realisation else target_parties(target, on)[0]
+    _require_enter(scope, target, holder)
+    _check_sub_period(target, sub_period)
+    if realisation is not None:
+        _check_editable(realisation)
+    _check_window(target, sub_period, on)
+    scratch = Realisation(target=target, sub_period=sub_period)
+    if realisation is not None:
+        scratch.pk = realisation.pk
+        for field in REALISATION_FIELDS:
+            setattr(scratch, field, getattr(realisation, field))
+    _clean(target, data, scratch)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
+
+from kinerja.core.excel import export_response
+from kinerja.core.scope import Action
 
 from ..choices import TargetShape
 from ..forms.realisations import EvidenceForm, RealisationEntryForm, RealisationStepForm
@@ -25,6 +28,7 @@ from ..services import realisations as services
 
 __all__ = [
     "EvidenceDownloadView",
+    "RealisationExportView",
     "RealisationDetailView",
     "RealisationEntryRowView",
     "RealisationEntryView",
@@ -306,3 +310,25 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
         return FileResponse(
             evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name
         )
+
+
+class RealisationExportView(LoginRequiredMixin, View):
+    """The realisations within reach as a workbook in the importer's layout (CSV with
+    ``?format=csv``), filtered like the API: ``target``, ``sub_period``, ``unit``, ``status``,
+    and ``year``."""
+
+    def get(self, request):
+        from ..api.views.realisations import RealisationFilter
+        from ..realisation_io import RealisationReport
+
+        if not request.scope.can_anywhere(Action.EXPORT):
+            raise PermissionDenied
+        rows = Realisation.objects.within(request.scope)
+        filterset = RealisationFilter(request.GET, queryset=rows)
+        rows = filterset.qs if filterset.is_valid() else rows.none()
+        year = request.GET.get("year", "")
+        if year.isascii() and year.isdigit() and len(year) == 4:
+            rows = rows.filter(target__year=int(year))
+        fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+        filename = f"realisasi-{timezone.localtime():%Y%m%d-%H%M}"
+        return export_response(RealisationReport(rows), filename=filename, fmt=fmt)
