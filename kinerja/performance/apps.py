@@ -52,5 +52,14 @@ class PerformanceConfig(AppConfig):
             )
         )
         register_nav(
+            NavEntry(
+                _("Realisations to verify"),
+                "performance:realisation_verify_queue",
+                "self",
+                "realisation_queue",
+                46,
+            )
+        )
+        register_nav(
             NavEntry(_("Periods"), "performance:period_list", Action.VIEW_PLANNING, "periods", 44)
         )

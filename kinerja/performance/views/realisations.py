@@ -288,7 +288,7 @@ class VerificationQueueView(LoginRequiredMixin, TemplateView):
                 .prefetch_related("evidence")
                 .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
             )
-        kwargs.setdefault("nav_active", "planning")
+        kwargs.setdefault("nav_active", "realisation_queue")
         return super().get_context_data(rows=rows, **kwargs)
 
 
