@@ -1508,6 +1508,201 @@ MATRIX += [
 ]
 
 
+# Realisations (API, the verification queue, the evidence download). Targets: each agency's
+# draft realisation of its 2026 target (quarter 1, with a file and agency A's head as its
+# holder, the employee staff_a its verifier) and a submitted one (quarter 2; agency A's
+# verified by staff_a, agency B's by nobody, so by who keeps the plans across the instansi).
+REALISATION_ENTERERS = GOALERS | {"opd_admin", "opd_head"}  # manage_plans over A, A's head
+ENTER_SCOPED = {"a": REALISATION_ENTERERS, "b": GOALERS}
+VERIFY_SCOPED = {"a": {"employee"}, "b": GOALERS}
+REALISATION_SEEN = {"a": VIEWERS_A | {"employee"}, "b": WIDE, "x": set()}
+EVIDENCE_BODY = b"%PDF-1.4 uji"
+
+
+def _export_codes(response, client, objs, role):
+    """Agency A's realisations reach who reads A's plans, agency B's the instansi-wide."""
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes.count("I-a") == (2 if role in VIEWERS_A else 0), (role, codes)
+    assert codes.count("I-b") == (2 if role in WIDE else 0), (role, codes)
+    assert "I-x" not in codes
+
+
+def _realisations_q3(objs, role):
+    from kinerja.performance.models import Realisation
+
+    return Realisation.objects.filter(target_id=objs["target"], sub_period__number=3).count()
+
+
+def _evidence_named(objs, role):
+    from kinerja.performance.models import Evidence
+
+    return Evidence.objects.filter(label=NEW_NAME, realisation_id=objs["realisation"]).count()
+
+
+MATRIX += [
+    Row("api:realisation-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:realisation-list",
+        "post",
+        ENTER_SCOPED,
+        data=lambda objs, role: {
+            "target": objs["target"],
+            "sub_period": objs["sub_period_3"],
+            "value": "50",
+        },
+        ok=(201,),
+        state=_realisations_q3,
+        expect=_const(1),
+        outside=403,  # a target of the instansi: the service refuses who may not enter it
+        **_plan(),
+    ),
+    Row("api:realisation-detail", "get", REALISATION_SEEN, kwargs={"pk": "realisation"}, **_plan()),
+    Row(
+        "api:realisation-detail",
+        "patch",
+        ENTER_SCOPED,
+        data={"version": 1, "note": NEW_NAME},
+        state=_plan_field("Realisation", "realisation", "note"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-submit",
+        "post",
+        ENTER_SCOPED,
+        data={"version": 1},
+        state=_plan_field("Realisation", "realisation", "status"),
+        expect=_const("submitted"),
+        kwargs={"pk": "realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-verify",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1},
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("verified"),
+        kwargs={"pk": "submitted_realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-return",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1, "comment": "uji"},
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("returned"),
+        kwargs={"pk": "submitted_realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-evidence",
+        "post",
+        ENTER_SCOPED,
+        data={"url": "https://data.jatimprov.go.id/bukti", "label": NEW_NAME},
+        ok=(201,),
+        state=_evidence_named,
+        expect=_const(1),
+        kwargs={"pk": "realisation"},
+        **_plan(),
+    ),
+    Row("performance:realisation_verify_queue", "get", {"-": SIGNED_IN}, **_page()),
+    Row(
+        "performance:realisation_export",
+        "get",
+        {"-": VIEWERS},  # export: every role with a grant
+        verify=_export_codes,
+        **_page(),
+    ),
+    Row("performance:realisation_entry", "get", PLAN_SEEN, kwargs={"pk": "target"}, **_page()),
+    Row(
+        "performance:realisation_entry_row",
+        "post",
+        ENTER_SCOPED,
+        data=lambda objs, role: {f"sp{objs['sub_period_3']}-value": "50"},
+        ok=(302,),
+        state=_realisations_q3,
+        expect=_const(1),
+        kwargs={"pk": "target", "sub_period": "sub_period_3"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_detail",
+        "get",
+        REALISATION_SEEN,
+        kwargs={"pk": "realisation"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_evidence",
+        "post",
+        ENTER_SCOPED,
+        data={"url": "https://data.jatimprov.go.id/bukti", "label": NEW_NAME},
+        ok=(302,),
+        state=_evidence_named,
+        expect=_const(1),
+        kwargs={"pk": "realisation"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_step",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("verified"),
+        kwargs={"pk": "submitted_realisation", "step": "verify_step"},
+        **_page(),
+    ),
+    Row(
+        "performance:evidence_download",
+        "get",
+        REALISATION_SEEN,
+        kwargs={"pk": "evidence_file"},
+        body=EVIDENCE_BODY,
+        **_page(),
+    ),
+]
+
+
+def _realisations(world, key, target, period) -> dict[str, Any]:
+    """A draft realisation of ``target`` (quarter 1, with a file) and a submitted one (quarter
+    2); agency A's held by its head and verified by staff_a. Written straight."""
+    from kinerja.performance.models import Evidence, Realisation
+
+    parties = {"holder": world.head_a, "verifier": world.staff_a} if key == "a" else {}
+    out = {}
+    for name, number, status in (
+        ("realisation", 1, "draft"),
+        ("submitted_realisation", 2, "submitted"),
+    ):
+        out[name] = Realisation.objects.create(
+            instansi=target.instansi,
+            target=target,
+            sub_period=period.sub_periods.get(number=number),
+            value=10,
+            status=status,
+            **parties,
+        ).pk
+    out["evidence_file"] = Evidence.objects.create(
+        instansi=target.instansi,
+        realisation_id=out["realisation"],
+        kind="file",
+        label="Bukti",
+        file=ContentFile(EVIDENCE_BODY, name="bukti.pdf"),
+        file_name="bukti.pdf",
+        file_type="pdf",
+        size=len(EVIDENCE_BODY),
+    ).pk
+    out["sub_period_3"] = period.sub_periods.get(number=3).pk
+    out["verify_step"] = "verify"
+    return out
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -1594,7 +1789,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         return p
 
     jatim = period(world.instansi)
-    period(world.other_instansi)
+    jatim_x = period(world.other_instansi)
 
     def regional(instansi):
         goal = None
@@ -1654,8 +1849,10 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         )
         KeyIndicatorSetItem.objects.create(key_set=key_set, indicator=key_indicator, position=1)
         agreements = _agreements(world, key, agency, target)
+        realisations = _realisations(world, key, target, jatim_x if key == "x" else jatim)
         out[key] = {
             **agreements,
+            **realisations,
             "agency": agency.pk,
             "goal": objective.pk,
             "indicator": indicator.pk,

@@ -11,6 +11,8 @@ class PerformanceConfig(AppConfig):
         from kinerja.core.registry import DemoStep, NavEntry, register_demo_step, register_nav
         from kinerja.core.scope import Action
 
+        from . import realisation_io  # noqa: F401 - registers the realisation importer
+
         # A step of load_demo, after the province (it plans for the province's agencies).
         register_demo_step(
             DemoStep(
@@ -47,6 +49,15 @@ class PerformanceConfig(AppConfig):
                 Action.VIEW_PLANNING,
                 "agreements",
                 45,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Realisations to verify"),
+                "performance:realisation_verify_queue",
+                "self",
+                "realisation_queue",
+                46,
             )
         )
         register_nav(

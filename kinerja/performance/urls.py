@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import realisations as realisation_views
 
 app_name = "performance"
 urlpatterns = [
@@ -59,5 +60,45 @@ urlpatterns = [
         "sub-periods/<int:pk>/status/",
         views.SubPeriodStatusView.as_view(),
         name="sub_period_status",
+    ),
+    path(
+        "realisations/target/<int:pk>/",
+        realisation_views.RealisationEntryView.as_view(),
+        name="realisation_entry",
+    ),
+    path(
+        "realisations/target/<int:pk>/<int:sub_period>/",
+        realisation_views.RealisationEntryRowView.as_view(),
+        name="realisation_entry_row",
+    ),
+    path(
+        "realisations/<int:pk>/",
+        realisation_views.RealisationDetailView.as_view(),
+        name="realisation_detail",
+    ),
+    path(
+        "realisations/<int:pk>/evidence/",
+        realisation_views.RealisationEvidenceView.as_view(),
+        name="realisation_evidence",
+    ),
+    path(
+        "realisations/<int:pk>/<slug:step>/",
+        realisation_views.RealisationStepView.as_view(),
+        name="realisation_step",
+    ),
+    path(
+        "realisations/export/",
+        realisation_views.RealisationExportView.as_view(),
+        name="realisation_export",
+    ),
+    path(
+        "realisations/verify/",
+        realisation_views.VerificationQueueView.as_view(),
+        name="realisation_verify_queue",
+    ),
+    path(
+        "realisations/evidence/<int:pk>/download/",
+        realisation_views.EvidenceDownloadView.as_view(),
+        name="evidence_download",
     ),
 ]
