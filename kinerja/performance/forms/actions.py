@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kinerja.organisations.models import OrgUnit
 
@@ -40,7 +41,11 @@ class ActionForm(PlanningForm):
     )
     code = forms.CharField(label=_("Code"), max_length=40)
     position = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
-    text = forms.CharField(label=_("Action"), max_length=1000, widget=forms.Textarea({"rows": 2}))
+    text = forms.CharField(
+        label=pgettext_lazy("action plan", "Action"),
+        max_length=1000,
+        widget=forms.Textarea({"rows": 2}),
+    )
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=OrgUnit.objects.none())
     program_code = forms.CharField(
         label=_("SIPD program code"), max_length=40, required=False, help_text="X.XX.XX"

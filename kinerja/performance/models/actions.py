@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kinerja.core.models import TenantModel
 
@@ -74,7 +75,7 @@ class Action(TenantModel):
     level = models.PositiveSmallIntegerField(_("level"), default=1, editable=False)
     code = models.CharField(_("code"), max_length=40)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.CharField(_("action"), max_length=1000)
+    text = models.CharField(pgettext_lazy("action plan", "action"), max_length=1000)
     unit = models.ForeignKey(
         "organisations.OrgUnit",
         on_delete=models.PROTECT,
@@ -94,7 +95,7 @@ class Action(TenantModel):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("action")
+        verbose_name = pgettext_lazy("action plan", "action")
         verbose_name_plural = _("action plan")
         ordering = ["agreement", "code", "pk"]
         constraints = [
@@ -123,7 +124,10 @@ class ActionSchedule(models.Model):
     the action; an action's weights sum to 100)."""
 
     action = models.ForeignKey(
-        Action, on_delete=models.CASCADE, related_name="schedule", verbose_name=_("action")
+        Action,
+        on_delete=models.CASCADE,
+        related_name="schedule",
+        verbose_name=pgettext_lazy("action plan", "action"),
     )
     sub_period = models.ForeignKey(
         "performance.SubPeriod",
@@ -157,7 +161,10 @@ class ActionProgress(models.Model):
     done, with a note and a link to the evidence."""
 
     action = models.ForeignKey(
-        Action, on_delete=models.CASCADE, related_name="progress", verbose_name=_("action")
+        Action,
+        on_delete=models.CASCADE,
+        related_name="progress",
+        verbose_name=pgettext_lazy("action plan", "action"),
     )
     sub_period = models.ForeignKey(
         "performance.SubPeriod",
