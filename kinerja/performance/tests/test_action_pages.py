@@ -47,7 +47,7 @@ def test_the_form_saves_an_action_with_its_schedule_and_refuses_bad_weights(ap, 
     url = reverse("performance:action_create", args=[ap.row.pk])
     response = admin.post(url, _form(ap, weight_4="9"))
     assert response.status_code == 400
-    assert "sum to 99" in response.content.decode()
+    assert "bobot ini berjumlah 99" in response.content.decode()
     assert Action.objects.count() == 0
     response = admin.post(url, _form(ap))
     assert response.status_code == 302
