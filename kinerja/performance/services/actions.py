@@ -73,7 +73,11 @@ def _plan_action(agreement: Agreement) -> str:
 def _lock_agreement(agreement: Agreement) -> Agreement:
     """The agreement's row, locked (a sign or revise of it waits for the write, or the write
     for it), and still a draft."""
-    locked = Agreement.objects.select_for_update().select_related("unit").get(pk=agreement.pk)
+    locked = (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=agreement.pk)
+    )
     try:
         _check_draft(locked)
     except ValidationError as exc:
@@ -477,7 +481,9 @@ def action_progress_enter(
     if not may_enter_progress(scope, action):
         raise PermissionDenied(_("You may not enter the progress of this unit's actions."))
     action = (
-        Action.objects.select_for_update().select_related("agreement", "unit").get(pk=action.pk)
+        Action.objects.select_for_update(of=("self",))
+        .select_related("agreement", "unit")
+        .get(pk=action.pk)
     )
     if not action.agreement.is_current:
         raise ValidationError(
@@ -501,8 +507,9 @@ def action_progress_enter(
     if link and not re.match(r"https?://\S+$", link):
         raise ValidationError({"evidence_url": _("Give a web address (http:// or https://).")})
     row = (
-        ActionProgress.objects.select_for_update()
+        ActionProgress.objects.select_for_update(of=("self",))
         .filter(action=action, sub_period_id=sub_period.pk)
+        .order_by("pk")
         .first()
     )
     before: dict[str, Any] = {}
