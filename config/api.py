@@ -7,6 +7,7 @@ from kinerja.accounts.api import views as accounts_api
 from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
+from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views.realisations import RealisationViewSet
 
 router = DefaultRouter()
@@ -30,6 +31,7 @@ router.register("targets", perf_api.TargetViewSet, basename="target")
 router.register("key-indicator-sets", perf_api.KeyIndicatorSetViewSet, basename="key-indicator-set")
 router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
 router.register("realisations", RealisationViewSet, basename="realisation")
+router.register("actions", action_api.ActionViewSet, basename="action")
 
 app_name = "api"
 urlpatterns = [

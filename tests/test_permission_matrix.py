@@ -1703,6 +1703,150 @@ def _realisations(world, key, target, period) -> dict[str, Any]:
     return out
 
 
+# The action plan under a PK (page and API). Targets: an action (code A1, the agency as its
+# unit, all its weight in the first quarter of 2026) under each agency's 2026 draft.
+def _actions_named(objs, role):
+    from kinerja.performance.models import Action
+
+    return Action.objects.filter(text=NEW_NAME).count()
+
+
+def _action_rows(model_name):
+    def read(objs, role):
+        from django.apps import apps
+
+        return (
+            apps.get_model("performance", model_name)
+            .objects.filter(action_id=objs["action"])
+            .count()
+        )
+
+    return read
+
+
+def _action_post(objs, role):
+    return {
+        "code": "UJI",
+        "position": 0,
+        "text": NEW_NAME,
+        "unit": objs["agency"],
+        "budget": "0",
+        "spending": "0",
+        "version": 1,
+    }
+
+
+MATRIX += [
+    Row("performance:action_plan", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
+    Row(
+        "performance:action_plan_export",
+        "get",
+        PLAN_SEEN,
+        kwargs={"pk": "agreement"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_create",
+        "get",
+        PLANNERS_SCOPED,
+        kwargs={"pk": "agreement_target"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_create",
+        "post",
+        PLANNERS_SCOPED,
+        data=_action_post,
+        ok=(302,),
+        state=_actions_named,
+        expect=_const(1),
+        kwargs={"pk": "agreement_target"},
+        **_page(),
+    ),
+    Row("performance:action_update", "get", PLANNERS_SCOPED, kwargs={"pk": "action"}, **_page()),
+    Row(
+        "performance:action_update",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {**_action_post(objs, role), "code": "A1"},
+        ok=(302,),
+        state=_plan_field("Action", "action", "text"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "action"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_progress",
+        "get",
+        PLANNERS_SCOPED,
+        htmx=True,
+        kwargs={"pk": "action"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_progress",
+        "post",
+        PLANNERS_SCOPED,
+        data={"sub_period": 1, "progress": "50"},
+        ok=(302,),
+        state=_action_rows("ActionProgress"),
+        expect=_const(1),
+        kwargs={"pk": "action"},
+        **_page(),
+    ),
+    Row("api:action-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:action-list",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {
+            **_action_post(objs, role),
+            "agreement_target": objs["agreement_target"],
+            "schedule": [{"sub_period": 1, "weight": "100"}],
+        },
+        ok=(201,),
+        outside=400,
+        state=_actions_named,
+        expect=_const(1),
+        **_plan(),
+    ),
+    Row("api:action-detail", "get", PLAN_SEEN, kwargs={"pk": "action"}, **_plan()),
+    Row(
+        "api:action-detail",
+        "patch",
+        PLANNERS_SCOPED,
+        data={"version": 1, "text": NEW_NAME},
+        state=_plan_field("Action", "action", "text"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "action"},
+        **_plan(),
+    ),
+    Row(
+        "api:action-schedule",
+        "post",
+        PLANNERS_SCOPED,
+        data={
+            "version": 1,
+            "schedule": [{"sub_period": 1, "weight": "60"}, {"sub_period": 2, "weight": "40"}],
+        },
+        state=_action_rows("ActionSchedule"),
+        expect=_const(2),
+        kwargs={"pk": "action"},
+        **_plan(),
+    ),
+    Row(
+        "api:action-progress",
+        "post",
+        PLANNERS_SCOPED,
+        data={"sub_period": 1, "progress": "50"},
+        state=_action_rows("ActionProgress"),
+        expect=_const(1),
+        kwargs={"pk": "action"},
+        **_plan(),
+    ),
+]
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -1751,6 +1895,27 @@ def _agreements(world, key, agency, target) -> dict[str, Any]:
         )
         out[name] = agreement.pk
     return out
+
+
+def _action_of(agency, agreement_id) -> dict[str, Any]:
+    """An action of the agency's 2026 draft: code A1, all its weight in the first quarter."""
+    from kinerja.performance.models import Action, ActionSchedule, AgreementTarget, SubPeriod
+
+    row = AgreementTarget.objects.get(agreement_id=agreement_id)
+    action = Action.objects.create(
+        instansi=agency.instansi,
+        agreement_id=agreement_id,
+        agreement_target=row,
+        code="A1",
+        text="Aksi",
+        unit=agency,
+    )
+    ActionSchedule.objects.create(
+        action=action,
+        sub_period=SubPeriod.objects.get(instansi=agency.instansi, period__year=2026, number=1),
+        weight=100,
+    )
+    return {"agreement_target": row.pk, "action": action.pk}
 
 
 def planning_objects(world) -> dict[str, dict[str, Any]]:
@@ -1850,6 +2015,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         KeyIndicatorSetItem.objects.create(key_set=key_set, indicator=key_indicator, position=1)
         agreements = _agreements(world, key, agency, target)
         realisations = _realisations(world, key, target, jatim_x if key == "x" else jatim)
+        agreements.update(_action_of(agency, agreements["agreement"]))
         out[key] = {
             **agreements,
             **realisations,

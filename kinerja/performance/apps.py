@@ -21,6 +21,17 @@ class PerformanceConfig(AppConfig):
                 "kinerja.performance.demo.demo_plan_wipe",
             )
         )
+        # After the plan and its agreements: an action plan under each agreement's targets.
+        register_demo_step(
+            DemoStep(
+                "action_plans",
+                "kinerja.performance.demo_actions.demo_actions_run",
+                "kinerja.performance.demo_actions.demo_actions_wipe",
+                order=110,
+            )
+        )
+        from . import importers  # noqa: F401 - registers the action-plan importer
+
         register_nav(
             NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
         )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import actions as action_views
 from .views import realisations as realisation_views
 
 app_name = "performance"
@@ -48,6 +49,23 @@ urlpatterns = [
         "agreements/<int:pk>/<slug:step>/",
         views.AgreementStepView.as_view(),
         name="agreement_step",
+    ),
+    path("action-plans/<int:pk>/", action_views.ActionPlanView.as_view(), name="action_plan"),
+    path(
+        "action-plans/<int:pk>/export/",
+        action_views.ActionPlanExportView.as_view(),
+        name="action_plan_export",
+    ),
+    path(
+        "action-plans/targets/<int:pk>/add/",
+        action_views.ActionCreateView.as_view(),
+        name="action_create",
+    ),
+    path("actions/<int:pk>/edit/", action_views.ActionUpdateView.as_view(), name="action_update"),
+    path(
+        "actions/<int:pk>/progress/",
+        action_views.ActionProgressView.as_view(),
+        name="action_progress",
     ),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),

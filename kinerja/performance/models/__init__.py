@@ -699,4 +699,5 @@ class AgreementProgram(models.Model):
         return self.name
 
 
+from .actions import *  # noqa: E402,F401,F403
 from .realisations import *  # noqa: E402,F401,F403
