@@ -7,6 +7,7 @@ from kinerja.accounts.api import views as accounts_api
 from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
+from kinerja.performance.api.views import documents as perf_documents
 
 router = DefaultRouter()
 router.register("regions", org_api.RegionViewSet, basename="region")
@@ -32,5 +33,10 @@ router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
 app_name = "api"
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path(
+        "agreements/<int:pk>/pdf/",
+        perf_documents.AgreementPdfView.as_view(),
+        name="agreement-pdf",
+    ),
     path("", include(router.urls)),
 ]

@@ -1505,6 +1505,12 @@ MATRIX += [
     ),
 ]
 
+# Planning documents: the agreement's PDF (page and API), scoped like the agreement.
+MATRIX += [
+    Row("performance:agreement_pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
+    Row("api:agreement-pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_plan()),
+]
+
 
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026

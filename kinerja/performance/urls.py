@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import documents
 
 app_name = "performance"
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("agreements/add/", views.AgreementCreateView.as_view(), name="agreement_create"),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.AgreementUpdateView.as_view(), name="agreement_update"),
+    path("agreements/<int:pk>/pdf/", documents.AgreementPdfView.as_view(), name="agreement_pdf"),
     path(
         "agreements/<int:pk>/<slug:step>/",
         views.AgreementStepView.as_view(),
