@@ -1505,10 +1505,18 @@ MATRIX += [
     ),
 ]
 
-# Planning documents: the agreement's PDF (page and API), scoped like the agreement.
+# Planning documents: the agreement's PDF (page and API), scoped like the agreement; the
+# start form's unit lookup.
 MATRIX += [
     Row("performance:agreement_pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
     Row("api:agreement-pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_plan()),
+    Row(
+        "performance:agreement_unit_lookup",
+        "get",
+        {"-": AGREEMENT_STARTERS},
+        verify=_lookup_shows("DINKES", GOALERS),
+        **_page(),
+    ),
 ]
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import documents
+from .views import agreement_units, documents
 
 app_name = "performance"
 urlpatterns = [
@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
     path("agreements/add/", views.AgreementCreateView.as_view(), name="agreement_create"),
+    path(
+        "agreements/units/lookup/",
+        agreement_units.AgreementUnitLookupView.as_view(),
+        name="agreement_unit_lookup",
+    ),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.AgreementUpdateView.as_view(), name="agreement_update"),
     path("agreements/<int:pk>/pdf/", documents.AgreementPdfView.as_view(), name="agreement_pdf"),
