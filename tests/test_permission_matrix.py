@@ -1505,8 +1505,22 @@ MATRIX += [
     ),
 ]
 
+
+def _sheet_shows(code):
+    """A planning export holds agency B's row (coded ``code``) exactly for the roles that see
+    B's plans; never the other instansi's."""
+
+    def verify(response, client, objs, role):
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        cells = {cell for r in sheet.iter_rows(values_only=True) for cell in r}
+        assert (code in cells) == (role in PLAN_SEEN["b"]), (code, role)
+        assert "I-x" not in cells and "G-x" not in cells
+
+    return verify
+
+
 # Planning documents: the agreement's PDF (page and API), scoped like the agreement; the
-# start form's unit lookup.
+# start form's unit lookup; the planning exports.
 MATRIX += [
     Row("performance:agreement_pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
     Row("api:agreement-pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_plan()),
@@ -1517,6 +1531,25 @@ MATRIX += [
         verify=_lookup_shows("DINKES", GOALERS),
         **_page(),
     ),
+    Row(
+        "performance:goal_export", "get", {"-": PLAN_VIEWERS}, verify=_sheet_shows("G-b"), **_page()
+    ),
+    Row(
+        "performance:indicator_export",
+        "get",
+        {"-": PLAN_VIEWERS},
+        verify=_sheet_shows("I-b"),
+        **_page(),
+    ),
+    Row(
+        "performance:target_export",
+        "get",
+        {"-": PLAN_VIEWERS},
+        verify=_sheet_shows("I-b"),
+        **_page(),
+    ),
+    Row("performance:template_export", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:agreement_export", "get", {"-": PLAN_VIEWERS}, **_page()),
 ]
 
 

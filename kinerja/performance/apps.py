@@ -11,6 +11,8 @@ class PerformanceConfig(AppConfig):
         from kinerja.core.registry import DemoStep, NavEntry, register_demo_step, register_nav
         from kinerja.core.scope import Action
 
+        from . import importers  # noqa: F401 - registers the indicator and target importers
+
         # A step of load_demo, after the province (it plans for the province's agencies).
         register_demo_step(
             DemoStep(

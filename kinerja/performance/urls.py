@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import agreement_units, documents
+from .views import agreement_units, documents, exports
 
 app_name = "performance"
 urlpatterns = [
@@ -55,6 +55,15 @@ urlpatterns = [
         views.AgreementStepView.as_view(),
         name="agreement_step",
     ),
+    path("goals/export/", exports.GoalExportView.as_view(), name="goal_export"),
+    path("indicators/export/", exports.IndicatorExportView.as_view(), name="indicator_export"),
+    path("targets/export/", exports.TargetExportView.as_view(), name="target_export"),
+    path(
+        "indicators/library/export/",
+        exports.TemplateExportView.as_view(),
+        name="template_export",
+    ),
+    path("agreements/export/", exports.AgreementExportView.as_view(), name="agreement_export"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path(
