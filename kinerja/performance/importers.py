@@ -182,7 +182,7 @@ class IndicatorImporter(_PlanningImporter):
             blank=True,
             help=gettext_lazy("Code of the goal the indicator measures (needed for a new one)"),
             example="DIK.T1.S1",
-            format=gettext_lazy("text, at most 40 characters"),
+            format=for_field(Goal, "code").format,
             label="Kode Sasaran",
         ),
         readonly("unit_name", "Perangkat Daerah", help=gettext_lazy("The goal's agency")),
