@@ -99,4 +99,6 @@ def test_the_pdf_is_scoped_like_the_agreement(signed, login, world):
     api.force_login(world.users["bappeda"])
     response = api.get(url, HTTP_ACCEPT="application/pdf")
     assert response.status_code == 200 and "Budi Santoso" in _text(response)
-    assert api.get("/api/v1/agreements/999999/pdf/").status_code == 404
+    missing = api.get("/api/v1/agreements/999999/pdf/", HTTP_ACCEPT="application/pdf")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    assert "detail" in missing.json()

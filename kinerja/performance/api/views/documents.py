@@ -14,7 +14,8 @@ from kinerja.performance.views.documents import agreement_pdf, agreement_pdf_nam
 
 
 class PdfRenderer(renderers.BaseRenderer):
-    """Lets a client ask for ``Accept: application/pdf``; an error then still reads as JSON."""
+    """Lets a client ask for ``Accept: application/pdf`` (the view answers its errors in
+    JSON)."""
 
     media_type = PDF
     format = "pdf"
@@ -40,6 +41,13 @@ class AgreementPdfView(generics.GenericAPIView):
         return Agreement.objects.within(self.request.scope).select_related(
             "unit", "instansi__region"
         )
+
+    def handle_exception(self, exc):
+        """An error reads as JSON even when the client asked for a PDF."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return response
 
     @extend_schema(
         operation_id="agreements_pdf",
