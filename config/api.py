@@ -8,6 +8,7 @@ from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
 from kinerja.performance.api.views import actions as action_api
+from kinerja.performance.api.views import documents as perf_documents
 from kinerja.performance.api.views.realisations import RealisationViewSet
 
 router = DefaultRouter()
@@ -36,5 +37,10 @@ router.register("actions", action_api.ActionViewSet, basename="action")
 app_name = "api"
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path(
+        "agreements/<int:pk>/pdf/",
+        perf_documents.AgreementPdfView.as_view(),
+        name="agreement-pdf",
+    ),
     path("", include(router.urls)),
 ]

@@ -1847,6 +1847,53 @@ MATRIX += [
 ]
 
 
+def _sheet_shows(code):
+    """A planning export holds agency B's row (coded ``code``) exactly for the roles that see
+    B's plans; never the other instansi's."""
+
+    def verify(response, client, objs, role):
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        cells = {cell for r in sheet.iter_rows(values_only=True) for cell in r}
+        assert (code in cells) == (role in PLAN_SEEN["b"]), (code, role)
+        assert "I-x" not in cells and "G-x" not in cells
+
+    return verify
+
+
+# Planning documents: the agreement's PDF (page and API), scoped like the agreement; the
+# start form's unit lookup; the planning exports.
+MATRIX += [
+    Row("performance:agreement_pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
+    Row("api:agreement-pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_plan()),
+    Row(
+        "performance:agreement_unit_lookup",
+        "get",
+        {"-": AGREEMENT_STARTERS},
+        verify=_lookup_shows("DINKES", GOALERS),
+        **_page(),
+    ),
+    Row(
+        "performance:goal_export", "get", {"-": PLAN_VIEWERS}, verify=_sheet_shows("G-b"), **_page()
+    ),
+    Row(
+        "performance:indicator_export",
+        "get",
+        {"-": PLAN_VIEWERS},
+        verify=_sheet_shows("I-b"),
+        **_page(),
+    ),
+    Row(
+        "performance:target_export",
+        "get",
+        {"-": PLAN_VIEWERS},
+        verify=_sheet_shows("I-b"),
+        **_page(),
+    ),
+    Row("performance:template_export", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:agreement_export", "get", {"-": PLAN_VIEWERS}, **_page()),
+]
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the

@@ -11,7 +11,10 @@ class PerformanceConfig(AppConfig):
         from kinerja.core.registry import DemoStep, NavEntry, register_demo_step, register_nav
         from kinerja.core.scope import Action
 
-        from . import realisation_io  # noqa: F401 - registers the realisation importer
+        from . import (
+            planning_importers,  # noqa: F401 - registers the indicator and target importers
+            realisation_io,  # noqa: F401 - registers the realisation importer
+        )
 
         # A step of load_demo, after the province (it plans for the province's agencies).
         register_demo_step(

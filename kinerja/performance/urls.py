@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import actions as action_views
+from .views import agreement_units, documents, exports
 from .views import realisations as realisation_views
 
 app_name = "performance"
@@ -43,8 +44,14 @@ urlpatterns = [
     ),
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
     path("agreements/add/", views.AgreementCreateView.as_view(), name="agreement_create"),
+    path(
+        "agreements/units/lookup/",
+        agreement_units.AgreementUnitLookupView.as_view(),
+        name="agreement_unit_lookup",
+    ),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.AgreementUpdateView.as_view(), name="agreement_update"),
+    path("agreements/<int:pk>/pdf/", documents.AgreementPdfView.as_view(), name="agreement_pdf"),
     path(
         "agreements/<int:pk>/<slug:step>/",
         views.AgreementStepView.as_view(),
@@ -67,6 +74,15 @@ urlpatterns = [
         action_views.ActionProgressView.as_view(),
         name="action_progress",
     ),
+    path("goals/export/", exports.GoalExportView.as_view(), name="goal_export"),
+    path("indicators/export/", exports.IndicatorExportView.as_view(), name="indicator_export"),
+    path("targets/export/", exports.TargetExportView.as_view(), name="target_export"),
+    path(
+        "indicators/library/export/",
+        exports.TemplateExportView.as_view(),
+        name="template_export",
+    ),
+    path("agreements/export/", exports.AgreementExportView.as_view(), name="agreement_export"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path(
