@@ -697,3 +697,6 @@ class AgreementProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .collaboration import *  # noqa: E402,F401,F403
