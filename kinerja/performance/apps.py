@@ -19,6 +19,15 @@ class PerformanceConfig(AppConfig):
                 "kinerja.performance.demo.demo_plan_wipe",
             )
         )
+        # After the plan: collaborations share some of its agencies' targets.
+        register_demo_step(
+            DemoStep(
+                "collaborations",
+                "kinerja.performance.demo_collaboration.demo_collaborations_run",
+                "kinerja.performance.demo_collaboration.demo_collaborations_wipe",
+                order=101,
+            )
+        )
         register_nav(
             NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
         )
@@ -47,6 +56,15 @@ class PerformanceConfig(AppConfig):
                 Action.VIEW_PLANNING,
                 "agreements",
                 45,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Collaborations"),
+                "performance:collaboration_list",
+                Action.VIEW_PLANNING,
+                "collaborations",
+                46,
             )
         )
         register_nav(

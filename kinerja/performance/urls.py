@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import collaboration as collab
 
 app_name = "performance"
 urlpatterns = [
@@ -47,6 +48,37 @@ urlpatterns = [
         "agreements/<int:pk>/<slug:step>/",
         views.AgreementStepView.as_view(),
         name="agreement_step",
+    ),
+    path("collaborations/", collab.CollaborationListView.as_view(), name="collaboration_list"),
+    path(
+        "collaborations/add/",
+        collab.CollaborationCreateView.as_view(),
+        name="collaboration_create",
+    ),
+    path(
+        "collaborations/<int:pk>/",
+        collab.CollaborationDetailView.as_view(),
+        name="collaboration_detail",
+    ),
+    path(
+        "collaborations/<int:pk>/invite/",
+        collab.CollaborationInviteView.as_view(),
+        name="collaboration_invite",
+    ),
+    path(
+        "collaborations/<int:pk>/weights/",
+        collab.CollaborationWeightsView.as_view(),
+        name="collaboration_weights",
+    ),
+    path(
+        "collaborations/<int:pk>/matrix/",
+        collab.CollaborationMatrixView.as_view(),
+        name="collaboration_matrix",
+    ),
+    path(
+        "collaborations/<int:pk>/members/<int:member>/<slug:answer>/",
+        collab.CollaborationAnswerView.as_view(),
+        name="collaboration_answer",
     ),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
