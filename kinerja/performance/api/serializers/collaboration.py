@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kinerja.core.scope import Scope
-from kinerja.organisations.api.serializers import ScopedRelatedField, UnitBriefSerializer
+from kinerja.organisations.api.serializers import (
+    ScopedRelatedField,
+    ScopedRelatedFieldExtension,
+    UnitBriefSerializer,
+)
 from kinerja.organisations.models import OrgUnit
 from kinerja.performance.models import (
     Collaboration,
@@ -41,6 +46,12 @@ class AgencyField(ScopedRelatedField):
         if scope.instansi_id is None:
             return OrgUnit.objects.none()
         return OrgUnit.objects.filter(instansi_id=scope.instansi_id, parent__isnull=True)
+
+
+class AgencyFieldExtension(ScopedRelatedFieldExtension):
+    """Document an AgencyField as its parent: an id or a code in, a brief unit out."""
+
+    target_class = AgencyField
 
 
 class SharedTargetSerializer(serializers.ModelSerializer):
@@ -120,6 +131,14 @@ class InviteSerializer(CollaborationStepSerializer):
     )
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "description": "id"},
+            {"type": "string", "description": "code"},
+        ]
+    }
+)
 class MemberField(serializers.Field):
     """The invited unit (id or code) whose answer this is."""
 
