@@ -40,9 +40,21 @@ class CollaborationForm(PlanningForm):
 
 
 class VersionForm(PlanningForm):
+    """A form that names the collaboration's version it was read at; a refusal naming the
+    version (a conflict) shows above the form."""
+
     version = forms.IntegerField(
         label="", widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1
     )
+
+    def add_service_errors(self, exc) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                field = name.replace("weights.", "weight_")
+                visible = field in self.fields and field != "version"
+                self.add_error(field if visible else None, messages)
+        else:
+            self.add_error(None, exc.messages)
 
 
 class InviteForm(VersionForm):
@@ -71,14 +83,6 @@ class WeightsForm(VersionForm):
 
     def weights(self) -> dict[int, object]:
         return {m.unit_id: self.cleaned_data[f"weight_{m.unit_id}"] for m in self.members}
-
-    def add_service_errors(self, exc) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                field = name.replace("weights.", "weight_")
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, exc.messages)
 
 
 class AcceptForm(VersionForm):

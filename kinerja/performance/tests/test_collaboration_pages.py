@@ -119,6 +119,9 @@ def test_weights_page_refuses_60_30(shared, client, world, scopes, pk):
     response = client.post(url, {"version": 3, "lead_weight": "60", field: "30"})
     assert response.status_code == 400
     assert "90" in response.content.decode()
+    stale = client.post(url, {"version": 2, "lead_weight": "55", field: "45"})
+    assert stale.status_code == 400
+    assert "sekarang versi 3" in stale.content.decode()  # above the form, not hidden
     assert client.post(url, {"version": 3, "lead_weight": "55", field: "45"}).status_code == 302
     assert CollaborationMember.objects.get().weight == Decimal(45)
     client.force_login(world.users["opd_admin"])
