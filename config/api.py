@@ -9,6 +9,7 @@ from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
 from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views import documents as perf_documents
+from kinerja.performance.api.views.collaboration import CollaborationViewSet
 from kinerja.performance.api.views.realisations import RealisationViewSet
 
 router = DefaultRouter()
@@ -33,6 +34,7 @@ router.register("key-indicator-sets", perf_api.KeyIndicatorSetViewSet, basename=
 router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
 router.register("realisations", RealisationViewSet, basename="realisation")
 router.register("actions", action_api.ActionViewSet, basename="action")
+router.register("collaborations", CollaborationViewSet, basename="collaboration")
 
 app_name = "api"
 urlpatterns = [

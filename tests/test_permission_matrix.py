@@ -1894,6 +1894,235 @@ MATRIX += [
 ]
 
 
+# Collaborations (page and API). Targets: per agency, "collaboration": the agency shares its
+# 2026 target with a partner agency invited (10 %); "invitation": the partner leads a
+# province target and invites the agency (10 %); "spare_target" is not shared yet.
+COLLAB_LEADERS = GOALERS | {"opd_admin"}  # manage_plans somewhere
+COLLAB_SCOPED = {"a": PLANNERS_SCOPED["a"], "b": PLANNERS_SCOPED["b"]}
+
+
+def _collab_members(objs, role):
+    from kinerja.performance.models import CollaborationMember
+
+    return CollaborationMember.objects.filter(collaboration_id=objs["collaboration"]).count()
+
+
+def _collab_partner_weight(objs, role):
+    from kinerja.performance.models import CollaborationMember
+
+    return CollaborationMember.objects.get(collaboration_id=objs["collaboration"]).weight
+
+
+def _invitation_status(objs, role):
+    from kinerja.performance.models import CollaborationMember
+
+    return CollaborationMember.objects.get(pk=objs["invitation_member"]).status
+
+
+def _spare_shared(objs, role):
+    from kinerja.performance.models import Collaboration
+
+    return Collaboration.objects.filter(target_id=objs["spare_target"]).count()
+
+
+def _collab_accept_page(objs, role):
+    prefix = f"accept-{objs['invitation_member']}"
+    return {
+        f"{prefix}-version": 1,
+        f"{prefix}-goal": objs["goal"],
+        f"{prefix}-code": "UJI-KOL",
+        f"{prefix}-name": NEW_NAME,
+    }
+
+
+MATRIX += [
+    Row("performance:collaboration_list", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:collaboration_create", "get", {"-": COLLAB_LEADERS}, **_page()),
+    Row(
+        "performance:collaboration_create",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {"target": objs["spare_target"], "title": NEW_NAME},
+        ok=(302,),
+        state=_spare_shared,
+        expect=_const(1),
+        outside=400,  # a target out of reach is no choice of the form
+        **_page(),
+    ),
+    Row(
+        "performance:collaboration_detail",
+        "get",
+        PLAN_SEEN,
+        kwargs={"pk": "collaboration"},
+        **_page(),
+    ),
+    Row(
+        "performance:collaboration_matrix",
+        "get",
+        {"a": VIEWERS_A, "b": WIDE},
+        kwargs={"pk": "collaboration"},
+        **_page(),
+    ),
+    Row(
+        "performance:collaboration_invite",
+        "get",
+        COLLAB_SCOPED,
+        kwargs={"pk": "collaboration"},
+        **_page(),
+    ),
+    Row(
+        "performance:collaboration_invite",
+        "post",
+        COLLAB_SCOPED,
+        data=lambda objs, role: {"version": 1, "unit": objs["other_agency"], "weight": "5"},
+        ok=(302,),
+        state=_collab_members,
+        expect=_const(2),
+        kwargs={"pk": "collaboration"},
+        **_page(),
+    ),
+    Row(
+        "performance:collaboration_weights",
+        "get",
+        COLLAB_SCOPED,
+        kwargs={"pk": "collaboration"},
+        **_page(),
+    ),
+    Row(
+        "performance:collaboration_weights",
+        "post",
+        COLLAB_SCOPED,
+        data=lambda objs, role: {
+            "version": 1,
+            "lead_weight": "100",
+            f"weight_{objs['partner']}": "20",
+        },
+        ok=(302,),
+        state=_collab_partner_weight,
+        expect=_const(20),
+        kwargs={"pk": "collaboration"},
+        **_page(),
+    ),
+    Row(
+        "performance:collaboration_answer",
+        "post",
+        COLLAB_SCOPED,
+        data=_collab_accept_page,
+        ok=(302,),
+        state=_invitation_status,
+        expect=_const("accepted"),
+        kwargs={"pk": "invitation", "member": "invitation_member", "answer": "accept_answer"},
+        **_page(),
+    ),
+    Row("api:collaboration-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:collaboration-list",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {"target": objs["spare_target"], "title": NEW_NAME},
+        ok=(201,),
+        state=_spare_shared,
+        expect=_const(1),
+        outside=400,
+        **_plan(),
+    ),
+    Row("api:collaboration-detail", "get", PLAN_SEEN, kwargs={"pk": "collaboration"}, **_plan()),
+    Row(
+        "api:collaboration-invite",
+        "post",
+        COLLAB_SCOPED,
+        data=lambda objs, role: {"version": 1, "unit": objs["other_agency"], "weight": "5"},
+        state=_collab_members,
+        expect=_const(2),
+        kwargs={"pk": "collaboration"},
+        **_plan(),
+    ),
+    Row(
+        "api:collaboration-weights",
+        "post",
+        COLLAB_SCOPED,
+        data=lambda objs, role: {
+            "version": 1,
+            "lead_weight": "100",
+            "weights": [{"unit": objs["partner"], "weight": "20"}],
+        },
+        state=_collab_partner_weight,
+        expect=_const(20),
+        kwargs={"pk": "collaboration"},
+        **_plan(),
+    ),
+    Row(
+        "api:collaboration-accept",
+        "post",
+        COLLAB_SCOPED,
+        data=lambda objs, role: {
+            "version": 1,
+            "unit": objs["agency"],
+            "goal": objs["goal"],
+            "code": "UJI-KOL",
+            "name": NEW_NAME,
+        },
+        state=_invitation_status,
+        expect=_const("accepted"),
+        kwargs={"pk": "invitation"},
+        **_plan(),
+    ),
+    Row(
+        "api:collaboration-decline",
+        "post",
+        COLLAB_SCOPED,
+        data=lambda objs, role: {"version": 1, "unit": objs["agency"], "reason": "uji"},
+        state=_invitation_status,
+        expect=_const("declined"),
+        kwargs={"pk": "invitation"},
+        **_plan(),
+    ),
+]
+
+
+def _collaborations(world, key, agency, target, key_indicator, regional_target) -> dict[str, Any]:
+    """A partner agency; the agency's 2026 target shared with the partner invited (10 %); a
+    province target led by the partner with the agency invited (10 %). Written straight."""
+    from kinerja.performance.models import (
+        Collaboration,
+        CollaborationMember,
+        Indicator,
+        Target,
+    )
+
+    instansi = agency.instansi
+    partner = OrgUnitFactory(instansi=instansi, code=f"MITRA-{key}", name=f"Mitra {key}")
+    shared = Collaboration.objects.create(
+        instansi=instansi, target=target, lead_unit=agency, title="Kolaborasi"
+    )
+    CollaborationMember.objects.create(collaboration=shared, unit=partner, weight=10)
+    indicator = Indicator.objects.create(
+        instansi=instansi,
+        goal=regional_target,
+        code=f"P-{key}",
+        name="P",
+        measure_unit="persen",
+        control_level="outcome",
+    )
+    province = Target.objects.create(
+        instansi=instansi, indicator=indicator, year=2026, shape="value", value=50
+    )
+    invitation = Collaboration.objects.create(
+        instansi=instansi, target=province, lead_unit=partner, title="Undangan"
+    )
+    member = CollaborationMember.objects.create(collaboration=invitation, unit=agency, weight=10)
+    other = world.agency_b if key == "a" else world.agency_a
+    return {
+        "collaboration": shared.pk,
+        "invitation": invitation.pk,
+        "invitation_member": member.pk,
+        "accept_answer": "accept",
+        "partner": partner.pk,
+        "other_agency": other.pk,
+        "spare_target": Target.objects.get(indicator=key_indicator).pk,
+    }
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -2063,9 +2292,11 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         agreements = _agreements(world, key, agency, target)
         realisations = _realisations(world, key, target, jatim_x if key == "x" else jatim)
         agreements.update(_action_of(agency, agreements["agreement"]))
+        collaborations = _collaborations(world, key, agency, target, key_indicator, top)
         out[key] = {
             **agreements,
             **realisations,
+            **collaborations,
             "agency": agency.pk,
             "goal": objective.pk,
             "indicator": indicator.pk,

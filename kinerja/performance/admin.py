@@ -4,6 +4,8 @@ the pages or the API, which call the audited services with their rules."""
 from django.contrib import admin
 
 from .models import (
+    Collaboration,
+    CollaborationMember,
     Evidence,
     Goal,
     Indicator,
@@ -89,3 +91,28 @@ class RealisationAdmin(ReadOnlyAdmin):
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("realisation", "kind", "label", "file_type", "size")
     list_filter = ("kind",)
+
+
+# Collaborations ------------------------------------------------------------------------------
+
+
+class CollaborationMemberInline(admin.TabularInline):
+    model = CollaborationMember
+    fields = ("unit", "weight", "status", "reason", "answered_at", "supporting_target")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(ReadOnlyAdmin):
+    list_display = ("title", "lead_unit", "target", "lead_weight", "status")
+    list_filter = ("status",)
+    search_fields = ("title",)
+    inlines = (CollaborationMemberInline,)

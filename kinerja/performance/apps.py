@@ -35,6 +35,15 @@ class PerformanceConfig(AppConfig):
         )
         from . import importers  # noqa: F401 - registers the action-plan importer
 
+        # After the plan: collaborations share some of its agencies' targets.
+        register_demo_step(
+            DemoStep(
+                "collaborations",
+                "kinerja.performance.demo_collaboration.demo_collaborations_run",
+                "kinerja.performance.demo_collaboration.demo_collaborations_wipe",
+                order=101,
+            )
+        )
         register_nav(
             NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
         )
@@ -72,6 +81,15 @@ class PerformanceConfig(AppConfig):
                 "self",
                 "realisation_queue",
                 46,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Collaborations"),
+                "performance:collaboration_list",
+                Action.VIEW_PLANNING,
+                "collaborations",
+                47,
             )
         )
         register_nav(

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .views import actions as action_views
 from .views import agreement_units, documents, exports
+from .views import collaboration as collab
 from .views import realisations as realisation_views
 
 app_name = "performance"
@@ -83,6 +84,37 @@ urlpatterns = [
         name="template_export",
     ),
     path("agreements/export/", exports.AgreementExportView.as_view(), name="agreement_export"),
+    path("collaborations/", collab.CollaborationListView.as_view(), name="collaboration_list"),
+    path(
+        "collaborations/add/",
+        collab.CollaborationCreateView.as_view(),
+        name="collaboration_create",
+    ),
+    path(
+        "collaborations/<int:pk>/",
+        collab.CollaborationDetailView.as_view(),
+        name="collaboration_detail",
+    ),
+    path(
+        "collaborations/<int:pk>/invite/",
+        collab.CollaborationInviteView.as_view(),
+        name="collaboration_invite",
+    ),
+    path(
+        "collaborations/<int:pk>/weights/",
+        collab.CollaborationWeightsView.as_view(),
+        name="collaboration_weights",
+    ),
+    path(
+        "collaborations/<int:pk>/matrix/",
+        collab.CollaborationMatrixView.as_view(),
+        name="collaboration_matrix",
+    ),
+    path(
+        "collaborations/<int:pk>/members/<int:member>/<slug:answer>/",
+        collab.CollaborationAnswerView.as_view(),
+        name="collaboration_answer",
+    ),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path(

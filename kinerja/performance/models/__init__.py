@@ -700,4 +700,5 @@ class AgreementProgram(models.Model):
 
 
 from .actions import *  # noqa: E402,F401,F403
+from .collaboration import *  # noqa: E402,F401,F403
 from .realisations import *  # noqa: E402,F401,F403
