@@ -7,6 +7,7 @@ from kinerja.accounts.api import views as accounts_api
 from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
+from kinerja.performance.api.views import skp as skp_api
 
 router = DefaultRouter()
 router.register("regions", org_api.RegionViewSet, basename="region")
@@ -28,6 +29,8 @@ router.register("indicators", perf_api.IndicatorViewSet, basename="indicator")
 router.register("targets", perf_api.TargetViewSet, basename="target")
 router.register("key-indicator-sets", perf_api.KeyIndicatorSetViewSet, basename="key-indicator-set")
 router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
+router.register("plans", skp_api.PlanViewSet, basename="plan")
+router.register("plan-results", skp_api.PlanResultViewSet, basename="plan-result")
 
 app_name = "api"
 urlpatterns = [
