@@ -228,7 +228,7 @@ def test_serving_rule_and_cycle(s):
     # Budi is not Siti's evaluator (Hartono is), nor assigned the result.
     with pytest.raises(ValidationError) as err:
         add_result(s, plan, s.siti_scope, s.siti_user, serves=other_result)
-    assert "neither the evaluator" in err.value.message_dict["serves"][0]
+    assert "bukan pejabat penilai SKP ini" in err.value.message_dict["serves"][0]
     # The evaluator is the structural superior, not a team leader; Budi may lead a team.
     with pytest.raises(ValidationError) as err:
         add_result(s, plan, s.siti_scope, s.siti_user, assigned_by=s.kabid, serves=boss_result)
@@ -245,7 +245,7 @@ def test_serving_rule_and_cycle(s):
             version=other.version,
             data={"assigned_by": s.siti, "serves": team},
         )
-    assert "cycle" in err.value.message_dict["serves"][0]
+    assert "siklus" in err.value.message_dict["serves"][0]
     assert PlanResult.objects.get(pk=other_result.pk).serves is None
 
 
@@ -391,7 +391,7 @@ def test_steps_revision_after_signing_and_stale_version(s):
     assert plan.is_signed and plan.signed_at is not None
     with pytest.raises(ValidationError) as err:
         add_result(s, plan, s.siti_scope, s.siti_user)
-    assert "signed" in err.value.messages[0]
+    assert "sudah ditetapkan" in err.value.messages[0]
     with pytest.raises(ValidationError) as err:
         skp.plan_revise(
             actor=s.siti_user, scope=s.siti_scope, plan=plan, version=plan.version, reason=" "

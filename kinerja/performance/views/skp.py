@@ -160,26 +160,31 @@ class PlanCreateView(PlanFormView):
 
     success_message = gettext_lazy("The plan has been started.")
 
+    def get_object(self):
+        scope = self.request.scope
+        if not (
+            scope.employee_id or scope.can_anywhere(Action.MANAGE_PLANS) or skp.may_delegate(scope)
+        ):
+            raise PermissionDenied
+
     def get_form(self, obj, data=None):
         scope = self.request.scope
-        employees = Employee.objects.filter(instansi_id=scope.instansi_id, is_active=True)
-        if skp.may_delegate(scope):
-            pass
-        elif scope.can_anywhere(Action.MANAGE_PLANS):
+        everyone = Employee.objects.filter(instansi_id=scope.instansi_id, is_active=True)
+        offered = everyone.filter(pk=scope.employee_id)
+        if skp.may_delegate(scope) or scope.can_anywhere(Action.MANAGE_PLANS):
             reach = Employee.objects.within(scope, Action.MANAGE_PLANS).values("pk")
-            employees = employees.filter(pk__in=reach) | employees.filter(pk=scope.employee_id)
-        else:
-            employees = employees.filter(pk=scope.employee_id)
-        initial = {"employee": scope.employee_id}
-        period = Period.objects.filter(instansi_id=scope.instansi_id).first()
-        if period is not None:
-            initial["period"] = period.pk
-        return PlanForm(
-            data,
-            initial=initial,
-            employees=employees.order_by("name"),
-            periods=Period.objects.filter(instansi_id=scope.instansi_id),
-        )
+            if skp.may_delegate(scope):
+                reach = everyone.values("pk")
+            offered = everyone.filter(pk__in=reach) | offered
+        periods = Period.objects.filter(instansi_id=scope.instansi_id)
+        initial = {"employee": scope.employee_id, "period": getattr(periods.first(), "pk", None)}
+        # Any employee of the instansi is accepted (the service says who may start whose
+        # plan); the choices offered are those the caller may start.
+        form = PlanForm(data, initial=initial, employees=everyone, periods=periods)
+        form.fields["employee"].widget.choices = [("", "---------")] + [
+            (e.pk, f"{e.display_name} ({e.nip or '-'})") for e in offered.order_by("name")[:500]
+        ]
+        return form
 
     def save(self, form, obj):
         return skp.plan_create(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from kinerja.organisations.selectors import caller_instansi
@@ -254,7 +255,7 @@ class PlanResultViewSet(
         data = form.validated_data
         plan = data.get("plan")
         if plan is None or not self.plans().filter(pk=plan.pk).exists():
-            raise ValidationError({"plan": _("Choose a plan within your reach.")})
+            raise NotFound(_("No such plan within your reach."))
         with transaction.atomic():
             result = skp.plan_result_add(
                 **self.call(), plan=plan, version=data["version"], data=self._fields(data, plan)
@@ -312,12 +313,10 @@ class PlanResultViewSet(
 
     def destroy(self, request, pk=None):
         result = get_object_or_404(self.get_queryset(), pk=pk)
-        version = request.query_params.get("version", "")
-        plan = skp.plan_result_remove(
-            **self.call(),
-            result=result,
-            version=int(version) if version.isdigit() else None,
-        )
+        version = request.query_params.get("version") or request.data.get("version", "")
+        if isinstance(version, str):
+            version = int(version) if version.isdigit() else None
+        plan = skp.plan_result_remove(**self.call(), result=result, version=version)
         return self.read(plan)
 
     @extend_schema(
