@@ -10,6 +10,7 @@ from .models import (
     KeyIndicatorSet,
     LateEntryWindow,
     Period,
+    Plan,
     SubPeriod,
     Target,
 )
@@ -75,3 +76,10 @@ class TargetAdmin(ReadOnlyAdmin):
 @admin.register(KeyIndicatorSet)
 class KeyIndicatorSetAdmin(ReadOnlyAdmin):
     list_display = ("name", "unit", "first_year", "last_year", "status")
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyAdmin):
+    list_display = ("employee", "unit", "starts", "ends", "status", "revision", "is_current")
+    list_filter = ("status", "approach", "is_current")
+    search_fields = ("employee__name", "employee__nip", "evaluator_name")
