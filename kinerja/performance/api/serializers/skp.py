@@ -11,6 +11,7 @@ from kinerja.organisations.models import Employee
 from ...choices import PlanApproach
 from ...models import Indicator, Period, Plan, PlanResult, Target
 from ...plan_selectors import plan_content
+from . import AgreementStatusField
 
 VERSION = {"min_value": 1, "max_value": 2**31 - 1}
 TEXT = {"required": False, "allow_blank": True, "max_length": 5000}
@@ -69,6 +70,8 @@ class PlanResultSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     """A plan as read, with its results (indicators, targets, actions) and behaviours."""
+
+    status = AgreementStatusField(read_only=True)  # the agreement's steps
 
     results = serializers.SerializerMethodField()
     behaviours = serializers.SerializerMethodField()
