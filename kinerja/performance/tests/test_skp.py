@@ -438,3 +438,36 @@ def test_action_outside_the_plan_dates_is_refused(s):
             actions={3: "Di luar rencana"},
         )
     assert "actions.3" in err.value.message_dict
+
+
+def test_update_reads_the_evaluator_again_for_new_dates(s):
+    plan = create(s, s.siti, s.siti_scope, s.siti_user)
+    wati = EmployeeFactory(unit=s.world.division_a, name="Wati")
+    ActingAssignment.objects.create(
+        instansi=s.world.instansi,
+        employee=wati,
+        position=s.kabid_post,
+        kind=ActingKind.PLH,
+        decree_number="800/2/2024",
+        valid_from=dt.date(2024, 2, 1),
+        valid_to=dt.date(2024, 2, 29),
+    )
+    plan = skp.plan_update(
+        actor=s.siti_user,
+        scope=s.siti_scope,
+        plan=plan,
+        version=plan.version,
+        data={"starts": dt.date(2024, 2, 1), "consequences": "Tunjangan kinerja"},
+    )
+    assert (plan.evaluator, plan.evaluator_title) == (wati, "Plh. Kepala Bidang SMA")
+    assert (plan.version, plan.consequences) == (2, "Tunjangan kinerja")
+    event = AuditEvent.objects.filter(action="plan.update").get()
+    assert event.changes["evaluator"] == [s.kabid.pk, wati.pk]
+    with pytest.raises(PermissionDenied):  # only the personnel office delegates
+        skp.plan_update(
+            actor=s.siti_user,
+            scope=s.siti_scope,
+            plan=plan,
+            version=plan.version,
+            data={"delegated_authority": True, "delegation_reason": "x"},
+        )
