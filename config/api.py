@@ -9,6 +9,7 @@ from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
 from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views import documents as perf_documents
+from kinerja.performance.api.views import skp as skp_api
 from kinerja.performance.api.views.collaboration import CollaborationViewSet
 from kinerja.performance.api.views.realisations import RealisationViewSet
 
@@ -35,6 +36,8 @@ router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
 router.register("realisations", RealisationViewSet, basename="realisation")
 router.register("actions", action_api.ActionViewSet, basename="action")
 router.register("collaborations", CollaborationViewSet, basename="collaboration")
+router.register("plans", skp_api.PlanViewSet, basename="plan")
+router.register("plan-results", skp_api.PlanResultViewSet, basename="plan-result")
 
 app_name = "api"
 urlpatterns = [

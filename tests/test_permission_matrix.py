@@ -2123,6 +2123,289 @@ def _collaborations(world, key, agency, target, key_indicator, regional_target) 
     }
 
 
+# Employee plans (SKP; page and API). Targets: a draft plan of each agency's employee for
+# January to June 2026 (agency A's: staff_a, the "employee" account) with a main result, its
+# indicator and target; a new plan is started for staff_a from July ("-" or "a").
+SKP_WRITERS_A = GOALERS | {"bkd", "opd_admin", "employee"}  # own, manage_plans, BKD
+SKP_WRITERS = {"a": SKP_WRITERS_A, "b": GOALERS | {"bkd"}, "x": set()}
+SKP_SEEN = {"a": IN_A, "b": WIDE, "x": set()}
+SKP_STARTERS = GOALERS | {"bkd", "opd_admin", "opd_head", "employee"}  # a record or a reach
+
+
+def _skp_plans_named(objs, role):
+    from kinerja.performance.models import Plan
+
+    return Plan.objects.filter(evaluator_name=NEW_NAME).count()
+
+
+def _skp_new_plan(objs, role):
+    return {
+        "employee": objs["skp_employee"],
+        "period": objs["period"],
+        "starts": "2026-07-01",
+        "approach": "quantitative",
+        "evaluator_name": NEW_NAME,
+        "evaluator_title": "Kepala",
+    }
+
+
+def _skp_results_named(objs, role):
+    from kinerja.performance.models import PlanResult
+
+    return PlanResult.objects.filter(plan_id=objs["skp_plan"], text=NEW_NAME).count()
+
+
+def _skp_indicators(objs, role):
+    from kinerja.performance.models import Indicator
+
+    return Indicator.objects.filter(result_id=objs["skp_result"]).count()
+
+
+def _skp_result_exists(objs, role):
+    from kinerja.performance.models import PlanResult
+
+    return PlanResult.objects.filter(pk=objs["skp_result"]).exists()
+
+
+def _skp_behaviours(objs, role):
+    from kinerja.performance.models import PlanBehaviour
+
+    return list(
+        PlanBehaviour.objects.filter(plan_id=objs["skp_plan"]).values_list("value", "expectation")
+    )
+
+
+SKP_INDICATOR = {"name": "Jumlah dokumen", "aspect": "quantity", "measure_unit": "dokumen"}
+
+MATRIX += [
+    Row("performance:plan_list", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:plan_create", "get", {"-": SKP_STARTERS}, **_page()),
+    Row(
+        "performance:plan_create",
+        "post",
+        {"-": SKP_WRITERS_A},
+        data=_skp_new_plan,
+        ok=(302,),
+        state=_skp_plans_named,
+        expect=_const(1),
+        **_page(),
+    ),
+    Row("performance:plan_detail", "get", SKP_SEEN, kwargs={"pk": "skp_plan"}, **_page()),
+    Row("performance:plan_update", "get", SKP_WRITERS, kwargs={"pk": "skp_plan"}, **_page()),
+    Row(
+        "performance:plan_update",
+        "post",
+        SKP_WRITERS,
+        data={"version": 1, "approach": "quantitative", "resources": NEW_NAME},
+        ok=(302,),
+        state=_plan_field("Plan", "skp_plan", "resources"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "skp_plan"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_step",
+        "post",
+        SKP_WRITERS,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Plan", "skp_plan", "status"),
+        expect=_const("submitted"),
+        kwargs={"pk": "skp_plan", "step": "submit_step"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_result_add",
+        "get",
+        {"a": SKP_WRITERS_A},
+        kwargs={"pk": "skp_plan"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_result_add",
+        "post",
+        {"a": SKP_WRITERS_A},
+        data={
+            "version": 1,
+            "kind": "main",
+            "text": NEW_NAME,
+            **SKP_INDICATOR,
+            "shape": "value",
+            "value": "5",
+        },
+        ok=(302,),
+        state=_skp_results_named,
+        expect=_const(1),
+        kwargs={"pk": "skp_plan"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_indicator_add",
+        "get",
+        {"a": SKP_WRITERS_A},
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_indicator_add",
+        "post",
+        {"a": SKP_WRITERS_A},
+        data={"version": 1, **SKP_INDICATOR, "shape": "value", "value": "3"},
+        ok=(302,),
+        state=_skp_indicators,
+        expect=_const(2),
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_behaviours",
+        "get",
+        {"a": SKP_WRITERS_A},
+        kwargs={"pk": "skp_plan"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_behaviours",
+        "post",
+        {"a": SKP_WRITERS_A},
+        data={"version": 1, "b_adaptif": NEW_NAME},
+        ok=(302,),
+        state=_skp_behaviours,
+        expect=_const([("adaptif", NEW_NAME)]),
+        kwargs={"pk": "skp_plan"},
+        **_page(),
+    ),
+    Row("api:plan-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:plan-list",
+        "post",
+        {"-": SKP_WRITERS_A},
+        data=_skp_new_plan,
+        ok=(201,),
+        state=_skp_plans_named,
+        expect=_const(1),
+        **_plan(),
+    ),
+    Row("api:plan-detail", "get", SKP_SEEN, kwargs={"pk": "skp_plan"}, **_plan()),
+    Row(
+        "api:plan-detail",
+        "patch",
+        SKP_WRITERS,
+        data={"version": 1, "resources": NEW_NAME},
+        state=_plan_field("Plan", "skp_plan", "resources"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "skp_plan"},
+        **_plan(),
+    ),
+    Row(
+        "api:plan-step",
+        "post",
+        SKP_WRITERS,
+        data={"step": "submit", "version": 1},
+        state=_plan_field("Plan", "skp_plan", "status"),
+        expect=_const("submitted"),
+        kwargs={"pk": "skp_plan"},
+        **_plan(),
+    ),
+    Row(
+        "api:plan-result-list",
+        "post",
+        {"a": SKP_WRITERS_A},
+        data=lambda objs, role: {
+            "plan": objs["skp_plan"],
+            "version": 1,
+            "kind": "main",
+            "text": NEW_NAME,
+        },
+        ok=(201,),
+        state=_skp_results_named,
+        expect=_const(1),
+        **_plan(),
+    ),
+    Row(
+        "api:plan-result-detail",
+        "patch",
+        {"a": SKP_WRITERS_A},
+        data={"version": 1, "text": NEW_NAME},
+        state=_plan_field("PlanResult", "skp_result", "text"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "skp_result"},
+        **_plan(),
+    ),
+    Row(
+        "api:plan-result-detail",
+        "delete",
+        {"a": SKP_WRITERS_A},
+        data={"version": 1},
+        state=_skp_result_exists,
+        expect=_const(False),
+        kwargs={"pk": "skp_result"},
+        **_plan(),
+    ),
+    Row(
+        "api:plan-result-indicators",
+        "post",
+        {"a": SKP_WRITERS_A},
+        data={"version": 1, **SKP_INDICATOR, "target": {"value": "3"}},
+        ok=(201,),
+        state=_skp_indicators,
+        expect=_const(2),
+        kwargs={"pk": "skp_result"},
+        **_plan(),
+    ),
+]
+
+
+def _skp_objects(world, key, agency) -> dict[str, Any]:
+    """A draft plan of the agency's employee for January to June 2026 (the evaluator named by
+    hand), one main result with an indicator and its 2026 target; the employee holds a post
+    from 2025. Written straight."""
+    from kinerja.organisations.models import Assignment
+    from kinerja.performance.models import Indicator, Period, Plan, PlanResult, Target
+
+    employee = {"a": world.staff_a, "b": world.staff_b, "x": world.staff_x}[key]
+    held = Assignment.objects.filter(employee=employee, valid_to__isnull=True).first()
+    if held is not None:  # agency B's employee heads it for the agreements
+        post = held.position
+    else:
+        post = world.staff_pos_a if key == "a" else PositionFactory(unit=agency, code=f"SKP-{key}")
+        Assignment.objects.create(
+            instansi=agency.instansi,
+            employee=employee,
+            position=post,
+            unit=post.unit,
+            valid_from=dt.date(2025, 1, 1),
+        )
+    plan = Plan.objects.create(
+        instansi=agency.instansi,
+        employee=employee,
+        position=post,
+        position_title=post.title,
+        position_kind=post.kind,
+        unit=post.unit,
+        period=Period.objects.get(instansi=agency.instansi, year=2026),
+        starts=dt.date(2026, 1, 1),
+        ends=dt.date(2026, 6, 30),
+        evaluator_name="Atasan",
+        evaluator_title="Kepala",
+    )
+    result = PlanResult.objects.create(plan=plan, text="Hasil", position=1)
+    indicator = Indicator.objects.create(
+        instansi=agency.instansi,
+        result=result,
+        unit=post.unit,
+        code=f"SKP{plan.pk}-1",
+        name="Dokumen",
+        aspect="quantity",
+        measure_unit="dokumen",
+        control_level="output",
+    )
+    Target.objects.create(
+        instansi=agency.instansi, indicator=indicator, year=2026, shape="value", value=4
+    )
+    return {"skp_plan": plan.pk, "skp_result": result.pk}
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -2297,6 +2580,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
             **agreements,
             **realisations,
             **collaborations,
+            **_skp_objects(world, key, agency),
             "agency": agency.pk,
             "goal": objective.pk,
             "indicator": indicator.pk,
@@ -2327,6 +2611,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         "window": window.pk,
         "template": template.pk,
         "target_year": 2030,
+        "skp_employee": world.staff_a.pk,
     }
     return {key: {**common, **out.get(key, {})} for key in ("a", "b", "x", "-")}
 

@@ -13,6 +13,7 @@ from .models import (
     KeyIndicatorSet,
     LateEntryWindow,
     Period,
+    Plan,
     Realisation,
     SubPeriod,
     Target,
@@ -116,3 +117,10 @@ class CollaborationAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("title",)
     inlines = (CollaborationMemberInline,)
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyAdmin):
+    list_display = ("employee", "unit", "starts", "ends", "status", "revision", "is_current")
+    list_filter = ("status", "approach", "is_current")
+    search_fields = ("employee__name", "employee__nip", "evaluator_name")

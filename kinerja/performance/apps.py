@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _sees_plans(request) -> bool:
+    """Employee plans (SKP): every employee has their own; planning readers see their units'."""
+    scope = request.scope
+    return bool(scope.employee_id) or scope.can_anywhere("view_planning")
+
+
 class PerformanceConfig(AppConfig):
     name = "kinerja.performance"
     label = "performance"
@@ -94,4 +100,7 @@ class PerformanceConfig(AppConfig):
         )
         register_nav(
             NavEntry(_("Periods"), "performance:period_list", Action.VIEW_PLANNING, "periods", 44)
+        )
+        register_nav(
+            NavEntry(_("Employee plans (SKP)"), "performance:plan_list", _sees_plans, "plans", 46)
         )

@@ -102,3 +102,40 @@ class AgreementStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     SIGNED = "signed", _("Signed")
+
+
+class PlanApproach(models.TextChoices):
+    """How an employee plan (SKP) states its targets (PermenPAN-RB 6/2022)."""
+
+    QUANTITATIVE = "quantitative", _("Quantitative")
+    QUALITATIVE = "qualitative", _("Qualitative")
+
+
+class ResultKind(models.TextChoices):
+    MAIN = "main", _("Main result")
+    ADDITIONAL = "additional", _("Additional result")
+
+
+class ResultClassification(models.TextChoices):
+    """How a head of agency's result stands to the agreement target it serves."""
+
+    ORGANISATIONAL = "organisational", _("Organisational")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Aspect(models.TextChoices):
+    """The aspect an individual indicator (IKI) measures."""
+
+    QUANTITY = "quantity", _("Quantity")
+    QUALITY = "quality", _("Quality")
+    TIME = "time", _("Time")
+    COST = "cost", _("Cost")
+
+
+class Perspective(models.TextChoices):
+    """The four perspectives that group a JPT plan's indicators."""
+
+    STAKEHOLDER = "stakeholder", _("Service recipients (stakeholders)")
+    INTERNAL_PROCESS = "internal_process", _("Internal business process")
+    LEARNING = "learning", _("Learning and growth (internal strengthening)")
+    BUDGET = "budget", _("Budget")

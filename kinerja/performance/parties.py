@@ -74,3 +74,17 @@ def agreement_or_unit_parties(target, on: dt.date) -> Parties | None:
 
 
 register_target_parties(agreement_or_unit_parties)
+
+
+def plan_parties(target, on: dt.date) -> Parties | None:
+    """An individual indicator (IKI) of an employee plan (SKP): the plan's employee holds it,
+    the evaluator kept on the plan verifies it (not whoever is above them today: the plan was
+    agreed with that evaluator). None for any other target, without a query."""
+    if target.indicator.result_id is None:
+        return None
+    from .services.skp import skp_target_parties
+
+    return skp_target_parties(target)
+
+
+register_target_parties(plan_parties)

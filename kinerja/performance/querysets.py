@@ -74,6 +74,11 @@ class IndicatorTemplateQuerySet(InstansiWideQuerySet):
 
 
 class IndicatorQuerySet(PlanningQuerySet):
+    def within(self, scope: Scope, action: str | None = None) -> IndicatorQuerySet:
+        """The goals' indicators the caller reaches. An employee plan's individual indicators
+        (IKI, with a result and no goal) are read and written through their plan."""
+        return super().within(scope, action).filter(result__isnull=True)
+
     def key(self) -> IndicatorQuerySet:
         """The key performance indicators (IKU)."""
         return self.filter(is_key=True)

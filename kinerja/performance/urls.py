@@ -5,6 +5,7 @@ from .views import actions as action_views
 from .views import agreement_units, documents, exports
 from .views import collaboration as collab
 from .views import realisations as realisation_views
+from .views import skp as skp_views
 
 app_name = "performance"
 urlpatterns = [
@@ -115,6 +116,22 @@ urlpatterns = [
         collab.CollaborationAnswerView.as_view(),
         name="collaboration_answer",
     ),
+    path("skp/", skp_views.PlanListView.as_view(), name="plan_list"),
+    path("skp/add/", skp_views.PlanCreateView.as_view(), name="plan_create"),
+    path("skp/<int:pk>/", skp_views.PlanDetailView.as_view(), name="plan_detail"),
+    path("skp/<int:pk>/edit/", skp_views.PlanUpdateView.as_view(), name="plan_update"),
+    path(
+        "skp/<int:pk>/results/add/",
+        skp_views.PlanResultCreateView.as_view(),
+        name="plan_result_add",
+    ),
+    path(
+        "skp/results/<int:pk>/indicators/add/",
+        skp_views.PlanIndicatorCreateView.as_view(),
+        name="plan_indicator_add",
+    ),
+    path("skp/<int:pk>/behaviours/", skp_views.PlanBehaviourView.as_view(), name="plan_behaviours"),
+    path("skp/<int:pk>/<slug:step>/", skp_views.PlanStepView.as_view(), name="plan_step"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path(

@@ -15,11 +15,13 @@ from kinerja.organisations.choices import PositionKind
 from ..choices import (
     Aggregation,
     AgreementStatus,
+    Aspect,
     ControlLevel,
     DataType,
     Frequency,
     GoalLevel,
     KeySetStatus,
+    Perspective,
     Polarity,
     ReportingFrequency,
     SubPeriodStatus,
@@ -302,7 +304,26 @@ class Indicator(IndicatorManual, TenantModel):
     (IKU) when ``is_key``. Its unit is its goal's (none for the regional plan's)."""
 
     goal = models.ForeignKey(
-        Goal, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("goal")
+        Goal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("goal"),
+    )
+    # An individual indicator (IKI) of an employee plan's result measures the result, not a
+    # goal (exactly one of the two), by an aspect and, in a JPT plan, under a perspective.
+    result = models.ForeignKey(
+        "performance.PlanResult",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("result (SKP)"),
+    )
+    aspect = models.CharField(_("aspect"), max_length=10, choices=Aspect.choices, blank=True)
+    perspective = models.CharField(
+        _("perspective"), max_length=20, choices=Perspective.choices, blank=True
     )
     unit = models.ForeignKey(
         "organisations.OrgUnit",
@@ -351,6 +372,11 @@ class Indicator(IndicatorManual, TenantModel):
             models.CheckConstraint(
                 condition=Q(cap_percent__isnull=True) | Q(cap_percent__gte=100),
                 name="%(app_label)s_%(class)s_cap_from_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal__isnull=False, result__isnull=True)
+                | Q(goal__isnull=True, result__isnull=False),
+                name="%(app_label)s_%(class)s_goal_or_result",
             ),
         ]
 
@@ -702,3 +728,4 @@ class AgreementProgram(models.Model):
 from .actions import *  # noqa: E402,F401,F403
 from .collaboration import *  # noqa: E402,F401,F403
 from .realisations import *  # noqa: E402,F401,F403
+from .skp import *  # noqa: E402,F401,F403

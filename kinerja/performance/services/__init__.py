@@ -570,6 +570,8 @@ def indicator_create(*, actor, scope: Scope, instansi: Instansi, data: dict[str,
 def indicator_update(
     *, actor, scope: Scope, indicator: Indicator, data: dict[str, Any], reason: str = ""
 ) -> Indicator:
+    if indicator.result_id is not None:
+        raise ValidationError(_("An individual indicator (IKI) is changed through its plan."))
     _require_unit(scope, _goal_action(indicator.goal), indicator.unit)
     before = _snapshot(indicator, INDICATOR_FIELDS)
     for key, value in data.items():
@@ -603,6 +605,17 @@ def indicator_update(
 
 
 # Targets -----------------------------------------------------------------------------------
+
+
+def _require_indicator(scope: Scope, indicator: Indicator) -> None:
+    """Who sets an indicator's targets: its goal's keepers; for an individual indicator (IKI)
+    of an employee plan, who may change that plan's draft."""
+    if indicator.result_id is not None:
+        from .skp import require_iki_write  # the plan's rule; skp imports this module
+
+        require_iki_write(scope, indicator)
+        return
+    _require_unit(scope, _goal_action(indicator.goal), indicator.unit)
 
 
 def _number(value: Any, field: str) -> Decimal | None:
@@ -699,7 +712,7 @@ def target_set(
 ) -> Target:
     """Set (create or replace) the indicator's target for ``year``. Replacing the shape drops
     the sub-period values, which no longer fit."""
-    _require_unit(scope, _goal_action(indicator.goal), indicator.unit)
+    _require_indicator(scope, indicator)
     _check_year(year)
     clean = clean_target(indicator, data)
     target = Target.objects.select_for_update().filter(indicator=indicator, year=year).first()
@@ -756,7 +769,7 @@ def target_set_values(
     sub-period's number to a number (a value target) or to ``{"low": .., "high": ..}`` (a
     range). They must make the year's target under the indicator's aggregation."""
     indicator = target.indicator
-    _require_unit(scope, _goal_action(indicator.goal), indicator.unit)
+    _require_indicator(scope, indicator)
     if target.shape == TargetShape.QUALITATIVE:
         raise ValidationError({"values": _("A qualitative target has no numbers per sub-period.")})
     period = Period.objects.filter(instansi_id=target.instansi_id, year=target.year).first()
@@ -1320,7 +1333,7 @@ def eligible_targets(agreement: Agreement):
     those of the indicators in the province's key-indicator set covering the year."""
     targets = Target.objects.filter(instansi_id=agreement.instansi_id, year=agreement.year)
     if agreement.unit_id is not None:
-        return targets.filter(indicator__unit_id=agreement.unit_id)
+        return targets.filter(indicator__unit_id=agreement.unit_id, indicator__goal__isnull=False)
     in_set = KeyIndicatorSetItem.objects.filter(
         key_set__instansi_id=agreement.instansi_id,
         key_set__unit__isnull=True,
