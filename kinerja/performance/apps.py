@@ -19,6 +19,16 @@ class PerformanceConfig(AppConfig):
                 "kinerja.performance.demo.demo_plan_wipe",
             )
         )
+        # After the plan (a later order): every agency's Renstra and the agreements (PK) of
+        # 2023 and of this year.
+        register_demo_step(
+            DemoStep(
+                "agreements",
+                "kinerja.performance.demo_agencies.demo_agencies_run",
+                "kinerja.performance.demo_agencies.demo_agencies_wipe",
+                order=110,
+            )
+        )
         register_nav(
             NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
         )
