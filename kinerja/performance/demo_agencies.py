@@ -1,6 +1,6 @@
 """The load_demo step after the demo plan: the rest of the regional plan (RPJMD), a strategic
-plan (Renstra) for every agency with 2 to 4 indicators, their targets from the demo's first
-year (2023) to the current year with the sub-period values of the open years, and the
+plan (Renstra) for every agency with 2 to 4 indicators, their targets for the demo's first
+year (2023) and the current year with the sub-period values of those (open) years, and the
 performance agreements (PK): the governor's and one per agency head, all signed for 2023; for
 the current year most signed, a few still draft, submitted or approved, and one revised after
 signing, with its reason. From ``data/demo_agencies.json``; every row is written through the
@@ -97,7 +97,7 @@ class _Builder:
         }
         self.first = first_year()
         self.current = max(self.first, timezone.localdate().year)
-        self.years = range(self.first, self.current + 1)
+        self.years = sorted({self.first, self.current})
         self.counts = {"goals": 0, "indicators": 0, "targets": 0, "values": 0}
         self.agreements = {"signed": 0, "open": 0, "revised": 0}
         self.skipped: list[str] = []
