@@ -307,19 +307,21 @@ class _Builder:
             agreement = self.agreement(unit, year, stops[unit.pk], programs)
             if agreement is None:
                 continue
+            if unit == revise:
+                programs = self.revise(agreement, unit, year)
             for row in programs:
                 budgets[row["name"]] = budgets.get(row["name"], Decimal(0)) + row["budget"]
-            if unit == revise:
-                self.revise(agreement, unit, year)
         # The governor's agreement: the province's key indicators, and its programs with the
-        # agencies' budgets added up.
+        # agencies' budgets (their current revision's) added up.
         programs = [
             {"name": name, "budget": total, "note": _("Sum over the agencies' agreements")}
             for name, total in sorted(budgets.items())
         ]
         self.agreement(None, year, AgreementStatus.SIGNED, programs)
 
-    def revise(self, agreement: Agreement, unit: OrgUnit, year: int) -> None:
+    def revise(self, agreement: Agreement, unit: OrgUnit, year: int) -> list[dict]:
+        """Revise the signed agreement for the budget change and sign the revision; return
+        its programs."""
         plan = self.spec["current_year"]["revised"]
         new = services.agreement_revise(
             **self.call, agreement=agreement, version=agreement.version, reason=plan["reason"]
@@ -328,6 +330,7 @@ class _Builder:
         targets = [r.target for r in new.targets.select_related("target").order_by("position")]
         self.sign(new, targets, programs)
         self.agreements["revised"] += 1
+        return programs
 
 
 def agencies(instansi) -> list[OrgUnit]:

@@ -96,6 +96,10 @@ def _the_current_year_has_open_agreements_and_one_revision_with_its_reason(demo)
     new = sum(p.budget for p in revised.programs.all())
     assert new < old and new == pytest.approx(old * Decimal("0.9"), rel=Decimal("0.001"))
     assert AuditEvent.objects.filter(action="agreement.revise").count() == 1
+    # The governor's table adds up the current revisions.
+    governor = Agreement.objects.get(year=year, unit__isnull=True)
+    name, budget = governor.programs.values_list("name", "budget")[0]
+    assert budget == sum(p.budget for a in current for p in a.programs.all() if p.name == name)
 
 
 def _a_second_run_keeps_and_reset_rebuilds_the_same(demo):
