@@ -19,14 +19,14 @@ class PerformanceConfig(AppConfig):
                 "kinerja.performance.demo.demo_plan_wipe",
             )
         )
-        # After the plan (a later order): every agency's Renstra and the agreements (PK) of
-        # 2023 and of this year.
+        # After the plan, before the steps that build on the agreements (order 110): every
+        # agency's Renstra and the agreements (PK) of 2023 and of this year.
         register_demo_step(
             DemoStep(
                 "agreements",
                 "kinerja.performance.demo_agencies.demo_agencies_run",
                 "kinerja.performance.demo_agencies.demo_agencies_wipe",
-                order=110,
+                order=105,
             )
         )
         register_nav(
