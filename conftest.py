@@ -51,6 +51,27 @@ class World:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """One transaction around a whole test module, rolled back at its end.
+
+    Rows a module fixture writes inside it are written once for the module; each test's own
+    ``db`` transaction then runs as a savepoint inside it and rolls back to it, so every test
+    still starts from the same rows. Only for modules of ``db`` tests (a transactional test would
+    flush the tables under the open transaction).
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def build_world() -> World:
+    """Write the fixture province (see the module docstring) and return its objects."""
     w = World()
     w.instansi = InstansiFactory(code="jatim", name="Pemerintah Provinsi Jawa Timur")
     w.other_instansi = InstansiFactory(

@@ -7,6 +7,9 @@ from kinerja.accounts.api import views as accounts_api
 from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
+from kinerja.performance.api.views import actions as action_api
+from kinerja.performance.api.views import documents as perf_documents
+from kinerja.performance.api.views.realisations import RealisationViewSet
 
 router = DefaultRouter()
 router.register("regions", org_api.RegionViewSet, basename="region")
@@ -28,9 +31,16 @@ router.register("indicators", perf_api.IndicatorViewSet, basename="indicator")
 router.register("targets", perf_api.TargetViewSet, basename="target")
 router.register("key-indicator-sets", perf_api.KeyIndicatorSetViewSet, basename="key-indicator-set")
 router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
+router.register("realisations", RealisationViewSet, basename="realisation")
+router.register("actions", action_api.ActionViewSet, basename="action")
 
 app_name = "api"
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path(
+        "agreements/<int:pk>/pdf/",
+        perf_documents.AgreementPdfView.as_view(),
+        name="agreement-pdf",
+    ),
     path("", include(router.urls)),
 ]

@@ -23,11 +23,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, build_world
 from kinerja.accounts.models import ApiToken, RoleAssignment, User
 from kinerja.accounts.roles import Role
 from kinerja.corrections.models import CorrectionRequest
@@ -1506,6 +1508,392 @@ MATRIX += [
 ]
 
 
+# Realisations (API, the verification queue, the evidence download). Targets: each agency's
+# draft realisation of its 2026 target (quarter 1, with a file and agency A's head as its
+# holder, the employee staff_a its verifier) and a submitted one (quarter 2; agency A's
+# verified by staff_a, agency B's by nobody, so by who keeps the plans across the instansi).
+REALISATION_ENTERERS = GOALERS | {"opd_admin", "opd_head"}  # manage_plans over A, A's head
+ENTER_SCOPED = {"a": REALISATION_ENTERERS, "b": GOALERS}
+VERIFY_SCOPED = {"a": {"employee"}, "b": GOALERS}
+REALISATION_SEEN = {"a": VIEWERS_A | {"employee"}, "b": WIDE, "x": set()}
+EVIDENCE_BODY = b"%PDF-1.4 uji"
+
+
+def _export_codes(response, client, objs, role):
+    """Agency A's realisations reach who reads A's plans, agency B's the instansi-wide."""
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes.count("I-a") == (2 if role in VIEWERS_A else 0), (role, codes)
+    assert codes.count("I-b") == (2 if role in WIDE else 0), (role, codes)
+    assert "I-x" not in codes
+
+
+def _realisations_q3(objs, role):
+    from kinerja.performance.models import Realisation
+
+    return Realisation.objects.filter(target_id=objs["target"], sub_period__number=3).count()
+
+
+def _evidence_named(objs, role):
+    from kinerja.performance.models import Evidence
+
+    return Evidence.objects.filter(label=NEW_NAME, realisation_id=objs["realisation"]).count()
+
+
+MATRIX += [
+    Row("api:realisation-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:realisation-list",
+        "post",
+        ENTER_SCOPED,
+        data=lambda objs, role: {
+            "target": objs["target"],
+            "sub_period": objs["sub_period_3"],
+            "value": "50",
+        },
+        ok=(201,),
+        state=_realisations_q3,
+        expect=_const(1),
+        outside=403,  # a target of the instansi: the service refuses who may not enter it
+        **_plan(),
+    ),
+    Row("api:realisation-detail", "get", REALISATION_SEEN, kwargs={"pk": "realisation"}, **_plan()),
+    Row(
+        "api:realisation-detail",
+        "patch",
+        ENTER_SCOPED,
+        data={"version": 1, "note": NEW_NAME},
+        state=_plan_field("Realisation", "realisation", "note"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-submit",
+        "post",
+        ENTER_SCOPED,
+        data={"version": 1},
+        state=_plan_field("Realisation", "realisation", "status"),
+        expect=_const("submitted"),
+        kwargs={"pk": "realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-verify",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1},
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("verified"),
+        kwargs={"pk": "submitted_realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-return",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1, "comment": "uji"},
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("returned"),
+        kwargs={"pk": "submitted_realisation"},
+        **_plan(),
+    ),
+    Row(
+        "api:realisation-evidence",
+        "post",
+        ENTER_SCOPED,
+        data={"url": "https://data.jatimprov.go.id/bukti", "label": NEW_NAME},
+        ok=(201,),
+        state=_evidence_named,
+        expect=_const(1),
+        kwargs={"pk": "realisation"},
+        **_plan(),
+    ),
+    Row("performance:realisation_verify_queue", "get", {"-": SIGNED_IN}, **_page()),
+    Row(
+        "performance:realisation_export",
+        "get",
+        {"-": VIEWERS},  # export: every role with a grant
+        verify=_export_codes,
+        **_page(),
+    ),
+    Row("performance:realisation_entry", "get", PLAN_SEEN, kwargs={"pk": "target"}, **_page()),
+    Row(
+        "performance:realisation_entry_row",
+        "post",
+        ENTER_SCOPED,
+        data=lambda objs, role: {f"sp{objs['sub_period_3']}-value": "50"},
+        ok=(302,),
+        state=_realisations_q3,
+        expect=_const(1),
+        kwargs={"pk": "target", "sub_period": "sub_period_3"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_detail",
+        "get",
+        REALISATION_SEEN,
+        kwargs={"pk": "realisation"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_evidence",
+        "post",
+        ENTER_SCOPED,
+        data={"url": "https://data.jatimprov.go.id/bukti", "label": NEW_NAME},
+        ok=(302,),
+        state=_evidence_named,
+        expect=_const(1),
+        kwargs={"pk": "realisation"},
+        **_page(),
+    ),
+    Row(
+        "performance:realisation_step",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("verified"),
+        kwargs={"pk": "submitted_realisation", "step": "verify_step"},
+        **_page(),
+    ),
+    Row(
+        "performance:evidence_download",
+        "get",
+        REALISATION_SEEN,
+        kwargs={"pk": "evidence_file"},
+        body=EVIDENCE_BODY,
+        **_page(),
+    ),
+]
+
+
+def _realisations(world, key, target, period) -> dict[str, Any]:
+    """A draft realisation of ``target`` (quarter 1, with a file) and a submitted one (quarter
+    2); agency A's held by its head and verified by staff_a. Written straight."""
+    from kinerja.performance.models import Evidence, Realisation
+
+    parties = {"holder": world.head_a, "verifier": world.staff_a} if key == "a" else {}
+    out = {}
+    for name, number, status in (
+        ("realisation", 1, "draft"),
+        ("submitted_realisation", 2, "submitted"),
+    ):
+        out[name] = Realisation.objects.create(
+            instansi=target.instansi,
+            target=target,
+            sub_period=period.sub_periods.get(number=number),
+            value=10,
+            status=status,
+            **parties,
+        ).pk
+    out["evidence_file"] = Evidence.objects.create(
+        instansi=target.instansi,
+        realisation_id=out["realisation"],
+        kind="file",
+        label="Bukti",
+        file=ContentFile(EVIDENCE_BODY, name="bukti.pdf"),
+        file_name="bukti.pdf",
+        file_type="pdf",
+        size=len(EVIDENCE_BODY),
+    ).pk
+    out["sub_period_3"] = period.sub_periods.get(number=3).pk
+    out["verify_step"] = "verify"
+    return out
+
+
+# The action plan under a PK (page and API). Targets: an action (code A1, the agency as its
+# unit, all its weight in the first quarter of 2026) under each agency's 2026 draft.
+def _actions_named(objs, role):
+    from kinerja.performance.models import Action
+
+    return Action.objects.filter(text=NEW_NAME).count()
+
+
+def _action_rows(model_name):
+    def read(objs, role):
+        from django.apps import apps
+
+        return (
+            apps.get_model("performance", model_name)
+            .objects.filter(action_id=objs["action"])
+            .count()
+        )
+
+    return read
+
+
+def _action_post(objs, role):
+    return {
+        "code": "UJI",
+        "position": 0,
+        "text": NEW_NAME,
+        "unit": objs["agency"],
+        "budget": "0",
+        "spending": "0",
+        "version": 1,
+    }
+
+
+MATRIX += [
+    Row("performance:action_plan", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
+    Row(
+        "performance:action_plan_export",
+        "get",
+        PLAN_SEEN,
+        kwargs={"pk": "agreement"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_create",
+        "get",
+        PLANNERS_SCOPED,
+        kwargs={"pk": "agreement_target"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_create",
+        "post",
+        PLANNERS_SCOPED,
+        data=_action_post,
+        ok=(302,),
+        state=_actions_named,
+        expect=_const(1),
+        kwargs={"pk": "agreement_target"},
+        **_page(),
+    ),
+    Row("performance:action_update", "get", PLANNERS_SCOPED, kwargs={"pk": "action"}, **_page()),
+    Row(
+        "performance:action_update",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {**_action_post(objs, role), "code": "A1"},
+        ok=(302,),
+        state=_plan_field("Action", "action", "text"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "action"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_progress",
+        "get",
+        PLANNERS_SCOPED,
+        htmx=True,
+        kwargs={"pk": "action"},
+        **_page(),
+    ),
+    Row(
+        "performance:action_progress",
+        "post",
+        PLANNERS_SCOPED,
+        data={"sub_period": 1, "progress": "50"},
+        ok=(302,),
+        state=_action_rows("ActionProgress"),
+        expect=_const(1),
+        kwargs={"pk": "action"},
+        **_page(),
+    ),
+    Row("api:action-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:action-list",
+        "post",
+        PLANNERS_SCOPED,
+        data=lambda objs, role: {
+            **_action_post(objs, role),
+            "agreement_target": objs["agreement_target"],
+            "schedule": [{"sub_period": 1, "weight": "100"}],
+        },
+        ok=(201,),
+        outside=400,
+        state=_actions_named,
+        expect=_const(1),
+        **_plan(),
+    ),
+    Row("api:action-detail", "get", PLAN_SEEN, kwargs={"pk": "action"}, **_plan()),
+    Row(
+        "api:action-detail",
+        "patch",
+        PLANNERS_SCOPED,
+        data={"version": 1, "text": NEW_NAME},
+        state=_plan_field("Action", "action", "text"),
+        expect=_const(NEW_NAME),
+        kwargs={"pk": "action"},
+        **_plan(),
+    ),
+    Row(
+        "api:action-schedule",
+        "post",
+        PLANNERS_SCOPED,
+        data={
+            "version": 1,
+            "schedule": [{"sub_period": 1, "weight": "60"}, {"sub_period": 2, "weight": "40"}],
+        },
+        state=_action_rows("ActionSchedule"),
+        expect=_const(2),
+        kwargs={"pk": "action"},
+        **_plan(),
+    ),
+    Row(
+        "api:action-progress",
+        "post",
+        PLANNERS_SCOPED,
+        data={"sub_period": 1, "progress": "50"},
+        state=_action_rows("ActionProgress"),
+        expect=_const(1),
+        kwargs={"pk": "action"},
+        **_plan(),
+    ),
+]
+
+
+def _sheet_shows(code):
+    """A planning export holds agency B's row (coded ``code``) exactly for the roles that see
+    B's plans; never the other instansi's."""
+
+    def verify(response, client, objs, role):
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        cells = {cell for r in sheet.iter_rows(values_only=True) for cell in r}
+        assert (code in cells) == (role in PLAN_SEEN["b"]), (code, role)
+        assert "I-x" not in cells and "G-x" not in cells
+
+    return verify
+
+
+# Planning documents: the agreement's PDF (page and API), scoped like the agreement; the
+# start form's unit lookup; the planning exports.
+MATRIX += [
+    Row("performance:agreement_pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_page()),
+    Row("api:agreement-pdf", "get", PLAN_SEEN, kwargs={"pk": "agreement"}, **_plan()),
+    Row(
+        "performance:agreement_unit_lookup",
+        "get",
+        {"-": AGREEMENT_STARTERS},
+        verify=_lookup_shows("DINKES", GOALERS),
+        **_page(),
+    ),
+    Row(
+        "performance:goal_export", "get", {"-": PLAN_VIEWERS}, verify=_sheet_shows("G-b"), **_page()
+    ),
+    Row(
+        "performance:indicator_export",
+        "get",
+        {"-": PLAN_VIEWERS},
+        verify=_sheet_shows("I-b"),
+        **_page(),
+    ),
+    Row(
+        "performance:target_export",
+        "get",
+        {"-": PLAN_VIEWERS},
+        verify=_sheet_shows("I-b"),
+        **_page(),
+    ),
+    Row("performance:template_export", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:agreement_export", "get", {"-": PLAN_VIEWERS}, **_page()),
+]
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -1556,6 +1944,27 @@ def _agreements(world, key, agency, target) -> dict[str, Any]:
     return out
 
 
+def _action_of(agency, agreement_id) -> dict[str, Any]:
+    """An action of the agency's 2026 draft: code A1, all its weight in the first quarter."""
+    from kinerja.performance.models import Action, ActionSchedule, AgreementTarget, SubPeriod
+
+    row = AgreementTarget.objects.get(agreement_id=agreement_id)
+    action = Action.objects.create(
+        instansi=agency.instansi,
+        agreement_id=agreement_id,
+        agreement_target=row,
+        code="A1",
+        text="Aksi",
+        unit=agency,
+    )
+    ActionSchedule.objects.create(
+        action=action,
+        sub_period=SubPeriod.objects.get(instansi=agency.instansi, period__year=2026, number=1),
+        weight=100,
+    )
+    return {"agreement_target": row.pk, "action": action.pk}
+
+
 def planning_objects(world) -> dict[str, dict[str, Any]]:
     """Per target: a Renstra objective of the agency, an indicator of it and its 2026 target
     (agreements: see ``_agreements``)
@@ -1592,7 +2001,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         return p
 
     jatim = period(world.instansi)
-    period(world.other_instansi)
+    jatim_x = period(world.other_instansi)
 
     def regional(instansi):
         goal = None
@@ -1652,8 +2061,11 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         )
         KeyIndicatorSetItem.objects.create(key_set=key_set, indicator=key_indicator, position=1)
         agreements = _agreements(world, key, agency, target)
+        realisations = _realisations(world, key, target, jatim_x if key == "x" else jatim)
+        agreements.update(_action_of(agency, agreements["agreement"]))
         out[key] = {
             **agreements,
+            **realisations,
             "agency": agency.pk,
             "goal": objective.pk,
             "indicator": indicator.pk,
@@ -1747,8 +2159,34 @@ def test_every_write_row_states_its_effect():
             assert row.state or row.verify, f"{row.method} {row.name} has no effect to check"
 
 
+@pytest.fixture(scope="module")
+def shared(module_transaction):
+    """The world, the objects per target and the planning objects, written once for the module
+    (3,900 cases; each runs in a savepoint rolled back after it, so each starts from these rows)."""
+    world = build_world()
+    objects = build_objects(world)
+    planning = planning_objects(world)
+    # One session per role, signed in once: a case sends its cookie (its own changes to the
+    # session, a sign-out included, roll back with the rest).
+    sessions = {}
+    for role, user in world.users.items():
+        signer = Client()
+        signer.force_login(user)
+        sessions[role] = signer.cookies[settings.SESSION_COOKIE_NAME].value
+    return world, objects, planning, sessions
+
+
 @pytest.fixture
-def objects(world):
+def world(shared, db):
+    return shared[0]
+
+
+@pytest.fixture
+def objects(shared, db):
+    return shared[1]
+
+
+def build_objects(world):
     """Objects per target: a = inside agency A, b = agency B, x = another instansi."""
     pos_b = PositionFactory(unit=world.agency_b, code="DINKES-01")
     pos_x = PositionFactory(unit=world.agency_x, code="MLG-01")
@@ -1856,13 +2294,13 @@ def objects(world):
     }
 
 
-def build_objs(row, target, objects, world, role) -> dict:
+def build_objs(row, target, objects, world, role, planning) -> dict:
     """The target's objects, plus a token or an import job owned as the target says."""
     from kinerja.accounts.services import token_create
 
     objs = dict(objects.get(target) or objects["-"])
     if row.planning:
-        objs.update(planning_objects(world)[target])
+        objs.update(planning[target])
     if "token" in row.kwargs.values():
         if target == "own" and role != "anonymous":
             owner = world.users[role]
@@ -1912,10 +2350,10 @@ def cases():
 
 
 @pytest.mark.parametrize(("row", "target", "role"), list(cases()))
-def test_matrix(row, target, role, world, objects, client):
+def test_matrix(row, target, role, shared, world, objects, client):
     if role != "anonymous":
-        client.force_login(world.users[role])
-    objs = build_objs(row, target, objects, world, role)
+        client.cookies[settings.SESSION_COOKIE_NAME] = shared[3][role]
+    objs = build_objs(row, target, objects, world, role, shared[2])
     url = reverse(row.name, kwargs={k: objs[key] for k, key in row.kwargs.items()})
     before = row.state(objs, role) if row.state else None
     response = request(client, row, url, objs, role)

@@ -67,6 +67,14 @@ class AutoSchema(SpectacularAutoSchema):
     """Document the 400, 401, 403 and 404 answers beside each operation's own responses, and
     the range of ids in paths (one beyond 64 bits is a 400)."""
 
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if getattr(self.view, "idempotent", False) and self.method in ("POST", "PUT", "PATCH"):
+            from .idempotency import PARAMETER
+
+            parameters.append(PARAMETER)
+        return parameters
+
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:
@@ -97,6 +105,10 @@ class AutoSchema(SpectacularAutoSchema):
         locked = getattr(self.view, "optimistic_lock", False) and "{" in self.path
         if locked and self.method not in ("GET", "HEAD"):
             errors.append(("409", component.ref, "The row changed since the version you read."))
+        if getattr(self.view, "idempotent", False) and self.method in ("POST", "PUT", "PATCH"):
+            errors.append(
+                ("422", ErrorSerializer, "The Idempotency-Key was used for another request.")
+            )
         for code, schema, description in errors:
             if code not in responses:
                 responses[code] = self._get_response_for_code(

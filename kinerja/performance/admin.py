@@ -4,12 +4,14 @@ the pages or the API, which call the audited services with their rules."""
 from django.contrib import admin
 
 from .models import (
+    Evidence,
     Goal,
     Indicator,
     IndicatorTemplate,
     KeyIndicatorSet,
     LateEntryWindow,
     Period,
+    Realisation,
     SubPeriod,
     Target,
 )
@@ -75,3 +77,15 @@ class TargetAdmin(ReadOnlyAdmin):
 @admin.register(KeyIndicatorSet)
 class KeyIndicatorSetAdmin(ReadOnlyAdmin):
     list_display = ("name", "unit", "first_year", "last_year", "status")
+
+
+@admin.register(Realisation)
+class RealisationAdmin(ReadOnlyAdmin):
+    list_display = ("target", "sub_period", "value", "status", "version")
+    list_filter = ("status",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("realisation", "kind", "label", "file_type", "size")
+    list_filter = ("kind",)

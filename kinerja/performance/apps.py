@@ -11,6 +11,11 @@ class PerformanceConfig(AppConfig):
         from kinerja.core.registry import DemoStep, NavEntry, register_demo_step, register_nav
         from kinerja.core.scope import Action
 
+        from . import (
+            planning_importers,  # noqa: F401 - registers the indicator and target importers
+            realisation_io,  # noqa: F401 - registers the realisation importer
+        )
+
         # A step of load_demo, after the province (it plans for the province's agencies).
         register_demo_step(
             DemoStep(
@@ -29,6 +34,17 @@ class PerformanceConfig(AppConfig):
                 order=105,
             )
         )
+        # After the plan and its agreements: an action plan under each agreement's targets.
+        register_demo_step(
+            DemoStep(
+                "action_plans",
+                "kinerja.performance.demo_actions.demo_actions_run",
+                "kinerja.performance.demo_actions.demo_actions_wipe",
+                order=110,
+            )
+        )
+        from . import importers  # noqa: F401 - registers the action-plan importer
+
         register_nav(
             NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
         )
@@ -57,6 +73,15 @@ class PerformanceConfig(AppConfig):
                 Action.VIEW_PLANNING,
                 "agreements",
                 45,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Realisations to verify"),
+                "performance:realisation_verify_queue",
+                "self",
+                "realisation_queue",
+                46,
             )
         )
         register_nav(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kinerja.core.scope import Scope
-from kinerja.organisations.lookups import LOOKUP_LIMIT, Option, clean_query
+from kinerja.core.scope import Action, Scope
+from kinerja.organisations.lookups import LOOKUP_LIMIT, Option, clean_query, unit_options
 
 from .models import IndicatorTemplate
 
@@ -28,3 +28,11 @@ def template_options(
     found = list(rows.order_by("position_kind", "name", "pk")[: limit + 1])
     options = [Option(t.pk, template_label(t), t.get_measure_unit_display()) for t in found[:limit]]
     return options, len(found) > limit
+
+
+def agreement_unit_options(
+    scope: Scope, query: str = "", *, limit: int = LOOKUP_LIMIT
+) -> tuple[list[Option], bool]:
+    """The units an agreement may be started for: open today, within the caller's
+    manage_plans reach (the service then asks for a head post)."""
+    return unit_options(scope, Action.MANAGE_PLANS, query, limit=limit)

@@ -118,3 +118,15 @@ def measure_units() -> dict[str, MeasureUnit]:
 
 def measure_unit_choices() -> list[tuple[str, str]]:
     return [(u.code, u.label) for u in measure_units().values()]
+
+
+@dataclass(frozen=True)
+class EvidenceRules:
+    max_bytes: int
+    types: tuple[str, ...]
+
+
+def evidence_rules(on: dt.date) -> EvidenceRules:
+    """The file types (``pdf``, ``jpg``...) and the size allowed for evidence on ``on``."""
+    rules = _in_force("evidence.json", on)
+    return EvidenceRules(max_bytes=int(rules["max_bytes"]), types=tuple(rules["types"]))

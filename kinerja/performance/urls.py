@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import views
+from .views import actions as action_views
+from .views import agreement_units, documents, exports
+from .views import realisations as realisation_views
 
 app_name = "performance"
 urlpatterns = [
@@ -41,13 +44,45 @@ urlpatterns = [
     ),
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
     path("agreements/add/", views.AgreementCreateView.as_view(), name="agreement_create"),
+    path(
+        "agreements/units/lookup/",
+        agreement_units.AgreementUnitLookupView.as_view(),
+        name="agreement_unit_lookup",
+    ),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.AgreementUpdateView.as_view(), name="agreement_update"),
+    path("agreements/<int:pk>/pdf/", documents.AgreementPdfView.as_view(), name="agreement_pdf"),
     path(
         "agreements/<int:pk>/<slug:step>/",
         views.AgreementStepView.as_view(),
         name="agreement_step",
     ),
+    path("action-plans/<int:pk>/", action_views.ActionPlanView.as_view(), name="action_plan"),
+    path(
+        "action-plans/<int:pk>/export/",
+        action_views.ActionPlanExportView.as_view(),
+        name="action_plan_export",
+    ),
+    path(
+        "action-plans/targets/<int:pk>/add/",
+        action_views.ActionCreateView.as_view(),
+        name="action_create",
+    ),
+    path("actions/<int:pk>/edit/", action_views.ActionUpdateView.as_view(), name="action_update"),
+    path(
+        "actions/<int:pk>/progress/",
+        action_views.ActionProgressView.as_view(),
+        name="action_progress",
+    ),
+    path("goals/export/", exports.GoalExportView.as_view(), name="goal_export"),
+    path("indicators/export/", exports.IndicatorExportView.as_view(), name="indicator_export"),
+    path("targets/export/", exports.TargetExportView.as_view(), name="target_export"),
+    path(
+        "indicators/library/export/",
+        exports.TemplateExportView.as_view(),
+        name="template_export",
+    ),
+    path("agreements/export/", exports.AgreementExportView.as_view(), name="agreement_export"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path(
@@ -59,5 +94,45 @@ urlpatterns = [
         "sub-periods/<int:pk>/status/",
         views.SubPeriodStatusView.as_view(),
         name="sub_period_status",
+    ),
+    path(
+        "realisations/target/<int:pk>/",
+        realisation_views.RealisationEntryView.as_view(),
+        name="realisation_entry",
+    ),
+    path(
+        "realisations/target/<int:pk>/<int:sub_period>/",
+        realisation_views.RealisationEntryRowView.as_view(),
+        name="realisation_entry_row",
+    ),
+    path(
+        "realisations/<int:pk>/",
+        realisation_views.RealisationDetailView.as_view(),
+        name="realisation_detail",
+    ),
+    path(
+        "realisations/<int:pk>/evidence/",
+        realisation_views.RealisationEvidenceView.as_view(),
+        name="realisation_evidence",
+    ),
+    path(
+        "realisations/<int:pk>/<slug:step>/",
+        realisation_views.RealisationStepView.as_view(),
+        name="realisation_step",
+    ),
+    path(
+        "realisations/export/",
+        realisation_views.RealisationExportView.as_view(),
+        name="realisation_export",
+    ),
+    path(
+        "realisations/verify/",
+        realisation_views.VerificationQueueView.as_view(),
+        name="realisation_verify_queue",
+    ),
+    path(
+        "realisations/evidence/<int:pk>/download/",
+        realisation_views.EvidenceDownloadView.as_view(),
+        name="evidence_download",
     ),
 ]

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.organisations.forms import LookupSelect, TablerFormMixin
-from kinerja.organisations.lookups import clean_query
+from kinerja.organisations.lookups import clean_query, unit_label
 from kinerja.organisations.models import OrgUnit
 
 from ..choices import Frequency, GoalLevel, SubPeriodStatus, TargetShape
-from ..lookups import template_label, template_options
+from ..lookups import agreement_unit_options, template_label, template_options
 from ..models import Goal, Indicator, IndicatorTemplate
 from ..policy import development_area_choices, rb_theme_choices
 from ..services import FIRST_YEAR, LAST_YEAR
@@ -354,8 +354,9 @@ class AgreementForm(PlanningForm):
         "second_party_title",
     )
 
-    def __init__(self, *args, units=None, targets=None, **kwargs):
+    def __init__(self, *args, units=None, targets=None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         if units is None:
             del self.fields["unit"]
             del self.fields["year"]
@@ -363,11 +364,33 @@ class AgreementForm(PlanningForm):
             self.fields["unit"].queryset = units
             del self.fields["targets"]
             del self.fields["programs"]
+            if scope is not None:
+                # A province has over a thousand units: search them (see docs/architecture.md
+                # "Searchable selects"); empty is the province's own agreement.
+                self.fields["unit"].widget = LookupSelect(
+                    lookup_url="performance:agreement_unit_lookup",
+                    placeholder=_("Search a unit; empty: the province (the governor)"),
+                    attrs={"class": "form-select"},
+                )
+                self.fields["unit"].label_from_instance = unit_label
+                self.fields["unit"].help_text = _(
+                    "A unit with a head post; leave it empty for the province's agreement."
+                )
+                self.uses_lookups = True
         if targets is not None:
             self.fields["targets"].queryset = targets
             self.fields["targets"].label_from_instance = lambda t: (
                 f"{t.indicator.code} {t.indicator.name}: {t.display}"
             )
+
+    def offer_search_results(self, data, field_name: str) -> None:
+        """The unit search without JavaScript (`FormPageView.search_form`)."""
+        if field_name != "unit" or "unit" not in self.fields or self.scope is None:
+            return
+        widget = self.fields["unit"].widget
+        widget.search_text = clean_query(data.get("unit_q"))
+        widget.searched = True
+        widget.offered, widget.more = agreement_unit_options(self.scope, widget.search_text)
 
     def clean_programs(self) -> list[dict]:
         rows = []

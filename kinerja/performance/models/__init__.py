@@ -697,3 +697,7 @@ class AgreementProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .actions import *  # noqa: E402,F401,F403
+from .realisations import *  # noqa: E402,F401,F403

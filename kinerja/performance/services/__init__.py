@@ -1361,7 +1361,22 @@ def agreement_set_targets(
                 }
             )
     before = list(agreement.targets.order_by("position", "pk").values_list("target_id", flat=True))
-    agreement.targets.all().delete()
+    # Rows of targets kept stay (with their action plan); a removed target with actions is
+    # refused rather than dropping its plan.
+    kept = {row.target_id: row for row in agreement.targets.all()}
+    removed = [row for tid, row in kept.items() if tid not in seen]
+    for row in removed:
+        if row.actions.exists():
+            raise ValidationError(
+                {
+                    "targets": _(
+                        "%(target)s has an action plan: remove its actions before removing "
+                        "the target."
+                    )
+                    % {"target": row.target}
+                }
+            )
+    AgreementTarget.objects.filter(pk__in=[row.pk for row in removed]).delete()
     rows = Target.objects.select_related("indicator").in_bulk([t.pk for t in targets])
     AgreementTarget.objects.bulk_create(
         AgreementTarget(
@@ -1371,7 +1386,13 @@ def agreement_set_targets(
             position=i + 1,
         )
         for i, t in enumerate(targets)
+        if t.pk not in kept
     )
+    for i, t in enumerate(targets):
+        row = kept.get(t.pk)
+        if row is not None and row.position != i + 1:
+            row.position = i + 1
+            row.save(update_fields=["position"])
     _bump(agreement)
     record(
         actor=actor,
@@ -1603,6 +1624,9 @@ def agreement_revise(
         )
         for p in old.programs.all()
     )
+    from .actions import actions_copy  # the action plan follows its agreement
+
+    actions_copy(old, new)
     record(
         actor=actor,
         action="agreement.revise",

@@ -907,13 +907,10 @@ class AgreementCreateView(PlanningFormView):
             raise PermissionDenied
 
     def get_form(self, obj, data=None):
-        units = (
-            OrgUnit.objects.within(self.request.scope, Action.MANAGE_PLANS)
-            .agencies()
-            .order_by("sort_key", "name")
-        )
+        scope = self.request.scope
+        units = OrgUnit.objects.within(scope, Action.MANAGE_PLANS).active_on()
         initial = {"year": timezone.localdate().year, "agreement_date": timezone.localdate()}
-        return AgreementForm(data, initial=initial, units=units)
+        return AgreementForm(data, initial=initial, units=units, scope=scope)
 
     def save(self, form, obj):
         return services.agreement_create(
