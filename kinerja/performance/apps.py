@@ -30,6 +30,16 @@ class PerformanceConfig(AppConfig):
                 "kinerja.performance.demo.demo_plan_wipe",
             )
         )
+        # After the plan, before the steps that build on the agreements (order 110): every
+        # agency's Renstra and the agreements (PK) of 2023 and of this year.
+        register_demo_step(
+            DemoStep(
+                "agreements",
+                "kinerja.performance.demo_agencies.demo_agencies_run",
+                "kinerja.performance.demo_agencies.demo_agencies_wipe",
+                order=105,
+            )
+        )
         # After the plan and its agreements: an action plan under each agreement's targets.
         register_demo_step(
             DemoStep(
