@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", staff=300, seed=5, verbosity=0)
+    call_command("load_demo", staff=300, seed=5, organisation_only=True, verbosity=0)
     return Instansi.objects.get(code="jatim")
 
 
@@ -115,13 +115,13 @@ def test_demo_password_meets_the_rules_and_works_only_where_allowed(demo, rf_req
 def test_loading_twice_keeps_the_same_accounts(demo):
     before = sorted(RoleAssignment.objects.values_list("user__username", "role", "unit_id"))
     links = dict(User.objects.filter(is_demo=True).values_list("username", "employee_id"))
-    call_command("load_demo", staff=300, seed=5, verbosity=0)
+    call_command("load_demo", staff=300, seed=5, organisation_only=True, verbosity=0)
     assert sorted(RoleAssignment.objects.values_list("user__username", "role", "unit_id")) == before
     assert dict(User.objects.filter(is_demo=True).values_list("username", "employee_id")) == links
 
 
 def test_reset_rebuilds_and_regrants(demo):
-    call_command("load_demo", staff=350, seed=6, reset=True, verbosity=0)
+    call_command("load_demo", staff=350, seed=6, organisation_only=True, reset=True, verbosity=0)
     assert Employee.objects.filter(instansi=demo).count() == 350
     assert _roles("admin.kesehatan") == {("opd_admin", "Dinas Kesehatan")}
     assert User.objects.get(username="kadis.pendidikan").employee.position.is_head
@@ -130,7 +130,7 @@ def test_reset_rebuilds_and_regrants(demo):
 def test_a_real_account_is_never_taken_over(db):
     User.objects.create_user(username="bkd", password="Rahasia-Nyata-2024!")
     with pytest.raises(CommandError, match="bkd"):
-        call_command("load_demo", staff=250, seed=1, verbosity=0)
+        call_command("load_demo", staff=250, seed=1, organisation_only=True, verbosity=0)
     assert not User.objects.get(username="bkd").is_demo
 
 
@@ -154,6 +154,6 @@ def test_demo_logins_prints_the_table_or_only_a_warning(demo, settings):
 
 def test_load_demo_makes_no_demo_accounts_where_settings_refuse_them(db, settings):
     settings.KINERJA_DEMO_LOGINS = False
-    call_command("load_demo", staff=250, seed=1, verbosity=0)
+    call_command("load_demo", staff=250, seed=1, organisation_only=True, verbosity=0)
     assert not User.objects.filter(is_demo=True).exists()
     assert Employee.objects.count() == 250

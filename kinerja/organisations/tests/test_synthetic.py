@@ -197,7 +197,15 @@ def test_read_regions_rejects_a_code_of_the_wrong_level(tmp_path):
 
 def test_load_demo_loads_the_regions_instansi_and_province():
     out = StringIO()
-    call_command("load_demo", staff=300, seed=3, verbosity=1, stdout=out, stderr=StringIO())
+    call_command(
+        "load_demo",
+        staff=300,
+        seed=3,
+        organisation_only=True,
+        verbosity=1,
+        stdout=out,
+        stderr=StringIO(),
+    )
     province = Region.objects.get(code="35")
     assert province.parent is None and province.level == "province"
     assert Region.objects.filter(parent=province).count() == 38
@@ -209,11 +217,11 @@ def test_load_demo_loads_the_regions_instansi_and_province():
     assert "300" in out.getvalue()
 
     before = _snapshot(jatim)
-    call_command("load_demo", staff=300, seed=3, verbosity=0)
+    call_command("load_demo", staff=300, seed=3, organisation_only=True, verbosity=0)
     assert _snapshot(jatim) == before
     assert Region.objects.count() == 39
 
-    call_command("load_demo", staff=400, seed=3, reset=True, verbosity=0)
+    call_command("load_demo", staff=400, seed=3, organisation_only=True, reset=True, verbosity=0)
     assert Employee.objects.filter(instansi=jatim).count() == 400
 
 

@@ -137,8 +137,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Wipe the instansi's demo data first, then rebuild it.",
         )
+        parser.add_argument(
+            "--organisation-only",
+            action="store_true",
+            help=(
+                "Load the regions, the instansi, the province and the log-ins only, not the "
+                "steps the other apps add (planning): a quick province for the organisation "
+                "pages. --reset still wipes every step."
+            ),
+        )
 
-    def handle(self, *args, staff, seed, reset, verbosity, **options):
+    def handle(self, *args, staff, seed, reset, verbosity, organisation_only=False, **options):
         if staff < synthetic.MIN_STAFF:
             raise CommandError(_("--staff must be at least %(n)d.") % {"n": synthetic.MIN_STAFF})
         ctx = DemoContext(staff=staff, seed=seed, progress=verbosity > 0)
@@ -152,7 +161,7 @@ class Command(BaseCommand):
                             _("reset %(label)s: %(summary)s")
                             % {"label": label, "summary": summary},
                         )
-                for step in all_steps():
+                for step in STEPS if organisation_only else all_steps():
                     summary = import_string(step.run)(ctx)
                     self._say(verbosity, f"{step.label}: {summary}")
         except ValueError as exc:
