@@ -1,19 +1,49 @@
-"""The demo plan, loaded as a step of load_demo from the data file."""
+"""The demo's planning steps (the plan, the agencies' Renstra and agreements, the action plans,
+the collaborations), loaded once for the module: ``load_demo`` with every step is the slow part,
+so the read checks share one load (each test rolls back to it) and one test runs it again,
+resets it and replaces the province.
+"""
 
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
 
 from kinerja.audit.models import AuditEvent
-from kinerja.performance.choices import KeySetStatus
-from kinerja.performance.models import Goal, Indicator, KeyIndicatorSet, Period, Target
+from kinerja.organisations.models import OrgUnit
+from kinerja.performance.choices import AgreementStatus, KeySetStatus
+from kinerja.performance.demo_agencies import sub_period_values
+from kinerja.performance.models import (
+    Action,
+    Agreement,
+    Collaboration,
+    CollaborationMember,
+    Goal,
+    Indicator,
+    KeyIndicatorSet,
+    Period,
+    Target,
+    TargetValue,
+)
+from kinerja.performance.selectors_collaboration import province_targets, shared_targets_for_unit
+
+DEMO = {"staff": 250, "seed": 1, "verbosity": 0}
 
 
-@pytest.mark.django_db
-def test_load_demo_plans_the_province_and_keeps_it_on_a_second_run():
-    call_command("load_demo", staff=250, seed=1, verbosity=0)
+@pytest.fixture(scope="module")
+def loaded(module_transaction):
+    call_command("load_demo", **DEMO)
+    return OrgUnit.objects.filter(parent__isnull=True).count()
 
+
+@pytest.fixture
+def demo(loaded, db):
+    return loaded
+
+
+def test_the_plan_from_the_data_file(demo):
     # three from the demo plan, the fourth (infrastructure and environment) from the agencies step
     assert Goal.objects.filter(unit__isnull=True, level="mission").count() == 4
     agencies = set(
@@ -29,21 +59,130 @@ def test_load_demo_plans_the_province_and_keeps_it_on_a_second_run():
     assert sets["IKU Pemerintah Provinsi"] == KeySetStatus.SET
     assert AuditEvent.objects.filter(action="goal.create").count() == Goal.objects.count()
 
-    goals = Goal.objects.count()
-    call_command("load_demo", staff=250, seed=1, verbosity=0)
-    assert Goal.objects.count() == goals
+
+def test_every_agency_head_signed_the_2023_agreement_and_the_governor_too(demo):
+    _every_agency_head_signed_the_2023_agreement_and_the_governor_too(demo)
 
 
-@pytest.mark.django_db
-def test_reset_rebuilds_the_plan():
-    call_command("load_demo", staff=250, seed=1, verbosity=0)
-    goals = Goal.objects.count()
-    call_command("load_demo", staff=250, seed=1, reset=True, verbosity=0)
-    assert Goal.objects.count() == goals
+def test_each_agency_has_a_renstra_with_2_to_4_indicators_and_2023_quarters(demo):
+    _each_agency_has_a_renstra_with_2_to_4_indicators_and_2023_quarters(demo)
 
 
-@pytest.mark.django_db
-def test_a_new_synthetic_province_wipes_the_plan_made_for_the_old_one():
-    call_command("load_demo", staff=250, seed=1, verbosity=0)
+def test_the_current_year_has_open_agreements_and_one_revision_with_its_reason(demo):
+    _the_current_year_has_open_agreements_and_one_revision_with_its_reason(demo)
+
+
+def test_collaborations_share_targets_across_agencies(demo):
+    assert Collaboration.objects.count() == 3
+    statuses = sorted(CollaborationMember.objects.values_list("status", flat=True))
+    assert statuses == ["accepted", "accepted", "accepted", "declined", "invited"]
+    school = Collaboration.objects.get(target__indicator__code="IKU-DINDIK-01")
+    assert (school.target.year, school.lead_weight) == (2026, Decimal(50))
+    social = school.members.get(unit__name="Dinas Sosial")
+    assert social.supporting_target.indicator.unit == social.unit
+    assert len(shared_targets_for_unit(social.unit, 2026)) == 2  # member of two
+    rolled = [t.pk for t in province_targets(2026, instansi=school.instansi_id)]
+    assert rolled.count(school.target_id) == 1
+    assert social.supporting_target_id not in rolled
+
+
+def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):
+    def counts():
+        return [m.objects.count() for m in (Goal, Indicator, Agreement, Action, Collaboration)]
+
+    before = counts()
+    assert before[2] == 2 * demo + 2 + 1  # two years of agencies, the governor's twice, a revision
+    call_command("load_demo", **DEMO)
+    assert counts() == before
+    call_command("load_demo", reset=True, **DEMO)
+    assert counts() == before
     call_command("generate_province", staff=250, seed=2, reset=True, verbosity=0)
-    assert Goal.objects.count() == 0  # its goals stood on the agencies it removed
+    # The plan stood on the agencies the new province removed.
+    assert counts() == [0, 0, 0, 0, 0]
+
+
+def _every_agency_head_signed_the_2023_agreement_and_the_governor_too(demo):
+    agencies = demo
+    assert agencies == 52  # every agency of the demo province, the Setda included
+    signed = Agreement.objects.filter(year=2023, status=AgreementStatus.SIGNED)
+    assert signed.filter(unit__isnull=False).count() == agencies
+    assert Agreement.objects.filter(year=2023).exclude(status=AgreementStatus.SIGNED).count() == 0
+    governor = signed.get(unit__isnull=True)
+    assert governor.first_party_name == "Khofifah Indar Parawansa"
+    assert governor.targets.count() == 7  # the province's key indicators for 2023
+    assert governor.targets.filter(shape="").count() == 0  # signed: the targets are locked
+    # An agency head reports to nobody in the lines: the governor is the second party.
+    dinkes = signed.get(unit__name="Dinas Kesehatan")
+    assert dinkes.second_party_title == "Gubernur Jawa Timur"
+    assert dinkes.first_party_id is not None and dinkes.head_post.is_head
+    assert 3 <= dinkes.targets.count() <= 4
+    assert dinkes.programs.count() == 2 and all(p.budget > 10**9 for p in dinkes.programs.all())
+    # The governor's program table adds up the agencies' for each program.
+    names = governor.programs.values_list("name", "budget")
+    total = sum(
+        p.budget
+        for a in signed.filter(unit__isnull=False)
+        for p in a.programs.all()
+        if p.name == names[0][0]
+    )
+    assert names[0][1] == total
+    signed_rows = Agreement.objects.filter(status=AgreementStatus.SIGNED).count()
+    assert AuditEvent.objects.filter(action="agreement.sign").count() == signed_rows
+
+
+def _each_agency_has_a_renstra_with_2_to_4_indicators_and_2023_quarters(demo):
+    # The agencies' own Renstra indicators: not the supporting results the collaborations step
+    # makes for its members (an indicator each), nor the employee plans' indicators.
+    supporting = CollaborationMember.objects.exclude(supporting_target=None).values(
+        "supporting_target__indicator"
+    )
+    renstra = Indicator.objects.filter(unit__isnull=False, result=None).exclude(pk__in=supporting)
+    per_agency = dict(renstra.order_by().values_list("unit").annotate(n=Count("pk")))
+    assert len(per_agency) == demo
+    assert set(per_agency.values()) <= {2, 3, 4}
+    assert Goal.objects.filter(level="agency_target").values("unit").distinct().count() == demo
+    assert Goal.objects.filter(code="M4.T1.S1", level="target").exists()
+    agency_2023 = Target.objects.filter(year=2023, indicator__in=renstra)
+    assert agency_2023.count() == sum(per_agency.values())
+    # Each number is split over the four quarters of 2023 (a qualitative target has none).
+    numbers = agency_2023.exclude(shape="qualitative")
+    assert numbers.count() >= agency_2023.count() - 1
+    assert TargetValue.objects.filter(target__in=agency_2023).count() == 4 * numbers.count()
+
+
+def _the_current_year_has_open_agreements_and_one_revision_with_its_reason(demo):
+    year = timezone.localdate().year
+    current = Agreement.objects.filter(year=year, unit__isnull=False, is_current=True)
+    counts = dict(current.order_by().values_list("status").annotate(n=Count("pk")))
+    assert counts == {"draft": 2, "submitted": 2, "approved": 1, "signed": demo - 5}
+    revised = Agreement.objects.get(year=year, revision=1)
+    assert revised.is_signed and revised.revision_reason.startswith("Perubahan APBD")
+    assert revised.previous.is_signed and not revised.previous.is_current
+    old = sum(p.budget for p in revised.previous.programs.all())
+    new = sum(p.budget for p in revised.programs.all())
+    assert new < old and new == pytest.approx(old * Decimal("0.9"), rel=Decimal("0.001"))
+    assert AuditEvent.objects.filter(action="agreement.revise").count() == 1
+    # The governor's table adds up the current revisions.
+    governor = Agreement.objects.get(year=year, unit__isnull=True)
+    name, budget = governor.programs.values_list("name", "budget")[0]
+    assert budget == sum(p.budget for a in current for p in a.programs.all() if p.name == name)
+
+
+def test_sub_period_values_make_the_year_under_each_aggregation():
+    up = Indicator(polarity="higher_is_better", aggregation="last_value", data_type="decimal")
+    target = Target(shape="value", value=Decimal("80.00"))
+    assert sub_period_values(target, up, 4) == {
+        1: Decimal("72.80"),
+        2: Decimal("75.20"),
+        3: Decimal("77.60"),
+        4: Decimal("80.00"),
+    }
+    down = Indicator(polarity="lower_is_better", aggregation="last_value", data_type="decimal")
+    assert sub_period_values(Target(shape="value", value=Decimal("2")), down, 4)[1] == Decimal(
+        "2.18"
+    )
+    count = Indicator(polarity="higher_is_better", aggregation="cumulative", data_type="integer")
+    split = sub_period_values(Target(shape="value", value=Decimal("1001")), count, 4)
+    assert split == {1: Decimal(200), 2: Decimal(250), 3: Decimal(250), 4: Decimal(301)}
+    band = sub_period_values(Target(shape="range", low=Decimal(60), high=Decimal(85)), up, 4)
+    assert band[3] == {"low": Decimal(60), "high": Decimal(85)}
