@@ -2365,6 +2365,15 @@ MATRIX += [
     Row("performance:workspace_team", "get", {"-": SIGNED_IN}, **_page()),
     Row("performance:workspace_team_matrix_export", "get", {"-": WITH_RECORD}, **_page()),
     Row("performance:workspace_agency", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:workspace_cascade", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:workspace_cascade_goal", "get", PLAN_SEEN, kwargs={"pk": "goal"}, **_page()),
+    Row(
+        "performance:workspace_cascade_result",
+        "get",
+        {"a": IN_A & PLAN_VIEWERS, "b": WIDE, "x": set()},
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
     Row(
         "performance:workspace_plan_approve",
         "post",

@@ -125,5 +125,8 @@ class PerformanceConfig(AppConfig):
             )
         )
         register_nav(
+            NavEntry(_("Cascade"), "performance:workspace_cascade", _reads_planning, "cascade", 41)
+        )
+        register_nav(
             NavEntry(_("Employee plans (SKP)"), "performance:plan_list", _sees_plans, "plans", 46)
         )

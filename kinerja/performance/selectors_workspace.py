@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 
 from kinerja.core.paths import STEP
+from kinerja.core.scope import Scope
 from kinerja.organisations.models import Employee, OrgUnit
 
 from .models import (
+    Goal,
     Indicator,
     Period,
     Plan,
@@ -34,11 +37,17 @@ __all__ = [
     "agency_plan_completion",
     "agency_realisations_due",
     "agency_sub_units",
+    "cascade_below_goal",
     "chosen_period",
+    "collaboration_summary",
     "my_plans",
+    "regional_goals",
+    "results_below",
     "team_matrix",
     "team_plan_status",
 ]
+
+PAGE = 50
 
 
 def chosen_period(instansi_id: int | None, year: str | int | None) -> Period | None:
@@ -351,3 +360,156 @@ def agency_sub_units(agency: OrgUnit):
     return OrgUnit.objects.filter(
         Q(pk=agency.pk) | Q(parent_id=agency.pk), instansi_id=agency.instansi_id
     ).only("pk", "name", "path", "parent_id", "sort_key")
+
+
+# The cascade -------------------------------------------------------------------------------
+
+
+@dataclass
+class CascadeTarget:
+    target: Target
+    agreement_targets: list[Any] = field(default_factory=list)  # AgreementTarget rows
+    results: list[PlanResult] = field(default_factory=list)  # heads' results serving them
+
+
+@dataclass
+class CascadeIndicator:
+    indicator: Indicator
+    targets: list[CascadeTarget] = field(default_factory=list)
+
+
+@dataclass
+class CascadeGoal:
+    goal: Goal
+    indicators: list[CascadeIndicator] = field(default_factory=list)
+    children: int = 0
+
+
+def regional_goals(scope: Scope) -> list[tuple[Goal, int]]:
+    """The regional plan (RPJMD) in tree order, each goal with how many goals lie directly
+    under it within reach (two queries)."""
+    goals = list(
+        Goal.objects.within(scope)
+        .filter(unit__isnull=True)
+        .only("pk", "level", "code", "name", "parent_id")
+        .order_by("code", "pk")
+    )
+    below = dict(
+        Goal.objects.within(scope)
+        .filter(parent_id__in=[g.pk for g in goals], unit__isnull=False)
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values_list("parent_id", "n")
+    )
+    by_parent: dict[int | None, list[Goal]] = defaultdict(list)
+    for goal in goals:
+        by_parent[goal.parent_id].append(goal)
+    known = {g.pk for g in goals}
+    out: list[tuple[Goal, int]] = []
+
+    def walk(parent, depth):
+        for goal in by_parent.get(parent, []):
+            goal.depth = depth
+            out.append((goal, below.get(goal.pk, 0)))
+            walk(goal.pk, depth + 1)
+
+    walk(None, 0)
+    for goal in goals:  # a goal whose parent is out of reach starts its own branch
+        if goal.parent_id is not None and goal.parent_id not in known:
+            goal.depth = 0
+            out.append((goal, below.get(goal.pk, 0)))
+            walk(goal.pk, 1)
+    return out
+
+
+def cascade_below_goal(scope: Scope, goal: Goal, year: int | None) -> list[CascadeGoal]:
+    """The agency goals directly under ``goal`` within reach, each with its indicators, their
+    targets of ``year``, the agreement (PK) targets of the current agreements that carry them
+    and the heads' SKP results serving those; and how many goals lie under each. Six queries
+    whatever the province's size."""
+    goals = list(
+        Goal.objects.within(scope)
+        .filter(parent=goal)
+        .select_related("unit")
+        .only("pk", "level", "code", "name", "parent_id", "unit__name")
+        .order_by("code", "pk")
+    )
+    ids = [g.pk for g in goals]
+    below = dict(
+        Goal.objects.filter(parent_id__in=ids)
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values_list("parent_id", "n")
+    )
+    indicators = list(
+        Indicator.objects.within(scope)
+        .filter(goal_id__in=ids)
+        .only("pk", "goal_id", "code", "name", "measure_unit")
+        .order_by("code", "pk")
+    )
+    targets = list(
+        Target.objects.filter(indicator__in=indicators, year=year).order_by("pk")
+        if year
+        else Target.objects.none()
+    )
+    from .models import AgreementTarget
+
+    carried = list(
+        AgreementTarget.objects.filter(
+            target__in=targets, agreement__is_current=True
+        ).select_related("agreement")
+    )
+    results = list(
+        PlanResult.objects.filter(serves_target__in=carried, plan__is_current=True)
+        .select_related("plan__employee")
+        .only("pk", "text", "serves_target_id", "plan__employee__name", "plan__status")
+        .annotate(below=Count("served_by"))
+        .order_by("pk")
+    )
+    by_at: dict[int, list[PlanResult]] = defaultdict(list)
+    for result in results:
+        by_at[result.serves_target_id].append(result)
+    at_by_target: dict[int, list[Any]] = defaultdict(list)
+    for row in carried:
+        at_by_target[row.target_id].append(row)
+    cascade_targets: dict[int, list[CascadeTarget]] = defaultdict(list)
+    for target in targets:
+        ats = at_by_target.get(target.pk, [])
+        cascade_targets[target.indicator_id].append(
+            CascadeTarget(target, ats, [r for at in ats for r in by_at.get(at.pk, [])])
+        )
+    nodes = {g.pk: CascadeGoal(g, children=below.get(g.pk, 0)) for g in goals}
+    for indicator in indicators:
+        nodes[indicator.goal_id].indicators.append(
+            CascadeIndicator(indicator, cascade_targets.get(indicator.pk, []))
+        )
+    return list(nodes.values())
+
+
+def results_below(plans, result: PlanResult) -> list[PlanResult]:
+    """The results serving ``result`` in the plans within reach (``plans``), each with how
+    many results serve it in turn (one query)."""
+    return list(
+        PlanResult.objects.filter(serves=result, plan__in=plans, plan__is_current=True)
+        .select_related("plan__employee")
+        .only(
+            "pk",
+            "text",
+            "serves_directly",
+            "plan__employee__name",
+            "plan__position_title",
+            "plan__status",
+        )  # fmt: skip
+        .annotate(below=Count("served_by"))
+        .order_by("plan__employee__name", "pk")[:PAGE]
+    )
+
+
+def collaboration_summary(scope: Scope, year: int | None) -> dict[str, int]:
+    """How many collaborations within reach, open and closed, for the year (one query)."""
+    from .models import Collaboration
+
+    rows = Collaboration.objects.within(scope)
+    if year:
+        rows = rows.filter(target__year=year)
+    return dict(rows.values("status").annotate(n=Count("pk")).values_list("status", "n"))

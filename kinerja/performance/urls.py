@@ -134,6 +134,17 @@ urlpatterns = [
         name="workspace_realisation_step",
     ),
     path("agency/", workspace.MyAgencyView.as_view(), name="workspace_agency"),
+    path("cascade/", workspace.CascadeView.as_view(), name="workspace_cascade"),
+    path(
+        "cascade/goals/<int:pk>/",
+        workspace.CascadeGoalView.as_view(),
+        name="workspace_cascade_goal",
+    ),
+    path(
+        "cascade/results/<int:pk>/",
+        workspace.CascadeResultView.as_view(),
+        name="workspace_cascade_result",
+    ),
     path("skp/", skp_views.PlanListView.as_view(), name="plan_list"),
     path("skp/add/", skp_views.PlanCreateView.as_view(), name="plan_create"),
     path("skp/<int:pk>/", skp_views.PlanDetailView.as_view(), name="plan_detail"),

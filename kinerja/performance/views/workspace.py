@@ -26,15 +26,19 @@ from kinerja.organisations.selectors import direct_reports
 from ..choices import TargetShape
 from ..forms.realisations import RealisationStepForm
 from ..forms.skp import PlanStepForm
-from ..models import Agreement, Period, Plan, PlanStatus, Realisation
+from ..models import Agreement, Goal, Period, Plan, PlanResult, PlanStatus, Realisation
 from ..plan_selectors import plans_for
 from ..selectors_actions import agreement_progress
 from ..selectors_workspace import (
     agency_plan_completion,
     agency_realisations_due,
     agency_sub_units,
+    cascade_below_goal,
     chosen_period,
+    collaboration_summary,
     my_plans,
+    regional_goals,
+    results_below,
     team_matrix,
     team_plan_status,
 )
@@ -43,6 +47,9 @@ from ..services import skp
 from .realisations import _row
 
 __all__ = [
+    "CascadeGoalView",
+    "CascadeResultView",
+    "CascadeView",
     "MyAgencyView",
     "MyPlanView",
     "MyTeamView",
@@ -428,3 +435,63 @@ class MyAgencyView(WorkspaceMixin, TemplateView):
             "total": total,
             "due": agency_realisations_due(agency, period, today),
         }
+
+
+# The cascade -------------------------------------------------------------------------------
+
+
+class CascadeMixin(WorkspaceMixin):
+    nav_active = "cascade"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.scope.can_anywhere(Action.VIEW_PLANNING):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CascadeView(CascadeMixin, TemplateView):
+    """The cascade from the regional plan (RPJMD) down: its missions, objectives and targets;
+    under each, the agencies' goals load on demand, then their indicators, the agreement (PK)
+    targets and the heads' SKP results, and the results below them, a level at a time."""
+
+    template_name = "performance/workspace_cascade.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        period = chosen_period(scope.instansi_id, self.request.GET.get("year"))
+        year = period.year if period else None
+        return super().get_context_data(
+            period=period,
+            years=_years(scope),
+            goals=regional_goals(scope),
+            collaborations=collaboration_summary(scope, year),
+            **kwargs,
+        )
+
+
+class CascadeGoalView(CascadeMixin, TemplateView):
+    """One level of the cascade below a goal (HTMX partial)."""
+
+    template_name = "performance/partials/_cascade_goals.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        goal = get_object_or_404(Goal.objects.within(scope), pk=self.kwargs["pk"])
+        period = chosen_period(scope.instansi_id, self.request.GET.get("year"))
+        year = period.year if period else None
+        return super().get_context_data(
+            nodes=cascade_below_goal(scope, goal, year), year=year, **kwargs
+        )
+
+
+class CascadeResultView(CascadeMixin, TemplateView):
+    """The results serving one SKP result, within reach (HTMX partial)."""
+
+    template_name = "performance/partials/_cascade_results.html"
+
+    def get_context_data(self, **kwargs):
+        plans = plans_for(self.request.scope)
+        result = get_object_or_404(
+            PlanResult.objects.filter(plan__in=plans).only("pk"), pk=self.kwargs["pk"]
+        )
+        return super().get_context_data(results=results_below(plans, result), **kwargs)
