@@ -321,7 +321,9 @@ def agency_realisations_due(agency: OrgUnit, period: Period | None, today: dt.da
         .select_related("period")
         .order_by("number")
     )
-    in_agency = Q(indicator__unit__path__startswith=agency.path)
+    # The agency's targets and its staff's current plans' (not a superseded revision's).
+    live = Q(indicator__result__isnull=True) | Q(indicator__result__plan__is_current=True)
+    in_agency = Q(indicator__unit__path__startswith=agency.path) & live
     targets = Target.objects.filter(
         in_agency, instansi_id=agency.instansi_id, year=period.year
     ).count()
@@ -330,7 +332,7 @@ def agency_realisations_due(agency: OrgUnit, period: Period | None, today: dt.da
         Realisation.objects.filter(
             instansi_id=agency.instansi_id,
             sub_period__in=subs,
-            target__indicator__unit__path__startswith=agency.path,
+            target__in=Target.objects.filter(in_agency, year=period.year),
         )
         .values("sub_period_id", "status")
         .annotate(n=Count("pk"))

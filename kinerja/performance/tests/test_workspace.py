@@ -220,3 +220,19 @@ def test_pages_stay_at_the_same_query_count_when_staff_grow(s, client, url):  # 
         assert first.context["total"].with_plan == 3
         assert second.context["total"].with_plan == 60
         assert len(second.context["completion"]) == 50  # a page of sub-units
+
+
+def test_my_agency_counts_a_revised_plans_targets_once(s, client):  # noqa: F811
+    plan, target = _siti_plan(s)
+    plan = _submit_plan(s, plan)
+    call = {"actor": s.kabid_user, "scope": s.kabid_scope}
+    plan = skp.plan_approve(**call, plan=plan, version=plan.version)
+    plan = skp.plan_sign(**call, plan=plan, version=plan.version)
+    skp.plan_revise(
+        actor=s.siti_user, scope=s.siti_scope, plan=plan, version=plan.version, reason="Mutasi"
+    )
+    client.force_login(s.head_user)
+    response = client.get("/plans/agency/?year=2024")
+    assert response.context["due"][0].targets == 1  # the revision's copy, not the signed one
+    total = response.context["total"]
+    assert (total.with_plan, total.draft, total.signed) == (1, 1, 0)

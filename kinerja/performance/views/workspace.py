@@ -144,7 +144,7 @@ class MyPlanView(WorkspaceMixin, TemplateView):
 # My team -----------------------------------------------------------------------------------
 
 
-def _team(request, period):
+def _team(request):
     scope = request.scope
     if not scope.employee_id:
         return []
@@ -162,7 +162,7 @@ class MyTeamView(WorkspaceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope, get = self.request.scope, self.request.GET
         period = chosen_period(scope.instansi_id, get.get("year"))
-        reports = _team(self.request, period)
+        reports = _team(self.request)
         page = Paginator(reports, PER_PAGE).get_page(get.get("page"))
         shown = list(page.object_list)
         status = team_plan_status([e.pk for e in shown], period)
@@ -343,7 +343,7 @@ class TeamMatrixExportView(LoginRequiredMixin, View):
         if not scope.employee_id:
             raise PermissionDenied
         period = chosen_period(scope.instansi_id, request.GET.get("year"))
-        matrix = team_matrix(scope.employee_id, _team(request, period), period)
+        matrix = team_matrix(scope.employee_id, _team(request), period)
         name = f"matriks-peran-hasil-{period.year if period else ''}"
         return export_response(TeamMatrixReport(matrix), filename=name)
 
