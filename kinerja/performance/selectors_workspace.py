@@ -257,12 +257,16 @@ def agency_plan_completion(
         .annotate(n=Count("pk"))
         .values_list("branch", "n")
     )
-    plans = Plan.objects.filter(
-        instansi_id=agency.instansi_id,
-        unit__path__startswith=agency.path,
-        period=period,
-        is_current=True,
-    ).annotate(branch=_branch("unit__path", agency))
+    plans = (
+        Plan.objects.filter(
+            instansi_id=agency.instansi_id,
+            unit__path__startswith=agency.path,
+            period=period,
+            is_current=True,
+        )
+        .annotate(branch=_branch("unit__path", agency))
+        .order_by()
+    )  # no join for the ordering
     with_plan = dict(
         plans.values("branch")
         .annotate(n=Count("employee_id", distinct=True))
