@@ -2356,6 +2356,48 @@ MATRIX += [
 ]
 
 
+# The working pages (My plan, My team, My agency). The team's inline steps act on the SKP
+# plan (a draft: the approval is refused, nothing changes) and on the submitted realisation.
+SKP_EVALUATORS = {"a": GOALERS | {"bkd", "opd_admin"}, "b": GOALERS | {"bkd"}, "x": set()}
+
+MATRIX += [
+    Row("performance:workspace_plan", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:workspace_team", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:workspace_team_matrix_export", "get", {"-": WITH_RECORD}, **_page()),
+    Row("performance:workspace_agency", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:workspace_cascade", "get", {"-": PLAN_VIEWERS}, **_page()),
+    Row("performance:workspace_cascade_goal", "get", PLAN_SEEN, kwargs={"pk": "goal"}, **_page()),
+    Row(
+        "performance:workspace_cascade_result",
+        "get",
+        {"a": IN_A & PLAN_VIEWERS, "b": WIDE, "x": set()},
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
+    Row(
+        "performance:workspace_plan_approve",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Plan", "skp_plan", "status"),
+        kwargs={"pk": "skp_plan"},
+        **_page(),
+    ),
+    Row(
+        "performance:workspace_realisation_step",
+        "post",
+        VERIFY_SCOPED,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Realisation", "submitted_realisation", "status"),
+        expect=_const("verified"),
+        kwargs={"pk": "submitted_realisation", "step": "verify_step"},
+        **_page(),
+    ),
+]
+
+
 def _skp_objects(world, key, agency) -> dict[str, Any]:
     """A draft plan of the agency's employee for January to June 2026 (the evaluator named by
     hand), one main result with an indicator and its 2026 target; the employee holds a post

@@ -8,6 +8,20 @@ def _sees_plans(request) -> bool:
     return bool(scope.employee_id) or scope.can_anywhere("view_planning")
 
 
+def _has_record(request) -> bool:
+    """My plan: an employee with a record."""
+    return bool(request.scope.employee_id)
+
+
+def _has_team(request) -> bool:
+    """My team: someone whose posts have reports today."""
+    return bool(request.scope.employee_id and request.scope.has_reports)
+
+
+def _reads_planning(request) -> bool:
+    return request.scope.can_anywhere("view_planning")
+
+
 class PerformanceConfig(AppConfig):
     name = "kinerja.performance"
     label = "performance"
@@ -110,6 +124,18 @@ class PerformanceConfig(AppConfig):
         )
         register_nav(
             NavEntry(_("Periods"), "performance:period_list", Action.VIEW_PLANNING, "periods", 44)
+        )
+        register_nav(
+            NavEntry(_("My plan"), "performance:workspace_plan", _has_record, "my_plan", 39)
+        )
+        register_nav(NavEntry(_("My team"), "performance:workspace_team", _has_team, "my_team", 39))
+        register_nav(
+            NavEntry(
+                _("My agency"), "performance:workspace_agency", _reads_planning, "my_agency", 39
+            )
+        )
+        register_nav(
+            NavEntry(_("Cascade"), "performance:workspace_cascade", _reads_planning, "cascade", 41)
         )
         register_nav(
             NavEntry(_("Employee plans (SKP)"), "performance:plan_list", _sees_plans, "plans", 46)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import actions as action_views
-from .views import agreement_units, documents, exports
+from .views import agreement_units, documents, exports, workspace
 from .views import collaboration as collab
 from .views import realisations as realisation_views
 from .views import skp as skp_views
@@ -115,6 +115,35 @@ urlpatterns = [
         "collaborations/<int:pk>/members/<int:member>/<slug:answer>/",
         collab.CollaborationAnswerView.as_view(),
         name="collaboration_answer",
+    ),
+    path("mine/", workspace.MyPlanView.as_view(), name="workspace_plan"),
+    path("team/", workspace.MyTeamView.as_view(), name="workspace_team"),
+    path(
+        "team/matrix/export/",
+        workspace.TeamMatrixExportView.as_view(),
+        name="workspace_team_matrix_export",
+    ),
+    path(
+        "team/plans/<int:pk>/approve/",
+        workspace.TeamPlanApproveView.as_view(),
+        name="workspace_plan_approve",
+    ),
+    path(
+        "team/realisations/<int:pk>/<slug:step>/",
+        workspace.TeamRealisationStepView.as_view(),
+        name="workspace_realisation_step",
+    ),
+    path("agency/", workspace.MyAgencyView.as_view(), name="workspace_agency"),
+    path("cascade/", workspace.CascadeView.as_view(), name="workspace_cascade"),
+    path(
+        "cascade/goals/<int:pk>/",
+        workspace.CascadeGoalView.as_view(),
+        name="workspace_cascade_goal",
+    ),
+    path(
+        "cascade/results/<int:pk>/",
+        workspace.CascadeResultView.as_view(),
+        name="workspace_cascade_result",
     ),
     path("skp/", skp_views.PlanListView.as_view(), name="plan_list"),
     path("skp/add/", skp_views.PlanCreateView.as_view(), name="plan_create"),
