@@ -169,3 +169,60 @@ def test_ekinerja_workbook_one_row_per_indicator(t, client):
     assert Target.objects.get(indicator=indicator).value == 12
     api = client.get(reverse("api:plan-ekinerja", args=[t.siti_plan.pk]))
     assert api.content[:2] == b"PK"
+
+
+def _import(user, data: bytes, *, dry_run=False):
+    from kinerja.accounts.scope import scope_for
+    from kinerja.imports.engine import import_run
+    from kinerja.imports.readers import read_table
+    from kinerja.performance.skp_importer import PlanResultImporter
+
+    return import_run(
+        actor=user,
+        scope=scope_for(user),
+        importer=PlanResultImporter,
+        table=read_table(io.BytesIO(data), "skp.xlsx"),
+        dry_run=dry_run,
+    )
+
+
+def test_ekinerja_workbook_imports_again_unchanged_then_adds_and_changes(t, client):
+    result = _content(t)
+    admin = t.world.users["system_admin"]
+    client.force_login(admin)
+    data = client.get(reverse("performance:plan_export", args=[t.siti_plan.pk])).content
+    outcome = _import(admin, data)
+    assert outcome.valid, outcome.errors
+    assert outcome.counts == {"created": 0, "updated": 0, "unchanged": 1}
+    # Change the target, add an indicator to the result and a new result with one.
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.active
+    row = [c.value for c in sheet[2]]
+    sheet.cell(2, 11, 15)
+    sheet.append([result.pk, None, *row[2:8], "Kualitas", "Laporan tepat waktu", 100, "persen"])
+    sheet.append(
+        [None, None, *row[2:6], "Tambahan", "Rapat tim", "Kuantitas", "Notula", 4, "dokumen"]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    before = PlanResult.objects.filter(plan=t.siti_plan).count()
+    dry = _import(admin, out.getvalue(), dry_run=True)
+    assert dry.valid, dry.errors
+    assert dry.counts == {"created": 3, "updated": 1, "unchanged": 0}
+    assert PlanResult.objects.filter(plan=t.siti_plan).count() == before
+    done = _import(admin, out.getvalue())
+    assert done.valid, done.errors
+    indicators = Indicator.objects.filter(result__plan=t.siti_plan).order_by("pk")
+    assert [(i.result.text, i.name, i.aspect) for i in indicators] == [
+        ("Laporan SMA tersusun", "Jumlah laporan", "quantity"),
+        ("Laporan SMA tersusun", "Laporan tepat waktu", "quality"),
+        ("Rapat tim", "Notula", "quantity"),
+    ]
+    assert Target.objects.get(indicator=indicators[0], year=2024).value == 15
+    assert PlanResult.objects.get(plan=t.siti_plan, text="Rapat tim").kind == "additional"
+    # A NIP without a plan starting that day is refused, naming the column.
+    sheet.cell(3, 5, dt.date(2024, 2, 1))
+    out = io.BytesIO()
+    book.save(out)
+    refused = _import(admin, out.getvalue())
+    assert not refused.valid and {e.column for e in refused.errors} == {"nip"}
