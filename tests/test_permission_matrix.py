@@ -2380,6 +2380,20 @@ def _work_log_on(objs, role):
     return WorkLogSetting.objects.filter(period_id=objs["period"], enabled=True).count()
 
 
+def _skp_served(objs, role):
+    from kinerja.performance.models import PlanResult
+
+    return PlanResult.objects.filter(serves_id=objs["skp_result"]).count()
+
+
+def _cascade_page_skipped(response, client, objs, role):
+    assert b'data-testid="cascade-skipped"' in response.content
+
+
+def _cascade_api_skipped(response, client, objs, role):
+    assert [s["reason"] for s in response.json()["skipped"]] == ["no_plan"]
+
+
 SKP_LOG = {"on": "2026-03-02", "description": NEW_NAME}
 MATRIX += [
     Row("performance:plan_pdf", "get", SKP_SEEN, kwargs={"pk": "skp_plan"}, **_page()),
@@ -2390,6 +2404,8 @@ MATRIX += [
         "post",
         SKP_WRITERS,
         data={"employees": [999999], "kind": "main"},
+        state=_skp_served,
+        verify=_cascade_page_skipped,
         kwargs={"pk": "skp_result"},
         **_page(),
     ),
@@ -2440,6 +2456,8 @@ MATRIX += [
         "post",
         SKP_WRITERS,
         data={"employees": [999999]},
+        state=_skp_served,
+        verify=_cascade_api_skipped,
         kwargs={"pk": "skp_result"},
         **_plan(),
     ),

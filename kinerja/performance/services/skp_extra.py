@@ -74,6 +74,10 @@ def plan_cascade(
     source_plan = Plan.objects.select_related("unit").get(pk=result.plan_id)
     if not may_write(scope, source_plan):
         raise PermissionDenied(_("Only the owner of the result gives it to their reports."))
+    if not source_plan.is_current:
+        raise ValidationError(
+            {"result": _("A later revision of this plan exists: give its result instead.")}
+        )
     if kind not in ResultKind.values:
         raise ValidationError({"kind": _("Choose a main or an additional result.")})
     text = _clean_text(text, "text") or result.text

@@ -102,6 +102,10 @@ def test_bulk_cascade_is_for_the_owner_and_checks_its_input(team):
     with pytest.raises(ValidationError) as err:
         cascade(s, [s.andi.pk], kind="other")
     assert "kind" in err.value.message_dict
+    Plan.objects.filter(pk=s.kabid_plan.pk).update(is_current=False)  # a later revision exists
+    with pytest.raises(ValidationError) as err:
+        cascade(s, [s.andi.pk])
+    assert "result" in err.value.message_dict
     assert not PlanResult.objects.filter(serves=s.kabid_result).exists()
 
 
