@@ -10,6 +10,7 @@ from kinerja.performance.api import views as perf_api
 from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views import documents as perf_documents
 from kinerja.performance.api.views import skp as skp_api
+from kinerja.performance.api.views import skp_extra as skp_extra_api
 from kinerja.performance.api.views.collaboration import CollaborationViewSet
 from kinerja.performance.api.views.realisations import RealisationViewSet
 
@@ -46,6 +47,35 @@ urlpatterns = [
         "agreements/<int:pk>/pdf/",
         perf_documents.AgreementPdfView.as_view(),
         name="agreement-pdf",
+    ),
+    path("plans/<int:pk>/pdf/", skp_extra_api.PlanPdfApiView.as_view(), name="plan-pdf"),
+    path(
+        "plans/<int:pk>/ekinerja/", skp_extra_api.PlanExportApiView.as_view(), name="plan-ekinerja"
+    ),
+    path(
+        "plan-results/<int:pk>/cascade/",
+        skp_extra_api.PlanCascadeApiView.as_view(),
+        name="plan-result-cascade",
+    ),
+    path(
+        "plan-results/<int:pk>/tree/",
+        skp_extra_api.PlanResultTreeApiView.as_view(),
+        name="plan-result-tree",
+    ),
+    path(
+        "plan-results/<int:pk>/dialogue/",
+        skp_extra_api.PlanDialogueApiView.as_view(),
+        name="plan-result-dialogue",
+    ),
+    path(
+        "plan-results/<int:pk>/work-log/",
+        skp_extra_api.PlanWorkLogApiView.as_view(),
+        name="plan-result-work-log",
+    ),
+    path(
+        "periods/<int:pk>/work-log/",
+        skp_extra_api.WorkLogSettingApiView.as_view(),
+        name="period-work-log",
     ),
     path("", include(router.urls)),
 ]

@@ -2398,6 +2398,148 @@ MATRIX += [
 ]
 
 
+# Around the plans: bulk cascade, cascade tree, dialogue (the plan's employee and evaluator;
+# the matrix plans' evaluator is named by hand), work log (off in 2026: a write is refused),
+# its setting, the SKP document and workbook.
+SKP_TALKERS = {"a": {"employee"}, "b": set(), "x": set()}
+
+
+def _skp_dialogue(objs, role):
+    from kinerja.performance.models import PlanDialogue
+
+    return PlanDialogue.objects.filter(result_id=objs["skp_result"], text=NEW_NAME).count()
+
+
+def _skp_work_log(objs, role):
+    from kinerja.performance.models import WorkLogEntry
+
+    return WorkLogEntry.objects.filter(result_id=objs["skp_result"]).count()
+
+
+def _work_log_on(objs, role):
+    from kinerja.performance.models import WorkLogSetting
+
+    return WorkLogSetting.objects.filter(period_id=objs["period"], enabled=True).count()
+
+
+def _skp_served(objs, role):
+    from kinerja.performance.models import PlanResult
+
+    return PlanResult.objects.filter(serves_id=objs["skp_result"]).count()
+
+
+def _cascade_page_skipped(response, client, objs, role):
+    assert b'data-testid="cascade-skipped"' in response.content
+
+
+def _cascade_api_skipped(response, client, objs, role):
+    assert [s["reason"] for s in response.json()["skipped"]] == ["no_plan"]
+
+
+SKP_LOG = {"on": "2026-03-02", "description": NEW_NAME}
+MATRIX += [
+    Row("performance:plan_pdf", "get", SKP_SEEN, kwargs={"pk": "skp_plan"}, **_page()),
+    Row("performance:plan_export", "get", SKP_SEEN, kwargs={"pk": "skp_plan"}, **_page()),
+    Row("performance:plan_cascade", "get", SKP_WRITERS, kwargs={"pk": "skp_result"}, **_page()),
+    Row(
+        "performance:plan_cascade",
+        "post",
+        SKP_WRITERS,
+        data={"employees": [999999], "kind": "main"},
+        state=_skp_served,
+        verify=_cascade_page_skipped,
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
+    Row(
+        "performance:plan_result_tree",
+        "get",
+        SKP_SEEN,
+        htmx=True,
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
+    Row("performance:plan_dialogue", "get", SKP_TALKERS, kwargs={"pk": "skp_result"}, **_page()),
+    Row(
+        "performance:plan_dialogue",
+        "post",
+        SKP_TALKERS,
+        data={"kind": "feedback", "text": NEW_NAME},
+        state=_skp_dialogue,
+        expect=_const(1),
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
+    Row("performance:plan_work_log", "get", SKP_SEEN, kwargs={"pk": "skp_result"}, **_page()),
+    Row(
+        "performance:plan_work_log",
+        "post",
+        SKP_WRITERS,
+        data=SKP_LOG,
+        state=_skp_work_log,
+        kwargs={"pk": "skp_result"},
+        **_page(),
+    ),
+    Row(
+        "performance:work_log_setting",
+        "post",
+        {"-": PERIODERS},
+        data={"enabled": "1"},
+        ok=(302,),
+        state=_work_log_on,
+        expect=_const(1),
+        kwargs={"pk": "period"},
+        **_page(),
+    ),
+    Row("api:plan-pdf", "get", SKP_SEEN, kwargs={"pk": "skp_plan"}, **_plan()),
+    Row("api:plan-ekinerja", "get", SKP_SEEN, kwargs={"pk": "skp_plan"}, **_plan()),
+    Row(
+        "api:plan-result-cascade",
+        "post",
+        SKP_WRITERS,
+        data={"employees": [999999]},
+        state=_skp_served,
+        verify=_cascade_api_skipped,
+        kwargs={"pk": "skp_result"},
+        **_plan(),
+    ),
+    Row("api:plan-result-tree", "get", SKP_SEEN, kwargs={"pk": "skp_result"}, **_plan()),
+    Row("api:plan-result-dialogue", "get", SKP_TALKERS, kwargs={"pk": "skp_result"}, **_plan()),
+    Row(
+        "api:plan-result-dialogue",
+        "post",
+        SKP_TALKERS,
+        data={"kind": "feedback", "text": NEW_NAME},
+        ok=(201,),
+        state=_skp_dialogue,
+        expect=_const(1),
+        kwargs={"pk": "skp_result"},
+        **_plan(),
+    ),
+    Row("api:plan-result-work-log", "get", SKP_SEEN, kwargs={"pk": "skp_result"}, **_plan()),
+    Row(
+        "api:plan-result-work-log",
+        "post",
+        SKP_WRITERS,
+        data=SKP_LOG,
+        ok=(400,),
+        state=_skp_work_log,
+        kwargs={"pk": "skp_result"},
+        **_plan(),
+    ),
+    Row(
+        "api:period-work-log",
+        "post",
+        {"-": PERIODERS},
+        data={"enabled": True},
+        state=_work_log_on,
+        expect=_const(1),
+        kwargs={"pk": "period"},
+        **_plan(),
+    ),
+]
+
+
 def _skp_objects(world, key, agency) -> dict[str, Any]:
     """A draft plan of the agency's employee for January to June 2026 (the evaluator named by
     hand), one main result with an indicator and its 2026 target; the employee holds a post

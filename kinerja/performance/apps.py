@@ -34,6 +34,7 @@ class PerformanceConfig(AppConfig):
         from . import (
             planning_importers,  # noqa: F401 - registers the indicator and target importers
             realisation_io,  # noqa: F401 - registers the realisation importer
+            skp_importer,  # noqa: F401 - registers the SKP results importer
         )
 
         # A step of load_demo, after the province (it plans for the province's agencies).

@@ -6,6 +6,7 @@ from .views import agreement_units, documents, exports, workspace
 from .views import collaboration as collab
 from .views import realisations as realisation_views
 from .views import skp as skp_views
+from .views import skp_extra as skp_extra_views
 
 app_name = "performance"
 urlpatterns = [
@@ -160,6 +161,33 @@ urlpatterns = [
         name="plan_indicator_add",
     ),
     path("skp/<int:pk>/behaviours/", skp_views.PlanBehaviourView.as_view(), name="plan_behaviours"),
+    path("skp/<int:pk>/pdf/", skp_extra_views.PlanPdfView.as_view(), name="plan_pdf"),
+    path("skp/<int:pk>/ekinerja/", skp_extra_views.PlanExportView.as_view(), name="plan_export"),
+    path(
+        "skp/results/<int:pk>/cascade/",
+        skp_extra_views.PlanCascadeView.as_view(),
+        name="plan_cascade",
+    ),
+    path(
+        "skp/results/<int:pk>/tree/",
+        skp_extra_views.PlanResultTreeView.as_view(),
+        name="plan_result_tree",
+    ),
+    path(
+        "skp/results/<int:pk>/dialogue/",
+        skp_extra_views.PlanDialogueView.as_view(),
+        name="plan_dialogue",
+    ),
+    path(
+        "skp/results/<int:pk>/work-log/",
+        skp_extra_views.PlanWorkLogView.as_view(),
+        name="plan_work_log",
+    ),
+    path(
+        "skp/work-log-setting/<int:pk>/",
+        skp_extra_views.WorkLogSettingView.as_view(),
+        name="work_log_setting",
+    ),
     path("skp/<int:pk>/<slug:step>/", skp_views.PlanStepView.as_view(), name="plan_step"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),

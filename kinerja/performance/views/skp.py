@@ -21,7 +21,7 @@ from kinerja.organisations.views import FormPageView
 from ..forms.skp import BehaviourForm, IndicatorForm, PlanForm, PlanStepForm, ResultForm
 from ..models import Period, Plan, PlanResult, PlanStatus
 from ..plan_selectors import plan_content, plans_for, revisions_of, serveable_results
-from ..services import skp
+from ..services import skp, skp_extra
 from . import _instansi, _refusal
 
 PLANS_PER_PAGE = 50
@@ -111,6 +111,8 @@ class PlanDetailView(PlanPageMixin, TemplateView):
             may_set_behaviours=plan.is_draft and plan.is_current and (own_side or evaluator_side),
             may_return=plan.status == PlanStatus.SUBMITTED and evaluator_side,
             may_revise=plan.is_signed and plan.is_current and own_side,
+            may_cascade=own_side and plan.is_current,
+            may_dialogue=skp_extra.may_read_dialogue(scope, plan),
             **kwargs,
         )
 
