@@ -41,6 +41,9 @@ class ScheduleRowSerializer(serializers.ModelSerializer):
 
 class ProgressRowSerializer(serializers.ModelSerializer):
     sub_period = serializers.IntegerField(source="sub_period.number", read_only=True)
+    evidence_url = serializers.CharField(
+        read_only=True, help_text=_("A link to the evidence, or empty.")
+    )
 
     class Meta:
         model = ActionProgress

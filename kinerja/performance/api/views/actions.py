@@ -62,6 +62,7 @@ FIELDS = (
     ),
 )
 class ActionViewSet(*READ_WRITE, PlanningViewSet):
+    optimistic_lock = True  # a stale version answers 409
     model = Action
     serializer_class = ActionSerializer
     select_related = ("unit", "parent")

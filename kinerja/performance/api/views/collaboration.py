@@ -55,6 +55,7 @@ class CollaborationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PlanningViewSet
 ):
     model = Collaboration
+    optimistic_lock = True  # a stale version answers 409
     change_actions = (Action.MANAGE_PLANS,)
     serializer_class = CollaborationSerializer
     filterset_class = CollaborationFilter

@@ -7,12 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404  # a malformed id answers 404
 from rest_framework.response import Response
 
 from kinerja.organisations.selectors import caller_instansi
@@ -103,6 +102,7 @@ class PlanViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = PlanSerializer
+    optimistic_lock = True  # a stale version answers 409
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -213,6 +213,7 @@ class PlanResultViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ResultWriteSerializer
+    optimistic_lock = True  # a stale version answers 409
     http_method_names = ["post", "patch", "delete", "options"]
 
     def get_queryset(self):
@@ -255,7 +256,8 @@ class PlanResultViewSet(
         data = form.validated_data
         plan = data.get("plan")
         if plan is None or not self.plans().filter(pk=plan.pk).exists():
-            raise NotFound(_("No such plan within your reach."))
+            # Named in the payload, not the URL: a field error, like every scoped lookup.
+            raise ValidationError({"plan": _("No such plan within your reach.")})
         with transaction.atomic():
             result = skp.plan_result_add(
                 **self.call(), plan=plan, version=data["version"], data=self._fields(data, plan)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, renderers, status
+from rest_framework.generics import get_object_or_404  # a malformed id answers 404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
