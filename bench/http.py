@@ -390,6 +390,8 @@ def plan_pages(env: dict[str, str], pages) -> tuple[list[Page], dict]:
             print(f"  skipped: {page.label} ({page.path} does not resolve)", flush=True)
         elif "{skp_plan}" in page.path and setup["skp_plan"] is None:
             print(f"  skipped: {page.label} (the demo made no employee plan)", flush=True)
+        elif page.write and not setup["pool"]:
+            print(f"  skipped: {page.label} (no realisation may be written)", flush=True)
         else:
             kept.append(page)
     return kept, setup

@@ -10,7 +10,8 @@ keeps what is there. For the agency of the agency administrator it makes:
 - the verifier's queue: a realisation for each target and sub-period of the other years,
   entered and submitted by the agency administrator on the head's behalf;
 - the write pool: a draft realisation for each target and sub-period of the current year,
-  which the benchmark submits (administrator) and returns (verifier) in turn.
+  which the benchmark submits (administrator) and returns (verifier) in turn; those a former
+  run left submitted are returned, so the queue shows the same rows at every run.
 
 It prints one line ``BENCH{json}`` with the keys the benchmark formats its paths with and the
 pool as ``[{"id", "version", "status"}]``.
@@ -24,6 +25,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -42,6 +44,7 @@ from .http_site import parties  # noqa: F401 - the verifier of the agency heads'
 
 VERIFIER = "bench.verifier"
 EDITABLE = ("draft", "returned")
+AWAITING = ("submitted", "resubmitted")
 
 
 def _verifier(agency, today: dt.date):
@@ -149,17 +152,38 @@ def run(agency_admin: str, optional_paths: list[str]) -> dict:
             pool_pairs[: len(pool_pairs) // 2],
             pool_pairs[len(pool_pairs) // 2 :],
         )
+    refused = (ValidationError, PermissionDenied)  # a closed window, another verifier
+    queue = 0
     for target, sub in queue_pairs:
-        realisation = _entered(call, target, sub)
-        if realisation.status in EDITABLE:
-            rs.realisation_submit(**call, realisation=realisation, version=realisation.version)
-    pool = [_entered(call, target, sub) for target, sub in pool_pairs]
+        try:
+            realisation = _entered(call, target, sub)
+            if realisation.status in EDITABLE:
+                realisation = rs.realisation_submit(
+                    **call, realisation=realisation, version=realisation.version
+                )
+        except refused:
+            continue
+        queue += realisation.verifier_id == verifier.employee_id and realisation.status in AWAITING
+    # The pool: realisations the administrator may submit and the verifier return. Those a
+    # former run left submitted are returned, so the queue holds the same rows at every run.
+    back = {"actor": verifier, "scope": scope_for(verifier), "comment": "Lengkapi bukti dukung"}
+    pool = []
+    for target, sub in pool_pairs:
+        try:
+            realisation = _entered(call, target, sub)
+            if realisation.status not in EDITABLE:
+                realisation = rs.realisation_return(
+                    **back, realisation=realisation, version=realisation.version
+                )
+        except refused:
+            continue
+        pool.append(realisation)
     skp_plan = _first_plan(admin)
     return {
         "agreement": agreement.pk,
         "skp_plan": skp_plan,
         "verifier": verifier.username,
-        "queue": len(queue_pairs),
+        "queue": queue,
         "pool": [{"id": r.pk, "version": r.version, "status": r.status} for r in pool],
         "resolves": {path: _resolves(path) for path in optional_paths},
     }
