@@ -9,6 +9,8 @@ keeps what is there. For the agency of the agency administrator it makes:
   of the agency for that year (first party the agency head, second the verifier);
 - the verifier's queue: a realisation for each target and sub-period of the other years,
   entered and submitted by the agency administrator on the head's behalf;
+- where the employee plans (SKP) exist and the demo made none: the agency head's draft plan of
+  the current year, for the plan page;
 - the write pool: a draft realisation for each target and sub-period of the current year,
   which the benchmark submits (administrator) and returns (verifier) in turn; those a former
   run left submitted are returned, so the queue shows the same rows at every run.
@@ -34,9 +36,10 @@ from kinerja.accounts.models import RoleAssignment
 from kinerja.accounts.roles import Role
 from kinerja.accounts.scope import scope_for
 from kinerja.organisations.models import Employee
+from kinerja.organisations.selectors import holders_of
 from kinerja.performance import services
 from kinerja.performance.choices import TargetShape
-from kinerja.performance.models import Agreement, Realisation, SubPeriod, Target
+from kinerja.performance.models import Agreement, Period, Realisation, SubPeriod, Target
 from kinerja.performance.parties import target_parties
 from kinerja.performance.services import realisations as rs
 
@@ -103,15 +106,37 @@ def _entered(call, target, sub) -> Realisation:
     return found
 
 
-def _first_plan(admin):
-    """An employee plan (SKP) of the agency, where the SKP pages exist and the demo made one."""
+def _first_plan(admin, scope, agency, today: dt.date):
+    """An employee plan (SKP) of the agency, where the employee plans exist: the demo's first,
+    else the agency head's draft plan of the current year (no results yet), made here."""
     try:
         model = apps.get_model("performance", "Plan")
-    except LookupError:
+        from kinerja.performance.services import skp
+    except (LookupError, ImportError):
         return None
-    return (
-        model.objects.within(scope_for(admin)).order_by("pk").values_list("pk", flat=True).first()
-    )
+    found = model.objects.within(scope).order_by("pk").values_list("pk", flat=True).first()
+    if found is not None:
+        return found
+    period = Period.objects.filter(instansi_id=agency.instansi_id, year=today.year).first()
+    head = services.head_post_on(agency, today)
+    if period is None or head is None or not holders_of(head, today):
+        return None
+    try:
+        plan = skp.plan_create(
+            actor=admin,
+            scope=scope,
+            instansi=agency.instansi,
+            data={
+                "employee": holders_of(head, today)[0].employee,
+                "period": period,
+                # An agency head reports to no one: the evaluator is named.
+                "evaluator_name": "Sekretaris Daerah Provinsi Jawa Timur",
+                "evaluator_title": "Sekretaris Daerah Provinsi Jawa Timur",
+            },
+        )
+    except (ValidationError, PermissionDenied):
+        return None
+    return plan.pk
 
 
 def _resolves(path: str) -> bool:
@@ -178,7 +203,7 @@ def run(agency_admin: str, optional_paths: list[str]) -> dict:
         except refused:
             continue
         pool.append(realisation)
-    skp_plan = _first_plan(admin)
+    skp_plan = _first_plan(admin, scope, agency, today)
     return {
         "agreement": agreement.pk,
         "skp_plan": skp_plan,
