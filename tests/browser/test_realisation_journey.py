@@ -80,13 +80,13 @@ def test_enter_submit_return_correct_resubmit_verify(sign_in, live_server, rl, t
     holder = sign_in(rl.holder_user.username)
     holder.goto(f"{base}/plans/realisations/target/{rl.t_a.pk}/")
     expect(holder.get_by_test_id("realisation-row")).to_have_count(4)
-    q1 = holder.locator(f"#realisation-row-{rl.q1.pk}")
+    q1 = holder.locator(f"#realisation-row-{rl.t_a.pk}-{rl.q1.pk}")
     expect(q1.locator("td").nth(2)).to_have_text("")  # nothing entered yet
     q1.get_by_label("Nilai").fill("78.5")
     q1.get_by_label("Faktor pendukung").fill("Bantuan operasional sekolah tepat waktu")
     q1.get_by_label("Faktor penghambat").fill("Dua sekolah terdampak banjir")
     q1.get_by_role("button", name="Simpan", exact=True).click()
-    q1 = holder.locator(f"#realisation-row-{rl.q1.pk}")  # the row is swapped by HTMX
+    q1 = holder.locator(f"#realisation-row-{rl.t_a.pk}-{rl.q1.pk}")  # the row is swapped by HTMX
     expect(q1.locator("td").nth(2)).to_have_text("Draf")
 
     # Its detail page takes the PDF as evidence.
@@ -101,10 +101,10 @@ def test_enter_submit_return_correct_resubmit_verify(sign_in, live_server, rl, t
 
     # Back on the entry page, the holder submits it.
     holder.get_by_role("link", name="Semua subperiode").click()
-    q1 = holder.locator(f"#realisation-row-{rl.q1.pk}")
+    q1 = holder.locator(f"#realisation-row-{rl.t_a.pk}-{rl.q1.pk}")
     expect(q1.get_by_label("Nilai")).to_have_value("78.5")
     q1.get_by_role("button", name="Simpan dan ajukan").click()
-    q1 = holder.locator(f"#realisation-row-{rl.q1.pk}")
+    q1 = holder.locator(f"#realisation-row-{rl.t_a.pk}-{rl.q1.pk}")
     expect(q1.locator("td").nth(2)).to_have_text("Diajukan")
     expect(q1.locator("form")).to_have_count(0)  # submitted: no longer editable
 
@@ -127,12 +127,12 @@ def test_enter_submit_return_correct_resubmit_verify(sign_in, live_server, rl, t
 
     # The holder sees the comment, corrects the value and resubmits.
     holder.reload()
-    q1 = holder.locator(f"#realisation-row-{rl.q1.pk}")
+    q1 = holder.locator(f"#realisation-row-{rl.t_a.pk}-{rl.q1.pk}")
     expect(q1.locator("td").nth(2)).to_have_text("Dikembalikan")
     expect(q1).to_contain_text("Catatan verifikator: Lampirkan juga daftar hadir rapat")
     q1.get_by_label("Nilai").fill("80")
     q1.get_by_role("button", name="Simpan dan ajukan").click()
-    q1 = holder.locator(f"#realisation-row-{rl.q1.pk}")
+    q1 = holder.locator(f"#realisation-row-{rl.t_a.pk}-{rl.q1.pk}")
     expect(q1.locator("td").nth(2)).to_have_text("Diajukan ulang")
 
     # The superior verifies it.
@@ -145,9 +145,9 @@ def test_enter_submit_return_correct_resubmit_verify(sign_in, live_server, rl, t
     expect(superior.get_by_role("button", name="Verifikasi", exact=True)).to_have_count(0)
 
     holder.reload()
-    expect(holder.locator(f"#realisation-row-{rl.q1.pk}").locator("td").nth(2)).to_have_text(
-        "Terverifikasi"
-    )
+    expect(
+        holder.locator(f"#realisation-row-{rl.t_a.pk}-{rl.q1.pk}").locator("td").nth(2)
+    ).to_have_text("Terverifikasi")
     realisation = Realisation.objects.get()
     assert (realisation.status, realisation.value) == ("verified", 80)
     assert realisation.return_comment == "Lampirkan juga daftar hadir rapat"
