@@ -62,7 +62,8 @@ class _Writer:
         )
         if goal.unit_id:
             out.append(f'<span class="text-secondary">· {escape(goal.unit.name)}</span> ')
-        for tag in goal.tags.all():
+        tags = getattr(goal, "tree_tags", None)
+        for tag in goal.tags.all() if tags is None else tags:
             out.append(f'<span class="badge bg-azure-lt ms-1">{escape(tag.code)}</span>')
         if editable:
             out.append(
@@ -115,8 +116,8 @@ class _Writer:
 @register.simple_tag
 def goal_nodes(roots, editable, extendable, this_year) -> SafeString:
     """The ``<li>`` of each root goal with its indicators and sub-goals (``GoalNode``s of
-    ``selectors.goal_tree``; reads ``goal.unit`` and ``goal.tags``: select them with the
-    goals)."""
+    ``selectors.goal_tree``; reads ``goal.unit`` and ``goal.tree_tags``, else ``goal.tags``:
+    select them with the goals)."""
     writer = _Writer(editable, extendable, this_year)
     for node in roots:
         writer.node(node)
