@@ -14,6 +14,13 @@ from kinerja.core import pdf
 from kinerja.performance.models import Agreement
 
 from .test_documents_pdf import signed  # noqa: F401  (the signed agreement fixture)
+from .test_skp import s  # noqa: F401  (the employee plan fixtures)
+from .test_skp_extra import team  # noqa: F401
+
+
+@pytest.fixture
+def t(team):  # noqa: F811
+    return team
 
 
 @pytest.fixture
@@ -60,3 +67,22 @@ def test_a_draft_renders_every_time(signed, login, world, renders):  # noqa: F81
     client.get(page)
     client.get(page)
     assert renders.call_count == 2
+
+
+def test_a_signed_skp_is_rendered_once(t, client, renders):
+    from django.utils import timezone
+
+    from kinerja.performance.models import Plan
+
+    client.force_login(t.siti_user)
+    page = reverse("performance:plan_pdf", args=[t.siti_plan.pk])
+    client.get(page)
+    client.get(page)
+    assert renders.call_count == 2  # a draft: every time
+    Plan.objects.filter(pk=t.siti_plan.pk).update(status="signed", signed_at=timezone.now())
+    client.get(page)
+    client.get(page)
+    assert renders.call_count == 3
+    Plan.objects.filter(pk=t.siti_plan.pk).update(version=F("version") + 1)
+    assert client.get(page).content == b"%PDF-1.7 test"
+    assert renders.call_count == 4
