@@ -7,16 +7,23 @@ on disk, and nothing else is fetched: no network, no other file (``data:`` URLs 
 
 Official documents are in Indonesian whatever the reader's language: ``render_pdf`` renders under
 ``language`` ("id" by default), so dates read "1 Januari 2026".
+
+WeasyPrint takes a fifth of a second for a one-page document. A document that can no longer
+change (a signed agreement or SKP) is rendered once: ``render_pdf(..., cache_key=...)`` keeps its
+bytes in Django's cache under that key and the digest of its HTML, so a later request serves the
+bytes, and anything that changes the page (a new version, a renamed unit) renders it anew.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -63,14 +70,37 @@ def _fetcher():
     return StaticOnlyFetcher(allowed_protocols=("file", "data"), timeout=5)
 
 
-def render_pdf(template_name: str, context: dict, *, language: str = "id") -> bytes:
-    """Render ``template_name`` with ``context`` and return the PDF bytes (A4)."""
+# How long a kept PDF stays in the cache when nobody asks for it.
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _write_pdf(html: str) -> bytes:
+    """WeasyPrint: the HTML as PDF bytes (the expensive part)."""
     from weasyprint import HTML
 
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
+    return document.write_pdf()
+
+
+def render_pdf(
+    template_name: str, context: dict, *, language: str = "id", cache_key: str = ""
+) -> bytes:
+    """Render ``template_name`` with ``context`` and return the PDF bytes (A4).
+
+    With ``cache_key`` (for a document that no longer changes, such as
+    ``"agreement:12:rev0:v4"``) the bytes are kept in the cache and served again while the
+    key, the language and the HTML are the same."""
     with translation.override(language):
         html = render_to_string(template_name, context)
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
-        return document.write_pdf()
+        if not cache_key:
+            return _write_pdf(html)
+        digest = hashlib.sha256(html.encode()).hexdigest()[:32]
+        key = f"pdf:{cache_key}:{language}:{digest}"
+        content = cache.get(key)
+        if content is None:
+            content = _write_pdf(html)
+            cache.set(key, content, getattr(settings, "KINERJA_PDF_CACHE_SECONDS", CACHE_SECONDS))
+        return content
 
 
 def pdf_filename(*parts: object) -> str:
@@ -96,6 +126,8 @@ def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpR
 
 
 def render_pdf_response(
-    template_name: str, context: dict, filename: str, *, inline: bool = True
+    template_name: str, context: dict, filename: str, *, inline: bool = True, cache_key: str = ""
 ) -> HttpResponse:
-    return pdf_response(render_pdf(template_name, context), filename, inline=inline)
+    return pdf_response(
+        render_pdf(template_name, context, cache_key=cache_key), filename, inline=inline
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from rapidfuzz import fuzz, process, utils
 
 from kinerja.core.scope import Scope
@@ -13,7 +14,7 @@ from kinerja.organisations.models import OrgUnit
 
 from .achievement import achievement
 from .choices import TargetShape
-from .models import Goal, Indicator, IndicatorTemplate, LateEntryWindow, SubPeriod, Target
+from .models import Goal, GoalTag, Indicator, IndicatorTemplate, LateEntryWindow, SubPeriod, Target
 from .policy import achievement_rules
 
 SIMILAR_MIN_SCORE = 60  # rapidfuzz WRatio, 0-100
@@ -77,6 +78,19 @@ def can_enter(*, unit: OrgUnit, sub_period: SubPeriod, on: dt.date) -> bool:
     )
 
 
+TREE_GOAL_FIELDS = (
+    "pk",
+    "instansi_id",
+    "parent_id",
+    "level",
+    "code",
+    "name",
+    "unit__name",
+    "unit__path",
+)
+TREE_INDICATOR_FIELDS = ("pk", "goal_id", "code", "name", "measure_unit", "polarity", "is_key")
+
+
 @dataclass
 class GoalNode:
     goal: Goal
@@ -88,12 +102,30 @@ def goal_tree(*, scope: Scope, unit: OrgUnit | None = None) -> list[GoalNode]:
     """Return the goal tree within reach (three queries whatever its size): the regional
     plan's missions at the top, each agency's Renstra under the RPJMD targets. With ``unit``,
     the regional plan and that agency's goals only."""
-    goals = Goal.objects.within(scope).select_related("unit").prefetch_related("tags")
+    # Only what the tree shows and its links' checks read (a unit's name and path), and the
+    # tags as a list (``goal.tree_tags``): a hundred goals' querysets cost more than their rows.
+    goals = (
+        Goal.objects.within(scope)
+        .select_related("unit")
+        .only(*TREE_GOAL_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "tags", queryset=GoalTag.objects.only("pk", "goal_id", "code"), to_attr="tree_tags"
+            )
+        )
+    )
     if unit is not None:
         goals = goals.filter(unit__isnull=True) | goals.filter(unit=unit)
     goals = list(goals.order_by("code", "pk"))
     nodes = {g.pk: GoalNode(g) for g in goals}
-    indicators = Indicator.objects.within(scope).filter(goal_id__in=list(nodes)).order_by("code")
+    # The tree shows an indicator's code, name, unit, polarity and IKU badge: only those are
+    # read (a full row is four times the fields, and the tree holds hundreds).
+    indicators = (
+        Indicator.objects.within(scope)
+        .filter(goal_id__in=list(nodes))
+        .only(*TREE_INDICATOR_FIELDS)
+        .order_by("code")
+    )
     for indicator in indicators:
         nodes[indicator.goal_id].indicators.append(indicator)
     roots = []

@@ -11,7 +11,7 @@ import openpyxl
 from django.conf import settings
 from openpyxl.styles import Font
 
-from kinerja.core.pdf import pdf_filename
+from kinerja.core.pdf import pdf_filename, render_pdf
 
 from .models import Plan
 from .plan_selectors import plan_content
@@ -47,6 +47,12 @@ def plan_pdf_context(plan: Plan) -> dict:
     content = plan_content(plan)
     place = getattr(settings, "KINERJA_DOCUMENT_PLACE", "") or plan.instansi.region.name
     return {"plan": plan, **content, "place": place}
+
+
+def plan_pdf(plan: Plan) -> bytes:
+    """The SKP as PDF bytes; a signed plan's PDF is kept (see ``kinerja.core.pdf``)."""
+    key = f"plan:{plan.pk}:rev{plan.revision}:v{plan.version}" if plan.is_signed else ""
+    return render_pdf(PDF_TEMPLATE, plan_pdf_context(plan), cache_key=key)
 
 
 def plan_pdf_name(plan: Plan) -> str:

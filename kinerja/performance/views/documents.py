@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.views.generic import View
 
-from kinerja.core.pdf import pdf_filename, render_pdf, render_pdf_response
+from kinerja.core.pdf import pdf_filename, pdf_response, render_pdf
 from kinerja.core.templatetags.kinerja_documents import format_number
 
 from ..choices import TargetShape
@@ -90,8 +90,18 @@ def agreement_pdf_name(agreement: Agreement) -> str:
     return pdf_filename("PK", agreement.year, owner, f"rev{agreement.revision}")
 
 
+def agreement_pdf_cache_key(agreement: Agreement) -> str:
+    """A signed agreement never changes: its PDF is kept under this key. A draft is rendered
+    on every request (empty key)."""
+    if not agreement.is_signed:
+        return ""
+    return f"agreement:{agreement.pk}:rev{agreement.revision}:v{agreement.version}"
+
+
 def agreement_pdf(agreement: Agreement) -> bytes:
-    return render_pdf(TEMPLATE, agreement_pdf_context(agreement))
+    return render_pdf(
+        TEMPLATE, agreement_pdf_context(agreement), cache_key=agreement_pdf_cache_key(agreement)
+    )
 
 
 class AgreementPdfView(PlanningPageMixin, View):
@@ -99,6 +109,4 @@ class AgreementPdfView(PlanningPageMixin, View):
 
     def get(self, request, pk) -> HttpResponse:
         agreement = _agreement(request, pk)
-        return render_pdf_response(
-            TEMPLATE, agreement_pdf_context(agreement), agreement_pdf_name(agreement)
-        )
+        return pdf_response(agreement_pdf(agreement), agreement_pdf_name(agreement))

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.generic import View
 
-from kinerja.core.pdf import render_pdf_response
+from kinerja.core.pdf import pdf_response
 
 from ..choices import ResultKind
 from ..forms.skp_extra import CascadeForm, DialogueForm, WorkLogForm
@@ -26,9 +26,8 @@ from ..selectors_skp_extra import (
 )
 from ..services import skp, skp_extra
 from ..skp_documents import (
-    PDF_TEMPLATE,
     ekinerja_workbook,
-    plan_pdf_context,
+    plan_pdf,
     plan_pdf_name,
     plan_xlsx_name,
 )
@@ -238,7 +237,7 @@ class PlanPdfView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         plan = _plan(request, pk)
-        return render_pdf_response(PDF_TEMPLATE, plan_pdf_context(plan), plan_pdf_name(plan))
+        return pdf_response(plan_pdf(plan), plan_pdf_name(plan))
 
 
 class PlanExportView(LoginRequiredMixin, View):

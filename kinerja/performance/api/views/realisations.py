@@ -97,6 +97,16 @@ class RealisationViewSet(
     ordering_fields = ["created_at"]
     ordering = ["target_id", "sub_period__number", "pk"]
 
+    def _answer(self, read: Realisation, written: Realisation) -> Realisation:
+        """The written row as the answer, without reading it again: the service's locked row
+        carries the target, its indicator and the sub-period, and a write of a realisation
+        does not change its evidence, so the evidence read with ``read`` stands."""
+        cache = getattr(read, "_prefetched_objects_cache", None)
+        if cache is not None and "evidence" in cache:
+            written._prefetched_objects_cache = {"evidence": cache["evidence"]}
+            return written
+        return self.get_queryset().get(pk=written.pk)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         realisation = services.realisation_create(
@@ -122,14 +132,14 @@ class RealisationViewSet(
             version=data.pop("version", None),
             data={k: v for k, v in data.items() if k in services.REALISATION_FIELDS},
         )
-        serializer.instance = self.get_queryset().get(pk=realisation.pk)
+        serializer.instance = self._answer(serializer.instance, realisation)
 
     def _step(self, request, service, form_class=RealisationStepSerializer):
-        realisation = self.get_object()
+        read = self.get_object()
         form = form_class(data=request.data)
         form.is_valid(raise_exception=True)
-        realisation = service(**self.call(), realisation=realisation, **form.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=realisation.pk)).data)
+        realisation = service(**self.call(), realisation=read, **form.validated_data)
+        return Response(self.get_serializer(self._answer(read, realisation)).data)
 
     @_step_schema(
         "submit",

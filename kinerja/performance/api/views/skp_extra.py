@@ -13,16 +13,15 @@ from rest_framework.generics import get_object_or_404  # a malformed id answers 
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kinerja.core.pdf import PDF, pdf_response, render_pdf
+from kinerja.core.pdf import PDF, pdf_response
 
 from ...models import Period, Plan, WorkLogEntry
 from ...plan_selectors import plans_for
 from ...selectors_skp_extra import cascade_tree, dialogue_of, result_within
 from ...services import skp, skp_extra
 from ...skp_documents import (
-    PDF_TEMPLATE,
     ekinerja_workbook,
-    plan_pdf_context,
+    plan_pdf,
     plan_pdf_name,
     plan_xlsx_name,
 )
@@ -226,7 +225,7 @@ class PlanPdfApiView(_PlanDocument):
     )
     def get(self, request, pk):
         plan = self.get_object()
-        return pdf_response(render_pdf(PDF_TEMPLATE, plan_pdf_context(plan)), plan_pdf_name(plan))
+        return pdf_response(plan_pdf(plan), plan_pdf_name(plan))
 
 
 class PlanExportApiView(_PlanDocument):

@@ -1,0 +1,36 @@
+"""The realisation writes stay cheap: the query count of an API submit is held here (26 when
+the answer read the realisation and its evidence again)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from kinerja.accounts.scope import scope_for
+from kinerja.performance.services import realisations as rs
+
+from .realisation_fixtures import rl_fixture  # noqa: F401 - the rl fixture
+
+
+def test_submit_query_count(rl):
+    realisation = rs.realisation_create(
+        actor=rl.holder_user,
+        scope=scope_for(rl.holder_user),
+        target=rl.t_a,
+        sub_period=rl.q1,
+        data={"value": "80"},
+    )
+    client = APIClient()
+    client.force_login(rl.holder_user)
+    client.get("/api/v1/realisations/")  # the session and the scope are warm
+    url = f"/api/v1/realisations/{realisation.pk}/submit/"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "submitted"
+    # 4 the session, the user and the scope; 2 the realisation read within reach (with its
+    # evidence); 1 the lock; 9 the parties read again (the agreement row, the head post's
+    # holders, the superior above it); 1 the update; 5 the audit event on its chain; 2 the
+    # savepoints. The answer is built from the locked row: no re-read.
+    assert len(queries) <= 24, [q["sql"][:120] for q in queries.captured_queries]
