@@ -50,6 +50,16 @@ class PerformanceConfig(AppConfig):
                 order=101,
             )
         )
+        # After the plan, before the steps that build on the agreements (order 110): every
+        # agency's Renstra and the agreements (PK) of 2023 and of this year.
+        register_demo_step(
+            DemoStep(
+                "agreements",
+                "kinerja.performance.demo_agencies.demo_agencies_run",
+                "kinerja.performance.demo_agencies.demo_agencies_wipe",
+                order=105,
+            )
+        )
         register_nav(
             NavEntry(_("Goals"), "performance:goal_tree", Action.VIEW_PLANNING, "planning", 40)
         )
