@@ -78,6 +78,7 @@ from .models import (
     Target,
 )
 from .policy import DATA
+from .selectors import can_enter
 from .services import realisations as realisation_services
 from .services import skp
 
@@ -174,6 +175,12 @@ class _Builder:
             )
         }
         self.counts: dict[str, int] = defaultdict(int)
+        # The draws are keyed by what a rebuild keeps (the NIP, the dates), not by row ids.
+        self.nips = dict(Employee.objects.filter(instansi=self.instansi).values_list("pk", "nip"))
+        self.keys: dict[int, str] = {}
+
+    def key(self, s: Segment) -> str:
+        return f"{self.nips.get(s.employee_id) or s.employee_id}-{s.starts:%m%d}"
 
     def rng(self, *parts: Any) -> random.Random:
         return random.Random("-".join(str(p) for p in (self.ctx.seed, "plans", *parts)))
@@ -291,14 +298,18 @@ class _Builder:
         last = closed[-1]
         opens = max(last.ends + dt.timedelta(days=1), today - dt.timedelta(days=7))
         for unit_id in sorted(late):
+            unit = OrgUnit.objects.get(pk=unit_id)
             services.late_entry_open(
                 **self.call,
-                unit=OrgUnit.objects.get(pk=unit_id),
+                unit=unit,
                 sub_period=last,
                 opens=opens,
                 closes=opens + dt.timedelta(days=30),
                 reason=self.spec["late_reason"],
             )
+            # The rule of a late entry: the quarter is closed, the unit's window covers today.
+            if not can_enter(unit=unit, sub_period=last, on=today):
+                raise ValidationError({"sub_period": f"{last} is closed for {unit}"})
 
     def evaluator_plan(self, s: Segment, plans_of) -> Segment | None:
         """The evaluator's plan that covers this plan's first day (else one that overlaps)."""
@@ -317,7 +328,7 @@ class _Builder:
         if not current:
             return PlanStatus.SIGNED
         share = self.spec["current_year"]
-        draw = self.rng(s.employee_id, s.starts, "status").random()
+        draw = self.rng(self.key(s), "status").random()
         for status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED):
             if draw < share[status]:
                 return status
@@ -347,8 +358,7 @@ class _Builder:
             skp._check_dates(period, s.starts, s.ends)
             approach = (
                 PlanApproach.QUALITATIVE
-                if self.rng(s.employee_id, year, "approach").random()
-                < self.spec["qualitative_share"]
+                if self.rng(self.key(s), "approach").random() < self.spec["qualitative_share"]
                 else PlanApproach.QUANTITATIVE
             )
             status = self.status(s, current)
@@ -387,6 +397,7 @@ class _Builder:
         )
         for s, plan, pk in zip(items, plans, ids, strict=True):
             s.plan_id = plan.pk = pk
+            self.keys[pk] = self.key(s)
         self.counts["plans"] += len(plans)
         # Behaviours ----------------------------------------------------------------------------
         behaviour = self.spec["behaviour"]
@@ -423,7 +434,7 @@ class _Builder:
             for (s, plan), result, pk in zip(owners, rows, ids, strict=True):
                 s.result_ids.append(pk)
                 texts[plan.pk].append(result.text)
-                rng = self.rng(pk, "iki")
+                rng = self.rng(self.key(s), result.kind, result.position, "iki")
                 for n, aspect in enumerate(ASPECTS[: rng.randint(1, 3)], start=1):
                     iki.append((plan, pk, self.indicator_data(plan, aspect, result.text, rng), n))
             self.counts["results"] += len(rows)
@@ -461,7 +472,7 @@ class _Builder:
                 (self.instansi.pk, pk, year, target.shape, target.value, target.low,
                  target.high, target.expectation)
             )  # fmt: skip
-            targets.append((plan, target))
+            targets.append((plan, target, row[3].rsplit("-", 1)[1]))
         target_ids = insert_rows(
             Target,
             ("instansi_id", "indicator_id", "year", "shape", "value", "low", "high",
@@ -469,7 +480,7 @@ class _Builder:
             target_rows,
             return_ids=True,
         )  # fmt: skip
-        for (_plan, target), pk in zip(targets, target_ids, strict=True):
+        for (_plan, target, _code), pk in zip(targets, target_ids, strict=True):
             target.pk = pk
         self.counts["indicators"] += len(ind_ids)
         self.audit_plans(plans, texts, codes)
@@ -516,7 +527,7 @@ class _Builder:
         post = self.posts[s.position_id]
         unit = self.units[post.unit_id]
         short = unit.short_name or unit.name
-        rng = self.rng(s.employee_id, s.starts, "results")
+        rng = self.rng(self.key(s), "results")
         if post.is_head and unit.parent_id is None:
             phrases = self.spec["results"]["head"]
         else:
@@ -622,10 +633,10 @@ class _Builder:
         rows, audit = [], []
         last = subs[-1]
         now = timezone.now()
-        for plan, target in targets:
+        for plan, target, code in targets:
             if plan.status != PlanStatus.SIGNED:
                 continue
-            rng = self.rng(target.pk, "realisations")
+            rng = self.rng(self.keys[plan.pk], code, "realisations")
             for sub in subs:
                 if sub.ends < plan.starts or sub.starts > plan.ends:
                     continue
@@ -639,7 +650,8 @@ class _Builder:
                         status, comment = RealisationStatus.RETURNED, spec["returned_comment"]
                     elif draw < share["returned"] + share["waiting"]:
                         status = RealisationStatus.SUBMITTED
-                    elif sub == last and draw < sum(share.values()):
+                    elif sub == last and self.is_late_unit(plan.unit_id) and draw > 0.5:
+                        # Entered after the quarter closed, in the unit's late-entry window.
                         status, late = RealisationStatus.SUBMITTED, True
                         late_units.add(plan.unit_id)
                 data = self.realisation_data(target, sub, rng)
@@ -692,6 +704,12 @@ class _Builder:
             ),
         )
         return late_units
+
+    def is_late_unit(self, unit_id: int) -> bool:
+        return (
+            self.rng(self.units[unit_id].path, "late").random()
+            < self.spec["realisations"]["late_units"]
+        )
 
     def realisation_data(self, target: Target, sub: SubPeriod, rng) -> dict[str, Any]:
         spec = self.spec
