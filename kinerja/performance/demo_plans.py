@@ -64,6 +64,8 @@ from .choices import (
 from .demo_agencies import DEMO_FILE as AGENCIES_FILE
 from .demo_agencies import first_year
 from .models import (
+    ActionProgress,
+    ActionSchedule,
     AgreementTarget,
     Indicator,
     LateEntryWindow,
@@ -174,7 +176,9 @@ class _Builder:
                 "pk", "name", "short_name", "path", "parent_id", "agency_id"
             )
         }
-        self.counts: dict[str, int] = defaultdict(int)
+        self.counts: dict[str, int] = dict.fromkeys(
+            ("plans", "results", "indicators", "realisations", "progress"), 0
+        )
         # The draws are keyed by what a rebuild keeps (the NIP, the dates), not by row ids.
         self.nips = dict(Employee.objects.filter(instansi=self.instansi).values_list("pk", "nip"))
         self.keys: dict[int, str] = {}
@@ -279,6 +283,7 @@ class _Builder:
         if current:
             self.close_and_windows(closed, late_units, today)
         else:
+            self.action_progress(period, subs)
             for sub in subs:
                 services.sub_period_set_status(
                     **self.call,
@@ -286,6 +291,54 @@ class _Builder:
                     status=SubPeriodStatus.CLOSED,
                     reason=_("Year closed (demo)"),
                 )
+
+    def action_progress(self, period: Period, subs: list[SubPeriod]) -> None:
+        """The progress of the year's action plans (the current agreements' actions) in every
+        quarter they plan something for, while the quarter is open; one audit event each."""
+        subs_by_pk = {s.pk: s for s in subs}
+        rows, audit = [], []
+        schedule = (
+            ActionSchedule.objects.filter(
+                action__instansi=self.instansi,
+                action__agreement__year=period.year,
+                action__agreement__is_current=True,
+                weight__gt=0,
+            )
+            .exclude(action__progress__isnull=False)
+            .select_related("action__unit")
+            .order_by("action_id", "sub_period__number")
+        )
+        for planned in schedule:
+            action, sub = planned.action, subs_by_pk[planned.sub_period_id]
+            if not can_enter(unit=action.unit, sub_period=sub, on=sub.ends):
+                raise ValidationError({"sub_period": f"{sub} is closed for {action.unit}"})
+            rng = self.rng(action.unit.path, action.code, sub.number, "progress")
+            progress = Decimal(rng.choice((80, 90, 100, 100, 100)))
+            rows.append((action.pk, sub.pk, progress, self.spec["progress_note"]))
+            audit.append((action, sub, progress))
+        insert_rows(ActionProgress, ("action_id", "sub_period_id", "progress", "note"), rows)
+        self.counts["progress"] += len(rows)
+        record_many(
+            actor=None,
+            action="action.progress",
+            instansi_id=self.instansi.pk,
+            reason="load_demo",
+            entries=(
+                {
+                    "target_type": "performance.action",
+                    "target_id": action.pk,
+                    "target_repr": str(action)[:300],
+                    "unit_id": action.unit_id,
+                    "unit_path": action.unit.path,
+                    "changes": {
+                        "sub_period": [None, sub.number],
+                        "progress": [None, f"{progress:f}"],
+                        "note": [None, self.spec["progress_note"]],
+                    },
+                }
+                for action, sub, progress in audit
+            ),
+        )
 
     def close_and_windows(self, closed: list[SubPeriod], late: set[int], today: dt.date) -> None:
         """Close the ended quarters; the units with late entries get a window for the last."""
@@ -743,7 +796,8 @@ def demo_plans_run(ctx) -> str:
         builder.year(year, current=year == current and year != first)
     return _(
         "%(plans)d employee plans, %(results)d results, %(indicators)d individual indicators, "
-        "%(realisations)d realisations (years %(first)d and %(current)d; %(moved)d transfers)"
+        "%(realisations)d realisations, %(progress)d action progress entries (years %(first)d "
+        "and %(current)d; %(moved)d transfers)"
     ) % {**builder.counts, "first": first, "current": current, "moved": moved}
 
 

@@ -15,6 +15,8 @@ from kinerja.organisations.selectors import posts_on
 from kinerja.performance.choices import SubPeriodStatus
 from kinerja.performance.demo_plans import demo_plans_run, demo_plans_wipe
 from kinerja.performance.models import (
+    ActionProgress,
+    ActionSchedule,
     Indicator,
     LateEntryWindow,
     Plan,
@@ -133,6 +135,13 @@ def _2023_realisations_are_the_quarters_times_the_indicators_all_verified():
     mismatched = realisations.exclude(holder_id=F("target__indicator__result__plan__employee_id"))
     assert mismatched.count() == 0
     assert SubPeriod.objects.filter(period__year=YEAR, status=SubPeriodStatus.OPEN).count() == 0
+    # The 2023 action plans' progress: every quarter an action plans something for.
+    planned = ActionSchedule.objects.filter(
+        action__agreement__year=YEAR, action__agreement__is_current=True, weight__gt=0
+    )
+    progress = ActionProgress.objects.filter(action__agreement__year=YEAR)
+    assert progress.count() == planned.count() > 100
+    assert AuditEvent.objects.filter(action="action.progress").count() == progress.count()
     assert AuditEvent.objects.filter(action="realisation.create").count() == (
         Realisation.objects.count()
     )
