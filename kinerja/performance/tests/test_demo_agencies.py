@@ -67,7 +67,7 @@ def _every_agency_head_signed_the_2023_agreement_and_the_governor_too(demo):
 
 def _each_agency_has_a_renstra_with_2_to_4_indicators_and_2023_quarters(demo):
     per_agency = dict(
-        Indicator.objects.filter(unit__isnull=False)
+        Indicator.objects.filter(unit__isnull=False, result__isnull=True)
         .order_by()
         .values_list("unit")
         .annotate(n=Count("pk"))
@@ -76,7 +76,9 @@ def _each_agency_has_a_renstra_with_2_to_4_indicators_and_2023_quarters(demo):
     assert set(per_agency.values()) <= {2, 3, 4}
     assert Goal.objects.filter(level="agency_target").values("unit").distinct().count() == demo
     assert Goal.objects.filter(code="M4.T1.S1", level="target").exists()
-    agency_2023 = Target.objects.filter(year=2023, indicator__unit__isnull=False)
+    agency_2023 = Target.objects.filter(
+        year=2023, indicator__unit__isnull=False, indicator__result__isnull=True
+    )
     assert agency_2023.count() == sum(per_agency.values())
     # Each number is split over the four quarters of 2023 (a qualitative target has none).
     numbers = agency_2023.exclude(shape="qualitative")
