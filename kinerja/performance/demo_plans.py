@@ -27,6 +27,7 @@ its audit event, appended in bulk (`kinerja.audit.services.record_many`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -37,6 +38,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -802,6 +804,24 @@ class _Builder:
         return {**base, "value": value}
 
 
+@contextlib.contextmanager
+def immediate_constraints():
+    """On PostgreSQL, check the foreign keys of each bulk statement as it ends rather than all
+    at the commit: millions of deferred checks queued to the end of the transaction made the
+    commit at 80,330 staff slower than the step itself. The rows are written parents first, so
+    every check holds when it runs."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def demo_plans_run(ctx) -> str:
     """The staff plans and realisations of the first and the current year; keep what is
     there."""
@@ -812,9 +832,10 @@ def demo_plans_run(ctx) -> str:
     builder = _Builder(ctx, load_spec())
     first = first_year()
     current = max(first, timezone.localdate().year)
-    moved = builder.transfers(first)
-    for year in sorted({first, current}):
-        builder.year(year, current=year == current and year != first)
+    with immediate_constraints():
+        moved = builder.transfers(first)
+        for year in sorted({first, current}):
+            builder.year(year, current=year == current and year != first)
     return _(
         "%(plans)d employee plans, %(results)d results, %(indicators)d individual indicators, "
         "%(realisations)d realisations, %(progress)d action progress entries (years %(first)d "
