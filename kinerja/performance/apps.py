@@ -55,6 +55,16 @@ class PerformanceConfig(AppConfig):
                 order=105,
             )
         )
+        # After the agreements (105) and the action plans (110): every employee's plan (SKP)
+        # and its realisations, for 2023 and the current year.
+        register_demo_step(
+            DemoStep(
+                "employee_plans",
+                "kinerja.performance.demo_plans.demo_plans_run",
+                "kinerja.performance.demo_plans.demo_plans_wipe",
+                order=120,
+            )
+        )
         # After the plan and its agreements: an action plan under each agreement's targets.
         register_demo_step(
             DemoStep(

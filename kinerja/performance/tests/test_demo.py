@@ -24,10 +24,13 @@ from kinerja.performance.models import (
     Indicator,
     KeyIndicatorSet,
     Period,
+    Plan,
+    Realisation,
     Target,
     TargetValue,
 )
 from kinerja.performance.selectors_collaboration import province_targets, shared_targets_for_unit
+from kinerja.performance.tests import demo_plans_checks as plans
 
 DEMO = {"staff": 250, "seed": 1, "verbosity": 0}
 
@@ -86,9 +89,36 @@ def test_collaborations_share_targets_across_agencies(demo):
     assert social.supporting_target_id not in rolled
 
 
+def test_every_employee_in_post_in_2023_has_a_signed_plan(demo):
+    plans._every_employee_in_post_in_2023_has_a_signed_plan()
+
+
+def test_a_transferred_employee_has_two_plans_with_their_first_days_evaluators(demo):
+    plans._a_transferred_employee_has_two_plans_with_the_evaluators_of_their_first_days()
+
+
+def test_the_plan_rows_pass_the_services_checks(demo):
+    plans._the_rows_pass_the_services_checks()
+
+
+def test_2023_realisations_are_the_quarters_times_the_indicators_all_verified(demo):
+    plans._2023_realisations_are_the_quarters_times_the_indicators_all_verified()
+
+
+def test_the_current_year_is_in_progress_with_returned_late_and_waiting_entries(demo):
+    plans._the_current_year_is_in_progress_with_returned_late_and_waiting_entries()
+
+
+def test_the_plans_step_keeps_its_rows_and_its_wipe_and_run_make_them_again(demo):
+    plans._a_second_run_keeps_and_reset_rebuilds_the_same()
+
+
 def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):
     def counts():
-        return [m.objects.count() for m in (Goal, Indicator, Agreement, Action, Collaboration)]
+        return [
+            m.objects.count()
+            for m in (Goal, Indicator, Agreement, Action, Collaboration, Plan, Realisation)
+        ]
 
     before = counts()
     assert before[2] == 2 * demo + 2 + 1  # two years of agencies, the governor's twice, a revision
@@ -98,7 +128,7 @@ def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):
     assert counts() == before
     call_command("generate_province", staff=250, seed=2, reset=True, verbosity=0)
     # The plan stood on the agencies the new province removed.
-    assert counts() == [0, 0, 0, 0, 0]
+    assert counts() == [0, 0, 0, 0, 0, 0, 0]
 
 
 def _every_agency_head_signed_the_2023_agreement_and_the_governor_too(demo):
