@@ -1211,23 +1211,38 @@ def _check_agreement_date(year: int, on: Any) -> None:
         )
 
 
+def lock_version(rows, pk: int, version: Any, *, give: str, stale: str):
+    """Row ``pk`` of ``rows`` (a ``select_for_update`` queryset), locked, if ``version`` is the one
+    its author saw: the optimistic lock of every versioned planning document. ``give`` is the
+    message for a missing version, ``stale`` the conflict's (with ``%(seen)d`` and ``%(now)d``).
+    """
+    locked = rows.get(pk=pk)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError({"version": give})
+    if version != locked.version:
+        raise Conflict({"version": stale % {"seen": version, "now": locked.version}})
+    return locked
+
+
+def bump_version(obj, *fields: str) -> None:
+    """Save ``fields`` of a versioned document with its next version."""
+    obj.version += 1
+    obj.save(update_fields=[*fields, "version", "updated_at"])
+
+
 def _lock(agreement: Agreement, version: Any) -> Agreement:
     """The agreement's row, locked, if ``version`` is the one its author saw."""
-    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError({"version": _("Give the version of the agreement you saw.")})
-    if version != locked.version:
-        raise Conflict(
-            {
-                "version": _(
-                    "Someone changed this agreement after you opened it (you saw version "
-                    "%(seen)d, it is now at version %(now)d). Reload it and make your change "
-                    "again."
-                )
-                % {"seen": version, "now": locked.version}
-            }
-        )
-    return locked
+    return lock_version(
+        Agreement.objects.select_for_update(),
+        agreement.pk,
+        version,
+        give=_("Give the version of the agreement you saw."),
+        stale=_(
+            "Someone changed this agreement after you opened it (you saw version "
+            "%(seen)d, it is now at version %(now)d). Reload it and make your change "
+            "again."
+        ),
+    )
 
 
 def _check_draft(agreement: Agreement) -> None:
@@ -1245,9 +1260,7 @@ def _check_draft(agreement: Agreement) -> None:
         )
 
 
-def _bump(agreement: Agreement, *fields: str) -> None:
-    agreement.version += 1
-    agreement.save(update_fields=[*fields, "version", "updated_at"])
+_bump = bump_version
 
 
 @transaction.atomic

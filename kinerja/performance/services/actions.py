@@ -33,7 +33,15 @@ from ..models import (
     funding_source_choices,
 )
 from ..selectors import can_enter
-from . import BUDGET_LIMIT, Conflict, _agreement_action, _check_draft, _require_unit, _snapshot
+from . import (
+    BUDGET_LIMIT,
+    Conflict,
+    _agreement_action,
+    _check_draft,
+    _require_unit,
+    _snapshot,
+    lock_version,
+)
 
 ACTION_FIELDS = (
     "parent",
@@ -86,21 +94,17 @@ def _lock_agreement(agreement: Agreement) -> Agreement:
 
 
 def _lock_action(action: Action, version: Any) -> Action:
-    locked = Action.objects.select_for_update().get(pk=action.pk)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError({"version": _("Give the version of the action you saw.")})
-    if version != locked.version:
-        raise Conflict(
-            {
-                "version": _(
-                    "Someone changed this action after you opened it (you saw version "
-                    "%(seen)d, it is now at version %(now)d). Reload it and make your change "
-                    "again."
-                )
-                % {"seen": version, "now": locked.version}
-            }
-        )
-    return locked
+    return lock_version(
+        Action.objects.select_for_update(),
+        action.pk,
+        version,
+        give=_("Give the version of the action you saw."),
+        stale=_(
+            "Someone changed this action after you opened it (you saw version "
+            "%(seen)d, it is now at version %(now)d). Reload it and make your change "
+            "again."
+        ),
+    )
 
 
 def _money(value: Any, field: str) -> Decimal:

@@ -28,7 +28,15 @@ from ..models import (
     MemberStatus,
     Target,
 )
-from . import Conflict, _instansi_wide, _require_unit, _same_instansi, indicator_create, target_set
+from . import (
+    _instansi_wide,
+    _require_unit,
+    _same_instansi,
+    bump_version,
+    indicator_create,
+    lock_version,
+    target_set,
+)
 
 HUNDRED = Decimal(100)
 SUPPORT_MANUAL = (
@@ -68,25 +76,19 @@ def _pct(number: Decimal) -> str:
 
 def _lock(collaboration: Collaboration, version: Any) -> Collaboration:
     """The collaboration's row, locked, if ``version`` is the one its author saw."""
-    locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError({"version": _("Give the version of the collaboration you saw.")})
-    if version != locked.version:
-        raise Conflict(
-            {
-                "version": _(
-                    "Someone changed this collaboration after you opened it (you saw version "
-                    "%(seen)d, it is now at version %(now)d). Reload it and try again."
-                )
-                % {"seen": version, "now": locked.version}
-            }
-        )
-    return locked
+    return lock_version(
+        Collaboration.objects.select_for_update(),
+        collaboration.pk,
+        version,
+        give=_("Give the version of the collaboration you saw."),
+        stale=_(
+            "Someone changed this collaboration after you opened it (you saw version "
+            "%(seen)d, it is now at version %(now)d). Reload it and try again."
+        ),
+    )
 
 
-def _bump(collaboration: Collaboration, *fields: str) -> None:
-    collaboration.version += 1
-    collaboration.save(update_fields=[*fields, "version", "updated_at"])
+_bump = bump_version
 
 
 def _check_open(collaboration: Collaboration) -> None:

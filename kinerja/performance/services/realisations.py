@@ -31,7 +31,14 @@ from ..models import Evidence, EvidenceKind, Realisation, RealisationStatus, Sub
 from ..parties import target_parties
 from ..policy import evidence_rules
 from ..selectors import can_enter
-from . import Conflict, _number, _same_instansi, _snapshot, check_numbers
+from . import (
+    _number,
+    _same_instansi,
+    _snapshot,
+    bump_version,
+    check_numbers,
+    lock_version,
+)
 
 __all__ = [
     "REALISATION_FIELDS",
@@ -163,25 +170,19 @@ def _clean(target: Target, data: dict[str, Any], realisation: Realisation) -> No
 
 
 def _lock(realisation: Realisation, version: Any) -> Realisation:
-    locked = (
-        Realisation.objects.select_for_update(of=("self",))
-        .select_related("target__indicator__unit", "sub_period__period")
-        .get(pk=realisation.pk)
+    return lock_version(
+        Realisation.objects.select_for_update(of=("self",)).select_related(
+            "target__indicator__unit", "sub_period__period"
+        ),
+        realisation.pk,
+        version,
+        give=_("Give the version of the realisation you saw."),
+        stale=_(
+            "Someone changed this realisation after you opened it (you saw version "
+            "%(seen)d, it is now at version %(now)d). Reload it and make your change "
+            "again."
+        ),
     )
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError({"version": _("Give the version of the realisation you saw.")})
-    if version != locked.version:
-        raise Conflict(
-            {
-                "version": _(
-                    "Someone changed this realisation after you opened it (you saw version "
-                    "%(seen)d, it is now at version %(now)d). Reload it and make your change "
-                    "again."
-                )
-                % {"seen": version, "now": locked.version}
-            }
-        )
-    return locked
 
 
 def _check_editable(realisation: Realisation) -> None:
@@ -199,9 +200,7 @@ def _check_editable(realisation: Realisation) -> None:
         )
 
 
-def _bump(realisation: Realisation, *fields: str) -> None:
-    realisation.version += 1
-    realisation.save(update_fields=[*fields, "version", "updated_at"])
+_bump = bump_version
 
 
 def _audit(actor, action: str, realisation: Realisation, changes: dict, reason: str = "") -> None:

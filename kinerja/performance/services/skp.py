@@ -50,7 +50,14 @@ from ..models import (
     TargetValue,
 )
 from ..policy import DATA, measure_units
-from . import Conflict, _holder_title, _same_instansi, _snapshot, target_set
+from . import (
+    _holder_title,
+    _same_instansi,
+    _snapshot,
+    bump_version,
+    lock_version,
+    target_set,
+)
 
 # Posts whose holders evaluate without a delegation (PP 30/2019): JPT, administrator, pengawas.
 EVALUATOR_KINDS = frozenset(
@@ -139,21 +146,17 @@ def _require_evaluate(scope: Scope, plan: Plan) -> None:
 
 def _lock(plan: Plan, version: Any) -> Plan:
     """The plan's row, locked, if ``version`` is the one its author saw."""
-    locked = Plan.objects.select_for_update().select_related("unit", "period").get(pk=plan.pk)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError({"version": _("Give the version of the plan you saw.")})
-    if version != locked.version:
-        raise Conflict(
-            {
-                "version": _(
-                    "Someone changed this plan after you opened it (you saw version "
-                    "%(seen)d, it is now at version %(now)d). Reload it and make your change "
-                    "again."
-                )
-                % {"seen": version, "now": locked.version}
-            }
-        )
-    return locked
+    return lock_version(
+        Plan.objects.select_for_update().select_related("unit", "period"),
+        plan.pk,
+        version,
+        give=_("Give the version of the plan you saw."),
+        stale=_(
+            "Someone changed this plan after you opened it (you saw version "
+            "%(seen)d, it is now at version %(now)d). Reload it and make your change "
+            "again."
+        ),
+    )
 
 
 def _check_draft(plan: Plan) -> None:
@@ -171,9 +174,7 @@ def _check_draft(plan: Plan) -> None:
         )
 
 
-def _bump(plan: Plan, *fields: str) -> None:
-    plan.version += 1
-    plan.save(update_fields=[*fields, "version", "updated_at"])
+_bump = bump_version
 
 
 def require_iki_write(scope: Scope, indicator: Indicator) -> None:
