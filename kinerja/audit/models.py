@@ -56,6 +56,11 @@ class AuditEvent(models.Model):
         related_name="events",
         editable=False,
         db_index=False,  # the unique (chain, sequence) index serves lookups by chain
+        # No foreign key in the database: the services lock the head before they append, and
+        # each event's seal covers its chain. A key check per new row reads the head row, which
+        # a long transaction (an import, the demo) has updated once per append: the check walks
+        # every one of those versions, so 88,618 events took 94 s instead of 2 s on PostgreSQL.
+        db_constraint=False,
         verbose_name=_("chain"),
     )
     sequence = models.PositiveBigIntegerField(_("sequence"), editable=False)
