@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import Report, export_response
-from kinerja.core.scope import Action
+from kinerja.core.scope import Action, Scope
 from kinerja.organisations.models import Employee, OrgUnit
 from kinerja.organisations.selectors import direct_reports
 
@@ -407,10 +408,24 @@ class MyAgencyView(WorkspaceMixin, TemplateView):
         targets = []
         units = {}
         if agreement is not None:
-            progress = agreement_progress(agreement)
+            # Kept until the next audited write, like the counts below: four queries and a
+            # model instance per action, schedule line and progress entry.
+            progress = kept(
+                "agency.agreement_progress",
+                lambda: agreement_progress(agreement),
+                scope=Scope(instansi_id=agency.instansi_id),
+                request=self.request,
+                parts=(agreement.pk,),
+            )
             targets = list(
                 agreement.targets.select_related("target__indicator")
-                .only("pk", "indicator_name", "target__indicator__code", "target__indicator__name")
+                .only(
+                    "pk",
+                    "agreement_id",  # set by the related manager: deferred, a query a row
+                    "indicator_name",
+                    "target__indicator__code",
+                    "target__indicator__name",
+                )
                 .order_by("position", "pk")
             )
             units = dict(
@@ -418,7 +433,9 @@ class MyAgencyView(WorkspaceMixin, TemplateView):
             )
         sub_units = Paginator(agency_sub_units(agency).order_by("sort_key", "name"), PER_PAGE)
         page = sub_units.get_page(get.get("page"))
-        completion, total = agency_plan_completion(agency, period, list(page.object_list))
+        completion, total = agency_plan_completion(
+            agency, period, list(page.object_list), request=self.request
+        )
         return {
             "agreement": agreement,
             "progress": progress,
@@ -433,7 +450,7 @@ class MyAgencyView(WorkspaceMixin, TemplateView):
             "query": _query(get),
             "completion": completion,
             "total": total,
-            "due": agency_realisations_due(agency, period, today),
+            "due": agency_realisations_due(agency, period, today, request=self.request),
         }
 
 
