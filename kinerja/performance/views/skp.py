@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
-from kinerja.core.pagination import CappedPaginator, cap_for
+from kinerja.core.pagination import CappedPaginator, cap_for, rows_of_page
 from kinerja.core.scope import Action
 from kinerja.organisations.models import Employee, OrgUnit
 from kinerja.organisations.views import FormPageView
@@ -64,13 +64,16 @@ class PlanListView(PlanPageMixin, TemplateView):
             rows = rows.filter(unit__path__startswith=chosen.path) if chosen else rows.none()
         if status in PlanStatus.values:
             rows = rows.filter(status=status)
-        rows = rows.order_by("-period__year", "unit__sort_key", "employee__name", "starts", "pk")
-        paginator = CappedPaginator(rows, PLANS_PER_PAGE, cap=cap_for(get))
+        keys = rows.order_by(
+            "-period__year", "unit__sort_key", "employee__name", "starts", "pk"
+        ).values_list("pk", flat=True)
+        paginator = CappedPaginator(keys, PLANS_PER_PAGE, cap=cap_for(get))
+        page = rows_of_page(paginator.get_page(get.get("page")), rows)
         query = get.copy()
         query.pop("page", None)
         units = OrgUnit.objects.within(scope, Action.VIEW_PLANNING).agencies()
         return super().get_context_data(
-            page_obj=paginator.get_page(get.get("page")),
+            page_obj=page,
             query=query.urlencode(),
             statuses=PlanStatus.choices,
             years=Period.objects.filter(instansi_id=scope.instansi_id).values_list(
