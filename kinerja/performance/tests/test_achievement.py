@@ -182,6 +182,7 @@ def test_zero_target_follows_the_policy_rule():
         # not_worse: 0 or better is full achievement (zero findings, or fewer).
         (ZeroTargetRule.NOT_WORSE, HIGHER, 5, D("100.00")),
         (ZeroTargetRule.NOT_WORSE, HIGHER, -1, D("0.00")),
+        (ZeroTargetRule.NOT_WORSE, LOWER, 0, D("100.00")),
         (ZeroTargetRule.NOT_WORSE, LOWER, -2, D("100.00")),
         (ZeroTargetRule.NOT_WORSE, LOWER, 3, D("0.00")),
         # better_capped: better than 0 earns the cap.
@@ -265,6 +266,9 @@ def test_no_realisation_is_not_computed():
         ([D(10), D(20), D(30), D(15)], LAST, D(15)),
         ([D(10), D(20), D(30), None], LAST, D(30)),  # the latest reported
         ([D(10), D(20), D(30), D(20)], AVERAGE, D(20)),
+        ([D(10), D(20), D(30), D(15)], AVERAGE, D("18.75")),
+        ([D(10), D(20), D(30), None], CUMULATIVE, D(60)),
+        ([D(10), D(20), D(30), None], AVERAGE, D(20)),
         ([D(10), D(20), None, D(15)], AVERAGE, D(15)),  # 45 / 3 reported, not 45 / 4
         ([D("-1.5"), D("0.5")], CUMULATIVE, D(-1)),
         ([None, None], CUMULATIVE, None),
