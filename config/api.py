@@ -7,6 +7,7 @@ from kinerja.accounts.api import views as accounts_api
 from kinerja.corrections.api import CorrectionRequestViewSet
 from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
+from kinerja.performance.api.views import achievement as achievement_api
 from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views import documents as perf_documents
 from kinerja.performance.api.views import skp as skp_api
@@ -43,6 +44,11 @@ router.register("plan-results", skp_api.PlanResultViewSet, basename="plan-result
 app_name = "api"
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path(
+        "achievement/calculate/",
+        achievement_api.AchievementCalculateView.as_view(),
+        name="achievement-calculate",
+    ),
     path(
         "agreements/<int:pk>/pdf/",
         perf_documents.AgreementPdfView.as_view(),

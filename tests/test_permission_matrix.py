@@ -205,6 +205,15 @@ def _yesterday(objs, role):
     return timezone.localdate() - dt.timedelta(days=1)
 
 
+def _calculated(expected):
+    """The calculation answers ``expected`` percent (and writes nothing: it has no state)."""
+
+    def verify(response, client, objs, role):
+        assert response.json()["achievement"] == expected, response.content
+
+    return verify
+
+
 def _lookup_shows(code, roles):
     """A lookup's answer names the object coded ``code`` exactly for ``roles``; never the
     other instansi's."""
@@ -540,6 +549,22 @@ MATRIX: list[Row] = [
     # API
     Row("api:api-root", "get", {"-": SIGNED_IN}, api=True),
     Row("api:me", "get", {"-": SIGNED_IN}, api=True),
+    # A calculation from the numbers given: it reads no data, so every signed-in role may.
+    Row(
+        "api:achievement-calculate",
+        "post",
+        {"-": SIGNED_IN},
+        api=True,
+        data={
+            "polarity": "lower_is_better",
+            "shape": "range",
+            "low": "7",
+            "high": "8",
+            "realisation": "9",
+            "policy_version": "2023-01-01",
+        },
+        verify=_calculated("87.50"),
+    ),
     # The schema and its docs describe the endpoints, not data: open to other systems' developers.
     public("api-schema"),
     public("api-docs"),

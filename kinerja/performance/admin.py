@@ -67,7 +67,7 @@ class IndicatorTemplateAdmin(ReadOnlyAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "unit", "measure_unit", "polarity", "is_key")
-    list_filter = ("is_key", "polarity", "control_level")
+    list_filter = ("is_key", "polarity", "control_level", "zero_target_rule")
     search_fields = ("code", "name")
 
 

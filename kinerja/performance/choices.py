@@ -90,6 +90,16 @@ class TargetShape(models.TextChoices):
     QUALITATIVE = "qualitative", _("Qualitative (a described expectation)")
 
 
+class ZeroTargetRule(models.TextChoices):
+    """What an indicator's target of 0 gives, instead of the policy's default rule for its
+    polarity. "Better" is above 0 when higher is better, below 0 when lower is better."""
+
+    EXACT = "exact", _("Only an exact hit: 100 at 0, otherwise the floor")
+    NOT_WORSE = "not_worse", _("100 at 0 or better, the floor when worse")
+    BETTER_CAPPED = "better_capped", _("100 at 0, the cap when better, the floor when worse")
+    EVALUATOR = "evaluator", _("Rated by the evaluator, not computed")
+
+
 class KeySetStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SET = "set", _("Set (ditetapkan)")

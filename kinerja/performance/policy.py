@@ -11,12 +11,15 @@ import csv
 import datetime as dt
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.utils.text import slugify
+
+from .achievement import AchievementRules, ZeroOutcomes
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -43,24 +46,55 @@ def policy_on(on: dt.date) -> dict[str, Any]:
     return _in_force("policy.json", on)
 
 
-@dataclass(frozen=True)
-class AchievementRules:
-    cap: Decimal
-    floor: Decimal
-    zero_target: dict[str, dict[str, Decimal]]
-
-
-def achievement_rules(on: dt.date) -> AchievementRules:
-    """The default cap and floor (percent) and the zero-target rule in force on ``on``."""
-    rules = policy_on(on)["achievement"]
+def _achievement_rules(valid_from: dt.date, version: dict[str, Any]) -> AchievementRules:
+    rules = version["achievement"]
     return AchievementRules(
         cap=Decimal(str(rules["cap_percent"])),
         floor=Decimal(str(rules["floor_percent"])),
         zero_target={
-            polarity: {k: Decimal(str(v)) for k, v in values.items()}
+            polarity: ZeroOutcomes.from_policy(values)
             for polarity, values in rules["zero_target"].items()
         },
+        valid_from=valid_from,
     )
+
+
+def rules_in_force(
+    versions: Sequence[tuple[dt.date, dict[str, Any]]], on: dt.date
+) -> AchievementRules:
+    """The achievement rules of the version in force on ``on`` among ``versions`` (pairs of
+    ``valid_from`` and the version's data): the latest that started on or before ``on``; a day
+    before the first version reads the first."""
+    ordered = sorted(versions, key=lambda item: item[0])
+    chosen = ordered[0]
+    for valid_from, version in ordered:
+        if valid_from <= on:
+            chosen = (valid_from, version)
+    return _achievement_rules(*chosen)
+
+
+def achievement_rules(on: dt.date) -> AchievementRules:
+    """The default cap and floor (percent) and the zero-target rules in force on ``on``."""
+    return rules_in_force(_versions("policy.json"), on)
+
+
+def achievement_rules_for_year(year: int) -> AchievementRules:
+    """The rules a period (a year) is rated under: those in force on its first day, so a
+    version that starts during a year applies from the next period on."""
+    return achievement_rules(dt.date(year, 1, 1))
+
+
+def achievement_versions() -> tuple[dt.date, ...]:
+    """The ``valid_from`` of every version of the achievement rules, oldest first."""
+    return tuple(valid_from for valid_from, _version in _versions("policy.json"))
+
+
+def achievement_rules_version(valid_from: dt.date) -> AchievementRules | None:
+    """The version that starts on ``valid_from`` exactly (None if no version does)."""
+    for start, version in _versions("policy.json"):
+        if start == valid_from:
+            return _achievement_rules(start, version)
+    return None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process, utils
 from kinerja.core.scope import Scope
 from kinerja.organisations.models import OrgUnit
 
-from .achievement import achievement
+from .achievement import TargetSpec, evaluate
 from .choices import TargetShape
 from .models import Goal, GoalTag, Indicator, IndicatorTemplate, LateEntryWindow, SubPeriod, Target
 from .policy import achievement_rules
@@ -137,18 +137,21 @@ def goal_tree(*, scope: Scope, unit: OrgUnit | None = None) -> list[GoalNode]:
 
 def target_achievement(*, target: Target, realisation: Decimal, on: dt.date) -> Decimal | None:
     """The achievement of ``realisation`` against ``target`` in percent, with the indicator's
-    cap or the policy's (None for a qualitative target: the evaluator judges it)."""
+    cap and zero-target rule or the policy's (None when not computed: a qualitative target,
+    or a target of 0 whose rule leaves it to the evaluator)."""
     if target.shape == TargetShape.QUALITATIVE:
         return None
     indicator = target.indicator
-    rules = achievement_rules(on)
-    return achievement(
-        realisation=realisation,
-        polarity=indicator.polarity,
-        target=target.value if target.shape == TargetShape.VALUE else None,
-        low=target.low,
-        high=target.high,
-        cap=indicator.cap_percent if indicator.cap_percent is not None else rules.cap,
-        floor=rules.floor,
-        zero_target=rules.zero_target,
+    spec = (
+        TargetSpec(value=target.value)
+        if target.shape == TargetShape.VALUE
+        else TargetSpec(low=target.low, high=target.high)
     )
+    return evaluate(
+        polarity=indicator.polarity,
+        target=spec,
+        realisation=realisation,
+        rules=achievement_rules(on),
+        cap=indicator.cap_percent,
+        zero_rule=indicator.zero_target_rule,
+    ).percent

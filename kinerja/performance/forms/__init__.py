@@ -177,6 +177,7 @@ class IndicatorForm(PlanningForm):
     baseline = _model_field(Indicator, "baseline")
     baseline_year = _model_field(Indicator, "baseline_year")
     cap_percent = _model_field(Indicator, "cap_percent")
+    zero_target_rule = _model_field(Indicator, "zero_target_rule")
     is_key = _model_field(Indicator, "is_key")
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
     data_fields = (
@@ -187,6 +188,7 @@ class IndicatorForm(PlanningForm):
         "baseline",
         "baseline_year",
         "cap_percent",
+        "zero_target_rule",
         "is_key",
     )
 

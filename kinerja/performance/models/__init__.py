@@ -27,6 +27,7 @@ from ..choices import (
     SubPeriodStatus,
     TagKind,
     TargetShape,
+    ZeroTargetRule,
 )
 from ..policy import measure_unit_choices
 from ..querysets import (
@@ -354,6 +355,14 @@ class Indicator(IndicatorManual, TenantModel):
         blank=True,
         help_text=_("Empty: the policy's default cap."),
     )
+    zero_target_rule = models.CharField(
+        _("zero-target rule"),
+        max_length=16,
+        choices=ZeroTargetRule.choices,
+        null=True,
+        blank=True,
+        help_text=_("What a target of 0 gives. Empty: the policy's default rule."),
+    )
     is_key = models.BooleanField(_("key indicator (IKU)"), default=False)
 
     objects = IndicatorQuerySet.as_manager()
@@ -372,6 +381,11 @@ class Indicator(IndicatorManual, TenantModel):
             models.CheckConstraint(
                 condition=Q(cap_percent__isnull=True) | Q(cap_percent__gte=100),
                 name="%(app_label)s_%(class)s_cap_from_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(zero_target_rule__isnull=True)
+                | Q(zero_target_rule__in=ZeroTargetRule.values),
+                name="%(app_label)s_%(class)s_zero_target_rule",
             ),
             models.CheckConstraint(
                 condition=Q(goal__isnull=False, result__isnull=True)

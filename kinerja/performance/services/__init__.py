@@ -81,6 +81,7 @@ INDICATOR_FIELDS = (
     "baseline",
     "baseline_year",
     "cap_percent",
+    "zero_target_rule",
     "is_key",
 )
 TARGET_FIELDS = ("shape", "value", "low", "high", "expectation")

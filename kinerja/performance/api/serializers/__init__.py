@@ -27,6 +27,7 @@ from kinerja.performance.choices import (
     ReportingFrequency,
     SubPeriodStatus,
     TargetShape,
+    ZeroTargetRule,
 )
 from kinerja.performance.models import (
     Agreement,
@@ -81,6 +82,7 @@ MeasureUnitField = choice_field(measure_unit_choices(), "MeasureUnit")
 PostKindField = choice_field(PositionKind.choices, "IndicatorPostKind")
 RbThemeField = choice_field(rb_theme_choices(), "RbTheme")
 AreaField = choice_field(list(development_area_choices()), "DevelopmentArea")
+ZeroTargetRuleField = choice_field(ZeroTargetRule.choices, "ZeroTargetRule")
 
 
 def year_field(**kwargs) -> serializers.IntegerField:
@@ -327,6 +329,14 @@ class IndicatorSerializer(ManualFields):
         required=False,
         help_text=_("Empty: the policy's default cap (120)."),
     )
+    zero_target_rule = ZeroTargetRuleField(
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "What a target of 0 gives: exact, not_worse, better_capped or evaluator. "
+            "Empty: the policy's default rule."
+        ),
+    )
     reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, default="", max_length=500
     )
@@ -344,6 +354,7 @@ class IndicatorSerializer(ManualFields):
             "baseline",
             "baseline_year",
             "cap_percent",
+            "zero_target_rule",
             "is_key",
             "reason",
             "created_at",
