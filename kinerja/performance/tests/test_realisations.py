@@ -134,6 +134,23 @@ def test_the_verification_queue_lists_what_waits_for_the_verifier(rl, client):
     )
 
 
+def test_the_verification_queue_pages_through_every_waiting_row(rl, client, monkeypatch):
+    from kinerja.performance.views import realisations as views
+
+    monkeypatch.setattr(views, "QUEUE_PER_PAGE", 1)  # two waiting rows: two pages of one
+    holder = {"actor": rl.holder_user, "scope": scope_for(rl.holder_user)}
+    for sub in (rl.q1, rl.q2):
+        made = rs.realisation_create(**holder, target=rl.t_a, sub_period=sub, data={"value": "5"})
+        rs.realisation_submit(**holder, realisation=made, version=made.version)
+    client.force_login(rl.verifier_user)
+    first = client.get("/plans/realisations/verify/")
+    second = client.get("/plans/realisations/verify/?page=2")
+    assert [r.sub_period_id for r in first.context["rows"]] == [rl.q1.pk]
+    assert [r.sub_period_id for r in second.context["rows"]] == [rl.q2.pk]
+    assert first.context["page_obj"].paginator.count == 2
+    assert 'rel="next"' in first.content.decode()
+
+
 def test_a_stale_version_answers_409(rl):
     realisation = _enter(rl)
     holder = _client(rl.holder_user)

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kinerja.core.excel import export_response
+from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action
 
 from ..choices import TargetShape
@@ -37,7 +38,7 @@ __all__ = [
     "VerificationQueueView",
 ]
 
-QUEUE_LIMIT = 200
+QUEUE_PER_PAGE = 50  # a page of the queue; every waiting row is reached by paging
 
 
 def _target(request, pk: int) -> tuple[Target, int | None]:
@@ -286,10 +287,12 @@ class VerificationQueueView(LoginRequiredMixin, TemplateView):
                 .filter(verifier_id=scope.employee_id)
                 .select_related("target__indicator__unit", "sub_period__period")
                 .prefetch_related("evidence")
-                .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
+                .order_by("submitted_at", "pk")
             )
+        get = self.request.GET
+        page = CappedPaginator(rows, QUEUE_PER_PAGE, cap=cap_for(get)).get_page(get.get("page"))
         kwargs.setdefault("nav_active", "realisation_queue")
-        return super().get_context_data(rows=rows, **kwargs)
+        return super().get_context_data(rows=page.object_list, page_obj=page, query="", **kwargs)
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):
