@@ -193,7 +193,9 @@ def run(agency_admin: str, optional_paths: list[str]) -> dict:
     # former run left submitted are returned, so the queue holds the same rows at every run.
     back = {"actor": verifier, "scope": scope_for(verifier), "comment": "Lengkapi bukti dukung"}
     pool = []
-    for target, sub in pool_pairs:
+    # Only open sub-periods: a realisation of a closed one may be returned but never sent
+    # again, and would answer 400 to every submit of the run.
+    for target, sub in [p for p in pool_pairs if p[1].is_open]:
         try:
             realisation = _entered(call, target, sub)
             if realisation.status not in EDITABLE:
