@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -111,6 +112,24 @@ def test_analyze_gathers_statistics(staff):
                 "AND last_analyze IS NOT NULL",
                 [Employee._meta.db_table],
             )
+        assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds tables")
+def test_a_table_that_lost_its_statistics_is_analyzed_after_migrate(staff):
+    from kinerja.core.apps import _statistics_after_migrate
+    from kinerja.core.db import analyze_unanalyzed
+
+    table = Employee._meta.db_table
+    analyze()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])  # as a rebuild does
+    assert table in analyze_unanalyzed()
+    assert table not in analyze_unanalyzed()  # analyzed now: left alone
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])
+        _statistics_after_migrate(sender=apps.get_app_config("core"), using="default")
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
         assert cursor.fetchone()[0] >= 1
 
 
