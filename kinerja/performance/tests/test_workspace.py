@@ -253,3 +253,25 @@ def test_my_agency_counts_a_revised_plans_targets_once(s, client):  # noqa: F811
     assert response.context["due"][0].targets == 1  # the revision's copy, not the signed one
     total = response.context["total"]
     assert (total.with_plan, total.draft, total.signed) == (1, 1, 0)
+
+
+def test_the_plan_list_pages_past_its_kept_keys(s, client, settings, monkeypatch):  # noqa: F811
+    from kinerja.performance.views import skp as views
+
+    settings.KINERJA_LIST_COUNT_CAP = 2  # two keys kept; pages past them read the database
+    monkeypatch.setattr(views, "PLANS_PER_PAGE", 1)
+    _staff_with_plans(s, 0, 4)
+    client.force_login(s.world.users["opd_admin"])
+    expected = list(
+        Plan.objects.filter(unit__path__startswith=s.world.agency_a.path)
+        .order_by("unit__sort_key", "employee__name", "starts", "pk")
+        .values_list("pk", flat=True)
+    )
+    seen, pages = [], []
+    for number in range(1, len(expected) + 1):
+        page = client.get(reverse("performance:plan_list"), {"page": number}).context["page_obj"]
+        seen += [p.pk for p in page.object_list]
+        pages.append((page.has_next(), page.paginator.capped))
+    assert len(expected) == 4 and seen == expected
+    assert pages[0] == (True, True)  # from the kept keys: "more than 2"
+    assert [has_next for has_next, _capped in pages] == [True, True, True, False]
