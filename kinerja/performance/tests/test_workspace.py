@@ -275,3 +275,18 @@ def test_the_plan_list_pages_past_its_kept_keys(s, client, settings, monkeypatch
     assert len(expected) == 4 and seen == expected
     assert pages[0] == (True, True)  # from the kept keys: "more than 2"
     assert [has_next for has_next, _capped in pages] == [True, True, True, False]
+
+
+def test_my_team_shows_the_oldest_to_verify_and_links_to_the_queue(s, client, monkeypatch):  # noqa: F811
+    from kinerja.performance.views import workspace as views
+
+    monkeypatch.setattr(views, "VERIFY_PREVIEW", 1)
+    plan, target = _siti_plan(s)
+    _submit_plan(s, plan)
+    first, second = _submitted(s, target, 1), _submitted(s, target, 2)
+    client.force_login(s.kabid_user)
+    response = client.get("/plans/team/?year=2024")
+    assert [r.pk for r in response.context["to_verify"]] == [first.pk]
+    assert response.context["verify_total"] == 2 and second.pk != first.pk
+    text = response.content.decode()
+    assert 'data-testid="verify-more"' in text and "Semua 2 di antrean verifikasi" in text

@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 PER_PAGE = 50
+VERIFY_PREVIEW = 10  # realisations to verify shown on My team; the queue holds the rest
 
 
 def _query(get) -> str:
@@ -170,6 +171,7 @@ class MyTeamView(WorkspaceMixin, TemplateView):
         rows = [(e, status.get(e.pk, [])) for e in shown]
         to_approve = Plan.objects.none()
         to_verify = Realisation.objects.none()
+        verify_total = 0
         if scope.employee_id:
             to_approve = (
                 Plan.objects.filter(
@@ -194,12 +196,15 @@ class MyTeamView(WorkspaceMixin, TemplateView):
                 )  # fmt: skip
                 .order_by("starts", "pk")[:PER_PAGE]
             )
-            to_verify = (
-                Realisation.objects.awaiting()
-                .filter(instansi_id=scope.instansi_id, verifier_id=scope.employee_id)
-                .select_related("target__indicator", "sub_period__period", "holder")
-                .order_by("submitted_at", "pk")[:PER_PAGE]
+            waiting = Realisation.objects.awaiting().filter(
+                instansi_id=scope.instansi_id, verifier_id=scope.employee_id
             )
+            # The oldest few, verified inline; the verification queue pages through them all.
+            to_verify = (
+                waiting.select_related("target__indicator", "sub_period__period", "holder")
+                .order_by("submitted_at", "pk")[:VERIFY_PREVIEW]
+            )
+            verify_total = waiting.count()
         matrix = team_matrix(scope.employee_id, shown, period) if scope.employee_id else None
         return super().get_context_data(
             period=period,
@@ -209,6 +214,7 @@ class MyTeamView(WorkspaceMixin, TemplateView):
             rows=rows,
             to_approve=list(to_approve),
             to_verify=list(to_verify),
+            verify_total=verify_total,
             matrix=matrix,
             has_record=bool(scope.employee_id),
             **kwargs,
