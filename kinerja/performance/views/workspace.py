@@ -200,10 +200,9 @@ class MyTeamView(WorkspaceMixin, TemplateView):
                 instansi_id=scope.instansi_id, verifier_id=scope.employee_id
             )
             # The oldest few, verified inline; the verification queue pages through them all.
-            to_verify = (
-                waiting.select_related("target__indicator", "sub_period__period", "holder")
-                .order_by("submitted_at", "pk")[:VERIFY_PREVIEW]
-            )
+            to_verify = waiting.select_related(
+                "target__indicator", "sub_period__period", "holder"
+            ).order_by("submitted_at", "pk")[:VERIFY_PREVIEW]
             verify_total = waiting.count()
         matrix = team_matrix(scope.employee_id, shown, period) if scope.employee_id else None
         return super().get_context_data(
