@@ -96,12 +96,18 @@ def revisions_of(plan: Plan) -> list[Plan]:
     """The plan's revisions (the chain of ``previous``), newest first."""
     chain = [plan]
     seen = {plan.pk}
-    # Later revisions point back at this one.
-    later = Plan.objects.filter(previous=plan).first()
+
+    # Later revisions point back at this one (at most one each). Read with no ORDER BY: with
+    # the model's ordering, SQLite scanned every plan (36 ms at 80,330 staff) rather than use
+    # the index of ``previous``, whose statistics the plans without a previous revision swamp.
+    def next_revision(of: Plan) -> Plan | None:
+        return next(iter(Plan.objects.filter(previous=of).order_by()[:1]), None)
+
+    later = next_revision(plan)
     while later is not None and later.pk not in seen:
         chain.insert(0, later)
         seen.add(later.pk)
-        later = Plan.objects.filter(previous=later).first()
+        later = next_revision(later)
     node = plan
     while node.previous_id and node.previous_id not in seen:
         node = Plan.objects.get(pk=node.previous_id)

@@ -139,7 +139,16 @@ class Plan(TenantModel):
         verbose_name = _("employee plan (SKP)")
         verbose_name_plural = _("employee plans (SKP)")
         ordering = ["-starts", "employee__name", "-revision"]
-        indexes = [models.Index(fields=["employee", "starts"], name="perf_plan_employee_starts")]
+        indexes = [
+            models.Index(fields=["employee", "starts"], name="perf_plan_employee_starts"),
+            # The later revision of a plan. Most plans have no previous revision: the key's own
+            # index is then all NULLs to SQLite's statistics, which scanned every plan instead.
+            models.Index(
+                fields=["previous"],
+                condition=models.Q(previous__isnull=False),
+                name="perf_plan_previous_set",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends__gte=F("starts")), name="%(app_label)s_%(class)s_dates"
