@@ -29,6 +29,7 @@ from kinerja.performance.planning_importers import TargetImporter
 from kinerja.performance.policy import achievement_rules_for_year
 from kinerja.performance.services import collaboration as svc
 from kinerja.performance.services import realisations as rs
+from kinerja.performance.services import skp as skp_services
 
 from .realisation_fixtures import rl_fixture  # noqa: F401 - the rl fixture
 from .test_collaboration import accept, c, invite  # noqa: F401 - the c fixture
@@ -392,3 +393,35 @@ def test_recompute_gives_the_maintained_rows_on_random_data(s, plan, indicators,
         aggregates.rebuild(world.instansi.pk)
         assert aggregates.snapshot(world.instansi.pk) == maintained
         transaction.set_rollback(True)
+
+
+def test_removing_an_indicator_drops_its_rows_and_refreshes_the_plan(s):  # noqa: F811
+    plan = create(s, s.siti, s.siti_scope, s.siti_user)
+    result = add_result(s, plan, s.siti_scope, s.siti_user)
+    reports = add_indicator(plan, result, s.siti_scope, s.siti_user)  # 12
+    visits = add_indicator(
+        plan, result, s.siti_scope, s.siti_user, name="Kunjungan sekolah", target={"value": "10"}
+    )
+    made = rs.realisation_create(
+        actor=s.siti_user,
+        scope=s.siti_scope,
+        target=reports.targets.get(),
+        sub_period=s.period.sub_periods.get(number=1),
+        data={"value": "6"},
+        on=ON,
+    )
+    made = rs.realisation_submit(
+        actor=s.siti_user, scope=s.siti_scope, realisation=made, version=made.version, on=ON
+    )
+    rs.realisation_verify(
+        actor=s.kabid_user, scope=s.kabid_scope, realisation=made, version=made.version
+    )
+    assert rows("plan", plan.pk, 2024)[0] == (D("50.00"), 1, 1)  # 6 / 12; the visits not yet
+    gone = visits.targets.get().pk
+    plan.refresh_from_db()
+    skp_services.plan_indicator_remove(
+        actor=s.siti_user, scope=s.siti_scope, indicator=visits, version=plan.version
+    )
+    assert not Rollup.objects.filter(kind="target", object_id=gone).exists()
+    assert rows("plan", plan.pk, 2024) == {0: (D("50.00"), 1, 0), 1: (D("50.00"), 1, 0)}
+    assert rows("unit", plan.unit_id, 2024)[0] == (D("50.00"), 1, 0)
