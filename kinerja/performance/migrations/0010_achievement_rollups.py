@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0010_assignment_inclusive_end'),
-        ('performance', '0008_indicator_zero_target_rule'),
+        ('performance', '0009_plan_previous_partial_index'),
     ]
 
     operations = [
