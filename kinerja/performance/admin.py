@@ -15,6 +15,7 @@ from .models import (
     Period,
     Plan,
     Realisation,
+    Rollup,
     SubPeriod,
     Target,
 )
@@ -124,3 +125,19 @@ class PlanAdmin(ReadOnlyAdmin):
     list_display = ("employee", "unit", "starts", "ends", "status", "revision", "is_current")
     list_filter = ("status", "approach", "is_current")
     search_fields = ("employee__name", "employee__nip", "evaluator_name")
+
+
+@admin.register(Rollup)
+class RollupAdmin(ReadOnlyAdmin):
+    list_display = (
+        "kind",
+        "object_id",
+        "year",
+        "sub_period",
+        "percent",
+        "computed",
+        "not_computed",
+        "computed_at",
+    )
+    list_filter = ("kind", "year")
+    search_fields = ("=object_id",)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kinerja.core.scope import Action, Grant, Scope
 from kinerja.organisations.models import OrgUnit
 
-from . import services
+from . import aggregates, services
 from .choices import GoalLevel, TargetShape
 from .models import (
     Goal,
@@ -105,6 +105,7 @@ class _Loader:
             self.tree(child, levels[1:], goal, unit)
 
 
+@aggregates.batched
 def demo_plan_run(ctx) -> str:
     """Load the demo plan once; keep what is there."""
     instansi = ctx.instansi

@@ -27,7 +27,7 @@ from tqdm import tqdm
 from kinerja.core.scope import Action, Grant, Scope
 from kinerja.organisations.models import OrgUnit
 
-from . import services
+from . import aggregates, services
 from .choices import Aggregation, AgreementStatus, DataType, GoalLevel, Polarity, TargetShape
 from .demo import DEMO_FILE as PLAN_FILE
 from .models import (
@@ -342,6 +342,7 @@ def agencies(instansi) -> list[OrgUnit]:
     )
 
 
+@aggregates.batched
 def demo_agencies_run(ctx) -> str:
     """Plan every agency and make the agreements once; keep what is there."""
     instansi = ctx.instansi

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kinerja.core.scope import Action, Grant, Scope
 from kinerja.organisations.models import OrgUnit
 
+from . import aggregates
 from .models import Collaboration, CollaborationMember, Goal, Target
 from .services import collaboration as services
 
@@ -113,6 +114,7 @@ def demo_collaborations(instansi, year: int) -> dict[str, int]:
     return counts
 
 
+@aggregates.batched
 def demo_collaborations_run(ctx) -> str:
     """Share the demo targets of the current year (2026 when the plan has none for it)."""
     instansi = ctx.instansi

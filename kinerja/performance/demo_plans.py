@@ -52,7 +52,7 @@ from kinerja.organisations.choices import PositionKind
 from kinerja.organisations.models import Assignment, Employee, OrgUnit, Position
 from kinerja.organisations.selectors import _walk_up, holders_by_post, lines_up
 
-from . import services
+from . import aggregates, services
 from .choices import (
     Aspect,
     ControlLevel,
@@ -79,6 +79,7 @@ from .models import (
     PlanStatus,
     Realisation,
     RealisationStatus,
+    Rollup,
     SubPeriod,
     Target,
 )
@@ -840,10 +841,12 @@ def demo_plans_run(ctx) -> str:
     builder = _Builder(ctx, load_spec())
     first = first_year()
     current = max(first, timezone.localdate().year)
-    with immediate_constraints():
+    # Bulk writes: the achievement roll-ups are rebuilt once at the end, not per service call.
+    with immediate_constraints(), aggregates.batch(refresh=False):
         moved = builder.transfers(first)
         for year in sorted({first, current}):
             builder.year(year, current=year == current and year != first)
+    aggregates.rebuild(instansi.pk)
     return _(
         "%(plans)d employee plans, %(results)d results, %(indicators)d individual indicators, "
         "%(realisations)d realisations, %(progress)d action progress entries (years %(first)d "
@@ -855,6 +858,7 @@ def demo_plans_wipe(ctx) -> str:
     """Remove the instansi's plans with their results, indicators, targets and realisations,
     and the late-entry windows; the sub-periods open again (their audit events stay)."""
     instansi = ctx.instansi
+    Rollup.objects.filter(instansi=instansi).delete()  # rebuilt by the next run
     plans = Plan.objects.filter(instansi=instansi)
     indicators = Indicator.objects.filter(instansi=instansi, result__isnull=False)
     Realisation.objects.filter(target__indicator__in=indicators).delete()

@@ -31,7 +31,7 @@ from kinerja.imports import ImportContext, Importer, RowError, register
 from kinerja.imports.columns import Column, as_text, for_field, readonly
 from kinerja.organisations.models import Instansi
 
-from . import services
+from . import aggregates, services
 from .choices import TargetShape
 from .models import Goal, Indicator, Target, TargetValue
 
@@ -117,7 +117,8 @@ class _PlanningImporter(Importer):
         if not self.calls:
             return errors
         try:
-            with transaction.atomic():
+            # A dry run, rolled back: the achievement roll-ups are not refreshed.
+            with transaction.atomic(), aggregates.batch(refresh=False):
                 for row, _kind, call in self.calls:
                     try:
                         with transaction.atomic():
@@ -138,8 +139,10 @@ class _PlanningImporter(Importer):
         }
 
     def write(self) -> None:
-        for _row, _kind, call in self.calls:
-            call()
+        # The achievement roll-ups of every target touched are refreshed once, at the end.
+        with aggregates.batch():
+            for _row, _kind, call in self.calls:
+                call()
 
     def call_args(self) -> dict[str, Any]:
         return {"actor": self.ctx.actor, "scope": self.ctx.scope}

@@ -18,6 +18,7 @@ from kinerja.imports import register
 from kinerja.imports.base import Importer
 from kinerja.imports.columns import Column, as_text, readonly, text
 
+from . import aggregates
 from .models import Indicator, Realisation, SubPeriod, Target
 from .services import _number
 from .services import realisations as services
@@ -200,13 +201,16 @@ class RealisationImporter(Importer):
     def write(self) -> None:
         # Through the services: each realisation is checked again and audited as its own
         # event (realisation.create or realisation.update), beside the import's summary.
+        # Drafts and returned realisations do not count in the achievement roll-ups; the batch
+        # refreshes once, at the end, whatever a service touches.
         call = {"actor": self.ctx.actor, "scope": self.ctx.scope, "on": self.ctx.today}
-        for target, sub_period, data in self.creates:
-            services.realisation_create(**call, target=target, sub_period=sub_period, data=data)
-        for realisation, data in self.updates:
-            services.realisation_update(
-                **call, realisation=realisation, version=realisation.version, data=data
-            )
+        with aggregates.batch():
+            for target, sub_period, data in self.creates:
+                services.realisation_create(**call, target=target, sub_period=sub_period, data=data)
+            for realisation, data in self.updates:
+                services.realisation_update(
+                    **call, realisation=realisation, version=realisation.version, data=data
+                )
 
 
 class RealisationReport(Report):

@@ -20,6 +20,7 @@ from kinerja.core.scope import Action, Scope
 from kinerja.organisations.models import Instansi, OrgUnit, Position
 from kinerja.organisations.selectors import holders_of, superior_of_post
 
+from .. import aggregates
 from ..choices import (
     Aggregation,
     AgreementStatus,
@@ -452,6 +453,9 @@ def goal_update(
     goal.save()
     if goal.unit_id != before["unit"]:
         Indicator.objects.filter(goal=goal).update(unit=goal.unit)
+        _refresh_indicators(
+            list(Indicator.objects.filter(goal=goal).values_list("pk", flat=True)), before["unit"]
+        )
     tags = _set_tags(goal, rb_themes, development_areas)
     record(
         actor=actor,
@@ -464,6 +468,14 @@ def goal_update(
 
 
 # Indicators --------------------------------------------------------------------------------
+
+
+def _refresh_indicators(indicator_ids: list[int], old_unit: int | None) -> None:
+    """Refresh the achievement roll-ups of the indicators' targets (their rule, direction or
+    agency changed), and of the agency that counted them before."""
+    targets = list(Target.objects.filter(indicator_id__in=indicator_ids).values_list("pk", "year"))
+    agencies = {(old_unit, year) for _pk, year in targets} if old_unit else set()
+    aggregates.refresh_targets([pk for pk, _y in targets], agencies=agencies)
 
 
 def _check_manual(obj) -> None:
@@ -575,6 +587,7 @@ def indicator_update(
         raise ValidationError(_("An individual indicator (IKI) is changed through its plan."))
     _require_unit(scope, _goal_action(indicator.goal), indicator.unit)
     before = _snapshot(indicator, INDICATOR_FIELDS)
+    before_unit = indicator.unit_id
     for key, value in data.items():
         if key in INDICATOR_FIELDS:
             setattr(indicator, key, value)
@@ -602,6 +615,7 @@ def indicator_update(
         changes=diff(before, _snapshot(indicator, INDICATOR_FIELDS)),
         reason=reason,
     )
+    _refresh_indicators([indicator.pk], before_unit)
     return indicator
 
 
@@ -738,6 +752,7 @@ def target_set(
         changes={"year": [None, year], **changes} if not before else changes,
         reason=reason,
     )
+    aggregates.refresh_targets([target])
     return target
 
 
@@ -843,6 +858,7 @@ def target_set_values(
         changes={"values": [before or None, after]},
         reason=reason,
     )
+    aggregates.refresh_targets([target])
     return target
 
 

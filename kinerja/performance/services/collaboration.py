@@ -20,6 +20,7 @@ from kinerja.audit.services import record
 from kinerja.core.scope import Action, Scope
 from kinerja.organisations.models import Instansi, OrgUnit
 
+from .. import aggregates
 from ..models import (
     Collaboration,
     CollaborationMember,
@@ -177,6 +178,9 @@ def collaboration_create(
             "lead_weight": [None, "100"],
         },
     )
+    # The lead now counts the target with its share (a province target gains an agency).
+    old = {(indicator.unit_id, target.year)} if indicator.unit_id else set()
+    aggregates.refresh_targets([target], agencies=old)
     return collaboration
 
 
@@ -329,6 +333,7 @@ def collaboration_accept(
             "supporting_target": [None, target.pk],
         },
     )
+    aggregates.refresh_targets([collaboration.target_id, target.pk])
     return member
 
 
@@ -452,6 +457,7 @@ def collaboration_set_weights(
         unit=collaboration.lead_unit,
         changes={"weights": [before, after]},
     )
+    aggregates.refresh_targets([collaboration.target_id])
     return collaboration
 
 

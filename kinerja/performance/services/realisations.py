@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from kinerja.audit.services import diff, record
 from kinerja.core.scope import Action, Scope
 
+from .. import aggregates
 from ..choices import TargetShape
 from ..models import Evidence, EvidenceKind, Realisation, RealisationStatus, SubPeriod, Target
 from ..parties import target_parties
@@ -385,6 +386,7 @@ def realisation_verify(
     realisation.verified_at = timezone.now()
     _bump(realisation, "status", "verified_by", "verified_at")
     _audit(actor, "realisation.verify", realisation, {"status": [before, realisation.status]})
+    aggregates.refresh_targets([realisation.target_id])
     return realisation
 
 
@@ -430,6 +432,8 @@ def realisation_return(
         {"status": [before, realisation.status]},
         reason=realisation.return_comment,
     )
+    if before == RealisationStatus.VERIFIED:
+        aggregates.refresh_targets([realisation.target_id])
     return realisation
 
 

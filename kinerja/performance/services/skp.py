@@ -26,6 +26,7 @@ from kinerja.organisations.choices import PositionKind
 from kinerja.organisations.models import Employee, Instansi, Position
 from kinerja.organisations.selectors import posts_on, superior_of, superior_of_post
 
+from .. import aggregates
 from ..choices import (
     Aspect,
     ControlLevel,
@@ -640,7 +641,9 @@ def plan_result_remove(*, actor, scope: Scope, result: PlanResult, version: Any)
         )
     before = _result_snapshot(result)
     pk = result.pk
+    targets = list(Target.objects.filter(indicator__result=result).values_list("pk", flat=True))
     result.delete()
+    aggregates.refresh_targets(targets, plans=[plan.pk])
     _bump(plan)
     record(
         actor=actor,
@@ -758,7 +761,9 @@ def plan_indicator_remove(*, actor, scope: Scope, indicator: Indicator, version:
     plan = _lock(plan, version)
     _check_draft(plan)
     code = indicator.code
+    targets = list(indicator.targets.values_list("pk", flat=True))
     indicator.delete()
+    aggregates.refresh_targets(targets, plans=[plan.pk])
     _bump(plan)
     record(
         actor=actor,
@@ -1065,6 +1070,10 @@ def plan_revise(*, actor, scope: Scope, plan: Plan, version: Any, reason: str) -
         **copied,
     )
     _copy_content(old, new)
+    aggregates.refresh_targets(
+        Target.objects.filter(indicator__result__plan=new).values_list("pk", flat=True),
+        plans=[old.pk, new.pk],
+    )
     record(
         actor=actor,
         action="plan.revise",
