@@ -1,7 +1,8 @@
 """The employee evaluation services: opened only on an approved or signed plan, the results
 rating suggested from the plan's roll-up (or the agency's for its head), an override only with
 a reason, behaviour per BerAKHLAK value, the predikat from the matrix, finalisation, the
-optimistic lock and who may rate. Nothing is half-saved."""
+optimistic lock and who may rate. Nothing is half-saved. Messages are in Indonesian (the
+default)."""
 
 # ruff: noqa: F811 - the tests take the imported ``s`` fixture
 
@@ -58,13 +59,13 @@ def test_a_plan_that_is_not_approved_is_not_evaluated(s):
     plan = siti_plan(s)
     for status in ("draft", "submitted"):
         Plan.objects.filter(pk=plan.pk).update(status=status)
-        with pytest.raises(ValidationError, match="approved or signed"):
+        with pytest.raises(ValidationError, match="disetujui atau ditetapkan"):
             ev.evaluation_open(**as_kabid(s), plan=plan, kind="periodic", sub_period=1)
     assert not Evaluation.objects.exists()
     approved(plan, "signed")
     evaluation = ev.evaluation_open(**as_kabid(s), plan=plan, kind="periodic", sub_period=1)
     assert (evaluation.status, evaluation.version) == ("draft", 1)
-    with pytest.raises(ValidationError, match="already open"):
+    with pytest.raises(ValidationError, match="sudah dibuka"):
         ev.evaluation_open(**as_kabid(s), plan=plan, kind="periodic", sub_period=1)
     with pytest.raises(ValidationError):  # a quarter the year does not have
         ev.evaluation_open(**as_kabid(s), plan=plan, kind="periodic", sub_period=5)
@@ -81,9 +82,9 @@ def test_suggestion_from_the_rollup_an_override_needs_a_reason_and_the_predikat(
     assert (q2.achievement, q2.suggested_rating, q2.results_rating) == (D("110.01"), ABOVE, "")
 
     events = AuditEvent.objects.count()
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="tuliskan alasan"):
         ev.evaluation_rate_results(**as_kabid(s), evaluation=q1, version=1, rating=AS)
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="tuliskan alasan"):
         ev.evaluation_rate_results(**as_kabid(s), evaluation=q1, version=1, rating=AS, reason="  ")
     q1.refresh_from_db()
     assert (q1.results_rating, q1.override_reason, q1.version) == ("", "", 1)
@@ -144,12 +145,12 @@ def test_finalised_it_no_longer_changes(s):
     plan = approved(plan)
     evaluation = ev.evaluation_open(**as_kabid(s), plan=plan, kind="annual")
     assert (evaluation.sub_period, evaluation.suggested_rating) == (0, "")
-    with pytest.raises(ValidationError, match="results rating"):
+    with pytest.raises(ValidationError, match="rating hasil kerja"):
         ev.evaluation_finalise(**as_kabid(s), evaluation=evaluation, version=1)
     evaluation = ev.evaluation_rate_results(
         **as_kabid(s), evaluation=evaluation, version=1, rating=AS
     )
-    with pytest.raises(ValidationError, match="behaviour rating"):
+    with pytest.raises(ValidationError, match="rating perilaku kerja"):
         ev.evaluation_finalise(**as_kabid(s), evaluation=evaluation, version=2)
     evaluation = ev.evaluation_rate_behaviour(
         **as_kabid(s), evaluation=evaluation, version=2, rating=AS
@@ -173,7 +174,7 @@ def test_finalised_it_no_longer_changes(s):
         ),
         lambda: ev.evaluation_finalise(**as_kabid(s), evaluation=evaluation, version=5),
     ):
-        with pytest.raises(ValidationError, match="final"):
+        with pytest.raises(ValidationError, match="sudah final"):
             call()
     evaluation.refresh_from_db()
     assert (evaluation.results_rating, evaluation.behaviour_rating, evaluation.version) == (
@@ -188,7 +189,7 @@ def test_a_stale_version_is_a_conflict(s):
     plan = approved(siti_plan(s))
     evaluation = ev.evaluation_open(**as_kabid(s), plan=plan, kind="periodic", sub_period=3)
     ev.evaluation_rate_results(**as_kabid(s), evaluation=evaluation, version=1, rating=AS)
-    with pytest.raises(Conflict, match="version 1, it is now at version 2"):
+    with pytest.raises(Conflict, match=r"versi 1, sekarang versi 2"):
         ev.evaluation_rate_behaviour(**as_kabid(s), evaluation=evaluation, version=1, rating=AS)
     evaluation.refresh_from_db()
     assert (evaluation.behaviour_rating, evaluation.version) == ("", 2)
