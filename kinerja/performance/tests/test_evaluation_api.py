@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from rest_framework.test import APIClient
 
+from kinerja.audit.models import AuditEvent
 from kinerja.performance.models import Evaluation
 
 from .test_evaluation import approved, rollup, siti_plan
@@ -75,6 +76,14 @@ def test_an_evaluation_through_the_api(s):
     )
     assert rated.status_code == 200, rated.content
     assert (rated.json()["results_rating"], rated.json()["version"]) == (AS, 2)
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert (event.action, event.target_type, event.target_id, event.actor_id) == (
+        "evaluation.rate_results",
+        "performance.evaluation",
+        str(body["id"]),
+        s.kabid_user.pk,
+    )
+    assert event.changes["override_reason"] == ["", "Target dinaikkan"]
     stale = kabid.post(url + "behaviour/", {"version": 1, "rating": BELOW}, format="json")
     assert stale.status_code == 409
     behaved = kabid.post(
