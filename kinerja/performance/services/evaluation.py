@@ -188,14 +188,16 @@ def evaluation_open(
     if kind == EvaluationKind.ANNUAL:
         number = 0
     elif kind == EvaluationKind.PERIODIC:
-        numbers = set(plan.period.sub_periods.values_list("number", flat=True))
+        # The sub-periods the plan covers at least one day of.
+        covered = plan.period.sub_periods.filter(starts__lte=plan.ends, ends__gte=plan.starts)
+        numbers = set(covered.values_list("number", flat=True))
         if (
             not isinstance(sub_period, int)
             or isinstance(sub_period, bool)
             or (sub_period not in numbers)
         ):
             raise ValidationError(
-                {"sub_period": _("Give the number of a sub-period of the plan's year.")}
+                {"sub_period": _("Give the number of a sub-period that the plan covers.")}
             )
         number = sub_period
     else:

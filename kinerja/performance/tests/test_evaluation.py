@@ -227,6 +227,10 @@ def test_the_head_of_an_agency_is_rated_from_the_agencys_achievement(s, scopes):
 def test_the_annual_evaluation_combines_the_years_plans_by_their_days(s):
     first = approved(siti_plan(s, starts=dt.date(2024, 1, 1), ends=dt.date(2024, 6, 30)))
     second = approved(siti_plan(s, starts=dt.date(2024, 7, 1), ends=dt.date(2024, 12, 31)))
+    # A periodic evaluation is of a quarter the plan covers: the first plan's Q3 is refused.
+    with pytest.raises(ValidationError, match="sub-periode yang dicakup"):
+        ev.evaluation_open(**as_kabid(s), plan=first, kind="periodic", sub_period=3)
+    assert ev.evaluation_open(**as_kabid(s), plan=second, kind="periodic", sub_period=3).pk
     rollup("plan", first.pk, 0, D("90"))
     rollup("plan", second.pk, 0, D("120"))
     annual = ev.evaluation_open(**as_kabid(s), plan=second, kind="annual")
