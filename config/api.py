@@ -10,6 +10,7 @@ from kinerja.performance.api import views as perf_api
 from kinerja.performance.api.views import achievement as achievement_api
 from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views import documents as perf_documents
+from kinerja.performance.api.views import evaluation as evaluation_api
 from kinerja.performance.api.views import skp as skp_api
 from kinerja.performance.api.views import skp_extra as skp_extra_api
 from kinerja.performance.api.views.collaboration import CollaborationViewSet
@@ -40,6 +41,7 @@ router.register("actions", action_api.ActionViewSet, basename="action")
 router.register("collaborations", CollaborationViewSet, basename="collaboration")
 router.register("plans", skp_api.PlanViewSet, basename="plan")
 router.register("plan-results", skp_api.PlanResultViewSet, basename="plan-result")
+router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
 
 app_name = "api"
 urlpatterns = [

@@ -2424,6 +2424,84 @@ MATRIX += [
 ]
 
 
+# Employee evaluations (API). Targets: an approved plan of each agency's head for July to
+# December 2026 (the evaluator named by hand, so who acts for the agency rates) with one
+# result and a draft evaluation of the third quarter, both ratings as expected.
+# Agency A's head is the opd_head account: their own; staff_a (employee) does not see it.
+EVAL_SEEN = {"a": IN_A - {"employee"}, "b": WIDE, "x": set()}
+
+
+def _evaluation_count(kind):
+    def read(objs, role):
+        from kinerja.performance.models import Evaluation
+
+        return Evaluation.objects.filter(plan_id=objs["eval_plan"], kind=kind).count()
+
+    return read
+
+
+def _evaluation_feedback(objs, role):
+    from kinerja.performance.models import EvaluationResultFeedback
+
+    return EvaluationResultFeedback.objects.filter(evaluation_id=objs["evaluation"]).count()
+
+
+MATRIX += [
+    Row("api:evaluation-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:evaluation-list",
+        "post",
+        SKP_EVALUATORS,
+        data=lambda objs, role: {"plan": objs["eval_plan"], "kind": "annual"},
+        ok=(201,),
+        state=_evaluation_count("annual"),
+        expect=_const(1),
+        outside=400,  # the plan is named in the payload
+        **_plan(),
+    ),
+    Row("api:evaluation-detail", "get", EVAL_SEEN, kwargs={"pk": "evaluation"}, **_plan()),
+    Row(
+        "api:evaluation-rate",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1, "rating": "above_expectation"},
+        state=_plan_field("Evaluation", "evaluation", "results_rating"),
+        expect=_const("above_expectation"),
+        kwargs={"pk": "evaluation"},
+        **_plan(),
+    ),
+    Row(
+        "api:evaluation-behaviour",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1, "rating": "below_expectation"},
+        state=_plan_field("Evaluation", "evaluation", "behaviour_rating"),
+        expect=_const("below_expectation"),
+        kwargs={"pk": "evaluation"},
+        **_plan(),
+    ),
+    Row(
+        "api:evaluation-feedback",
+        "post",
+        SKP_EVALUATORS,
+        data=lambda objs, role: {"version": 1, "feedback": {str(objs["eval_result"]): NEW_NAME}},
+        state=_evaluation_feedback,
+        expect=_const(1),
+        kwargs={"pk": "evaluation"},
+        **_plan(),
+    ),
+    Row(
+        "api:evaluation-finalise",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1},
+        state=_plan_field("Evaluation", "evaluation", "status"),
+        expect=_const("final"),
+        kwargs={"pk": "evaluation"},
+        **_plan(),
+    ),
+]
+
 # Around the plans: bulk cascade, cascade tree, dialogue (the plan's employee and evaluator;
 # the matrix plans' evaluator is named by hand), work log (off in 2026: a write is refused),
 # its setting, the SKP document and workbook.
@@ -2616,6 +2694,46 @@ def _skp_objects(world, key, agency) -> dict[str, Any]:
     return {"skp_plan": plan.pk, "skp_result": result.pk}
 
 
+def _evaluation_objects(world, key, agency) -> dict[str, Any]:
+    """An approved plan of the agency's head (as in ``_agreements``) for July to December 2026
+    with one result, and a draft evaluation of its third quarter rated as expected on both
+    counts (predikat baik). Written straight."""
+    from kinerja.organisations.models import Employee
+    from kinerja.performance.models import Evaluation, Period, Plan, PlanResult
+
+    if key == "a":
+        post, head = world.head_pos_a, world.head_a
+    else:
+        post = Position.objects.filter(unit=agency, is_head=True, is_active=True).first()
+        head = Employee.objects.filter(unit=agency).order_by("pk").first()
+    plan = Plan.objects.create(
+        instansi=agency.instansi,
+        employee=head,
+        position=post,
+        position_title=post.title,
+        position_kind=post.kind,
+        unit=agency,
+        period=Period.objects.get(instansi=agency.instansi, year=2026),
+        starts=dt.date(2026, 7, 1),
+        ends=dt.date(2026, 12, 31),
+        status="approved",
+        evaluator_name="Sekretaris Daerah",
+        evaluator_title="Sekretaris Daerah",
+    )
+    result = PlanResult.objects.create(plan=plan, text="Hasil", position=1)
+    evaluation = Evaluation.objects.create(
+        instansi=agency.instansi,
+        plan=plan,
+        kind="periodic",
+        sub_period=3,
+        source="agency",
+        results_rating="as_expected",
+        behaviour_rating="as_expected",
+        predikat="baik",
+    )
+    return {"eval_plan": plan.pk, "eval_result": result.pk, "evaluation": evaluation.pk}
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -2785,6 +2903,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         agreements = _agreements(world, key, agency, target)
         realisations = _realisations(world, key, target, jatim_x if key == "x" else jatim)
         agreements.update(_action_of(agency, agreements["agreement"]))
+        agreements.update(_evaluation_objects(world, key, agency))
         collaborations = _collaborations(world, key, agency, target, key_indicator, top)
         out[key] = {
             **agreements,
