@@ -165,3 +165,15 @@ class IdempotentMixin:
                 response_status=response.status_code,
                 response_body=body,
             )
+
+
+def purge_expired(*, now: dt.datetime | None = None, batch: int = 5_000) -> tuple[int, dt.datetime]:
+    """Delete the kept answers older than `KEY_LIFETIME` (their keys start afresh anyway);
+    return how many and the cut-off. In batches by key, so a backlog never holds one long lock.
+    Its one caller, ``manage.py idempotency_purge``, audits it."""
+    before = (now or timezone.now()) - KEY_LIFETIME
+    expired = IdempotencyKey.objects.filter(created__lt=before).order_by("pk")
+    removed = 0
+    while ids := list(expired.values_list("pk", flat=True)[:batch]):
+        removed += IdempotencyKey.objects.filter(pk__in=ids).delete()[0]
+    return removed, before
