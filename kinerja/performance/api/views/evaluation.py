@@ -111,18 +111,11 @@ class EvaluationViewSet(
     )
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
-        evaluation = self.get_object()
-        form = EvaluationRateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        evaluation = svc.evaluation_rate_results(
-            **self.call(),
-            evaluation=evaluation,
-            version=data["version"],
-            rating=data["rating"],
-            reason=data.get("reason", ""),
+        return self._step(
+            EvaluationRateSerializer,
+            svc.evaluation_rate_results,
+            lambda data: {"rating": data["rating"], "reason": data.get("reason", "")},
         )
-        return self.read(evaluation)
 
     @extend_schema(
         operation_id="evaluations_behaviour",
@@ -135,18 +128,14 @@ class EvaluationViewSet(
     )
     @action(detail=True, methods=["post"])
     def behaviour(self, request, pk=None):
-        evaluation = self.get_object()
-        form = EvaluationBehaviourWriteSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        evaluation = svc.evaluation_rate_behaviour(
-            **self.call(),
-            evaluation=evaluation,
-            version=data["version"],
-            rating=data["rating"],
-            values={k: dict(v) for k, v in data.get("values", {}).items()},
+        return self._step(
+            EvaluationBehaviourWriteSerializer,
+            svc.evaluation_rate_behaviour,
+            lambda data: {
+                "rating": data["rating"],
+                "values": {k: dict(v) for k, v in data.get("values", {}).items()},
+            },
         )
-        return self.read(evaluation)
 
     @extend_schema(
         operation_id="evaluations_feedback",
@@ -158,14 +147,11 @@ class EvaluationViewSet(
     )
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
-        evaluation = self.get_object()
-        form = EvaluationFeedbackWriteSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        evaluation = svc.evaluation_feedback(
-            **self.call(), evaluation=evaluation, version=data["version"], feedback=data["feedback"]
+        return self._step(
+            EvaluationFeedbackWriteSerializer,
+            svc.evaluation_feedback,
+            lambda data: {"feedback": data["feedback"]},
         )
-        return self.read(evaluation)
 
     @extend_schema(
         operation_id="evaluations_finalise",
@@ -178,10 +164,16 @@ class EvaluationViewSet(
     )
     @action(detail=True, methods=["post"])
     def finalise(self, request, pk=None):
+        return self._step(EvaluationVersionSerializer, svc.evaluation_finalise, lambda data: {})
+
+    def _step(self, form_class, service, arguments):
+        """One step on the evaluation: its form checked, the service called with the version
+        and ``arguments(validated data)``, the evaluation answered."""
         evaluation = self.get_object()
-        form = EvaluationVersionSerializer(data=request.data)
+        form = form_class(data=self.request.data)
         form.is_valid(raise_exception=True)
-        evaluation = svc.evaluation_finalise(
-            **self.call(), evaluation=evaluation, version=form.validated_data["version"]
+        data = form.validated_data
+        evaluation = service(
+            **self.call(), evaluation=evaluation, version=data["version"], **arguments(data)
         )
         return self.read(evaluation)
