@@ -65,6 +65,16 @@ class PerformanceConfig(AppConfig):
                 order=120,
             )
         )
+        # After the employee plans (120): the agencies' realisations, 2023 evaluated and the
+        # current year's periodic evaluations so far.
+        register_demo_step(
+            DemoStep(
+                "evaluations",
+                "kinerja.performance.demo_evaluations.demo_evaluations_run",
+                "kinerja.performance.demo_evaluations.demo_evaluations_wipe",
+                order=130,
+            )
+        )
         # After the plan and its agreements: an action plan under each agreement's targets.
         register_demo_step(
             DemoStep(

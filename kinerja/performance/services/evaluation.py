@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from kinerja.audit.services import diff, record
 from kinerja.core.scope import Scope
-from kinerja.organisations.choices import UnitKind
 
 from ..choices import PlanApproach
 from ..evaluation_rules import (
@@ -103,8 +102,9 @@ def _text(value: Any, field: str) -> str:
 
 
 def is_head_of_organisation(plan: Plan) -> bool:
-    """The plan of an agency's head: the post heads the unit and the unit is an agency."""
-    return bool(plan.position.is_head) and plan.unit.kind in UnitKind.agency_kinds()
+    """The plan of an agency's head: the post heads the unit and the unit is an agency (at
+    the top of the tree: a secretariat or a bureau inside an agency is not one)."""
+    return bool(plan.position.is_head) and plan.unit.parent_id is None
 
 
 def _percent(kind: str, object_id: int, year: int, sub_period: int) -> Decimal | None:
@@ -204,6 +204,22 @@ def evaluation_open(
         raise ValidationError({"kind": _("Choose periodic or annual.")})
     if Evaluation.objects.filter(plan=plan, kind=kind, sub_period=number).exists():
         raise ValidationError({"kind": _("This evaluation of the plan is already open.")})
+    if (
+        kind == EvaluationKind.ANNUAL
+        and Evaluation.objects.filter(
+            plan__employee_id=plan.employee_id,
+            plan__period_id=plan.period_id,
+            kind=EvaluationKind.ANNUAL,
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "The employee's annual evaluation of this year is already open on another "
+                    "plan: a year has one annual evaluation, combining the year's plans."
+                )
+            }
+        )
     rules = evaluation_rules_for_year(plan.period.year)
     percent, source = achievement_of(rules, plan, kind, number)
     suggestion = suggested_rating(rules, percent) or ""

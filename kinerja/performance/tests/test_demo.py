@@ -30,6 +30,7 @@ from kinerja.performance.models import (
     TargetValue,
 )
 from kinerja.performance.selectors_collaboration import province_targets, shared_targets_for_unit
+from kinerja.performance.tests import demo_evaluations_checks as evaluations
 from kinerja.performance.tests import demo_plans_checks as plans
 
 DEMO = {"staff": 250, "seed": 1, "verbosity": 0}
@@ -111,6 +112,22 @@ def test_the_current_year_is_in_progress_with_returned_late_and_waiting_entries(
 
 def test_the_plans_step_keeps_its_rows_and_its_wipe_and_run_make_them_again(demo):
     plans._a_second_run_keeps_and_reset_rebuilds_the_same()
+
+
+def test_2023_is_rated_every_quarter_and_once_for_the_year(demo):
+    evaluations._2023_is_rated_every_quarter_and_once_for_the_year()
+
+
+def test_the_evaluation_rows_follow_the_rules(demo):
+    evaluations._the_rows_follow_the_rules()
+
+
+def test_every_agency_has_its_2023_achievement(demo):
+    evaluations._every_agency_has_its_2023_achievement()
+
+
+def test_the_current_year_has_its_periodic_evaluations_so_far(demo):
+    evaluations._the_current_year_has_its_closed_quarters_so_far()
 
 
 def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):

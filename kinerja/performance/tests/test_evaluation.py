@@ -240,3 +240,20 @@ def test_the_annual_evaluation_combines_the_years_plans_by_their_days(s):
         "plans",
         AS,
     )
+    # One annual evaluation a year per employee: not a second one on the first plan.
+    with pytest.raises(ValidationError, match="satu evaluasi tahunan"):
+        ev.evaluation_open(**as_kabid(s), plan=first, kind="annual")
+    assert Evaluation.objects.filter(kind="annual").count() == 1
+
+
+def test_only_the_head_of_a_unit_at_the_top_of_the_tree_heads_an_organisation():
+    from types import SimpleNamespace as NS
+
+    from kinerja.performance.services.evaluation import is_head_of_organisation
+
+    def plan(is_head, parent_id):
+        return NS(position=NS(is_head=is_head), unit=NS(parent_id=parent_id))
+
+    assert is_head_of_organisation(plan(True, None))  # a Dinas's head
+    assert not is_head_of_organisation(plan(True, 7))  # its Sekretaris heads a secretariat
+    assert not is_head_of_organisation(plan(False, None))  # staff of the agency's own unit

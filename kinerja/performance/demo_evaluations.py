@@ -1,0 +1,432 @@
+"""The load_demo step after the employee plans: the evaluations of the demo's first year (2023,
+evaluated end to end) and the current year's periodic evaluations so far.
+
+First the agencies' own figures: every target of a current performance agreement (PK) is
+realised and verified in each closed quarter, so an agency has an achievement (a head of
+agency's results rating, the unit's predikat). Then every approved or signed current plan of a
+year is rated for each closed quarter it covers (the periodic evaluation) and, for 2023, each
+employee once for the year (the annual evaluation, on their last plan of the year, combining
+the year's plans as the policy weighs them):
+
+- the results rating is the one suggested by the plan's achievement (the agency's for a head
+  of agency) under the year's rules; a qualitative plan's is the evaluator's; about three in a
+  hundred are overridden, each with a written reason;
+- the behaviour rating follows the employee's conduct through the year (mostly as expected,
+  some above, a few below), with feedback on the values that stood out;
+- the predikat comes from the policy matrix;
+- 2023's evaluations are final; the current year's last closed quarter still has a few drafts.
+
+At 80,330 staff that is about 470,000 evaluations: the rows are built in memory by the rules'
+own pure functions (`evaluation_rules`) and written in bulk with one audit event each
+(`record_many`), as the plans step does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from kinerja.accounts.models import User
+from kinerja.audit.services import record_many
+from kinerja.core.bulk import insert_rows
+from kinerja.organisations.models import OrgUnit
+
+from . import aggregates
+from .choices import DataType, PlanApproach, TargetShape
+from .demo_agencies import first_year
+from .evaluation_rules import (
+    Rating,
+    combine_percents,
+    evaluation_rules_for_year,
+    predikat,
+    suggested_rating,
+)
+from .models import (
+    AgreementTarget,
+    Evaluation,
+    EvaluationBehaviour,
+    EvaluationKind,
+    EvaluationResultFeedback,
+    EvaluationSource,
+    EvaluationStatus,
+    Period,
+    Plan,
+    PlanResult,
+    PlanStatus,
+    Realisation,
+    RealisationStatus,
+    Rollup,
+    RollupKind,
+    SubPeriod,
+    Target,
+    TargetValue,
+)
+from .parties import target_parties
+from .policy import DATA
+from .services import check_numbers
+from .services.skp import berakhlak
+
+DEMO_FILE = DATA / "demo_evaluations.json"
+EVALUATED = (PlanStatus.APPROVED, PlanStatus.SIGNED)
+BATCH = 20_000
+EVALUATION_FIELDS = (
+    "instansi_id",
+    "plan_id",
+    "kind",
+    "sub_period",
+    "status",
+    "achievement",
+    "source",
+    "suggested_rating",
+    "results_rating",
+    "override_reason",
+    "behaviour_rating",
+    "predikat",
+    "finalised_by_id",
+    "finalised_at",
+    "version",
+)
+
+
+def load_spec() -> dict[str, Any]:
+    with open(DEMO_FILE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+def _draw(rng: random.Random, shares: dict[str, float]) -> str:
+    """above / below expectation with the shares given, as expected otherwise."""
+    draw = rng.random()
+    if draw < shares[Rating.ABOVE]:
+        return Rating.ABOVE.value
+    if draw < shares[Rating.ABOVE] + shares[Rating.BELOW]:
+        return Rating.BELOW.value
+    return Rating.AS_EXPECTED.value
+
+
+class _Builder:
+    def __init__(self, ctx, spec: dict[str, Any]):
+        self.ctx = ctx
+        self.instansi = ctx.instansi
+        self.spec = spec
+        self.today = timezone.localdate()
+        self.values = [v["code"] for v in berakhlak()]
+        self.users = dict(
+            User.objects.filter(employee__instansi=self.instansi).values_list("employee_id", "pk")
+        )
+        self.units = {
+            u.pk: u for u in OrgUnit.objects.filter(instansi=self.instansi).only("pk", "path")
+        }
+        self.counts = defaultdict(int)
+
+    def rng(self, *parts: Any) -> random.Random:
+        return random.Random("|".join(str(p) for p in ("evaluation", *parts)))
+
+    # The agencies' own figures ----------------------------------------------------------------
+
+    def agency_realisations(self, year: int, subs: list[SubPeriod]) -> None:
+        """Every current agreement's target of ``year``, realised and verified in each of
+        ``subs`` (closed quarters) where it has a quarter's target; then its roll-ups."""
+        if not subs:
+            return
+        targets = list(
+            Target.objects.filter(
+                pk__in=AgreementTarget.objects.filter(
+                    agreement__instansi=self.instansi,
+                    agreement__year=year,
+                    agreement__is_current=True,
+                ).values("target_id"),
+            )
+            .exclude(realisations__isnull=False)
+            .select_related("indicator")
+            .order_by("indicator__code", "pk")
+        )
+        quarter_targets = {
+            (v.target_id, v.sub_period_id): v
+            for v in TargetValue.objects.filter(target__in=targets, sub_period__in=subs)
+        }
+        low, high = self.spec["agency_realisation_factor"]
+        rows, audit = [], []
+        for target in targets:
+            rng = self.rng(target.indicator.code, year, "agency")
+            for sub in subs:
+                goal = quarter_targets.get((target.pk, sub.pk))
+                if goal is None and target.shape != TargetShape.QUALITATIVE:
+                    continue
+                value, outcome = None, ""
+                if target.shape == TargetShape.QUALITATIVE:
+                    outcome = self.spec["result_feedback"][0]
+                else:
+                    value = self._agency_value(target, goal, Decimal(rng.randint(low, high)) / 100)
+                holder, verifier = target_parties(target, sub.ends)
+                done = _at(min(sub.ends + dt.timedelta(days=5), self.today), 9)
+                rows.append(
+                    (
+                        self.instansi.pk, target.pk, sub.pk, value, outcome, "", "", "",
+                        RealisationStatus.VERIFIED, holder, verifier, done, done, None, "", 3,
+                    )
+                )  # fmt: skip
+                audit.append((target, sub))
+        ids = insert_rows(
+            Realisation,
+            (
+                "instansi_id", "target_id", "sub_period_id", "value", "outcome",
+                "supporting_factors", "obstructing_factors", "note", "status", "holder_id",
+                "verifier_id", "submitted_at", "verified_at", "returned_at", "return_comment",
+                "version",
+            ),
+            rows,
+            return_ids=True,
+        )  # fmt: skip
+        self.counts["agency_realisations"] += len(ids)
+        record_many(
+            actor=None,
+            action="realisation.create",
+            instansi_id=self.instansi.pk,
+            reason="load_demo",
+            entries=(
+                {
+                    "target_type": "performance.realisation",
+                    "target_id": pk,
+                    "target_repr": f"{target.indicator.code} {sub.number}",
+                    "unit_id": target.indicator.unit_id,
+                    "unit_path": self.units[target.indicator.unit_id].path
+                    if target.indicator.unit_id in self.units
+                    else "",
+                    "changes": {
+                        "sub_period": [None, sub.pk],
+                        "status": [None, RealisationStatus.VERIFIED],
+                    },
+                }
+                for pk, (target, sub) in zip(ids, audit, strict=True)
+            ),
+        )
+        aggregates.refresh_targets({t.pk for t in targets})
+
+    def _agency_value(self, target: Target, goal: TargetValue, factor: Decimal) -> Decimal:
+        if target.shape == TargetShape.RANGE:
+            # Mostly inside the range, sometimes just outside it.
+            span = goal.high - goal.low
+            share = (factor - Decimal("0.88")) / Decimal("0.24")  # 0 to 1
+            value = goal.low - span * Decimal("0.2") + span * Decimal("1.4") * share
+        else:
+            value = goal.value * factor
+        if target.indicator.data_type == DataType.INTEGER:
+            value = value.to_integral_value()
+        else:
+            value = value.quantize(Decimal("0.01"))
+        try:
+            check_numbers(target.indicator, {"value": value})
+        except ValidationError:
+            value = goal.value if goal.value is not None else goal.low
+        return value
+
+    # Employee evaluations ---------------------------------------------------------------------
+
+    def year(self, year: int, *, annual: bool) -> None:
+        period = Period.objects.filter(instansi=self.instansi, year=year).first()
+        if period is None:
+            return
+        rules = evaluation_rules_for_year(year)
+        subs = [
+            s
+            for s in SubPeriod.objects.filter(period=period).order_by("number")
+            if s.ends < self.today
+        ]
+        self.agency_realisations(year, subs)
+        if Evaluation.objects.filter(plan__period=period).exists():
+            return
+        plans = list(
+            Plan.objects.filter(period=period, is_current=True, status__in=EVALUATED)
+            .select_related("employee", "position", "unit")
+            .order_by("employee__nip", "starts", "pk")
+        )
+        percents: dict[tuple[int, int], Decimal | None] = {}
+        for kind, object_id, sub, percent in Rollup.objects.filter(
+            instansi=self.instansi,
+            year=year,
+            kind__in=(RollupKind.PLAN, RollupKind.AGENCY),
+        ).values_list("kind", "object_id", "sub_period", "percent"):
+            percents[(kind, object_id, sub)] = percent
+        first_results = dict(
+            PlanResult.objects.filter(plan__period=period, plan__is_current=True)
+            .order_by("plan_id", "-pk")
+            .values_list("plan_id", "pk")
+        )
+        by_employee: dict[int, list[Plan]] = defaultdict(list)
+        for plan in plans:
+            by_employee[plan.employee_id].append(plan)
+        last = subs[-1] if subs else None
+        rows, extras = [], []
+        for employee_plans in tqdm(
+            by_employee.values(),
+            desc=_("evaluations %(year)d") % {"year": year},
+            unit=" employee",
+            disable=not self.ctx.progress,
+            mininterval=1,
+        ):
+            conduct = _draw(self.rng(employee_plans[0].employee.nip, year), self.spec["behaviour"])
+            for plan in employee_plans:
+                for sub in subs:
+                    if sub.ends < plan.starts or sub.starts > plan.ends:
+                        continue
+                    draft = (
+                        not annual
+                        and sub == last
+                        and self.rng(plan.employee.nip, year, sub.number, "draft").random()
+                        < self.spec["drafts_last_quarter"]
+                    )
+                    percent, source = self.achievement(plan, year, sub.number, percents)
+                    rows.append(
+                        self.evaluation(
+                            rules, plan, EvaluationKind.PERIODIC, sub.number, percent, source,
+                            conduct, finalised=None if draft else sub.ends + dt.timedelta(days=8),
+                        )
+                    )  # fmt: skip
+                    extras.append((plan, None))
+            if annual:
+                plan = employee_plans[-1]
+                if len(employee_plans) > 1 and plan.approach != PlanApproach.QUALITATIVE:
+                    parts = [
+                        (percents.get((RollupKind.PLAN, p.pk, 0)), (p.ends - p.starts).days + 1)
+                        for p in employee_plans
+                    ]
+                    percent, source = combine_percents(rules, parts), EvaluationSource.PLANS
+                    if self.is_head(plan):
+                        percent, source = self.achievement(plan, year, 0, percents)
+                else:
+                    percent, source = self.achievement(plan, year, 0, percents)
+                rows.append(
+                    self.evaluation(
+                        rules, plan, EvaluationKind.ANNUAL, 0, percent, source, conduct,
+                        finalised=dt.date(year + 1, 1, 25),
+                    )
+                )  # fmt: skip
+                extras.append((plan, first_results.get(plan.pk)))
+            if len(rows) >= BATCH:
+                self.write(rows, extras)
+                rows, extras = [], []
+        self.write(rows, extras)
+
+    def is_head(self, plan: Plan) -> bool:
+        return bool(plan.position.is_head) and plan.unit.parent_id is None
+
+    def achievement(self, plan: Plan, year: int, sub: int, percents) -> tuple[Any, str]:
+        """As `services.evaluation.achievement_of`, from the roll-ups read once."""
+        if self.is_head(plan):
+            return percents.get((RollupKind.AGENCY, plan.unit_id, sub)), EvaluationSource.AGENCY
+        if plan.approach == PlanApproach.QUALITATIVE:
+            return None, EvaluationSource.EVALUATOR
+        return percents.get((RollupKind.PLAN, plan.pk, sub)), EvaluationSource.PLAN
+
+    def evaluation(self, rules, plan, kind, number, percent, source, conduct, finalised):
+        rng = self.rng(plan.employee.nip, plan.starts, kind, number)
+        suggestion = suggested_rating(rules, percent) or ""
+        reason = ""
+        if source == EvaluationSource.AGENCY and suggestion:
+            results = suggestion
+        elif not suggestion:
+            results = _draw(rng, self.spec["qualitative_results"])
+        elif rng.random() < self.spec["override_share"]:
+            others = [r for r in Rating.values if r != suggestion]
+            results = rng.choice(others)
+            reason = rng.choice(self.spec["override_reasons"])
+        else:
+            results = suggestion
+        final = finalised is not None
+        return [
+            self.instansi.pk, plan.pk, kind, number,
+            EvaluationStatus.FINAL if final else EvaluationStatus.DRAFT,
+            percent, source, suggestion, results, reason, conduct,
+            predikat(rules, results, conduct),
+            self.users.get(plan.evaluator_id) if final else None,
+            _at(min(finalised, self.today)) if final else None,
+            4 if final else 3,
+        ]  # fmt: skip
+
+    def write(self, rows: list[list[Any]], extras: list[tuple[Plan, int | None]]) -> None:
+        if not rows:
+            return
+        ids = insert_rows(Evaluation, EVALUATION_FIELDS, rows, return_ids=True)
+        self.counts["evaluations"] += len(ids)
+        behaviours, feedback = [], []
+        for pk, row, (plan, result) in zip(ids, rows, extras, strict=True):
+            conduct = row[10]
+            rng = self.rng(plan.employee.nip, plan.starts, row[2], row[3], "values")
+            if conduct != Rating.AS_EXPECTED:
+                for code in rng.sample(self.values, 2):
+                    text = rng.choice(self.spec["value_feedback"][conduct])
+                    behaviours.append((pk, code, conduct, text))
+            if result is not None:
+                feedback.append((pk, result, rng.choice(self.spec["result_feedback"])))
+        insert_rows(
+            EvaluationBehaviour, ("evaluation_id", "value", "rating", "feedback"), behaviours
+        )
+        insert_rows(EvaluationResultFeedback, ("evaluation_id", "result_id", "feedback"), feedback)
+        self.counts["overrides"] += sum(1 for row in rows if row[9])
+        record_many(
+            actor=None,
+            action="evaluation.open",
+            instansi_id=self.instansi.pk,
+            reason="load_demo",
+            entries=(
+                {
+                    "target_type": "performance.evaluation",
+                    "target_id": pk,
+                    "target_repr": f"{plan.employee.nip} {row[2]} {row[3]}",
+                    "unit_id": plan.unit_id,
+                    "unit_path": self.units[plan.unit_id].path,
+                    "changes": {
+                        name: [None, str(value) if isinstance(value, Decimal) else value]
+                        for name, value in zip(EVALUATION_FIELDS[4:12], row[4:12], strict=True)
+                    },
+                }
+                for pk, row, (plan, _result) in zip(ids, rows, extras, strict=True)
+            ),
+        )
+
+
+def demo_evaluations_run(ctx) -> str:
+    """The evaluations of the first year and the current year's periodic ones; keep what is
+    there."""
+    instansi = ctx.instansi
+    existing = Evaluation.objects.filter(instansi=instansi).count()
+    if existing:
+        return _("kept: %(n)d evaluations already (use --reset to rebuild)") % {"n": existing}
+    builder = _Builder(ctx, load_spec())
+    first = first_year()
+    current = max(first, timezone.localdate().year)
+    for year in sorted({first, current}):
+        builder.year(year, annual=year != current)
+    return _(
+        "%(evaluations)d evaluations (%(overrides)d overriding the suggested rating), "
+        "%(agency_realisations)d realisations of agency targets"
+    ) % {
+        "evaluations": builder.counts["evaluations"],
+        "overrides": builder.counts["overrides"],
+        "agency_realisations": builder.counts["agency_realisations"],
+    }
+
+
+def demo_evaluations_wipe(ctx) -> str:
+    """Remove the instansi's evaluations and the agencies' realisations this step entered
+    (their audit events stay); the roll-ups are rebuilt by the plans step's next run."""
+    evaluations = Evaluation.objects.filter(instansi=ctx.instansi)
+    removed = evaluations.count()
+    evaluations.delete()
+    Realisation.objects.filter(
+        instansi=ctx.instansi, target__indicator__result__isnull=True
+    ).delete()
+    return _("removed %(n)d evaluations") % {"n": removed}
