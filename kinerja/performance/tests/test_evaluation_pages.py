@@ -326,6 +326,25 @@ def test_team_export_lists_every_plan_not_one_page(s, client, world, settings):
     assert [r[12] for r in rows[1:]] == ["Draf", "Belum dibuka", "Belum dibuka"]
 
 
+def test_the_nav_names_each_page_for_who_uses_it(s, client, world):
+    links = {
+        "mine": f'href="{MINE}"',
+        "team": f'href="{TEAM}"',
+        "overrides": f'href="{OVERRIDES}"',
+    }
+
+    def shown(user):
+        client.force_login(user)
+        body = client.get(reverse("core:home")).content.decode()
+        return {name for name, link in links.items() if link in body}
+
+    assert shown(s.siti_user) == {"mine"}  # an employee without reports
+    assert shown(s.kabid_user) == {"mine", "team"}  # Siti reports to Hartono
+    assert shown(world.users["bkd"]) == {"team", "overrides"}  # rates the heads, oversees
+    assert shown(world.users["inspektorat"]) == {"overrides"}
+    assert shown(world.users["bappeda"]) == {"team"}  # keeps plans across the instansi
+
+
 # Speed -------------------------------------------------------------------------------------
 
 

@@ -427,8 +427,9 @@ def _detail(request, evaluation, bound=None, status=200):
     forms = _forms(evaluation, results, values, bound)
     expectations = dict(plan.behaviours.values_list("value", "expectation"))
     behaviour_form, feedback_form = forms["behaviour"], forms["feedback"]
+    own = scope.employee_id == plan.employee_id
     context = {
-        "nav_active": "team_evaluations",
+        "nav_active": "my_evaluation" if own else "team_evaluations",
         "evaluation": evaluation,
         "plan": plan,
         "when_label": _when_label(evaluation),
@@ -446,7 +447,7 @@ def _detail(request, evaluation, bound=None, status=200):
         ],
         "result_rows": [(r, feedback_form[f"result_{r.pk}"]) for r in results],
         "value_names": _value_names(),
-        "is_own": scope.employee_id == plan.employee_id,
+        "is_own": own,
     }
     return render(request, "performance/evaluation_detail.html", context, status=status)
 
