@@ -326,6 +326,23 @@ def test_team_export_lists_every_plan_not_one_page(s, client, world, settings):
     assert [r[12] for r in rows[1:]] == ["Draf", "Belum dibuka", "Belum dibuka"]
 
 
+def test_each_page_has_one_h1_and_the_landmarks(s, client, world):
+    plan = approved(siti_plan(s))
+    evaluation = _open(s, plan)
+    pages = [
+        (s.siti_user, MINE),
+        (s.kabid_user, TEAM),
+        (s.kabid_user, reverse("performance:evaluation_detail", args=[evaluation.pk])),
+        (world.users["bkd"], OVERRIDES),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        body = client.get(url, {"year": 2024}).content.decode()
+        assert body.count("<h1") == 1 and body.count("<main") == 1, url
+        english = client.get(url, {"year": 2024}, headers={"Accept-Language": "en"})
+        assert english.status_code == 200, url
+
+
 def test_the_nav_names_each_page_for_who_uses_it(s, client, world):
     links = {
         "mine": f'href="{MINE}"',
@@ -361,7 +378,7 @@ def _team_of(s, world, size, first=0):
     return plans
 
 
-def test_pages_read_a_fixed_number_of_queries(s, client, world, django_assert_max_num_queries):
+def test_pages_read_a_fixed_number_of_queries(s, client, world):
     def counts():
         out = {}
         client.force_login(s.kabid_user)
