@@ -2502,6 +2502,77 @@ MATRIX += [
     ),
 ]
 
+# The evaluation pages (as the evaluation API above, same targets): My evaluation and Team
+# evaluations for everyone signed in (each shows the caller's own rows), the overrides across
+# agencies for BKD, Inspektorat, leadership and the system administrator; the steps for who
+# rates the plan (POST with the version shown: 302, then the state changed).
+OVERSIGHT = {"system_admin", "leadership", "bkd", "inspektorat"}
+
+MATRIX += [
+    Row("performance:evaluation_mine", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:evaluation_mine_export", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:evaluation_team", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:evaluation_team_export", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:evaluation_overrides", "get", {"-": OVERSIGHT}, **_page()),
+    Row("performance:evaluation_overrides_export", "get", {"-": OVERSIGHT}, **_page()),
+    Row("performance:evaluation_detail", "get", EVAL_SEEN, kwargs={"pk": "evaluation"}, **_page()),
+    Row(
+        "performance:evaluation_open",
+        "post",
+        SKP_EVALUATORS,
+        data={"when": "annual"},
+        ok=(302,),
+        state=_evaluation_count("annual"),
+        expect=_const(1),
+        kwargs={"pk": "eval_plan"},
+        **_page(),
+    ),
+    Row(
+        "performance:evaluation_rate",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1, "rating": "above_expectation"},
+        ok=(302,),
+        state=_plan_field("Evaluation", "evaluation", "results_rating"),
+        expect=_const("above_expectation"),
+        kwargs={"pk": "evaluation"},
+        **_page(),
+    ),
+    Row(
+        "performance:evaluation_behaviour",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1, "rating": "below_expectation"},
+        ok=(302,),
+        state=_plan_field("Evaluation", "evaluation", "behaviour_rating"),
+        expect=_const("below_expectation"),
+        kwargs={"pk": "evaluation"},
+        **_page(),
+    ),
+    Row(
+        "performance:evaluation_feedback",
+        "post",
+        SKP_EVALUATORS,
+        data=lambda objs, role: {"version": 1, f"result_{objs['eval_result']}": NEW_NAME},
+        ok=(302,),
+        state=_evaluation_feedback,
+        expect=_const(1),
+        kwargs={"pk": "evaluation"},
+        **_page(),
+    ),
+    Row(
+        "performance:evaluation_finalise",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("Evaluation", "evaluation", "status"),
+        expect=_const("final"),
+        kwargs={"pk": "evaluation"},
+        **_page(),
+    ),
+]
+
 # Around the plans: bulk cascade, cascade tree, dialogue (the plan's employee and evaluator;
 # the matrix plans' evaluator is named by hand), work log (off in 2026: a write is refused),
 # its setting, the SKP document and workbook.

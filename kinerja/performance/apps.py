@@ -18,6 +18,20 @@ def _has_team(request) -> bool:
     return bool(request.scope.employee_id and request.scope.has_reports)
 
 
+def _rates(request) -> bool:
+    """My team's evaluations: someone with reports, or a role acting for an agency."""
+    from .selectors_evaluation import rates_anything
+
+    return rates_anything(request.scope)
+
+
+def _oversees(request) -> bool:
+    """Evaluations across agencies: BKD, Inspektorat, leadership, the system administrator."""
+    from .selectors_evaluation import reads_oversight
+
+    return reads_oversight(request.scope)
+
+
 def _reads_planning(request) -> bool:
     return request.scope.can_anywhere("view_planning")
 
@@ -153,6 +167,29 @@ class PerformanceConfig(AppConfig):
         register_nav(
             NavEntry(
                 _("My agency"), "performance:workspace_agency", _reads_planning, "my_agency", 39
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("My evaluation"), "performance:evaluation_mine", _has_record, "my_evaluation", 39
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Team evaluations"),
+                "performance:evaluation_team",
+                _rates,
+                "team_evaluations",
+                39,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Evaluations across agencies"),
+                "performance:evaluation_overrides",
+                _oversees,
+                "evaluation_overrides",
+                41,
             )
         )
         register_nav(

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import actions as action_views
-from .views import agreement_units, documents, exports, workspace
+from .views import agreement_units, documents, evaluation, exports, workspace
 from .views import collaboration as collab
 from .views import realisations as realisation_views
 from .views import skp as skp_views
@@ -145,6 +145,56 @@ urlpatterns = [
         "cascade/results/<int:pk>/",
         workspace.CascadeResultView.as_view(),
         name="workspace_cascade_result",
+    ),
+    path("evaluations/mine/", evaluation.MyEvaluationView.as_view(), name="evaluation_mine"),
+    path(
+        "evaluations/mine/export/",
+        evaluation.MyEvaluationExportView.as_view(),
+        name="evaluation_mine_export",
+    ),
+    path("evaluations/team/", evaluation.TeamEvaluationView.as_view(), name="evaluation_team"),
+    path(
+        "evaluations/team/export/",
+        evaluation.TeamEvaluationExportView.as_view(),
+        name="evaluation_team_export",
+    ),
+    path(
+        "evaluations/plans/<int:pk>/open/",
+        evaluation.EvaluationOpenView.as_view(),
+        name="evaluation_open",
+    ),
+    path(
+        "evaluations/overrides/",
+        evaluation.EvaluationOverrideView.as_view(),
+        name="evaluation_overrides",
+    ),
+    path(
+        "evaluations/overrides/export/",
+        evaluation.EvaluationOverrideExportView.as_view(),
+        name="evaluation_overrides_export",
+    ),
+    path(
+        "evaluations/<int:pk>/", evaluation.EvaluationDetailView.as_view(), name="evaluation_detail"
+    ),
+    path(
+        "evaluations/<int:pk>/rate/",
+        evaluation.EvaluationStepView.as_view(step="rate"),
+        name="evaluation_rate",
+    ),
+    path(
+        "evaluations/<int:pk>/behaviour/",
+        evaluation.EvaluationStepView.as_view(step="behaviour"),
+        name="evaluation_behaviour",
+    ),
+    path(
+        "evaluations/<int:pk>/feedback/",
+        evaluation.EvaluationStepView.as_view(step="feedback"),
+        name="evaluation_feedback",
+    ),
+    path(
+        "evaluations/<int:pk>/finalise/",
+        evaluation.EvaluationStepView.as_view(step="finalise"),
+        name="evaluation_finalise",
     ),
     path("skp/", skp_views.PlanListView.as_view(), name="plan_list"),
     path("skp/add/", skp_views.PlanCreateView.as_view(), name="plan_create"),
