@@ -13,6 +13,7 @@ from kinerja.performance.api.views import documents as perf_documents
 from kinerja.performance.api.views import evaluation as evaluation_api
 from kinerja.performance.api.views import skp as skp_api
 from kinerja.performance.api.views import skp_extra as skp_extra_api
+from kinerja.performance.api.views import unit_predikat as unit_predikat_api
 from kinerja.performance.api.views.collaboration import CollaborationViewSet
 from kinerja.performance.api.views.realisations import RealisationViewSet
 
@@ -42,6 +43,7 @@ router.register("collaborations", CollaborationViewSet, basename="collaboration"
 router.register("plans", skp_api.PlanViewSet, basename="plan")
 router.register("plan-results", skp_api.PlanResultViewSet, basename="plan-result")
 router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
+router.register("unit-predikat", unit_predikat_api.UnitPredikatViewSet, basename="unit-predikat")
 
 app_name = "api"
 urlpatterns = [

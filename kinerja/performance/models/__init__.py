@@ -746,3 +746,4 @@ from .evaluation import *  # noqa: E402,F401,F403
 from .realisations import *  # noqa: E402,F401,F403
 from .skp import *  # noqa: E402,F401,F403
 from .skp_extra import *  # noqa: E402,F401,F403
+from .unit_predikat import *  # noqa: E402,F401,F403

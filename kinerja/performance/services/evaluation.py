@@ -42,6 +42,7 @@ from ..models import (
     Rollup,
     RollupKind,
 )
+from ..selectors_unit_predikat import distribution_is_final, plan_is_head
 from . import _snapshot, bump_version, lock_version
 from .skp import TEXT_LIMIT, berakhlak, may_evaluate
 
@@ -217,6 +218,15 @@ def evaluation_open(
                 "kind": _(
                     "The employee's annual evaluation of this year is already open on another "
                     "plan: a year has one annual evaluation, combining the year's plans."
+                )
+            }
+        )
+    if distribution_is_final(plan.unit, plan.period_id, number, head=plan_is_head(plan)):
+        raise ValidationError(
+            {
+                "sub_period": _(
+                    "The unit's distribution of predikat for this period is final: a change "
+                    "goes through an objection or an audited reopening."
                 )
             }
         )
