@@ -24,13 +24,12 @@ from rest_framework.test import APIClient
 
 from kinerja.accounts.scope import scope_for
 from kinerja.audit.models import AuditEvent
-from kinerja.organisations.choices import PositionKind, UnitKind
+from kinerja.organisations.choices import UnitKind
 from kinerja.organisations.tests.factories import (
     EmployeeFactory,
     OrgUnitFactory,
     PositionFactory,
 )
-from kinerja.organisations.tests.lines import hold
 from kinerja.performance import selectors_unit_predikat as sel
 from kinerja.performance.models import (
     Action,
