@@ -2573,6 +2573,80 @@ MATRIX += [
     ),
 ]
 
+# The unit's predikat and its distribution curve (API). Targets: the 2026 second-quarter
+# predikat, set to baik, of division A (its leader one level up is agency A's head, the
+# opd_head account), of agency B (at the top: the leadership role sets it) and of the other
+# instansi's agency; nobody is rated in them, so finalising keeps the curve.
+UP_OPENERS = {"a": GOALERS | {"opd_admin", "opd_head"}, "b": GOALERS | {"leadership"}, "x": set()}
+UP_ADVISERS = {"bappeda", "bkd", "inspektorat"}
+UP_SETTERS = {"a": {"opd_head"}, "b": {"leadership"}, "x": set()}
+
+
+def _unit_predikat_count(objs, role):
+    from kinerja.performance.models import UnitPredikat
+
+    return UnitPredikat.objects.filter(unit_id=objs["up_unit"], sub_period=1).count()
+
+
+def _recommendation_count(objs, role):
+    from kinerja.performance.models import UnitPredikatRecommendation
+
+    return UnitPredikatRecommendation.objects.filter(unit_predikat_id=objs["unit_predikat"]).count()
+
+
+MATRIX += [
+    Row("api:unit-predikat-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:unit-predikat-list",
+        "post",
+        UP_OPENERS,
+        data=lambda objs, role: {"unit": objs["up_unit"], "year": 2026, "sub_period": 1},
+        ok=(201,),
+        state=_unit_predikat_count,
+        expect=_const(1),
+        outside=400,  # the unit is named in the payload
+        **_plan(),
+    ),
+    Row("api:unit-predikat-detail", "get", PLAN_SEEN, kwargs={"pk": "unit_predikat"}, **_plan()),
+    Row(
+        "api:unit-predikat-distribution",
+        "get",
+        PLAN_SEEN,
+        kwargs={"pk": "unit_predikat"},
+        **_plan(),
+    ),
+    Row(
+        "api:unit-predikat-recommend",
+        "post",
+        {"a": UP_ADVISERS, "b": UP_ADVISERS, "x": set()},
+        data={"version": 1, "predikat": "kurang", "note": NEW_NAME},
+        state=_recommendation_count,
+        expect=_const(1),
+        kwargs={"pk": "unit_predikat"},
+        **_plan(),
+    ),
+    Row(
+        "api:unit-predikat-set-predikat",
+        "post",
+        UP_SETTERS,
+        data={"version": 1, "predikat": "kurang"},
+        state=_plan_field("UnitPredikat", "unit_predikat", "predikat"),
+        expect=_const("kurang"),
+        kwargs={"pk": "unit_predikat"},
+        **_plan(),
+    ),
+    Row(
+        "api:unit-predikat-finalise",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1},
+        state=_plan_field("UnitPredikat", "unit_predikat", "status"),
+        expect=_const("final"),
+        kwargs={"pk": "unit_predikat"},
+        **_plan(),
+    ),
+]
+
 # Around the plans: bulk cascade, cascade tree, dialogue (the plan's employee and evaluator;
 # the matrix plans' evaluator is named by hand), work log (off in 2026: a write is refused),
 # its setting, the SKP document and workbook.
@@ -2805,6 +2879,23 @@ def _evaluation_objects(world, key, agency) -> dict[str, Any]:
     return {"eval_plan": plan.pk, "eval_result": result.pk, "evaluation": evaluation.pk}
 
 
+def _unit_predikat_objects(world, key, agency) -> dict[str, Any]:
+    """The 2026 second-quarter predikat of division A (for "a"), agency B or the other
+    instansi's agency, set to baik. Written straight."""
+    from kinerja.performance.models import Period, UnitPredikat
+
+    unit = world.division_a if key == "a" else agency
+    row = UnitPredikat.objects.create(
+        instansi=unit.instansi,
+        unit=unit,
+        period=Period.objects.get(instansi=unit.instansi, year=2026),
+        sub_period=2,
+        status="set",
+        predikat="baik",
+    )
+    return {"unit_predikat": row.pk, "up_unit": unit.pk}
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -2975,6 +3066,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         realisations = _realisations(world, key, target, jatim_x if key == "x" else jatim)
         agreements.update(_action_of(agency, agreements["agreement"]))
         agreements.update(_evaluation_objects(world, key, agency))
+        agreements.update(_unit_predikat_objects(world, key, agency))
         collaborations = _collaborations(world, key, agency, target, key_indicator, top)
         out[key] = {
             **agreements,
