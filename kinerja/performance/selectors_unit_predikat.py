@@ -302,3 +302,43 @@ def evaluation_is_closed(evaluation: Evaluation) -> bool:
     return distribution_is_final(
         plan.unit, plan.period_id, evaluation.sub_period, head=plan_is_head(plan)
     )
+
+
+# What a head's page shows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One unit the caller heads: its predikat for the period (None: not opened yet) and its
+    distribution against the curve as it fills."""
+
+    unit: Any
+    unit_predikat: UnitPredikat | None
+    distribution: Distribution
+
+
+def curve_panels(employee_id: int | None, period: Period, number: int) -> list[Panel]:
+    """The distribution of each unit whose head post ``employee_id`` holds or acts in today,
+    for the period's sub-period ``number`` (0: the year): what the head watches while the
+    evaluations are given. Three queries a unit, plus two."""
+    from django.utils import timezone
+
+    from kinerja.organisations.models import OrgUnit
+    from kinerja.organisations.selectors import held_posts
+
+    if not employee_id:
+        return []
+    held = held_posts(employee_id, timezone.localdate())
+    units = OrgUnit.objects.filter(
+        positions__pk__in=held, positions__is_head=True, instansi_id=period.instansi_id
+    ).distinct()
+    rows = {
+        row.unit_id: row
+        for row in UnitPredikat.objects.filter(unit__in=units, period=period, sub_period=number)
+    }
+    out = []
+    for unit in units.order_by("sort_key", "pk"):
+        row = rows.get(unit.pk)
+        found = distribution(unit, period, number, row.predikat if row else "")
+        out.append(Panel(unit, row, found))
+    return out

@@ -654,3 +654,26 @@ def test_bad_api_input_and_reach(s):
     assert api(s.world.users["bpsdm"]).get(url).status_code == 200
     bad = head.post(url + "set/", {"version": 1, "predikat": "luar_biasa"}, format="json")
     assert bad.status_code == 400 and "predikat" in bad.json()
+
+
+def test_the_heads_panels_show_each_headed_unit_as_it_fills(s):
+    division = s.world.division_a
+    rated(s, division, "baik", n=2)
+    set_to(s, opened(s), "baik")
+    (panel,) = sel.curve_panels(s.kabid.pk, s.period, 1)
+    assert (panel.unit, panel.unit_predikat.predikat, panel.distribution.staff) == (
+        division,
+        "baik",
+        2,
+    )
+    rooms = {r.band: r for r in panel.distribution.rooms}
+    assert (rooms["baik"].room, rooms["butuh_perbaikan+kurang"].needed) == (-1, 1)
+    # Budi heads the agency: its predikat is not open yet, the division's staff are cut out.
+    (agency,) = sel.curve_panels(s.head.pk, s.period, 1)
+    assert (agency.unit, agency.unit_predikat, agency.distribution.staff) == (
+        s.world.agency_a,
+        None,
+        0,
+    )
+    assert sel.curve_panels(s.siti.pk, s.period, 1) == []
+    assert sel.curve_panels(None, s.period, 1) == []
