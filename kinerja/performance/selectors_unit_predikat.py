@@ -266,29 +266,36 @@ def _prefixes(path: str) -> list[str]:
     return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
-def covering(unit, period_id: int, number: int, *, head: bool = False) -> UnitPredikat | None:
+def covering(
+    unit, period_id: int, number: int, *, head: bool = False, lock: bool = False
+) -> UnitPredikat | None:
     """The unit predikat whose distribution counts the staff of ``unit`` (its head with
     ``head``) for the sub-period ``number`` of the period: the nearest at or above the unit
-    (above it for its head). One query."""
+    (above it for its head). One query; with ``lock`` its row is locked until the
+    transaction ends, so a write that adds to the distribution and its finalisation (which
+    locks the same row) never cross."""
     paths = _prefixes(unit.path)
     if head:
         paths = paths[:-1]
     if not paths:
         return None
-    return (
-        UnitPredikat.objects.filter(period_id=period_id, sub_period=number, unit__path__in=paths)
-        .select_related("unit")
-        .order_by("-unit__depth")
-        .first()
-    )
+    rows = UnitPredikat.objects.filter(
+        period_id=period_id, sub_period=number, unit__path__in=paths
+    ).select_related("unit")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return rows.order_by("-unit__depth").first()
 
 
-def distribution_is_final(unit, period, sub_period: int, *, head: bool = False) -> bool:
+def distribution_is_final(
+    unit, period, sub_period: int, *, head: bool = False, lock: bool = False
+) -> bool:
     """Whether the distribution that counts the staff of ``unit`` (its head with ``head``)
     for the period's ``sub_period`` (0: the year) is final: a change to one of their
-    evaluations then goes through an objection or an audited reopening."""
+    evaluations then goes through an objection or an audited reopening. With ``lock`` (inside
+    a transaction) the unit predikat's row stays locked: its finalisation waits."""
     period_id = period if isinstance(period, int) else period.pk
-    found = covering(unit, period_id, sub_period, head=head)
+    found = covering(unit, period_id, sub_period, head=head, lock=lock)
     return found is not None and found.status == UnitPredikatStatus.FINAL
 
 

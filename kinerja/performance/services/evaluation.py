@@ -221,7 +221,7 @@ def evaluation_open(
                 )
             }
         )
-    if distribution_is_final(plan.unit, plan.period_id, number, head=plan_is_head(plan)):
+    if distribution_is_final(plan.unit, plan.period_id, number, head=plan_is_head(plan), lock=True):
         raise ValidationError(
             {
                 "sub_period": _(
