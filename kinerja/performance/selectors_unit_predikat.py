@@ -71,8 +71,10 @@ def periodic_basis(unit, period: Period, number: int) -> Basis:
     """The action plans' progress to sub-period ``number``: the leaf actions of the year's
     binding (approved or signed) current agreements whose responsible unit lies in ``unit``'s
     subtree and that planned weight up to that sub-period. ``progress`` is their progress
-    entered so far (ahead of schedule included) against the weight planned to date, so over 100
-    when ahead; ``no_progress`` the share of them with none. Four queries."""
+    entered for the sub-periods up to ``number`` against the weight planned to date (over 100
+    when they did more than planned; a later sub-period's entries do not count, so the basis
+    of a quarter never changes afterwards); ``no_progress`` the share of them with none. Four
+    queries."""
     agreements = Agreement.objects.filter(
         instansi_id=period.instansi_id, year=period.year, is_current=True, status__in=BINDING
     )
@@ -104,7 +106,8 @@ def periodic_basis(unit, period: Period, number: int) -> Basis:
         planned = sum((s.weight for s in schedule if s.sub_period.number <= number), Decimal(0))
         if planned <= 0:
             continue
-        weights = {s.sub_period_id: s.weight for s in schedule}
+        # Only the progress entered up to the sub-period: a later quarter's is not "to date".
+        weights = {s.sub_period_id: s.weight for s in schedule if s.sub_period.number <= number}
         done = Decimal(0)
         for entry in action.progress.all():
             done += weights.get(entry.sub_period_id, Decimal(0)) * entry.progress / HUNDRED
