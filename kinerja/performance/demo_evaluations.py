@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -36,14 +36,18 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from kinerja.accounts.models import User
+from kinerja.accounts.roles import Role
 from kinerja.audit.services import record_many
 from kinerja.core.bulk import insert_rows
+from kinerja.core.scope import Action, Grant, Scope
 from kinerja.organisations.models import OrgUnit
 
 from . import aggregates
 from .choices import DataType, PlanApproach, TargetShape
+from .curve_rules import UnitPredikat, breaches, curve_rules_for_year
 from .demo_agencies import first_year
 from .evaluation_rules import (
+    Predikat,
     Rating,
     combine_percents,
     evaluation_rules_for_year,
@@ -62,6 +66,7 @@ from .models import (
     Plan,
     PlanResult,
     PlanStatus,
+    PredikatDistribution,
     Realisation,
     RealisationStatus,
     Rollup,
@@ -70,14 +75,21 @@ from .models import (
     Target,
     TargetValue,
 )
+from .models import UnitPredikat as UnitPredikatModel
 from .parties import target_parties
 from .policy import DATA
+from .selectors_unit_predikat import plan_is_head, suggestion
 from .services import check_numbers
 from .services.skp import berakhlak
+from .services.unit_predikat import (
+    distribution_finalise,
+    unit_predikat_open,
+    unit_predikat_recommend,
+    unit_predikat_set,
+)
 
 DEMO_FILE = DATA / "demo_evaluations.json"
 EVALUATED = (PlanStatus.APPROVED, PlanStatus.SIGNED)
-BATCH = 20_000
 EVALUATION_FIELDS = (
     "instansi_id",
     "plan_id",
@@ -127,7 +139,10 @@ class _Builder:
             User.objects.filter(employee__instansi=self.instansi).values_list("employee_id", "pk")
         )
         self.units = {
-            u.pk: u for u in OrgUnit.objects.filter(instansi=self.instansi).only("pk", "path")
+            u.pk: u
+            for u in OrgUnit.objects.filter(instansi=self.instansi).only(
+                "pk", "path", "parent_id", "name"
+            )
         }
         self.counts = defaultdict(int)
 
@@ -235,7 +250,10 @@ class _Builder:
 
     # Employee evaluations ---------------------------------------------------------------------
 
-    def year(self, year: int, *, annual: bool) -> None:
+    def year(self, year: int, *, evaluated: bool) -> None:
+        """Rate the year's closed quarters; a year ``evaluated`` end to end also once for the
+        year, with each agency's predikat set per quarter and for the year and its staff's
+        predikat finalised against the curve."""
         period = Period.objects.filter(instansi=self.instansi, year=year).first()
         if period is None:
             return
@@ -253,7 +271,7 @@ class _Builder:
             .select_related("employee", "position", "unit")
             .order_by("employee__nip", "starts", "pk")
         )
-        percents: dict[tuple[int, int], Decimal | None] = {}
+        percents: dict[tuple[str, int, int], Decimal | None] = {}
         for kind, object_id, sub, percent in Rollup.objects.filter(
             instansi=self.instansi,
             year=year,
@@ -265,25 +283,30 @@ class _Builder:
             .order_by("plan_id", "-pk")
             .values_list("plan_id", "pk")
         )
-        by_employee: dict[int, list[Plan]] = defaultdict(list)
+        of_employee: dict[int, list[Plan]] = defaultdict(list)
+        by_agency: dict[int, list[Plan]] = defaultdict(list)
         for plan in plans:
-            by_employee[plan.employee_id].append(plan)
+            of_employee[plan.employee_id].append(plan)
+            by_agency[self.agency_of(plan.unit_id)].append(plan)
+        numbers = [s.number for s in subs] + ([0] if evaluated else [])
+        curve = _Curve(self, period, numbers) if evaluated else None
         last = subs[-1] if subs else None
-        rows, extras = [], []
-        for employee_plans in tqdm(
-            by_employee.values(),
+        for agency in tqdm(
+            sorted(by_agency, key=lambda pk: self.units[pk].path),
             desc=_("evaluations %(year)d") % {"year": year},
-            unit=" employee",
+            unit=" agency",
             disable=not self.ctx.progress,
-            mininterval=1,
         ):
-            conduct = _draw(self.rng(employee_plans[0].employee.nip, year), self.spec["behaviour"])
-            for plan in employee_plans:
+            rows: list[list[Any]] = []
+            extras: list[tuple[Plan, int | None]] = []
+            for plan in by_agency[agency]:
+                mine = of_employee[plan.employee_id]
+                conduct = _draw(self.rng(plan.employee.nip, year), self.spec["behaviour"])
                 for sub in subs:
                     if sub.ends < plan.starts or sub.starts > plan.ends:
                         continue
                     draft = (
-                        not annual
+                        not evaluated
                         and sub == last
                         and self.rng(plan.employee.nip, year, sub.number, "draft").random()
                         < self.spec["drafts_last_quarter"]
@@ -296,29 +319,32 @@ class _Builder:
                         )
                     )  # fmt: skip
                     extras.append((plan, None))
-            if annual:
-                plan = employee_plans[-1]
-                if len(employee_plans) > 1 and plan.approach != PlanApproach.QUALITATIVE:
-                    parts = [
-                        (percents.get((RollupKind.PLAN, p.pk, 0)), (p.ends - p.starts).days + 1)
-                        for p in employee_plans
-                    ]
-                    percent, source = combine_percents(rules, parts), EvaluationSource.PLANS
-                    if self.is_head(plan):
-                        percent, source = self.achievement(plan, year, 0, percents)
-                else:
+                if evaluated and plan is mine[-1]:  # one annual evaluation, on the last plan
                     percent, source = self.achievement(plan, year, 0, percents)
-                rows.append(
-                    self.evaluation(
-                        rules, plan, EvaluationKind.ANNUAL, 0, percent, source, conduct,
-                        finalised=dt.date(year + 1, 1, 25),
-                    )
-                )  # fmt: skip
-                extras.append((plan, first_results.get(plan.pk)))
-            if len(rows) >= BATCH:
-                self.write(rows, extras)
-                rows, extras = [], []
-        self.write(rows, extras)
+                    if len(mine) > 1 and source == EvaluationSource.PLAN:
+                        parts = [
+                            (percents.get((RollupKind.PLAN, p.pk, 0)), (p.ends - p.starts).days + 1)
+                            for p in mine
+                        ]
+                        percent, source = combine_percents(rules, parts), EvaluationSource.PLANS
+                    rows.append(
+                        self.evaluation(
+                            rules, plan, EvaluationKind.ANNUAL, 0, percent, source, conduct,
+                            finalised=dt.date(year + 1, 1, 25),
+                        )
+                    )  # fmt: skip
+                    extras.append((plan, first_results.get(plan.pk)))
+            if curve is not None:
+                curve.fit(agency, rules, rows, extras)
+            self.write(rows, extras)
+        if curve is not None:
+            curve.settle()
+
+    def agency_of(self, unit_id: int) -> int:
+        unit = self.units[unit_id]
+        while unit.parent_id is not None:
+            unit = self.units[unit.parent_id]
+        return unit.pk
 
     def is_head(self, plan: Plan) -> bool:
         return bool(plan.position.is_head) and plan.unit.parent_id is None
@@ -398,6 +424,199 @@ class _Builder:
         )
 
 
+ORDER = [p.value for p in Predikat]  # best first
+# Where a rating pair sits in the rows the builder makes.
+SUGGESTED, RESULTS, REASON, BEHAVIOUR, PREDIKAT = 7, 8, 9, 10, 11
+
+
+class _Curve:
+    """The agencies' predikat of a year evaluated end to end, and their staff's predikat kept
+    within its curve as an evaluator who knows the curve rates (one agency's year excepted: its
+    head accepts the breach with a justification).
+
+    Before the rows are written: each agency's predikat per quarter and for the year is the
+    suggested one (the action plans' progress, the PK achievement; the leader sets one year a
+    step lower, with a reason), and the ratings of the staff it counts are moved, one person at
+    a time, until `curve_rules.breaches` finds nothing (an override of the suggestion names the
+    curve as its reason). After: the agencies' predikat go through the services (open,
+    recommendations for the year, set by the governor, the distribution finalised by the
+    agency's head), which check the curve again on the rows as stored."""
+
+    def __init__(self, builder: _Builder, period: Period, numbers: list[int]):
+        self.b = builder
+        self.period = period
+        self.numbers = numbers
+        self.curve = curve_rules_for_year(period.year)
+        self.matrix = evaluation_rules_for_year(period.year).matrix
+        self.chosen: dict[tuple[int, int], tuple[str, str, str]] = {}
+        # Chosen on the way, the first in the tree's order: the agency whose leader sets the
+        # year's predikat a step below an istimewa suggestion, and the one whose head accepts
+        # a breach of the curve.
+        self.lowered: int | None = None
+        self.breach: int | None = None
+
+    def predikat(self, agency: int, number: int) -> tuple[str, str, str]:
+        """(suggested, set, reason) of the agency's predikat for ``number``."""
+        key = (agency, number)
+        if key not in self.chosen:
+            unit = self.b.units[agency]
+            suggested, _basis = suggestion(unit, self.period, number)
+            chosen, reason = suggested or UnitPredikat.BAIK.value, ""
+            if number == 0 and self.lowered is None and suggested == UnitPredikat.ISTIMEWA:
+                self.lowered = agency
+                chosen = UnitPredikat.BAIK.value
+                reason = self.b.spec["unit_predikat"]["lowered_reason"]
+            self.chosen[key] = (suggested, chosen, reason)
+        return self.chosen[key]
+
+    def fit(self, agency: int, rules, rows: list[list[Any]], extras) -> None:
+        for number in self.numbers:
+            members = [
+                row
+                for row, (plan, _result) in zip(rows, extras, strict=True)
+                if row[3] == number and not self.heads_agency(plan, agency)
+            ]
+            if not members:
+                continue
+            chosen = self.predikat(agency, number)[1]
+            if number == 0 and self.breach is None and len(members) >= 10:
+                counts = Counter(row[PREDIKAT] for row in members)
+                if breaches(self.curve, chosen, {p: counts.get(p, 0) for p in ORDER}):
+                    # Kept as rated: the head accepts the breach with a justification.
+                    self.breach = agency
+                    continue
+            self.keep_curve(chosen, members)
+
+    @staticmethod
+    def heads_agency(plan: Plan, agency: int) -> bool:
+        return plan.unit_id == agency and plan_is_head(plan)
+
+    def keep_curve(self, unit_predikat: str, members: list[list[Any]]) -> None:
+        for _step in range(3 * len(members)):
+            counts = Counter(row[PREDIKAT] for row in members)
+            found = breaches(self.curve, unit_predikat, {p: counts.get(p, 0) for p in ORDER})
+            if not found:
+                return
+            move = self.move(unit_predikat, counts, found[0])
+            if move is None:
+                return  # nothing helps: the finalisation will say so
+            source, target = move
+            better = ORDER.index(target) < ORDER.index(source)
+            pool = [row for row in members if row[PREDIKAT] == source]
+            pool.sort(key=lambda row: (row[5] or Decimal(100), row[1]), reverse=better)
+            self.rate(pool[0], target)
+
+    def move(self, unit_predikat: str, counts: Counter, breach) -> tuple[str, str] | None:
+        """One person's move (from band, to band) that mends ``breach`` without breaking a
+        limit it keeps, the nearest band first."""
+        bands = breach.band.split("+")
+
+        def worse_after(source: str, target: str) -> bool:
+            after = Counter(counts)
+            after[source] -= 1
+            after[target] += 1
+            now = {(b.band, b.kind) for b in breaches(self.curve, unit_predikat, counts)}
+            then = breaches(self.curve, unit_predikat, {p: after.get(p, 0) for p in ORDER})
+            return any((b.band, b.kind) not in now for b in then)
+
+        if breach.kind == "max":
+            sources = [b for b in bands if counts.get(b)]
+            targets = [p for p in ORDER if p not in bands]
+        else:
+            sources = [p for p in ORDER if p not in bands and counts.get(p)]
+            targets = bands
+        options = sorted(
+            ((s, t) for s in sources for t in targets),
+            key=lambda st: (abs(ORDER.index(st[0]) - ORDER.index(st[1])), ORDER.index(st[1])),
+        )
+        for source, target in options:
+            if not worse_after(source, target):
+                return source, target
+        return None
+
+    def rate(self, row: list[Any], target: str) -> None:
+        """The rating pair of ``target`` in the matrix nearest to the row's: the fewest
+        ratings changed, the behaviour rating kept when it can be."""
+        pairs = [
+            (results, behaviour)
+            for results, cells in self.matrix.items()
+            for behaviour, cell in cells.items()
+            if cell == target
+        ]
+        results, behaviour = min(
+            pairs,
+            key=lambda pair: (
+                (pair[0] != row[RESULTS]) + (pair[1] != row[BEHAVIOUR]),
+                pair[1] != row[BEHAVIOUR],
+            ),
+        )
+        if results != row[RESULTS]:
+            row[RESULTS] = results
+            overrides = bool(row[SUGGESTED]) and results != row[SUGGESTED]
+            row[REASON] = self.b.spec["curve_reason"] if overrides else ""
+        row[BEHAVIOUR] = behaviour
+        row[PREDIKAT] = target
+
+    def settle(self) -> None:
+        """The agencies' predikat through the services: opened, recommended (the year),
+        set by the leadership and finalised by the agency's head."""
+        b = self.b
+        system = Scope(instansi_id=b.instansi.pk, grants=(Grant(actions=Action.ALL),))
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__in=("gubernur", "bappeda", "bkd", "inspektorat"))
+        }
+        leader = Scope(
+            instansi_id=b.instansi.pk,
+            grants=(Grant(actions=Action.ALL),),
+            roles=frozenset({Role.LEADERSHIP}),
+        )
+        advisers = [
+            (Role.BAPPEDA, users.get("bappeda")),
+            (Role.BKD, users.get("bkd")),
+            (Role.INSPEKTORAT, users.get("inspektorat")),
+        ]
+        spec = b.spec["unit_predikat"]
+        for (agency, number), (suggested, chosen, reason) in sorted(
+            self.chosen.items(), key=lambda item: (b.units[item[0][0]].path, item[0][1])
+        ):
+            unit = b.units[agency]
+            up = unit_predikat_open(
+                actor=None, scope=system, unit=unit, period=self.period, sub_period=number
+            )
+            if number == 0:
+                for role, user in advisers:
+                    up = unit_predikat_recommend(
+                        actor=user,
+                        scope=Scope(
+                            instansi_id=b.instansi.pk,
+                            grants=(Grant(actions=Action.ALL),),
+                            roles=frozenset({role}),
+                        ),
+                        unit_predikat=up,
+                        version=up.version,
+                        predikat=suggested or chosen,
+                        note=spec["recommendation_notes"][role],
+                    )
+            up = unit_predikat_set(
+                actor=users.get("gubernur"),
+                scope=leader,
+                unit_predikat=up,
+                version=up.version,
+                predikat=chosen,
+                reason=reason,
+            )
+            justification = spec["breach_justification"] if agency == self.breach else ""
+            distribution_finalise(
+                actor=None,
+                scope=system,
+                unit_predikat=up,
+                version=up.version,
+                justification=justification,
+            )
+            b.counts["unit_predikat"] += 1
+
+
 def demo_evaluations_run(ctx) -> str:
     """The evaluations of the first year and the current year's periodic ones; keep what is
     there."""
@@ -409,13 +628,15 @@ def demo_evaluations_run(ctx) -> str:
     first = first_year()
     current = max(first, timezone.localdate().year)
     for year in sorted({first, current}):
-        builder.year(year, annual=year != current)
+        builder.year(year, evaluated=year != current)
     return _(
         "%(evaluations)d evaluations (%(overrides)d overriding the suggested rating), "
+        "%(unit_predikat)d unit predikat with their distribution final, "
         "%(agency_realisations)d realisations of agency targets"
     ) % {
         "evaluations": builder.counts["evaluations"],
         "overrides": builder.counts["overrides"],
+        "unit_predikat": builder.counts["unit_predikat"],
         "agency_realisations": builder.counts["agency_realisations"],
     }
 
@@ -423,6 +644,8 @@ def demo_evaluations_run(ctx) -> str:
 def demo_evaluations_wipe(ctx) -> str:
     """Remove the instansi's evaluations and the agencies' realisations this step entered
     (their audit events stay); the roll-ups are rebuilt by the plans step's next run."""
+    PredikatDistribution.objects.filter(unit_predikat__instansi=ctx.instansi).delete()
+    UnitPredikatModel.objects.filter(instansi=ctx.instansi).delete()
     evaluations = Evaluation.objects.filter(instansi=ctx.instansi)
     removed = evaluations.count()
     evaluations.delete()
