@@ -12,6 +12,7 @@ from ...models import (
     EvaluationResultFeedback,
     EvaluationSource,
 )
+from .objections import ObjectionSummarySerializer
 
 VERSION = {"min_value": 1, "max_value": 2**31 - 1}
 RATINGS = ", ".join(Rating.values)
@@ -46,6 +47,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
     behaviour_rating = serializers.CharField(read_only=True, help_text=RATINGS)
     predikat = serializers.CharField(read_only=True, help_text=", ".join(Predikat.values))
     year = serializers.IntegerField(source="plan.period.year", read_only=True)
+    objections = ObjectionSummarySerializer(
+        many=True, read_only=True, help_text="Objections to the rating, latest first."
+    )
 
     class Meta:
         model = Evaluation
@@ -69,6 +73,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "version",
             "behaviours",
             "feedback",
+            "objections",
         ]
         read_only_fields = fields
 
