@@ -78,11 +78,11 @@ class ObjectionDecideSerializer(serializers.Serializer):
     version = serializers.IntegerField(**VERSION)
     decision = serializers.ChoiceField(choices=[("uphold", "uphold"), ("change", "change")])
     reason = serializers.CharField(max_length=5000, allow_blank=True)
-    results_rating = serializers.ChoiceField(
-        choices=Rating.choices, required=False, allow_blank=True
+    results_rating = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text=RATINGS
     )
-    behaviour_rating = serializers.ChoiceField(
-        choices=Rating.choices, required=False, allow_blank=True
+    behaviour_rating = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text=RATINGS
     )
 
 
@@ -124,8 +124,8 @@ class EvaluationInputRequestSerializer(serializers.Serializer):
 class EvaluationInputGiveSerializer(serializers.Serializer):
     version = serializers.IntegerField(**VERSION)
     text = serializers.CharField(max_length=5000, allow_blank=True)
-    suggested_rating = serializers.ChoiceField(
-        choices=Rating.choices, required=False, allow_blank=True
+    suggested_rating = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text=RATINGS
     )
 
 
