@@ -144,14 +144,15 @@ def inputs_for(scope: Scope):
     plan's evaluator, for a unit whose plans they keep, or as the personnel office."""
     if scope.instansi_id is None:
         return EvaluationInput.objects.none()
+    inputs = EvaluationInput.objects.filter(instansi_id=scope.instansi_id)
+    if None in (scope.paths_for(Action.CHANGE_PEOPLE), scope.paths_for(Action.MANAGE_PLANS)):
+        return inputs  # the personnel office, or who keeps every unit's plans
     seen = Q(pk__in=[])
     if scope.employee_id is not None:
         seen |= Q(author_id=scope.employee_id) | Q(evaluation__plan__evaluator_id=scope.employee_id)
-    if scope.paths_for(Action.CHANGE_PEOPLE) is None:
-        seen = Q()
-    elif scope.can_anywhere(Action.MANAGE_PLANS):
+    if scope.paths_for(Action.MANAGE_PLANS):
         seen |= scope.unit_q(Action.MANAGE_PLANS, "evaluation__plan__unit__path")
-    return EvaluationInput.objects.filter(Q(instansi_id=scope.instansi_id) & seen)
+    return inputs.filter(seen)
 
 
 @documented(
