@@ -2503,8 +2503,8 @@ MATRIX += [
 ]
 
 # Objections, the reopening and the input of others (API). Targets (``_objection_objects``):
-# the head's plan's fourth quarter, final (filed against, reopened), and a second plan of the
-# head (February to June) whose first quarter is final with an open objection (decided). The
+# the head's plan's fourth quarter, final (filed against, reopened), and a colleague's plan
+# whose first quarter is final with an open objection (decided). The
 # plans record no evaluator's superior, so the personnel office (change_people across the
 # instansi) decides and reopens; only the plan's employee (agency A's head: opd_head) files.
 # An input on the third quarter's draft is asked of agency A's employee (the employee role).
@@ -2842,27 +2842,40 @@ def _evaluation_objects(world, key, agency) -> dict[str, Any]:
 
 def _objection_objects(world, key, agency, made) -> dict[str, Any]:
     """For the objection rows: the fourth quarter of the head's plan (``made["eval_plan"]``)
-    final today; a second plan of the head for February to June 2026 whose first quarter is final
-    today with an open objection; an employee of the target to ask for input, and an input on
-    the third quarter's draft asked of the target's employee. Written straight."""
+    final today; a colleague of the target (no account) with an approved plan for 2026 (the
+    evaluator named by hand) whose first quarter is final today with an open objection; an
+    input on the head's third-quarter draft asked of the target's employee. Written straight."""
     from kinerja.organisations.tests.factories import EmployeeFactory
     from kinerja.performance.models import Evaluation, EvaluationInput, Objection, Plan
 
     now = timezone.now()
-    plan = Plan.objects.get(pk=made["eval_plan"])
     final = {
         "instansi": agency.instansi,
         "kind": "periodic",
-        "source": "agency",
+        "source": "plan",
         "results_rating": "as_expected",
         "behaviour_rating": "as_expected",
         "predikat": "baik",
         "status": "final",
         "finalised_at": now,
     }
-    fourth = Evaluation.objects.create(plan=plan, sub_period=4, **final)
-    plan.pk, plan.starts, plan.ends = None, dt.date(2026, 2, 1), dt.date(2026, 6, 30)
-    plan.save()
+    fourth = Evaluation.objects.create(plan_id=made["eval_plan"], sub_period=4, **final)
+    colleague = EmployeeFactory(unit=agency, name=f"Rekan {key.upper()}")
+    post = PositionFactory(unit=agency, code=f"REKAN-{key}")
+    plan = Plan.objects.create(
+        instansi=agency.instansi,
+        employee=colleague,
+        position=post,
+        position_title=post.title,
+        position_kind=post.kind,
+        unit=agency,
+        period_id=Plan.objects.get(pk=made["eval_plan"]).period_id,
+        starts=dt.date(2026, 1, 1),
+        ends=dt.date(2026, 12, 31),
+        status="approved",
+        evaluator_name="Kepala Dinas",
+        evaluator_title="Kepala Dinas",
+    )
     first = Evaluation.objects.create(plan=plan, sub_period=1, **final)
     objection = Objection.objects.create(
         instansi=agency.instansi,
@@ -2881,12 +2894,11 @@ def _objection_objects(world, key, agency, made) -> dict[str, Any]:
         relation="peer",
         requested_at=now,
     )
-    author = EmployeeFactory(unit=agency, name=f"Rekan {key.upper()}")
     return {
         "final_evaluation": fourth.pk,
         "objection": objection.pk,
         "input": item.pk,
-        "input_author": author.pk,
+        "input_author": colleague.pk,
     }
 
 

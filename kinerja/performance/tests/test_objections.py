@@ -490,3 +490,34 @@ def test_a_request_not_answered_is_withdrawn(s, monkeypatch):
     assert (item.status, item.version) == ("withdrawn", 2)
     with pytest.raises(ValidationError):
         ob.input_give(**as_budi(s), item=item, version=2, text="Terlambat")
+
+
+def test_a_changed_results_rating_against_the_suggestion_keeps_the_decisions_reason(s, monkeypatch):
+    from decimal import Decimal
+
+    from .test_evaluation import rollup
+
+    now_is(monkeypatch, at(2024, 4, 6, 3, 0))
+    plan = approved(siti_plan(s))
+    rollup("plan", plan.pk, 1, Decimal("79.99"))  # under 80 %: below expectation suggested
+    evaluation = ev.evaluation_open(**as_kabid(s), plan=plan, kind="periodic", sub_period=1)
+    ev.evaluation_rate_results(**as_kabid(s), evaluation=evaluation, version=1, rating=BELOW)
+    ev.evaluation_rate_behaviour(**as_kabid(s), evaluation=evaluation, version=2, rating=AS)
+    ev.evaluation_finalise(**as_kabid(s), evaluation=evaluation, version=3)
+    Evaluation.objects.filter(pk=evaluation.pk).update(finalised_at=FINALISED)
+    objection = file(s, evaluation)
+    ob.objection_decide(
+        **as_budi(s),
+        objection=objection,
+        version=1,
+        decision="change",
+        reason="Realisasi Q1 terlambat diinput",
+        results_rating=AS,
+    )
+    evaluation.refresh_from_db()
+    assert (evaluation.suggested_rating, evaluation.results_rating, evaluation.predikat) == (
+        BELOW,
+        AS,
+        "baik",
+    )
+    assert evaluation.override_reason == "Realisasi Q1 terlambat diinput"
