@@ -521,3 +521,53 @@ def test_a_changed_results_rating_against_the_suggestion_keeps_the_decisions_rea
         "baik",
     )
     assert evaluation.override_reason == "Realisasi Q1 terlambat diinput"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deciders_at_the_same_moment_on_postgresql(s, monkeypatch, scopes):
+    """Two sessions decide the same objection at once (the superior twice, from two windows):
+    the evaluation row is locked first, so the second reads the bumped version and gets the
+    conflict, and the evaluation is changed once."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between sessions need PostgreSQL")
+    now_is(monkeypatch, at(2024, 4, 6, 3, 0))
+    evaluation = final_evaluation(s, results=BELOW, behaviour=AS)
+    objection = file(s, evaluation)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(decision, rating):
+        try:
+            start.wait(10)
+            ob.objection_decide(
+                **as_budi(s),
+                objection=objection,
+                version=1,
+                decision=decision,
+                reason="Bersamaan",
+                results_rating=rating,
+            )
+            outcomes.append("done")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=("change", ABOVE)),
+        threading.Thread(target=decide, args=("change", AS)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["conflict", "done"]
+    objection.refresh_from_db()
+    evaluation.refresh_from_db()
+    assert (objection.version, evaluation.version) == (2, 5)
+    assert evaluation.results_rating == objection.results_after
+    assert AuditEvent.objects.filter(action="evaluation.objection_change").count() == 1
