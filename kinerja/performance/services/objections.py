@@ -76,6 +76,16 @@ def distribution_final(evaluation: Evaluation) -> bool:
     return False
 
 
+def objection_last_day(evaluation: Evaluation) -> dt.date | None:
+    """The last local day on which the employee may object to the evaluation's final rating;
+    None for a draft."""
+    if evaluation.status != EvaluationStatus.FINAL or evaluation.finalised_at is None:
+        return None
+    days = objection_days(evaluation.plan.period.year)
+    closes = objection_closes(evaluation.finalised_at, days, timezone.get_default_timezone())
+    return (closes - dt.timedelta(days=1)).date()
+
+
 # Who may do what ---------------------------------------------------------------------------
 
 
@@ -222,7 +232,7 @@ def objection_file(
                     "An objection is filed within %(days)d days of the final rating: the last "
                     "day was %(last)s."
                 )
-                % {"days": days, "last": (closes - dt.timedelta(days=1)).date().isoformat()}
+                % {"days": days, "last": objection_last_day(evaluation).isoformat()}
             }
         )
     if evaluation.objections.filter(status=ObjectionStatus.OPEN).exists():

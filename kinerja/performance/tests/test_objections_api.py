@@ -88,6 +88,7 @@ def test_an_objection_through_the_api(s, monkeypatch):
     assert second.status_code == 409
     shown = siti.get(f"/api/v1/evaluations/{evaluation.pk}/").json()
     assert (shown["results_rating"], shown["predikat"], shown["version"]) == (AS, "baik", 5)
+    assert shown["objection_last_day"] == "2024-04-19"  # finalised 5 April 10:00 WIB
     assert [
         (o["status"], o["predikat_before"], o["predikat_after"]) for o in shown["objections"]
     ] == [("changed", "butuh_perbaikan", "baik")]
@@ -112,6 +113,7 @@ def test_reopening_through_the_evaluations_api(s):
         None,
     )
     assert AuditEvent.objects.get(action="evaluation.reopen").reason == "Salah ketik"
+    assert done.json()["objection_last_day"] is None  # a draft again
 
 
 def test_input_through_the_api(s, world):
