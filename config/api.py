@@ -11,6 +11,7 @@ from kinerja.performance.api.views import achievement as achievement_api
 from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views import documents as perf_documents
 from kinerja.performance.api.views import evaluation as evaluation_api
+from kinerja.performance.api.views import objections as objections_api
 from kinerja.performance.api.views import skp as skp_api
 from kinerja.performance.api.views import skp_extra as skp_extra_api
 from kinerja.performance.api.views import unit_predikat as unit_predikat_api
@@ -44,6 +45,10 @@ router.register("plans", skp_api.PlanViewSet, basename="plan")
 router.register("plan-results", skp_api.PlanResultViewSet, basename="plan-result")
 router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
 router.register("unit-predikat", unit_predikat_api.UnitPredikatViewSet, basename="unit-predikat")
+router.register("objections", objections_api.ObjectionViewSet, basename="objection")
+router.register(
+    "evaluation-inputs", objections_api.EvaluationInputViewSet, basename="evaluation-input"
+)
 
 app_name = "api"
 urlpatterns = [

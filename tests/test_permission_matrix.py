@@ -2647,6 +2647,112 @@ MATRIX += [
     ),
 ]
 
+# Objections, the reopening and the input of others (API). Targets (``_objection_objects``):
+# the head's plan's fourth quarter, final (filed against, reopened), and a colleague's plan
+# whose first quarter is final with an open objection (decided). The
+# plans record no evaluator's superior, so the personnel office (change_people across the
+# instansi) decides and reopens; only the plan's employee (agency A's head: opd_head) files.
+# An input on the third quarter's draft is asked of agency A's employee (the employee role).
+OBJECTION_FILERS = {"a": {"opd_head"}, "b": set(), "x": set()}
+PERSONNEL = {"a": {"system_admin", "bkd"}, "b": {"system_admin", "bkd"}, "x": set()}
+INPUT_SEEN = {
+    "a": SKP_EVALUATORS["a"] | {"employee"},
+    "b": SKP_EVALUATORS["b"],
+    "x": set(),
+}
+INPUT_GIVERS = {"a": {"employee"}, "b": set(), "x": set()}
+
+
+def _objections_on(key):
+    def read(objs, role):
+        from kinerja.performance.models import Objection
+
+        return Objection.objects.filter(evaluation_id=objs[key]).count()
+
+    return read
+
+
+def _inputs_of_author(objs, role):
+    from kinerja.performance.models import EvaluationInput
+
+    return EvaluationInput.objects.filter(
+        evaluation_id=objs["evaluation"], author_id=objs["input_author"]
+    ).count()
+
+
+MATRIX += [
+    Row("api:objection-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:objection-list",
+        "post",
+        OBJECTION_FILERS,
+        data=lambda objs, role: {"evaluation": objs["final_evaluation"], "reasons": NEW_NAME},
+        ok=(201,),
+        state=_objections_on("final_evaluation"),
+        expect=_const(1),
+        outside=400,  # the evaluation is named in the payload
+        **_plan(),
+    ),
+    Row("api:objection-detail", "get", EVAL_SEEN, kwargs={"pk": "objection"}, **_plan()),
+    Row(
+        "api:objection-decide",
+        "post",
+        PERSONNEL,
+        data={"version": 1, "decision": "uphold", "reason": NEW_NAME},
+        state=_plan_field("Objection", "objection", "status"),
+        expect=_const("upheld"),
+        kwargs={"pk": "objection"},
+        **_plan(),
+    ),
+    Row(
+        "api:evaluation-reopen",
+        "post",
+        PERSONNEL,
+        data={"version": 1, "reason": NEW_NAME},
+        state=_plan_field("Evaluation", "final_evaluation", "status"),
+        expect=_const("draft"),
+        kwargs={"pk": "final_evaluation"},
+        **_plan(),
+    ),
+    Row("api:evaluation-input-list", "get", {"-": SIGNED_IN}, **_plan()),
+    Row(
+        "api:evaluation-input-list",
+        "post",
+        SKP_EVALUATORS,
+        data=lambda objs, role: {
+            "evaluation": objs["evaluation"],
+            "author": objs["input_author"],
+            "relation": "peer",
+        },
+        ok=(201,),
+        state=_inputs_of_author,
+        expect=_const(1),
+        outside=400,  # the evaluation is named in the payload
+        **_plan(),
+    ),
+    Row("api:evaluation-input-detail", "get", INPUT_SEEN, kwargs={"pk": "input"}, **_plan()),
+    Row(
+        "api:evaluation-input-give",
+        "post",
+        INPUT_GIVERS,
+        data={"version": 1, "text": NEW_NAME},
+        state=_plan_field("EvaluationInput", "input", "status"),
+        expect=_const("given"),
+        kwargs={"pk": "input"},
+        **_plan(),
+    ),
+    Row(
+        "api:evaluation-input-withdraw",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1},
+        state=_plan_field("EvaluationInput", "input", "status"),
+        expect=_const("withdrawn"),
+        kwargs={"pk": "input"},
+        **_plan(),
+    ),
+]
+
 # Around the plans: bulk cascade, cascade tree, dialogue (the plan's employee and evaluator;
 # the matrix plans' evaluator is named by hand), work log (off in 2026: a write is refused),
 # its setting, the SKP document and workbook.
@@ -2896,6 +3002,68 @@ def _unit_predikat_objects(world, key, agency) -> dict[str, Any]:
     return {"unit_predikat": row.pk, "up_unit": unit.pk}
 
 
+def _objection_objects(world, key, agency, made) -> dict[str, Any]:
+    """For the objection rows: the fourth quarter of the head's plan (``made["eval_plan"]``)
+    final today; a colleague of the target (no account) with an approved plan for 2026 (the
+    evaluator named by hand) whose first quarter is final today with an open objection; an
+    input on the head's third-quarter draft asked of the target's employee. Written straight."""
+    from kinerja.organisations.tests.factories import EmployeeFactory
+    from kinerja.performance.models import Evaluation, EvaluationInput, Objection, Plan
+
+    now = timezone.now()
+    final = {
+        "instansi": agency.instansi,
+        "kind": "periodic",
+        "source": "plan",
+        "results_rating": "as_expected",
+        "behaviour_rating": "as_expected",
+        "predikat": "baik",
+        "status": "final",
+        "finalised_at": now,
+    }
+    fourth = Evaluation.objects.create(plan_id=made["eval_plan"], sub_period=4, **final)
+    colleague = EmployeeFactory(unit=agency, name=f"Rekan {key.upper()}")
+    post = PositionFactory(unit=agency, code=f"REKAN-{key}")
+    plan = Plan.objects.create(
+        instansi=agency.instansi,
+        employee=colleague,
+        position=post,
+        position_title=post.title,
+        position_kind=post.kind,
+        unit=agency,
+        period_id=Plan.objects.get(pk=made["eval_plan"]).period_id,
+        starts=dt.date(2026, 1, 1),
+        ends=dt.date(2026, 12, 31),
+        status="approved",
+        evaluator_name="Kepala Dinas",
+        evaluator_title="Kepala Dinas",
+    )
+    first = Evaluation.objects.create(plan=plan, sub_period=1, **final)
+    objection = Objection.objects.create(
+        instansi=agency.instansi,
+        evaluation=first,
+        filed_at=now,
+        reasons="Keberatan",
+        results_before="as_expected",
+        behaviour_before="as_expected",
+        predikat_before="baik",
+    )
+    staff = {"a": world.staff_a, "b": world.staff_b, "x": world.staff_x}[key]
+    item = EvaluationInput.objects.create(
+        instansi=agency.instansi,
+        evaluation_id=made["evaluation"],
+        author=staff,
+        relation="peer",
+        requested_at=now,
+    )
+    return {
+        "final_evaluation": fourth.pk,
+        "objection": objection.pk,
+        "input": item.pk,
+        "input_author": colleague.pk,
+    }
+
+
 def _agreements(world, key, agency, target) -> dict[str, Any]:
     """The agency's head post held from 2025 (agency A's by Budi) and its agreements: 2026
     draft (with ``target``), 2027 submitted, 2028 approved, 2029 signed; the governor is the
@@ -3067,6 +3235,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         agreements.update(_action_of(agency, agreements["agreement"]))
         agreements.update(_evaluation_objects(world, key, agency))
         agreements.update(_unit_predikat_objects(world, key, agency))
+        agreements.update(_objection_objects(world, key, agency, agreements))
         collaborations = _collaborations(world, key, agency, target, key_indicator, top)
         out[key] = {
             **agreements,

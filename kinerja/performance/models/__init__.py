@@ -743,6 +743,7 @@ from .actions import *  # noqa: E402,F401,F403
 from .aggregates import *  # noqa: E402,F401,F403
 from .collaboration import *  # noqa: E402,F401,F403
 from .evaluation import *  # noqa: E402,F401,F403
+from .objections import *  # noqa: E402,F401,F403
 from .realisations import *  # noqa: E402,F401,F403
 from .skp import *  # noqa: E402,F401,F403
 from .skp_extra import *  # noqa: E402,F401,F403

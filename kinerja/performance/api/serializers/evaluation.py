@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...evaluation_rules import Predikat, Rating
@@ -12,6 +14,8 @@ from ...models import (
     EvaluationResultFeedback,
     EvaluationSource,
 )
+from ...services.objections import objection_last_day
+from .objections import ObjectionSummarySerializer
 
 VERSION = {"min_value": 1, "max_value": 2**31 - 1}
 RATINGS = ", ".join(Rating.values)
@@ -46,6 +50,12 @@ class EvaluationSerializer(serializers.ModelSerializer):
     behaviour_rating = serializers.CharField(read_only=True, help_text=RATINGS)
     predikat = serializers.CharField(read_only=True, help_text=", ".join(Predikat.values))
     year = serializers.IntegerField(source="plan.period.year", read_only=True)
+    objection_last_day = serializers.SerializerMethodField(
+        help_text="A final rating: the last local day on which the employee may object."
+    )
+    objections = ObjectionSummarySerializer(
+        many=True, read_only=True, help_text="Objections to the rating, latest first."
+    )
 
     class Meta:
         model = Evaluation
@@ -69,8 +79,14 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "version",
             "behaviours",
             "feedback",
+            "objection_last_day",
+            "objections",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_objection_last_day(self, evaluation: Evaluation):
+        return objection_last_day(evaluation)
 
 
 class EvaluationOpenSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from ...evaluation_rules import Rating
 from ...models import Evaluation, EvaluationKind, EvaluationStatus
 from ...plan_selectors import plans_for
 from ...services import evaluation as svc
+from ...services import objections as objections_svc
 from ..serializers.evaluation import (
     EvaluationBehaviourWriteSerializer,
     EvaluationFeedbackWriteSerializer,
@@ -26,6 +27,7 @@ from ..serializers.evaluation import (
     EvaluationSerializer,
     EvaluationVersionSerializer,
 )
+from ..serializers.objections import EvaluationReopenSerializer
 from . import documented
 
 STEP_DOC = "Needs the `version` you read; a stale one answers 409. A final evaluation refuses it."
@@ -69,7 +71,7 @@ class EvaluationViewSet(
         qs = Evaluation.objects.filter(plan__in=plans_for(self.request.scope)).select_related(
             "plan__period"
         )
-        qs = qs.prefetch_related("behaviours", "feedback")
+        qs = qs.prefetch_related("behaviours", "feedback", "objections")
         get = self.request.query_params
         for name, lookup in (("plan", "plan_id"), ("year", "plan__period__year")):
             value = get.get(name, "")
@@ -165,6 +167,24 @@ class EvaluationViewSet(
     @action(detail=True, methods=["post"])
     def finalise(self, request, pk=None):
         return self._step(EvaluationVersionSerializer, svc.evaluation_finalise, lambda data: {})
+
+    @extend_schema(
+        operation_id="evaluations_reopen",
+        tags=["evaluations"],
+        summary="Reopen a final evaluation (audited)",
+        description="By the evaluator's superior recorded on the plan or the personnel office, "
+        "with a `reason`: back to draft. Refused while an objection is open or once one of this "
+        "rating is decided. Needs the `version` you read; a stale one answers 409.",
+        request=EvaluationReopenSerializer,
+        responses=EvaluationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._step(
+            EvaluationReopenSerializer,
+            objections_svc.evaluation_reopen,
+            lambda data: {"reason": data["reason"]},
+        )
 
     def _step(self, form_class, service, arguments):
         """One step on the evaluation: its form checked, the service called with the version
