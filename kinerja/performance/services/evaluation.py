@@ -5,7 +5,7 @@ Bad input raises a ValidationError naming the field and writes nothing; a stale 
 Who rates: who evaluates the plan as the SKP services decide (`skp.may_evaluate`: the plan's
 evaluator, or a role that keeps the unit's plans or the personnel office acting for the
 agency). Only an approved or signed plan is evaluated. A final evaluation no longer changes:
-a change goes through an objection or an audited reopening (not built yet)."""
+a change goes through an objection or an audited reopening (`services.objections`)."""
 
 from __future__ import annotations
 

@@ -70,10 +70,11 @@ def _now() -> dt.datetime:
 
 
 def distribution_final(evaluation: Evaluation) -> bool:
-    """Whether the unit's distribution of predikat that holds this evaluation is already final
-    (the curve, built elsewhere). A hook: False until the distribution's finalisation exists;
-    it is then wired here, and the reopening refuses while it holds."""
-    return False
+    """Whether the unit's distribution of predikat that counts this evaluation is already
+    final (`selectors_unit_predikat.evaluation_is_closed`): the reopening refuses then."""
+    from ..selectors_unit_predikat import evaluation_is_closed
+
+    return evaluation_is_closed(evaluation)
 
 
 def objection_last_day(evaluation: Evaluation) -> dt.date | None:

@@ -525,6 +525,22 @@ def test_after_finalisation_the_unit_and_its_evaluations_are_closed(s):
     assert "unit" in caught.value.message_dict
 
 
+def test_an_evaluation_counted_in_a_final_distribution_is_not_reopened(s):
+    from kinerja.performance.services import objections as ob
+
+    (evaluation,) = rated(s, s.world.division_a, "butuh_perbaikan")
+    evaluation.refresh_from_db()
+    bkd = who(s, "bkd")
+    # Before the unit's distribution is final, the personnel office may reopen it.
+    assert not ob.distribution_final(evaluation)
+    finalise(s, set_to(s, opened(s), "baik"), justification="Satu pegawai saja.")
+    assert ob.distribution_final(evaluation)
+    with pytest.raises(ValidationError, match="Distribusi predikat unit sudah final"):
+        ob.evaluation_reopen(**bkd, evaluation=evaluation, version=evaluation.version, reason="x")
+    evaluation.refresh_from_db()
+    assert evaluation.status == "final"
+
+
 # Who is in a distribution ----------------------------------------------------------------------
 
 
