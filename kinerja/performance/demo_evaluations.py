@@ -29,6 +29,7 @@ import random
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -58,10 +59,12 @@ from .models import (
     AgreementTarget,
     Evaluation,
     EvaluationBehaviour,
+    EvaluationInput,
     EvaluationKind,
     EvaluationResultFeedback,
     EvaluationSource,
     EvaluationStatus,
+    Objection,
     Period,
     Plan,
     PlanResult,
@@ -79,7 +82,7 @@ from .models import UnitPredikat as UnitPredikatModel
 from .parties import target_parties
 from .policy import DATA
 from .selectors_unit_predikat import plan_is_head, suggestion
-from .services import check_numbers
+from .services import check_numbers, objections
 from .services.skp import berakhlak
 from .services.unit_predikat import (
     distribution_finalise,
@@ -617,6 +620,80 @@ class _Curve:
             b.counts["unit_predikat"] += 1
 
 
+class _Objections:
+    """Two objections to 2023's annual ratings, filed and decided through the services at
+    their dates in early 2024 (the services' clock is set to them): the demo employee's, whose
+    superior changes the rating, and a colleague's rated below expectation, upheld."""
+
+    def __init__(self, builder: _Builder, year: int):
+        self.b = builder
+        self.year = year
+        self.spec = builder.spec["objections"]
+
+    def candidates(self) -> list[Evaluation]:
+        annual = Evaluation.objects.filter(
+            plan__period__year=self.year,
+            kind=EvaluationKind.ANNUAL,
+            status=EvaluationStatus.FINAL,
+            plan__evaluator_superior__isnull=False,
+        ).select_related("plan__period", "plan__unit", "plan__employee")
+        demo = User.objects.filter(username=self.spec["employee"]).first()
+        mine = annual.filter(plan__employee_id=getattr(demo, "employee_id", None)).first()
+        if mine is None:
+            mine = annual.filter(predikat=Predikat.BAIK).order_by("plan__employee__nip").first()
+        if mine is None:
+            return []
+        other = (
+            annual.filter(
+                plan__unit__path__startswith=self.b.units[self.b.agency_of(mine.plan.unit_id)].path
+            )
+            .filter(predikat=Predikat.BUTUH_PERBAIKAN)
+            .exclude(pk=mine.pk)
+            .order_by("plan__employee__nip")
+            .first()
+        )
+        return [e for e in (mine, other) if e is not None]
+
+    def run(self) -> None:
+        users = {
+            u.employee_id: u
+            for u in User.objects.filter(employee__instansi=self.b.instansi, employee__isnull=False)
+        }
+        for evaluation, (change, spec) in zip(
+            self.candidates(),
+            ((True, self.spec["changed"]), (False, self.spec["upheld"])),
+            strict=False,
+        ):
+            plan = evaluation.plan
+            filed = dt.datetime.combine(
+                evaluation.finalised_at.date() + dt.timedelta(days=spec["filed_after_days"]),
+                dt.time(9),
+                tzinfo=dt.UTC,
+            )
+            with mock.patch.object(objections, "_now", return_value=filed):
+                objection = objections.objection_file(
+                    actor=users.get(plan.employee_id),
+                    scope=Scope(instansi_id=self.b.instansi.pk, employee_id=plan.employee_id),
+                    evaluation=evaluation,
+                    reasons=spec["reasons"],
+                    evidence=spec["evidence"],
+                )
+            decided = filed + dt.timedelta(days=spec["decided_after_days"])
+            superior = plan.evaluator_superior_id
+            with mock.patch.object(objections, "_now", return_value=decided):
+                objections.objection_decide(
+                    actor=users.get(superior),
+                    scope=Scope(instansi_id=self.b.instansi.pk, employee_id=superior),
+                    objection=objection,
+                    version=objection.version,
+                    decision=objections.CHANGE if change else objections.UPHOLD,
+                    reason=spec["decision"],
+                    results_rating=Rating.ABOVE.value if change else None,
+                    behaviour_rating=Rating.ABOVE.value if change else None,
+                )
+            self.b.counts["objections"] += 1
+
+
 def demo_evaluations_run(ctx) -> str:
     """The evaluations of the first year and the current year's periodic ones; keep what is
     there."""
@@ -629,14 +706,18 @@ def demo_evaluations_run(ctx) -> str:
     current = max(first, timezone.localdate().year)
     for year in sorted({first, current}):
         builder.year(year, evaluated=year != current)
+    if first != current:
+        _Objections(builder, first).run()
     return _(
         "%(evaluations)d evaluations (%(overrides)d overriding the suggested rating), "
-        "%(unit_predikat)d unit predikat with their distribution final, "
+        "%(unit_predikat)d unit predikat with their distribution final, %(objections)d "
+        "objections decided, "
         "%(agency_realisations)d realisations of agency targets"
     ) % {
         "evaluations": builder.counts["evaluations"],
         "overrides": builder.counts["overrides"],
         "unit_predikat": builder.counts["unit_predikat"],
+        "objections": builder.counts["objections"],
         "agency_realisations": builder.counts["agency_realisations"],
     }
 
@@ -644,6 +725,8 @@ def demo_evaluations_run(ctx) -> str:
 def demo_evaluations_wipe(ctx) -> str:
     """Remove the instansi's evaluations and the agencies' realisations this step entered
     (their audit events stay); the roll-ups are rebuilt by the plans step's next run."""
+    Objection.objects.filter(instansi=ctx.instansi).delete()
+    EvaluationInput.objects.filter(evaluation__instansi=ctx.instansi).delete()
     PredikatDistribution.objects.filter(unit_predikat__instansi=ctx.instansi).delete()
     UnitPredikatModel.objects.filter(instansi=ctx.instansi).delete()
     evaluations = Evaluation.objects.filter(instansi=ctx.instansi)
