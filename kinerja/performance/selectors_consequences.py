@@ -17,6 +17,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from kinerja.core.scope import Action, Scope
+from kinerja.organisations.choices import EmployeeStatus
 from kinerja.organisations.models import Employee, OrgUnit
 
 from .consequence_rules import (
@@ -30,6 +31,7 @@ from .consequence_rules import (
     tpp_rules_for_year,
     window_months,
 )
+from .evaluation_rules import Predikat
 from .models import Evaluation, EvaluationKind, EvaluationStatus, Period, Plan
 from .services import FIRST_YEAR, LAST_YEAR
 
@@ -101,8 +103,9 @@ def tpp_rows(scope: Scope, *, year: int, month: int, unit: OrgUnit | None = None
     """One row per employee for ``month`` of ``year``: the staff whose plan (current revision)
     covers the month's reference day (the 15th by default) in a unit within the caller's reach
     (and under ``unit``), with the final periodic evaluation of the plan's sub-period holding
-    the month; a plan without one gives a ``no_final_evaluation`` row. Active staff of those
-    units without such a plan give a ``no_plan`` row. Ordered by unit, then name."""
+    the month; a plan without one gives a ``no_final_evaluation`` row. Active civil servants
+    (PNS and PPPK; non-ASN staff are paid no TPP) of those units without such a plan give a
+    ``no_plan`` row. Ordered by unit, then name."""
     rules = tpp_rules_for_year(year)
     if scope.instansi_id is None or not may_read_tpp(scope):
         return []
@@ -111,6 +114,8 @@ def tpp_rows(scope: Scope, *, year: int, month: int, unit: OrgUnit | None = None
     if unit is not None:
         reach &= Q(unit__path__startswith=unit.path)
     rows: dict[int, TppRow] = {}
+    # Six possible components (five predikat and none): computed once, not per employee.
+    parts = {p: tpp_performance(rules, p) for p in ("", *Predikat.values)}
     period = Period.objects.filter(instansi_id=scope.instansi_id, year=year).first()
     if period is not None:
         number = sub_period_of_month(period.frequency, month)
@@ -157,7 +162,7 @@ def tpp_rows(scope: Scope, *, year: int, month: int, unit: OrgUnit | None = None
             achievement,
             predikat,
         ) in plans.iterator(chunk_size=5000):
-            part = tpp_performance(rules, predikat if evaluation_id else None)
+            part = parts[predikat if evaluation_id else ""]
             rows[employee_id] = TppRow(  # a later plan (an overlap) replaces an earlier one
                 nip=nip or "",
                 name=name,
@@ -186,6 +191,7 @@ def tpp_rows(scope: Scope, *, year: int, month: int, unit: OrgUnit | None = None
     )
     without = (
         Employee.objects.filter(reach, instansi_id=scope.instansi_id, is_active=True)
+        .exclude(status=EmployeeStatus.NON_ASN)  # the TPP is paid to civil servants (ASN)
         .filter(~Exists(covered))
         .values_list(
             "pk",

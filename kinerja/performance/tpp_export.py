@@ -62,6 +62,8 @@ class TppReport(Report):
         self.title = f"TPP {year}-{month:02d}"
 
     def rows(self) -> Iterator[tuple]:
+        states = {state: state_label(state) for state in STATE_LABELS}
+        predikats = {code: predikat_label(code) for code in ("", *Predikat.values)}
         for r in self.data:
             yield (
                 r.nip,
@@ -72,9 +74,9 @@ class TppReport(Report):
                 r.year,
                 r.month,
                 r.sub_period,
-                state_label(r.state),
+                states[r.state],
                 number(r.achievement),
-                predikat_label(r.predikat),
+                predikats[r.predikat],
                 number(r.percent),
                 number(r.weight),
                 number(r.component),

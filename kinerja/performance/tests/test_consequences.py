@@ -200,6 +200,7 @@ def test_the_tpp_rows_of_february(c):
     assert rows["Joko Prasetyo"].unit == "Bidang SMA"
     assert rows["Joko Prasetyo"].state == NO_FINAL_EVALUATION
     assert "Dewi Lestari" not in rows  # another instansi
+    assert "Agus Salim" not in rows  # non-ASN: no TPP
 
 
 def test_a_later_quarter_and_a_transfer(c):
@@ -250,7 +251,7 @@ def test_the_tpp_rows_cost_three_queries(c):
     with CaptureQueriesContext(connection) as many:
         rows = tpp_rows(bkd, year=YEAR, month=2)
     assert len(few) == len(many) == 3
-    assert len(rows) == 30 + 7  # and Agus Salim, agency B's honorer
+    assert len(rows) == 30 + 6
 
 
 # The API and the workbook ------------------------------------------------------------------
@@ -285,12 +286,11 @@ def test_the_tpp_api(c):
     outside = admin.get("/api/v1/tpp/", {"unit": c.world.agency_b.pk})
     assert outside.status_code == 400 and "unit" in outside.json()
     bkd = api(c.world.users["bkd"]).get("/api/v1/tpp/", {"month": 2, "year": YEAR})
-    assert bkd.json()["count"] == 7
+    assert bkd.json()["count"] == 6  # and Rina; not Agus Salim, agency B's honorer (non-ASN)
     only_b = api(c.world.users["bkd"]).get(
         "/api/v1/tpp/", {"month": 6, "year": YEAR, "unit": c.world.agency_b.pk}
     )
     assert sorted(r["name"] for r in only_b.json()["results"]) == [
-        "Agus Salim",
         "Joko Prasetyo",
         "Rina Wulandari",
     ]
