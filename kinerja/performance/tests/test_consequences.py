@@ -368,3 +368,31 @@ def test_the_workbook_is_scoped(c, client):
     for role in ("employee", "evaluator"):
         client.force_login(c.world.users[role])
         assert client.get("/plans/tpp/export/").status_code == 403
+
+
+def test_a_promotion_during_the_year_earns_each_level_its_months(c):
+    from kinerja.performance.selectors_consequences import evaluation_credit_points
+
+    muda = PositionFactory(
+        unit=c.world.division_a,
+        code="DIKBUD-SMA-PK2",
+        title="Pranata Komputer Ahli Muda",
+        kind=PositionKind.FUNGSIONAL,
+    )
+    Plan.objects.filter(pk=c.andi_plan.pk).update(
+        starts=dt.date(YEAR, 1, 1), ends=dt.date(YEAR, 6, 30)
+    )
+    later = plan_of(
+        c.andi, muda, c.world.division_a, dt.date(YEAR, 7, 1), dt.date(YEAR, 12, 31), c.period
+    )
+    second = evaluation_of(later, 0, "baik")
+    Evaluation.objects.filter(pk=c.andi_year.pk).update(predikat="baik")
+    first = Evaluation.objects.select_related("plan__period").get(pk=c.andi_year.pk)
+    second = Evaluation.objects.select_related("plan__period").get(pk=second.pk)
+    # 6/12 x 100 % x 12.5 = 6.25 and 6/12 x 100 % x 25 = 12.50: 18.75 for the year.
+    points = [evaluation_credit_points(e) for e in (first, second)]
+    assert [(p.level, p.months, p.points) for p in points] == [
+        ("ahli_pertama", 6, D("6.25")),
+        ("ahli_muda", 6, D("12.50")),
+    ]
+    assert points[1].confirmed is False  # Ahli Muda's coefficient rests on one source
