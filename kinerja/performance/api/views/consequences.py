@@ -10,6 +10,7 @@ from rest_framework import generics, permissions
 
 from ...models import Plan
 from ...selectors_consequences import may_read_tpp, tpp_query, tpp_rows
+from ...services import FIRST_YEAR, LAST_YEAR
 from ..serializers.consequences import TppRowSerializer
 
 
@@ -31,9 +32,21 @@ class TppView(generics.GenericAPIView):
         "without a final evaluation gives `state` no_final_evaluation and no component; an "
         "active employee without a plan, no_plan.",
         parameters=[
-            OpenApiParameter("year", int, description="2000 to 2100"),
-            OpenApiParameter("month", int, description="1 to 12"),
-            OpenApiParameter("unit", int, description="a unit's id: its subtree only"),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+                description="the current year when left out",
+            ),
+            OpenApiParameter(
+                "month",
+                {"type": "integer", "minimum": 1, "maximum": 12},
+                description="the current month when left out",
+            ),
+            OpenApiParameter(
+                "unit",
+                {"type": "integer", "minimum": 1},
+                description="a unit's id: its subtree only (400 when out of reach)",
+            ),
         ],
     )
     def get(self, request, *args, **kwargs):
