@@ -259,5 +259,5 @@ def tpp_query(scope: Scope, params, today: dt.date) -> tuple[int, int, OrgUnit |
             else None
         )
         if unit is None:
-            raise ValidationError({"unit": _("No such unit.")})
+            raise ValidationError({"unit": _("No such unit within your reach.")})
     return values["year"], values["month"], unit
