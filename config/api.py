@@ -9,6 +9,7 @@ from kinerja.organisations.api import views as org_api
 from kinerja.performance.api import views as perf_api
 from kinerja.performance.api.views import achievement as achievement_api
 from kinerja.performance.api.views import actions as action_api
+from kinerja.performance.api.views import consequences as consequences_api
 from kinerja.performance.api.views import documents as perf_documents
 from kinerja.performance.api.views import evaluation as evaluation_api
 from kinerja.performance.api.views import objections as objections_api
@@ -53,6 +54,7 @@ router.register(
 app_name = "api"
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("tpp/", consequences_api.TppView.as_view(), name="tpp"),
     path(
         "achievement/calculate/",
         achievement_api.AchievementCalculateView.as_view(),

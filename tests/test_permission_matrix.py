@@ -2894,6 +2894,17 @@ MATRIX += [
     ),
 ]
 
+# The TPP performance component (personnel data): the API and the workbook of the current
+# month. Agency A's roles read A's staff; agency B's Rina (listed without a plan) shows for the
+# instansi-wide roles only (the leak check). An evaluator's reach down the reporting lines and
+# an employee's own record read none (403).
+TPP_READERS = WIDE | {"opd_head", "opd_admin"}
+
+MATRIX += [
+    Row("api:tpp", "get", {"-": TPP_READERS}, leak_check=True, **_plan()),
+    Row("performance:tpp_export", "get", {"-": TPP_READERS}, xlsx=True, **_page()),
+]
+
 
 def _skp_objects(world, key, agency) -> dict[str, Any]:
     """A draft plan of the agency's employee for January to June 2026 (the evaluator named by

@@ -4,6 +4,7 @@ from . import views
 from .views import actions as action_views
 from .views import agreement_units, documents, evaluation, exports, workspace
 from .views import collaboration as collab
+from .views import consequences as consequence_views
 from .views import realisations as realisation_views
 from .views import skp as skp_views
 from .views import skp_extra as skp_extra_views
@@ -86,6 +87,7 @@ urlpatterns = [
         name="template_export",
     ),
     path("agreements/export/", exports.AgreementExportView.as_view(), name="agreement_export"),
+    path("tpp/export/", consequence_views.TppExportView.as_view(), name="tpp_export"),
     path("collaborations/", collab.CollaborationListView.as_view(), name="collaboration_list"),
     path(
         "collaborations/add/",

@@ -14,7 +14,9 @@ from ...models import (
     EvaluationResultFeedback,
     EvaluationSource,
 )
+from ...selectors_consequences import evaluation_credit_points
 from ...services.objections import objection_last_day
+from .consequences import CreditPointsSerializer
 from .objections import ObjectionSummarySerializer
 
 VERSION = {"min_value": 1, "max_value": 2**31 - 1}
@@ -56,6 +58,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
     objections = ObjectionSummarySerializer(
         many=True, read_only=True, help_text="Objections to the rating, latest first."
     )
+    credit_points = serializers.SerializerMethodField(
+        help_text="The credit points (angka kredit); null unless final and of a functional post."
+    )
 
     class Meta:
         model = Evaluation
@@ -81,12 +86,18 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "feedback",
             "objection_last_day",
             "objections",
+            "credit_points",
         ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.DATE)
     def get_objection_last_day(self, evaluation: Evaluation):
         return objection_last_day(evaluation)
+
+    @extend_schema_field(CreditPointsSerializer(allow_null=True))
+    def get_credit_points(self, evaluation):
+        points = evaluation_credit_points(evaluation)
+        return None if points is None else CreditPointsSerializer(points).data
 
 
 class EvaluationOpenSerializer(serializers.Serializer):
