@@ -130,6 +130,18 @@ def test_the_current_year_has_its_periodic_evaluations_so_far(demo):
     evaluations._the_current_year_has_its_closed_quarters_so_far()
 
 
+def test_every_agency_has_its_2023_predikat_and_its_curve_kept_but_one_justified(demo):
+    evaluations._every_agency_has_its_2023_predikat_and_its_curve_kept_but_one_justified()
+
+
+def test_two_objections_one_upheld_one_changed(demo):
+    evaluations._two_objections_one_upheld_one_changed()
+
+
+def test_functional_posts_earn_credit_points(demo):
+    evaluations._functional_posts_earn_credit_points()
+
+
 def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):
     def counts():
         return [
