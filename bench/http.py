@@ -57,6 +57,8 @@ AGENCY_ADMIN = "admin.pendidikan"
 INSTANSI_WIDE = "bkd"
 AGENCY_HEAD = "kadis.pendidikan"
 PLANNER = "bappeda"
+EMPLOYEE = "pegawai.pendidikan"
+EVALUATOR = "penilai.pendidikan"
 VERIFIER = "bench.verifier"  # made by bench/planning_setup.py
 SEARCH = "sari"
 
@@ -73,7 +75,7 @@ TARGET_SCALE = 1.5  # a page at the larger size costs at most 1.5x its cost at t
 class Page:
     key: str
     label: str
-    path: str  # may hold {employee}, {agreement}, {skp_plan}
+    path: str  # may hold {employee}, {agreement}, {skp_plan}, {evaluation}
     user: str | None  # None: no log-in (hello-world)
     api: bool = False
     target: float | None = None
@@ -197,6 +199,34 @@ PAGES = (
         AGENCY_ADMIN,
         target=TARGET_PLANNING,
         optional=True,
+    ),
+    Page(
+        "eval_mine",
+        "my evaluation (2023), employee",
+        "/plans/evaluations/mine/?year=2023",
+        EMPLOYEE,
+        target=TARGET_PLANNING,
+    ),
+    Page(
+        "eval_team",
+        "team evaluations (2023), evaluator",
+        "/plans/evaluations/team/?year=2023",
+        EVALUATOR,
+        target=TARGET_PLANNING,
+    ),
+    Page(
+        "eval_one",
+        "an evaluation, evaluator",
+        "/plans/evaluations/{evaluation}/",
+        EVALUATOR,
+        target=TARGET_PLANNING,
+    ),
+    Page(
+        "eval_overrides",
+        "overrides across agencies, BKD",
+        "/plans/evaluations/overrides/?year=2023",
+        INSTANSI_WIDE,
+        target=TARGET_PLANNING,
     ),
     Page(
         "realisation_write",
@@ -416,6 +446,10 @@ admin = get_user_model().objects.get(username=%r)
 out["employee"] = (
     Employee.objects.within(scope_for(admin)).filter(is_active=True).order_by("pk")[100].pk
 )
+from kinerja.performance.models import Evaluation
+evaluator = get_user_model().objects.filter(username=%r).first()
+rated = Evaluation.objects.filter(plan__evaluator_id=getattr(evaluator, "employee_id", None))
+out["evaluation"] = getattr(rated.order_by("-pk").first(), "pk", None)
 print("BENCH" + json.dumps(out))
 """
 
@@ -426,7 +460,7 @@ def sign_in(env: dict[str, str], pages, setup: dict) -> dict:
     names = {AGENCY_ADMIN, INSTANSI_WIDE} | {p.user for p in pages if p.user}
     if setup:
         names = (names - {VERIFIER}) | {setup["verifier"]}
-    code = SIGN_IN % (sorted(names), AGENCY_ADMIN)
+    code = SIGN_IN % (sorted(names), AGENCY_ADMIN, EVALUATOR)
     out = manage(env["DATABASE_URL"], "shell", "-c", code, capture=True)
     line = next(line for line in out.splitlines() if line.startswith("BENCH"))
     logins = json.loads(line[len("BENCH") :])
@@ -736,6 +770,7 @@ def measure(port: int, pages, logins: dict, connections: list[int], args) -> dic
                 employee=logins["employee"],
                 agreement=logins.get("agreement"),
                 skp_plan=logins.get("skp_plan"),
+                evaluation=logins.get("evaluation"),
             )
             status, size = asyncio.run(fetch_once(port, path, headers))
             if status != 200:
