@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kinerja.core import views as core_views
+from kinerja.performance.views.evaluation_documents import DocumentCheckView
 
 # The admin is for system administrators only: it bypasses scoping, so staff status is not enough.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -22,6 +23,7 @@ urlpatterns = [
     path("corrections/", include("kinerja.corrections.urls")),
     path("plans/", include("kinerja.performance.urls")),
     path("import/", include("kinerja.imports.urls")),
+    path("cek/<str:code>/", DocumentCheckView.as_view(), name="document_check"),  # public
     path("", include("kinerja.core.urls")),
 ]
 

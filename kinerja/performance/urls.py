@@ -5,6 +5,7 @@ from .views import actions as action_views
 from .views import agreement_units, documents, evaluation, exports, workspace
 from .views import collaboration as collab
 from .views import consequences as consequence_views
+from .views import evaluation_documents as evaluation_docs
 from .views import realisations as realisation_views
 from .views import skp as skp_views
 from .views import skp_extra as skp_extra_views
@@ -215,6 +216,16 @@ urlpatterns = [
     path("skp/<int:pk>/behaviours/", skp_views.PlanBehaviourView.as_view(), name="plan_behaviours"),
     path("skp/<int:pk>/pdf/", skp_extra_views.PlanPdfView.as_view(), name="plan_pdf"),
     path("skp/<int:pk>/ekinerja/", skp_extra_views.PlanExportView.as_view(), name="plan_export"),
+    path(
+        "evaluations/<int:pk>/pdf/",
+        evaluation_docs.EvaluationPdfView.as_view(),
+        name="evaluation_pdf",
+    ),
+    path(
+        "evaluations/<int:pk>/document/pdf/",
+        evaluation_docs.EvaluationPdfView.as_view(kind="evaluation_document"),
+        name="evaluation_document_pdf",
+    ),
     path(
         "skp/results/<int:pk>/cascade/",
         skp_extra_views.PlanCascadeView.as_view(),

@@ -742,6 +742,7 @@ class AgreementProgram(models.Model):
 from .actions import *  # noqa: E402,F401,F403
 from .aggregates import *  # noqa: E402,F401,F403
 from .collaboration import *  # noqa: E402,F401,F403
+from .document_checks import *  # noqa: E402,F401,F403
 from .evaluation import *  # noqa: E402,F401,F403
 from .objections import *  # noqa: E402,F401,F403
 from .realisations import *  # noqa: E402,F401,F403

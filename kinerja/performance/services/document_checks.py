@@ -1,0 +1,85 @@
+"""Issuing the official documents' verification codes: atomic and audited like every write.
+
+Issuing an evaluation's document is allowed to whoever sees the evaluation (who sees its plan)
+and only for a final evaluation (a draft is previewed without a code). The same facts (the same
+digest) reuse the issued code; changed facts get a new code, and the earlier ones read as
+superseded on the check page."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinerja.audit.services import record
+from kinerja.core.scope import Scope
+
+from ..document_codes import new_code
+from ..evaluation_documents import evaluation_digest, period_label
+from ..models import DocumentCheck, DocumentKind, Evaluation
+from ..plan_selectors import plans_for
+
+EVALUATION_KINDS = (DocumentKind.EVALUATION, DocumentKind.EVALUATION_DOCUMENT)
+
+
+def _fresh_code() -> str:
+    for _attempt in range(5):
+        code = new_code()
+        if not DocumentCheck.objects.filter(code=code).exists():
+            return code
+    raise IntegrityError("no free verification code")  # 2^50 codes: never in practice
+
+
+@transaction.atomic
+def evaluation_document_issue(
+    *, actor, scope: Scope, evaluation: Evaluation, kind: str
+) -> tuple[DocumentCheck, bool]:
+    """The issued version of a final evaluation's document (``kind``: ``evaluation`` or
+    ``evaluation_document``) with its code: the existing one when the document's facts are
+    unchanged, else a new one. Returns the check and whether it was issued now."""
+    if kind not in EVALUATION_KINDS:
+        raise ValidationError({"kind": _("Choose a document of the evaluation.")})
+    if not plans_for(scope).filter(pk=evaluation.plan_id).exists():
+        raise PermissionDenied(_("This evaluation is out of your reach."))
+    # Locked, so that two prints at once of an unchanged evaluation share one code.
+    evaluation = (
+        Evaluation.objects.select_for_update()
+        .select_related("plan__employee", "plan__period", "plan__unit")
+        .get(pk=evaluation.pk)
+    )
+    if not evaluation.is_final:
+        raise ValidationError(
+            {"status": _("Only a final evaluation's document carries a verification code.")}
+        )
+    facts = evaluation_digest(evaluation, kind)
+    found = DocumentCheck.objects.filter(kind=kind, object_id=evaluation.pk, digest=facts).first()
+    if found is not None:
+        return found, False
+    plan = evaluation.plan
+    check = DocumentCheck.objects.create(
+        instansi_id=evaluation.instansi_id,
+        code=_fresh_code(),
+        kind=kind,
+        object_id=evaluation.pk,
+        digest=facts,
+        subject=plan.employee.display_name[:300],
+        nip=plan.employee.nip or "",
+        period_label=period_label(evaluation)[:200],
+        predikat=evaluation.predikat,
+        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="document.issue",
+        target=check,
+        unit=plan.unit,
+        changes={
+            "kind": [None, kind],
+            "evaluation": [None, evaluation.pk],
+            "code": [None, check.code],
+            "digest": [None, facts],
+        },
+    )
+    return check, True
