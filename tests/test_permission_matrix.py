@@ -2753,6 +2753,70 @@ MATRIX += [
     ),
 ]
 
+
+# The evaluation's documents (PDF) and the public check page of their codes. Targets: the draft
+# evaluation above (a preview, no code) and a final annual evaluation of the same plan (its
+# document issued, its code reused). The check page answers every caller, signed in or not.
+def _document_checks(objs, role):
+    from kinerja.performance.models import DocumentCheck
+
+    return DocumentCheck.objects.filter(object_id=objs["final_evaluation"]).count()
+
+
+MATRIX += [
+    Row("performance:evaluation_pdf", "get", EVAL_SEEN, kwargs={"pk": "evaluation"}, **_page()),
+    Row(
+        "performance:evaluation_document_pdf",
+        "get",
+        EVAL_SEEN,
+        kwargs={"pk": "final_evaluation"},
+        state=_document_checks,  # issued once, when the objects were made: reused, not new
+        **_page(),
+    ),
+    Row(
+        "document_check",
+        "get",
+        {"a": set(ROLES), "b": set(ROLES), "x": set(ROLES)},
+        kwargs={"code": "check_code"},
+        **_page(),
+    ),
+]
+
+
+def _document_objects(world, key, evaluation_id) -> dict[str, Any]:
+    """A final annual evaluation of the matrix plan (both ratings as expected), with its
+    Dokumen Evaluasi issued (written straight)."""
+    from kinerja.performance.document_codes import new_code
+    from kinerja.performance.evaluation_documents import evaluation_digest
+    from kinerja.performance.models import DocumentCheck, Evaluation
+
+    draft = Evaluation.objects.get(pk=evaluation_id)
+    final = Evaluation.objects.create(
+        instansi_id=draft.instansi_id,
+        plan_id=draft.plan_id,
+        kind="annual",
+        sub_period=0,
+        source="agency",
+        results_rating="as_expected",
+        behaviour_rating="as_expected",
+        predikat="baik",
+        status="final",
+        finalised_at=dt.datetime(2027, 1, 15, 9, tzinfo=dt.UTC),
+    )
+    check = DocumentCheck.objects.create(
+        instansi_id=final.instansi_id,
+        code=new_code(),
+        kind="evaluation_document",
+        object_id=final.pk,
+        digest=evaluation_digest(final, "evaluation_document"),
+        subject="Uji",
+        period_label="Tahunan 2026",
+        predikat="baik",
+        issued_at=final.finalised_at,
+    )
+    return {"final_evaluation": final.pk, "check_code": check.printed_code}
+
+
 # Around the plans: bulk cascade, cascade tree, dialogue (the plan's employee and evaluator;
 # the matrix plans' evaluator is named by hand), work log (off in 2026: a write is refused),
 # its setting, the SKP document and workbook.
@@ -3247,6 +3311,7 @@ def planning_objects(world) -> dict[str, dict[str, Any]]:
         agreements.update(_evaluation_objects(world, key, agency))
         agreements.update(_unit_predikat_objects(world, key, agency))
         agreements.update(_objection_objects(world, key, agency, agreements))
+        agreements.update(_document_objects(world, key, agreements["evaluation"]))
         collaborations = _collaborations(world, key, agency, target, key_indicator, top)
         out[key] = {
             **agreements,
