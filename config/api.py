@@ -12,6 +12,7 @@ from kinerja.performance.api.views import actions as action_api
 from kinerja.performance.api.views import consequences as consequences_api
 from kinerja.performance.api.views import documents as perf_documents
 from kinerja.performance.api.views import evaluation as evaluation_api
+from kinerja.performance.api.views import evaluation_documents as evaluation_docs_api
 from kinerja.performance.api.views import objections as objections_api
 from kinerja.performance.api.views import skp as skp_api
 from kinerja.performance.api.views import skp_extra as skp_extra_api
@@ -66,6 +67,21 @@ urlpatterns = [
         name="agreement-pdf",
     ),
     path("plans/<int:pk>/pdf/", skp_extra_api.PlanPdfApiView.as_view(), name="plan-pdf"),
+    path(
+        "evaluations/<int:pk>/pdf/",
+        evaluation_docs_api.EvaluationPdfApiView.as_view(),
+        name="evaluation-pdf",
+    ),
+    path(
+        "evaluations/<int:pk>/document-pdf/",
+        evaluation_docs_api.EvaluationDocumentPdfApiView.as_view(),
+        name="evaluation-document-pdf",
+    ),
+    path(
+        "document-checks/<str:code>/",
+        evaluation_docs_api.DocumentCheckApiView.as_view(),
+        name="document-check",
+    ),
     path(
         "plans/<int:pk>/ekinerja/", skp_extra_api.PlanExportApiView.as_view(), name="plan-ekinerja"
     ),

@@ -2773,12 +2773,28 @@ MATRIX += [
         state=_document_checks,  # issued once, when the objects were made: reused, not new
         **_page(),
     ),
+    Row("api:evaluation-pdf", "get", EVAL_SEEN, kwargs={"pk": "evaluation"}, **_plan()),
+    Row(
+        "api:evaluation-document-pdf",
+        "get",
+        EVAL_SEEN,
+        kwargs={"pk": "final_evaluation"},
+        state=_document_checks,
+        **_plan(),
+    ),
     Row(
         "document_check",
         "get",
         {"a": set(ROLES), "b": set(ROLES), "x": set(ROLES)},
         kwargs={"code": "check_code"},
         **_page(),
+    ),
+    Row(
+        "api:document-check",
+        "get",
+        {"a": set(ROLES), "b": set(ROLES), "x": set(ROLES)},
+        kwargs={"code": "check_code"},
+        **_plan(),
     ),
 ]
 

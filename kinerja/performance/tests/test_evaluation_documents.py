@@ -349,3 +349,46 @@ def test_the_unit_predikat_decision_renders_from_its_context(world):
     assert "7KQ4M-XR2TB" in text and "Adhy Karyono" in text
     draft = _text(unit_predikat_pdf({**context, "check": None}))
     assert "DRAF" in draft and "7KQ4M-XR2TB" not in draft
+
+
+# Through the API -----------------------------------------------------------------------------
+
+
+def test_the_api_serves_both_pdfs_scoped_and_checks_a_code_publicly(s):
+    from rest_framework.test import APIClient
+
+    e = final_q1(s)
+    api = APIClient()
+    api.force_authenticate(s.kabid_user)
+    answer = api.get(f"/api/v1/evaluations/{e.pk}/pdf/", HTTP_ACCEPT="application/pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    check = DocumentCheck.objects.get()
+    assert check.printed_code in _text(answer.content)
+    answer = api.get(f"/api/v1/evaluations/{e.pk}/document-pdf/", HTTP_ACCEPT="application/pdf")
+    assert answer.status_code == 200 and DocumentCheck.objects.count() == 2
+    api.force_authenticate(user_for(s.world, s.world.staff_b, "rina"))
+    answer = api.get(f"/api/v1/evaluations/{e.pk}/pdf/", HTTP_ACCEPT="application/pdf")
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+
+    public = APIClient()
+    answer = public.get(f"/api/v1/document-checks/{check.code.lower()}/")
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "code": check.printed_code,
+        "kind": "evaluation",
+        "kind_label": "Evaluasi Kinerja Pegawai",
+        "name": "Siti Aminah",
+        "nip": codes.mask_nip(s.siti.nip),
+        "period": "Triwulan I 2024 (1 Januari 2024 s.d. 31 Maret 2024)",
+        "predikat": "baik",
+        "predikat_label": "Baik",
+        "issued_on": timezone.localdate().isoformat(),
+        "current": True,
+    }
+    answer = public.get("/api/v1/document-checks/ABCDE-FGHJK/")
+    assert answer.status_code == 404
+    assert answer.json()["detail"] == "Tidak ada dokumen yang diterbitkan dengan kode ini."
+    answer = public.get("/api/v1/document-checks/ABCDE-FGHJK/", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.json()["detail"] == "No document was issued with this code."
+    answer = public.get(f"/api/v1/document-checks/{check.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.json()["predikat_label"] == "Good (Baik)"

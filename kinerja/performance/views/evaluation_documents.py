@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.generic import View
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -41,29 +42,56 @@ class EvaluationPdfView(LoginRequiredMixin, View):
     kind = DocumentKind.EVALUATION
 
     def get(self, request, pk):
-        evaluation = (
-            Evaluation.objects.filter(plan__in=plans_for(request.scope))
-            .select_related(
-                "instansi__region",
-                "plan__employee__unit",
-                "plan__period",
-                "plan__unit",
-                "plan__instansi",
-                "plan__evaluator__unit",
-                "plan__evaluator_superior",
-            )
-            .filter(pk=pk)
-            .first()
-        )
+        evaluation = evaluations_for(request.scope).filter(pk=pk).first()
         if evaluation is None:
             raise Http404
-        check = None
-        if evaluation.is_final:
-            check, _new = svc.evaluation_document_issue(
-                actor=request.user, scope=request.scope, evaluation=evaluation, kind=self.kind
-            )
-        content = evaluation_pdf(evaluation, self.kind, check, request)
-        return pdf_response(content, evaluation_pdf_name(evaluation, self.kind))
+        return evaluation_pdf_response(request, evaluation, self.kind)
+
+
+def evaluations_for(scope):
+    """The evaluations whose documents the caller may print: those of the plans within reach."""
+    return Evaluation.objects.filter(plan__in=plans_for(scope)).select_related(
+        "instansi__region",
+        "plan__employee__unit",
+        "plan__period",
+        "plan__unit",
+        "plan__instansi",
+        "plan__evaluator__unit",
+        "plan__evaluator_superior",
+    )
+
+
+def evaluation_pdf_response(request, evaluation: Evaluation, kind: str):
+    """The PDF of ``kind``: a final evaluation's issued (or reused) version with its code, a
+    draft's preview without one."""
+    check = None
+    if evaluation.is_final:
+        check, _new = svc.evaluation_document_issue(
+            actor=request.user, scope=request.scope, evaluation=evaluation, kind=kind
+        )
+    content = evaluation_pdf(evaluation, kind, check, request)
+    return pdf_response(content, evaluation_pdf_name(evaluation, kind))
+
+
+def check_facts(check: DocumentCheck) -> dict:
+    """All the check page (and its API) shows of an issued document."""
+    return {
+        "code": check.printed_code,
+        "kind": check.kind,
+        "kind_label": str(check.get_kind_display()),
+        "name": check.subject,
+        "nip": mask_nip(check.nip),
+        "period": check.period_label,
+        "predikat": check.predikat,
+        "predikat_label": str(_predikat_label(check)),
+        "issued_on": timezone.localtime(check.issued_at).date(),
+        "current": is_current(check),
+    }
+
+
+def find_check(code: str) -> DocumentCheck | None:
+    normal = normalise(code)
+    return DocumentCheck.objects.filter(code=normal).first() if normal is not None else None
 
 
 class CheckThrottle(SimpleRateThrottle):
@@ -100,13 +128,7 @@ class DocumentCheckView(View):
         if check is None:
             response = render(request, self.template_name, {"code": code[:40]}, status=404)
             return self._private(response)
-        context = {
-            "check": check,
-            "kind": check.get_kind_display(),
-            "nip": mask_nip(check.nip),
-            "predikat": _predikat_label(check),
-            "current": is_current(check),
-        }
+        context = {"check": check, "facts": check_facts(check)}
         return self._private(render(request, self.template_name, context))
 
     @staticmethod
