@@ -261,8 +261,9 @@ def check_url(code: str, request=None) -> str:
 
 
 def qr_svg(url: str) -> str:
-    """The URL as an inline SVG QR code (error correction M), sized by the page's CSS."""
-    return segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True)
+    """The URL as an inline SVG QR code (error correction M, the standard quiet zone of four
+    modules), sized by the page's CSS."""
+    return segno.make(url, error="m").svg_inline(scale=1, omitsize=True)
 
 
 def check_context(check: DocumentCheck | None, request=None) -> dict[str, Any]:
