@@ -44,7 +44,7 @@ def evaluation_document_issue(
         raise PermissionDenied(_("This evaluation is out of your reach."))
     # Locked, so that two prints at once of an unchanged evaluation share one code.
     evaluation = (
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .select_related("plan__employee", "plan__period", "plan__unit")
         .get(pk=evaluation.pk)
     )

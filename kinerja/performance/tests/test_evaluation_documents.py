@@ -278,6 +278,29 @@ def test_a_changed_evaluation_supersedes_its_document(s, client):
     assert 'data-testid="check-current"' in check_page(client, old.code).content.decode()
 
 
+def test_a_renamed_unit_supersedes_nothing_and_an_issued_pdf_renders_once(s, client):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from kinerja.core import pdf as core_pdf
+
+    e = final_q1(s)
+    client.force_login(s.kabid_user)
+    cache.clear()
+    with mock.patch.object(core_pdf, "_write_pdf", return_value=b"%PDF-1.7 test") as write:
+        assert pdf(client, "evaluation_pdf", e).content == b"%PDF-1.7 test"
+        assert pdf(client, "evaluation_pdf", e).status_code == 200
+        assert write.call_count == 1  # kept under the issued code
+        s.world.division_a.name = "Bidang SMA dan SLB"
+        s.world.division_a.save(update_fields=["name"])
+        pdf(client, "evaluation_pdf", e)
+        assert write.call_count == 2  # the page reads otherwise: rendered anew ...
+    check = DocumentCheck.objects.get()  # ... under the same code, still current
+    assert 'data-testid="check-current"' in check_page(client, check.code).content.decode()
+    cache.clear()
+
+
 def test_the_check_page_is_rate_limited(s, client):
     rates = {
         **settings.REST_FRAMEWORK,
