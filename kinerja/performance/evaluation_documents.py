@@ -20,13 +20,23 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.db.models import Max, Min
 from django.urls import reverse
 
 from kinerja.core.pdf import pdf_filename, render_pdf
 
 from .choices import Frequency
 from .document_codes import digest
-from .models import DocumentCheck, DocumentKind, Evaluation, EvaluationKind, Rollup, RollupKind
+from .models import (
+    DocumentCheck,
+    DocumentKind,
+    Evaluation,
+    EvaluationKind,
+    EvaluationSource,
+    Plan,
+    Rollup,
+    RollupKind,
+)
 from .plan_selectors import plan_content
 from .services.skp import berakhlak
 
@@ -99,31 +109,48 @@ def period_name(evaluation: Evaluation) -> str:
 
 def period_label(evaluation: Evaluation) -> str:
     """The period as the documents and the check page print it: its name and days, the plan's
-    days within it ("Triwulan II 2024 (1 April 2024 s.d. 30 Juni 2024)")."""
+    days within it ("Triwulan II 2024 (1 April 2024 s.d. 30 Juni 2024)"); an annual evaluation
+    that combines the year's plans (a transfer), their days together."""
     plan = evaluation.plan
     sub = _sub_period(evaluation)
     starts = max(plan.starts, sub.starts) if sub else plan.starts
     ends = min(plan.ends, sub.ends) if sub else plan.ends
+    if evaluation.source == EvaluationSource.PLANS:  # the year's plans combined: their days
+        span = Plan.objects.filter(
+            employee_id=plan.employee_id, period_id=plan.period_id, is_current=True
+        ).aggregate(starts=Min("starts"), ends=Max("ends"))
+        starts, ends = span["starts"] or starts, span["ends"] or ends
     return f"{period_name(evaluation)} ({_day(starts)} s.d. {_day(ends)})"
 
 
 def _year_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
-    """The year's evaluations of the plan (periodic ones by number, then the annual one)."""
+    """The year of an annual evaluation: the periodic evaluations of each of the employee's
+    current plans of the year (a transfer makes several plans: each period names its days),
+    by sub-period and first day, then the annual evaluation itself. A periodic evaluation that
+    is not final has no predikat yet."""
+    plan = evaluation.plan
+    periodic = (
+        Evaluation.objects.filter(
+            kind=EvaluationKind.PERIODIC,
+            plan__employee_id=plan.employee_id,
+            plan__period_id=plan.period_id,
+            plan__is_current=True,
+        )
+        .select_related("plan")
+        .order_by("sub_period", "plan__starts", "pk")
+    )
     rows = []
-    for other in Evaluation.objects.filter(plan_id=evaluation.plan_id).order_by(
-        "-kind", "sub_period"
-    ):
-        other.plan = evaluation.plan
+    for other in [*periodic, evaluation]:
+        other.plan.period = plan.period  # one period: read once
         rows.append(
             {
-                "name": period_name(other),
+                "name": period_label(other),
+                "plan": other.plan_id,
                 "kind": other.kind,
                 "sub_period": other.sub_period,
-                "status": other.status,
                 "predikat": other.predikat if other.is_final else "",
             }
         )
-    # Periodic first ("periodic" > "annual" in text order).
     return rows
 
 
@@ -155,7 +182,7 @@ def evaluation_facts(evaluation: Evaluation, kind: str) -> dict[str, Any]:
         facts["feedback"] = sorted(evaluation.feedback.values_list("result_id", "feedback"))
     elif evaluation.kind == EvaluationKind.ANNUAL:
         facts["year"] = [
-            [r["kind"], r["sub_period"], r["predikat"]] for r in _year_rows(evaluation)
+            [r["plan"], r["kind"], r["sub_period"], r["predikat"]] for r in _year_rows(evaluation)
         ]
     return facts
 

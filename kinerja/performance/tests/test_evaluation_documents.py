@@ -128,6 +128,7 @@ def test_the_final_evaluation_pdf_carries_its_code_and_reprinting_reuses_it(s, c
     assert (check.kind, check.object_id, check.subject) == ("evaluation", e.pk, "Siti Aminah")
     assert check.period_label == "Triwulan I 2024 (1 Januari 2024 s.d. 31 Maret 2024)"
     assert (check.predikat, check.issued_by) == ("baik", s.siti_user)
+    assert events.get().actor == s.siti_user
     text = _text(answer.content)
     assert "EVALUASI KINERJA PEGAWAI" in text and "Siti Aminah" in text
     assert "Laporan pengawasan SMA" in text and "Jumlah laporan diselesaikan" in text
@@ -178,7 +179,10 @@ def test_the_annual_document_lists_the_year(s, client):
     text = _text(pdf(client, "evaluation_document_pdf", annual).content)
     assert "PERIODE: TAHUNAN 2024 (1 JANUARI 2024 S.D. 31 DESEMBER 2024)" in text
     assert "PREDIKAT KINERJA PER PERIODE" in text
-    assert "1 Triwulan I 2024 Baik 2 Tahunan 2024 Sangat Baik" in text
+    assert (
+        "1 Triwulan I 2024 (1 Januari 2024 s.d. 31 Maret 2024) Baik "
+        "2 Tahunan 2024 (1 Januari 2024 s.d. 31 Desember 2024) Sangat Baik"
+    ) in text
     assert DocumentCheck.objects.get().predikat == "sangat_baik"
 
 
@@ -415,3 +419,58 @@ def test_the_api_serves_both_pdfs_scoped_and_checks_a_code_publicly(s):
     assert answer.json()["detail"] == "No document was issued with this code."
     answer = public.get(f"/api/v1/document-checks/{check.code}/", HTTP_ACCEPT_LANGUAGE="en")
     assert answer.json()["predikat_label"] == "Good (Baik)"
+
+
+def test_the_annual_document_of_a_transferred_employee_lists_both_plans(s, client):
+    from kinerja.performance.models import Plan
+
+    q1 = final_q1(s)
+    first = q1.plan
+    Plan.objects.filter(pk=first.pk).update(ends=dt.date(2024, 6, 30))
+    second = Plan.objects.create(
+        instansi=first.instansi,
+        employee=first.employee,
+        position=first.position,
+        position_title="Analis SMK",
+        position_kind=first.position_kind,
+        unit=first.unit,
+        period=first.period,
+        starts=dt.date(2024, 7, 1),
+        ends=dt.date(2024, 12, 31),
+        status="approved",
+        evaluator_name="Hartono",
+    )
+    Evaluation.objects.create(  # written straight: the third quarter, final, butuh perbaikan
+        instansi=first.instansi,
+        plan=second,
+        kind="periodic",
+        sub_period=3,
+        source="plan",
+        results_rating="below_expectation",
+        behaviour_rating=AS,
+        predikat="butuh_perbaikan",
+        status="final",
+        finalised_at=timezone.now(),
+    )
+    first.refresh_from_db()
+    annual = Evaluation.objects.create(
+        instansi=first.instansi,
+        plan=first,
+        kind="annual",
+        sub_period=0,
+        source="plans",
+        results_rating=AS,
+        behaviour_rating=AS,
+        predikat="baik",
+        status="final",
+        finalised_at=timezone.now(),
+    )
+    client.force_login(s.kabid_user)
+    text = _text(pdf(client, "evaluation_document_pdf", annual).content)
+    assert (
+        "1 Triwulan I 2024 (1 Januari 2024 s.d. 31 Maret 2024) Baik "
+        "2 Triwulan III 2024 (1 Juli 2024 s.d. 30 September 2024) Butuh Perbaikan "
+        "3 Tahunan 2024 (1 Januari 2024 s.d. 31 Desember 2024) Baik"
+    ) in text
+    # The combined year: both plans' days.
+    assert "PERIODE: TAHUNAN 2024 (1 JANUARI 2024 S.D. 31 DESEMBER 2024)" in text
