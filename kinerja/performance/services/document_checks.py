@@ -52,21 +52,52 @@ def evaluation_document_issue(
         raise ValidationError(
             {"status": _("Only a final evaluation's document carries a verification code.")}
         )
-    facts = evaluation_digest(evaluation, kind)
-    found = DocumentCheck.objects.filter(kind=kind, object_id=evaluation.pk, digest=facts).first()
-    if found is not None:
-        return found, False
     plan = evaluation.plan
-    check = DocumentCheck.objects.create(
+    return issue(
+        actor=actor,
         instansi_id=evaluation.instansi_id,
-        code=_fresh_code(),
+        unit=plan.unit,
         kind=kind,
         object_id=evaluation.pk,
-        digest=facts,
-        subject=plan.employee.display_name[:300],
+        digest=evaluation_digest(evaluation, kind),
+        subject=plan.employee.display_name,
         nip=plan.employee.nip or "",
-        period_label=period_label(evaluation)[:200],
+        period_label=period_label(evaluation),
         predikat=evaluation.predikat,
+    )
+
+
+@transaction.atomic
+def issue(
+    *,
+    actor,
+    instansi_id: int,
+    unit,
+    kind: str,
+    object_id: int,
+    digest: str,
+    subject: str,
+    nip: str,
+    period_label: str,
+    predikat: str,
+) -> tuple[DocumentCheck, bool]:
+    """The issued version of a document with these facts (``digest``), or a new one with a
+    fresh code, audited as ``document.issue`` on ``unit``. The caller has checked permission
+    and holds a lock on the object (inside its transaction): the Penetapan Predikat Kinerja
+    will call it from its own service once the unit's predikat exists."""
+    found = DocumentCheck.objects.filter(kind=kind, object_id=object_id, digest=digest).first()
+    if found is not None:
+        return found, False
+    check = DocumentCheck.objects.create(
+        instansi_id=instansi_id,
+        code=_fresh_code(),
+        kind=kind,
+        object_id=object_id,
+        digest=digest,
+        subject=subject[:300],
+        nip=nip,
+        period_label=period_label[:200],
+        predikat=predikat,
         issued_by=actor if getattr(actor, "pk", None) else None,
         issued_at=timezone.now(),
     )
@@ -74,12 +105,12 @@ def evaluation_document_issue(
         actor=actor,
         action="document.issue",
         target=check,
-        unit=plan.unit,
+        unit=unit,
         changes={
             "kind": [None, kind],
-            "evaluation": [None, evaluation.pk],
+            "object": [None, object_id],
             "code": [None, check.code],
-            "digest": [None, facts],
+            "digest": [None, digest],
         },
     )
     return check, True

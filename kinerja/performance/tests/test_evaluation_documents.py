@@ -128,7 +128,8 @@ def test_the_final_evaluation_pdf_carries_its_code_and_reprinting_reuses_it(s, c
     assert (check.kind, check.object_id, check.subject) == ("evaluation", e.pk, "Siti Aminah")
     assert check.period_label == "Triwulan I 2024 (1 Januari 2024 s.d. 31 Maret 2024)"
     assert (check.predikat, check.issued_by) == ("baik", s.siti_user)
-    assert events.get().actor == s.siti_user
+    event = events.get()
+    assert event.actor == s.siti_user and event.changes["code"] == [None, check.code]
     text = _text(answer.content)
     assert "EVALUASI KINERJA PEGAWAI" in text and "Siti Aminah" in text
     assert "Laporan pengawasan SMA" in text and "Jumlah laporan diselesaikan" in text
@@ -167,6 +168,9 @@ def test_a_draft_is_a_preview_without_a_code(s, client):
     assert not AuditEvent.objects.filter(action="document.issue").exists()
     with pytest.raises(ValidationError, match="final"):
         docs.evaluation_document_issue(**as_kabid(s), evaluation=e, kind="evaluation")
+    with pytest.raises(ValidationError, match="Pilih salah satu dokumen evaluasi"):
+        docs.evaluation_document_issue(**as_kabid(s), evaluation=e, kind="unit_predikat")
+    assert not DocumentCheck.objects.exists()
 
 
 def test_the_annual_document_lists_the_year(s, client):
