@@ -16,6 +16,7 @@ draft is a preview marked "DRAF" with no code.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import segno
@@ -34,6 +35,7 @@ from .models import (
     EvaluationKind,
     EvaluationSource,
     Plan,
+    PredikatDistribution,
     Rollup,
     RollupKind,
 )
@@ -154,6 +156,32 @@ def _year_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
     return rows
 
 
+def organisation(evaluation: Evaluation) -> dict[str, Any]:
+    """The organisation's side of the Dokumen Evaluasi: the predikat of the unit whose
+    distribution counts the employee for the period (the nearest unit predikat at or above
+    the plan's unit; above it for the unit's head), and, once that distribution is final, how
+    many staff hold each predikat and their share. Empty while the unit has no predikat."""
+    from .selectors_unit_predikat import covering, plan_is_head
+
+    plan = evaluation.plan
+    found = covering(plan.unit, plan.period_id, evaluation.sub_period, head=plan_is_head(plan))
+    if found is None or not found.predikat:
+        return {"organisation_predikat": "", "organisation_unit": "", "distribution": []}
+    rows = []
+    final = PredikatDistribution.objects.filter(unit_predikat=found).first()
+    if final is not None:
+        staff = sum(int(n) for n in final.counts.values())
+        for code, label in PREDIKAT_ID.items():
+            count = int(final.counts.get(code, 0))
+            share = (Decimal(count) * 100 / staff).quantize(Decimal("0.1")) if staff else None
+            rows.append({"code": code, "predikat": label, "count": count, "share": share})
+    return {
+        "organisation_predikat": found.predikat,
+        "organisation_unit": found.unit.name,
+        "distribution": rows,
+    }
+
+
 def evaluation_facts(evaluation: Evaluation, kind: str) -> dict[str, Any]:
     """What the document states about the evaluation: a change to any of them is another
     version of the document (its digest). Names of units and posts as printed are not facts
@@ -180,7 +208,13 @@ def evaluation_facts(evaluation: Evaluation, kind: str) -> dict[str, Any]:
             evaluation.behaviours.values_list("value", "rating", "feedback")
         )
         facts["feedback"] = sorted(evaluation.feedback.values_list("result_id", "feedback"))
-    elif evaluation.kind == EvaluationKind.ANNUAL:
+    else:
+        side = organisation(evaluation)
+        facts["organisation"] = [
+            side["organisation_predikat"],
+            [[r["code"], r["count"]] for r in side["distribution"]],
+        ]
+    if kind == DocumentKind.EVALUATION_DOCUMENT and evaluation.kind == EvaluationKind.ANNUAL:
         facts["year"] = [
             [r["plan"], r["kind"], r["sub_period"], r["predikat"]] for r in _year_rows(evaluation)
         ]
@@ -307,9 +341,7 @@ def document_place(evaluation: Evaluation) -> str:
 def evaluation_pdf_context(
     evaluation: Evaluation, kind: str, check: DocumentCheck | None, request=None, **extra
 ) -> dict[str, Any]:
-    """The template's context. ``extra`` may give, for the Dokumen Evaluasi, the
-    ``organisation_predikat`` (the unit's predikat code) and ``distribution`` (rows of
-    ``{"predikat", "count", "share"}``) once the unit's predikat is built."""
+    """The template's context (``extra`` overrides it)."""
     context: dict[str, Any] = {
         "evaluation": evaluation,
         "plan": evaluation.plan,
@@ -322,20 +354,21 @@ def evaluation_pdf_context(
         "place": document_place(evaluation),
         "date": evaluation.finalised_at,
         "organisation_predikat": "",
+        "organisation_unit": "",
         "distribution": [],
         **check_context(check, request),
     }
     if kind == DocumentKind.EVALUATION:
         context.update(result_rows(evaluation))
         context["behaviours"] = behaviour_rows(evaluation)
-    elif evaluation.kind == EvaluationKind.ANNUAL:
+    else:
+        context.update(organisation(evaluation))
+    if kind == DocumentKind.EVALUATION_DOCUMENT and evaluation.kind == EvaluationKind.ANNUAL:
         context["year_rows"] = [
             {**r, "predikat": PREDIKAT_ID.get(r["predikat"], "-")} for r in _year_rows(evaluation)
         ]
-    extra["organisation_predikat"] = UNIT_PREDIKAT_ID.get(
-        extra.get("organisation_predikat", ""), ""
-    )
     context.update(extra)
+    context["organisation_predikat"] = UNIT_PREDIKAT_ID.get(context["organisation_predikat"], "")
     return context
 
 

@@ -478,3 +478,43 @@ def test_the_annual_document_of_a_transferred_employee_lists_both_plans(s, clien
     ) in text
     # The combined year: both plans' days.
     assert "PERIODE: TAHUNAN 2024 (1 JANUARI 2024 S.D. 31 DESEMBER 2024)" in text
+
+
+def test_the_document_states_the_units_predikat_and_its_final_distribution(s, client):
+    from kinerja.performance.models import PredikatDistribution, UnitPredikat
+
+    e = final_q1(s)
+    client.force_login(s.kabid_user)
+    text = _text(pdf(client, "evaluation_document_pdf", e).content)
+    assert "CAPAIAN KINERJA ORGANISASI - POLA DISTRIBUSI -" in text  # no unit predikat yet
+    unit = s.world.division_a
+    found = UnitPredikat.objects.create(
+        instansi=unit.instansi,
+        unit=unit,
+        period=s.period,
+        sub_period=1,
+        status="set",
+        predikat="istimewa",
+    )
+    text = _text(pdf(client, "evaluation_document_pdf", e).content)
+    assert f"CAPAIAN KINERJA ORGANISASI Istimewa ({unit.name}) POLA DISTRIBUSI -" in text
+    first = DocumentCheck.objects.order_by("issued_at", "pk").last()
+    PredikatDistribution.objects.create(
+        instansi=unit.instansi,
+        unit_predikat=found,
+        predikat="istimewa",
+        staff=4,
+        counts={"sangat_baik": 1, "baik": 3},
+        policy_valid_from=dt.date(2024, 1, 1),
+        finalised_at=timezone.now(),
+    )
+    UnitPredikat.objects.filter(pk=found.pk).update(status="final")
+    # The distribution became final: the document printed before it is superseded.
+    page = check_page(client, first.code).content.decode()
+    assert 'data-testid="check-superseded"' in page
+    text = _text(pdf(client, "evaluation_document_pdf", e).content)
+    assert (
+        "POLA DISTRIBUSI Sangat Baik: 1 (25%) Baik: 3 (75%) Butuh Perbaikan: 0 (0%) "
+        "Kurang/Misconduct: 0 (0%) Sangat Kurang: 0 (0%)"
+    ) in text
+    assert DocumentCheck.objects.filter(kind="evaluation_document").count() == 3
