@@ -2756,7 +2756,8 @@ MATRIX += [
 
 # The evaluation's documents (PDF) and the public check page of their codes. Targets: the draft
 # evaluation above (a preview, no code) and a final annual evaluation of the same plan (its
-# document issued, its code reused). The check page answers every caller, signed in or not.
+# document issued, its code reused); the unit predikat's decision (set, not final: a preview).
+# The check page answers every caller, signed in or not.
 def _document_checks(objs, role):
     from kinerja.performance.models import DocumentCheck
 
@@ -2781,6 +2782,9 @@ MATRIX += [
         kwargs={"pk": "final_evaluation"},
         state=_document_checks,
         **_plan(),
+    ),
+    Row(
+        "performance:unit_predikat_pdf", "get", PLAN_SEEN, kwargs={"pk": "unit_predikat"}, **_page()
     ),
     Row(
         "document_check",

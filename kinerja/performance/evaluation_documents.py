@@ -432,7 +432,8 @@ def is_current(check: DocumentCheck) -> bool:
     """Whether the issued document still states what the data says: for an evaluation's
     document, the evaluation is still final with the same facts (an objection or a reopening
     that changed it supersedes the document); for another kind, no later version of the same
-    document was issued."""
+    document was issued; for the decision on a unit's predikat, the distribution is still final
+    with the same facts."""
     if check.kind in (DocumentKind.EVALUATION, DocumentKind.EVALUATION_DOCUMENT):
         evaluation = (
             Evaluation.objects.select_related("plan__employee", "plan__period")
@@ -444,6 +445,19 @@ def is_current(check: DocumentCheck) -> bool:
             and evaluation.is_final
             and evaluation_digest(evaluation, check.kind) == check.digest
         )
+    if check.kind == DocumentKind.UNIT_PREDIKAT:
+        from .models import UnitPredikat
+
+        found = (
+            UnitPredikat.objects.select_related("period")
+            .filter(pk=check.object_id, instansi_id=check.instansi_id)
+            .first()
+        )
+        return (
+            found is not None
+            and found.is_final
+            and digest(unit_predikat_facts(found)) == check.digest
+        )
     return not (
         DocumentCheck.objects.filter(
             kind=check.kind, object_id=check.object_id, issued_at__gt=check.issued_at
@@ -451,3 +465,76 @@ def is_current(check: DocumentCheck) -> bool:
         .exclude(digest=check.digest)
         .exists()
     )
+
+
+# The decision on a unit's predikat (Format Penetapan Predikat Kinerja) -------------------------
+
+
+def unit_period_label(unit_predikat) -> str:
+    """ "Triwulan I 2024", "Bulan Maret 2024" or "Tahunan 2024"."""
+    period = unit_predikat.period
+    if unit_predikat.sub_period == 0:
+        return f"Tahunan {period.year}"
+    if period.frequency == Frequency.MONTHLY:
+        return f"Bulan {MONTHS[unit_predikat.sub_period]} {period.year}"
+    return f"Triwulan {ROMAN[unit_predikat.sub_period]} {period.year}"
+
+
+def _final_distribution(unit_predikat):
+    return PredikatDistribution.objects.filter(unit_predikat=unit_predikat).first()
+
+
+def unit_predikat_facts(unit_predikat) -> dict[str, Any]:
+    """What the decision states: the unit, the period, the predikat and its basis, who set it,
+    and the final distribution's counts."""
+    final = _final_distribution(unit_predikat)
+    return {
+        "document": DocumentKind.UNIT_PREDIKAT,
+        "unit_predikat": unit_predikat.pk,
+        "unit": unit_predikat.unit_id,
+        "sub_period": unit_predikat.sub_period,
+        "status": unit_predikat.status,
+        "predikat": unit_predikat.predikat,
+        "achievement": unit_predikat.achievement,
+        "progress": unit_predikat.progress,
+        "set_by": unit_predikat.set_by_name,
+        "set_at": unit_predikat.set_at.isoformat() if unit_predikat.set_at else "",
+        "counts": sorted((final.counts if final else {}).items()),
+        "finalised_at": final.finalised_at.isoformat() if final else "",
+    }
+
+
+def unit_predikat_context(unit_predikat, check: DocumentCheck | None = None) -> dict[str, Any]:
+    """The context of `unit_predikat_pdf` for one unit predikat and its distribution: signed
+    by who set the predikat (the leader one level up), dated when the distribution became
+    final (else when the predikat was set)."""
+    final = _final_distribution(unit_predikat)
+    counts = final.counts if final else {}
+    setter = unit_predikat.set_by
+    employee = getattr(setter, "employee", None) if setter else None
+    place = getattr(settings, "KINERJA_DOCUMENT_PLACE", "") or unit_predikat.instansi.region.name
+    achievement = (
+        unit_predikat.achievement if unit_predikat.sub_period == 0 else unit_predikat.progress
+    )
+    return {
+        "instansi_name": unit_predikat.instansi.name,
+        "number": "",
+        "period_label": unit_period_label(unit_predikat),
+        "units": [
+            {
+                "name": unit_predikat.unit.name,
+                "predikat": unit_predikat.predikat,
+                "achievement": achievement,
+                "distribution": counts,
+                "total": sum(int(n) for n in counts.values()),
+            }
+        ],
+        "place": place,
+        "date": final.finalised_at if final else unit_predikat.set_at,
+        "signer": {
+            "name": unit_predikat.set_by_name or (setter.get_full_name() if setter else ""),
+            "nip": (employee.nip or "") if employee else "",
+            "title": employee.position.title if employee and employee.position_id else "",
+        },
+        "check": check,
+    }

@@ -227,6 +227,11 @@ urlpatterns = [
         name="evaluation_document_pdf",
     ),
     path(
+        "unit-predikat/<int:pk>/pdf/",
+        evaluation_docs.UnitPredikatPdfView.as_view(),
+        name="unit_predikat_pdf",
+    ),
+    path(
         "skp/results/<int:pk>/cascade/",
         skp_extra_views.PlanCascadeView.as_view(),
         name="plan_cascade",

@@ -15,8 +15,13 @@ from django.utils.translation import gettext as _
 from kinerja.audit.services import record
 from kinerja.core.scope import Scope
 
-from ..document_codes import new_code
-from ..evaluation_documents import evaluation_digest, period_label
+from ..document_codes import digest, new_code
+from ..evaluation_documents import (
+    evaluation_digest,
+    period_label,
+    unit_period_label,
+    unit_predikat_facts,
+)
 from ..models import DocumentCheck, DocumentKind, Evaluation
 from ..plan_selectors import plans_for
 
@@ -68,6 +73,40 @@ def evaluation_document_issue(
 
 
 @transaction.atomic
+def unit_predikat_document_issue(
+    *, actor, scope: Scope, unit_predikat
+) -> tuple[DocumentCheck, bool]:
+    """The issued version of the decision on a unit's predikat and its distribution (Format
+    Penetapan Predikat Kinerja): for whoever sees the unit predikat, once its distribution is
+    final."""
+    from ..models import UnitPredikat
+
+    if not UnitPredikat.objects.within(scope).filter(pk=unit_predikat.pk).exists():
+        raise PermissionDenied(_("This unit predikat is out of your reach."))
+    found = (
+        UnitPredikat.objects.select_for_update(of=("self",))
+        .select_related("unit", "period")
+        .get(pk=unit_predikat.pk)
+    )
+    if not found.is_final:
+        raise ValidationError(
+            {"status": _("Only a final distribution's decision carries a verification code.")}
+        )
+    return issue(
+        actor=actor,
+        instansi_id=found.instansi_id,
+        unit=found.unit,
+        kind=DocumentKind.UNIT_PREDIKAT,
+        object_id=found.pk,
+        digest=digest(unit_predikat_facts(found)),
+        subject=found.unit.name,
+        nip="",
+        period_label=unit_period_label(found),
+        predikat=found.predikat,
+    )
+
+
+@transaction.atomic
 def issue(
     *,
     actor,
@@ -83,8 +122,7 @@ def issue(
 ) -> tuple[DocumentCheck, bool]:
     """The issued version of a document with these facts (``digest``), or a new one with a
     fresh code, audited as ``document.issue`` on ``unit``. The caller has checked permission
-    and holds a lock on the object (inside its transaction): the Penetapan Predikat Kinerja
-    will call it from its own service once the unit's predikat exists."""
+    and holds a lock on the object (inside its transaction)."""
     found = DocumentCheck.objects.filter(kind=kind, object_id=object_id, digest=digest).first()
     if found is not None:
         return found, False

@@ -518,3 +518,56 @@ def test_the_document_states_the_units_predikat_and_its_final_distribution(s, cl
         "Kurang/Misconduct: 0 (0%) Sangat Kurang: 0 (0%)"
     ) in text
     assert DocumentCheck.objects.filter(kind="evaluation_document").count() == 3
+
+
+def test_the_decision_on_a_units_predikat_its_code_and_check(s, client):
+    from kinerja.performance.models import PredikatDistribution, UnitPredikat
+
+    unit = s.world.division_a
+    found = UnitPredikat.objects.create(
+        instansi=unit.instansi,
+        unit=unit,
+        period=s.period,
+        sub_period=0,
+        status="set",
+        predikat="istimewa",
+        achievement=Decimal("104.50"),
+        set_by_name="Budi Santoso",
+        set_at=timezone.now(),
+    )
+    page = reverse("performance:unit_predikat_pdf", args=[found.pk])
+    client.force_login(s.head_user)
+    answer = client.get(page)  # set, not final: a preview
+    text = _text(answer.content)
+    assert "DRAF" in text and unit.name in text and "Kode verifikasi" not in text
+    assert not DocumentCheck.objects.exists()
+    PredikatDistribution.objects.create(
+        instansi=unit.instansi,
+        unit_predikat=found,
+        predikat="istimewa",
+        staff=10,
+        counts={"sangat_baik": 3, "baik": 6, "butuh_perbaikan": 1},
+        policy_valid_from=dt.date(2024, 1, 1),
+        finalised_at=timezone.now(),
+    )
+    UnitPredikat.objects.filter(pk=found.pk).update(status="final")
+    text = _text(client.get(page).content)
+    check = DocumentCheck.objects.get(kind="unit_predikat")
+    assert (check.subject, check.nip, check.period_label) == (unit.name, "", "Tahunan 2024")
+    assert f"{unit.name} 104,5 Istimewa 3 6 1 0 0 10" in text
+    assert check.printed_code in text and "Budi Santoso" in text
+    client.get(page)
+    assert DocumentCheck.objects.count() == 1  # reused
+    body = check_page(client, check.code).content.decode()
+    assert 'data-testid="check-current"' in body and unit.name in body
+    assert "Outstanding (Istimewa)" in body or "Istimewa" in body
+    assert 'data-field="nip"' not in body and "104" not in body
+    # Another distribution after a reopening: the decision printed before is superseded.
+    PredikatDistribution.objects.filter(unit_predikat=found).update(
+        counts={"sangat_baik": 2, "baik": 7, "butuh_perbaikan": 1}
+    )
+    body = check_page(client, check.code).content.decode()
+    assert 'data-testid="check-superseded"' in body
+    # Out of reach: 404.
+    client.force_login(user_for(s.world, s.world.staff_b, "rina"))
+    assert client.get(page).status_code == 404

@@ -19,7 +19,7 @@ from django.views.generic import View
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from kinerja.core.pdf import pdf_response
+from kinerja.core.pdf import pdf_filename, pdf_response
 
 from ..document_codes import mask_nip, normalise
 from ..evaluation_documents import (
@@ -27,6 +27,8 @@ from ..evaluation_documents import (
     evaluation_pdf,
     evaluation_pdf_name,
     is_current,
+    unit_predikat_context,
+    unit_predikat_pdf,
 )
 from ..evaluation_rules import Predikat
 from ..models import DocumentCheck, DocumentKind, Evaluation
@@ -92,6 +94,38 @@ def check_facts(check: DocumentCheck) -> dict:
 def find_check(code: str) -> DocumentCheck | None:
     normal = normalise(code)
     return DocumentCheck.objects.filter(code=normal).first() if normal is not None else None
+
+
+class UnitPredikatPdfView(LoginRequiredMixin, View):
+    """The decision on a unit's predikat and its staff distribution (Format Penetapan
+    Predikat Kinerja), scoped like the unit predikat; a draft until the distribution is
+    final."""
+
+    def get(self, request, pk):
+        from ..models import UnitPredikat
+
+        found = (
+            UnitPredikat.objects.within(request.scope)
+            .select_related("unit", "period", "instansi__region", "set_by__employee__position")
+            .filter(pk=pk)
+            .first()
+        )
+        if found is None:
+            raise Http404
+        check = None
+        if found.is_final:
+            check, _new = svc.unit_predikat_document_issue(
+                actor=request.user, scope=request.scope, unit_predikat=found
+            )
+        content = unit_predikat_pdf(unit_predikat_context(found, check), request)
+        name = pdf_filename(
+            "penetapan-predikat",
+            found.period.year,
+            found.sub_period or "tahunan",
+            found.unit.code,
+            "" if check else "draf",
+        )
+        return pdf_response(content, name)
 
 
 class CheckThrottle(SimpleRateThrottle):
