@@ -431,9 +431,9 @@ def unit_predikat_pdf(context: dict[str, Any], request=None) -> bytes:
 def is_current(check: DocumentCheck) -> bool:
     """Whether the issued document still states what the data says: for an evaluation's
     document, the evaluation is still final with the same facts (an objection or a reopening
-    that changed it supersedes the document); for another kind, no later version of the same
-    document was issued; for the decision on a unit's predikat, the distribution is still final
-    with the same facts."""
+    that changed it supersedes the document); for the decision on a unit's predikat, the
+    distribution is still final with the same facts; for any other kind, no later version of
+    the same document was issued."""
     if check.kind in (DocumentKind.EVALUATION, DocumentKind.EVALUATION_DOCUMENT):
         evaluation = (
             Evaluation.objects.select_related("plan__employee", "plan__period")
