@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0010_assignment_inclusive_end'),
-        ('performance', '0012_unit_predikat'),
+        ('performance', '0013_objections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
