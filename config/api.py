@@ -68,6 +68,11 @@ urlpatterns = [
     ),
     path("plans/<int:pk>/pdf/", skp_extra_api.PlanPdfApiView.as_view(), name="plan-pdf"),
     path(
+        "unit-predikat/<int:pk>/pdf/",
+        evaluation_docs_api.UnitPredikatPdfApiView.as_view(),
+        name="unit-predikat-pdf",
+    ),
+    path(
         "evaluations/<int:pk>/pdf/",
         evaluation_docs_api.EvaluationPdfApiView.as_view(),
         name="evaluation-pdf",

@@ -2786,6 +2786,7 @@ MATRIX += [
     Row(
         "performance:unit_predikat_pdf", "get", PLAN_SEEN, kwargs={"pk": "unit_predikat"}, **_page()
     ),
+    Row("api:unit-predikat-pdf", "get", PLAN_SEEN, kwargs={"pk": "unit_predikat"}, **_plan()),
     Row(
         "document_check",
         "get",

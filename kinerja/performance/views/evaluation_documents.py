@@ -102,30 +102,36 @@ class UnitPredikatPdfView(LoginRequiredMixin, View):
     final."""
 
     def get(self, request, pk):
-        from ..models import UnitPredikat
-
-        found = (
-            UnitPredikat.objects.within(request.scope)
-            .select_related("unit", "period", "instansi__region", "set_by__employee__position")
-            .filter(pk=pk)
-            .first()
-        )
+        found = unit_predikats_for(request.scope).filter(pk=pk).first()
         if found is None:
             raise Http404
-        check = None
-        if found.is_final:
-            check, _new = svc.unit_predikat_document_issue(
-                actor=request.user, scope=request.scope, unit_predikat=found
-            )
-        content = unit_predikat_pdf(unit_predikat_context(found, check), request)
-        name = pdf_filename(
-            "penetapan-predikat",
-            found.period.year,
-            found.sub_period or "tahunan",
-            found.unit.code,
-            "" if check else "draf",
+        return unit_predikat_pdf_response(request, found)
+
+
+def unit_predikats_for(scope):
+    from ..models import UnitPredikat
+
+    return UnitPredikat.objects.within(scope).select_related(
+        "unit", "period", "instansi__region", "set_by__employee__position"
+    )
+
+
+def unit_predikat_pdf_response(request, found):
+    """The decision's PDF: issued (or reused) once the distribution is final, else a draft."""
+    check = None
+    if found.is_final:
+        check, _new = svc.unit_predikat_document_issue(
+            actor=request.user, scope=request.scope, unit_predikat=found
         )
-        return pdf_response(content, name)
+    content = unit_predikat_pdf(unit_predikat_context(found, check), request)
+    name = pdf_filename(
+        "penetapan-predikat",
+        found.period.year,
+        found.sub_period or "tahunan",
+        found.unit.code,
+        "" if check else "draf",
+    )
+    return pdf_response(content, name)
 
 
 class CheckThrottle(SimpleRateThrottle):

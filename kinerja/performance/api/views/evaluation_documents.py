@@ -1,5 +1,6 @@
-"""The evaluation's documents through the API: the two PDFs (scoped like the evaluation) and
-the check of a verification code (public, throttled as anonymous callers are)."""
+"""The evaluation's documents through the API: the two PDFs (scoped like the evaluation), the
+decision on a unit's predikat (scoped like it) and the check of a verification code (public,
+throttled as anonymous callers are)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from rest_framework.response import Response
 
 from kinerja.core.pdf import PDF
 
-from ...models import DocumentKind, Evaluation
+from ...models import DocumentKind, Evaluation, UnitPredikat
 from ...views.evaluation_documents import (
     NOT_INDEXED,
     check_facts,
     evaluation_pdf_response,
     evaluations_for,
     find_check,
+    unit_predikat_pdf_response,
+    unit_predikats_for,
 )
 from .documents import PdfRenderer
 
@@ -79,6 +82,38 @@ class EvaluationDocumentPdfApiView(_EvaluationDocument):
     )
     def get(self, request, pk):
         return super().get(request, pk)
+
+
+class UnitPredikatPdfApiView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
+    filter_backends: list = []
+    pagination_class = None
+    queryset = UnitPredikat.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return UnitPredikat.objects.none()
+        return unit_predikats_for(self.request.scope)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return response
+
+    @extend_schema(
+        operation_id="unit_predikat_pdf",
+        tags=["unit-predikat"],
+        summary="The decision on a unit's predikat and its distribution (PDF)",
+        description="Format Penetapan Predikat Kinerja, in Indonesian: the unit, its "
+        "achievement, its predikat, how many staff hold each employee predikat; signed by who "
+        "set the predikat. Once the distribution is final it carries its verification code and "
+        "QR code (issued once, reused while unchanged, audited); before, a draft marked DRAF.",
+        responses={(200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")},
+    )
+    def get(self, request, pk):
+        return unit_predikat_pdf_response(request, self.get_object())
 
 
 class DocumentCheckSerializer(serializers.Serializer):
