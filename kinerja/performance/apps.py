@@ -32,6 +32,20 @@ def _oversees(request) -> bool:
     return reads_oversight(request.scope)
 
 
+def _uses_unit_predikat(request) -> bool:
+    """Unit predikat: who sets, recommends, finalises or keeps the unit's plans."""
+    from .views.evaluation_wire import uses_unit_predikat
+
+    return uses_unit_predikat(request.scope)
+
+
+def _decides_objections(request) -> bool:
+    """Objections to decide: someone with reports (a superior) or the personnel office."""
+    from .views.evaluation_wire import decides_objections
+
+    return decides_objections(request.scope)
+
+
 def _reads_planning(request) -> bool:
     return request.scope.can_anywhere("view_planning")
 
@@ -180,6 +194,24 @@ class PerformanceConfig(AppConfig):
                 "performance:evaluation_team",
                 _rates,
                 "team_evaluations",
+                39,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Unit predikat"),
+                "performance:unit_predikat_list",
+                _uses_unit_predikat,
+                "unit_predikat",
+                39,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Objections to decide"),
+                "performance:objection_decide_list",
+                _decides_objections,
+                "objections_to_decide",
                 39,
             )
         )

@@ -78,6 +78,7 @@ def my_evaluations(scope: Scope, period: Period | None) -> list[Evaluation]:
         .select_related("plan__period", "plan__unit")
         .prefetch_related(
             "behaviours",
+            "objections",
             Prefetch(
                 "feedback",
                 queryset=EvaluationResultFeedback.objects.select_related("result").order_by(

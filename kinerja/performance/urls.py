@@ -6,6 +6,7 @@ from .views import agreement_units, documents, evaluation, exports, workspace
 from .views import collaboration as collab
 from .views import consequences as consequence_views
 from .views import evaluation_documents as evaluation_docs
+from .views import evaluation_wire as wire
 from .views import realisations as realisation_views
 from .views import skp as skp_views
 from .views import skp_extra as skp_extra_views
@@ -198,6 +199,54 @@ urlpatterns = [
         "evaluations/<int:pk>/finalise/",
         evaluation.EvaluationStepView.as_view(step="finalise"),
         name="evaluation_finalise",
+    ),
+    path("evaluations/<int:pk>/object/", wire.ObjectionFileView.as_view(), name="objection_file"),
+    path(
+        "evaluations/<int:pk>/reopen/",
+        wire.EvaluationReopenView.as_view(),
+        name="evaluation_reopen",
+    ),
+    path(
+        "evaluations/objections/",
+        wire.ObjectionDecideListView.as_view(),
+        name="objection_decide_list",
+    ),
+    path(
+        "evaluations/objections/export/",
+        wire.ObjectionExportView.as_view(),
+        name="objection_export",
+    ),
+    path(
+        "evaluations/objections/<int:pk>/decide/",
+        wire.ObjectionDecideView.as_view(),
+        name="objection_decide",
+    ),
+    path("evaluations/units/", wire.UnitPredikatListView.as_view(), name="unit_predikat_list"),
+    path(
+        "evaluations/units/export/",
+        wire.UnitPredikatExportView.as_view(),
+        name="unit_predikat_export",
+    ),
+    path("evaluations/units/open/", wire.UnitPredikatOpenView.as_view(), name="unit_predikat_open"),
+    path(
+        "evaluations/units/<int:pk>/",
+        wire.UnitPredikatDetailView.as_view(),
+        name="unit_predikat_detail",
+    ),
+    path(
+        "evaluations/units/<int:pk>/recommend/",
+        wire.UnitPredikatStepView.as_view(step="recommend"),
+        name="unit_predikat_recommend",
+    ),
+    path(
+        "evaluations/units/<int:pk>/set/",
+        wire.UnitPredikatStepView.as_view(step="set"),
+        name="unit_predikat_set",
+    ),
+    path(
+        "evaluations/units/<int:pk>/finalise/",
+        wire.UnitPredikatStepView.as_view(step="finalise"),
+        name="unit_predikat_finalise",
     ),
     path("skp/", skp_views.PlanListView.as_view(), name="plan_list"),
     path("skp/add/", skp_views.PlanCreateView.as_view(), name="plan_create"),
