@@ -12,6 +12,7 @@ division SMA), Hartono heads the division and rates Siti."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -19,9 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kinerja.audit.models import AuditEvent
-from kinerja.performance.models import Evaluation, Objection, PredikatDistribution, UnitPredikat
+from kinerja.performance.models import Objection, PredikatDistribution, UnitPredikat
 
-from .test_evaluation import as_kabid
 from .test_objections import final_evaluation
 from .test_skp import s  # noqa: F401 - the s fixture
 from .test_unit_predikat import opened, rated, set_to
@@ -87,7 +87,7 @@ def test_the_leader_one_level_up_opens_and_sets_with_a_reason(s, client):
         {"unit": division.pk, "year": 2024, "sub_period": 1},
         follow=True,
     )
-    assert UnitPredikat.objects.count() == 1 and "alert" in _text(response)
+    assert UnitPredikat.objects.count() == 1 and "alert-danger" in _text(response)
     detail = reverse("performance:unit_predikat_detail", args=[up.pk])
     text = _text(client.get(detail))
     assert 'data-testid="set-form"' in text and 'data-testid="finalise-form"' not in text
@@ -193,3 +193,142 @@ def test_the_unit_predikat_export(s, client):
         client.get(reverse("performance:unit_predikat_export"), {"year": 2024, "sub_period": 2})
     )
     assert not any(up.unit.name in [str(c) for c in row] for row in rows)
+
+
+# Objections ----------------------------------------------------------------------------------
+
+
+def _final(s, days_ago=1):
+    """Siti's first quarter, final ``days_ago`` days ago (Hartono rates, Budi is his superior)."""
+    return final_evaluation(s, finalised_at=timezone.now() - dt.timedelta(days=days_ago))
+
+
+def test_the_employee_objects_and_sees_the_decision(s, client):
+    evaluation = _final(s)
+    client.force_login(s.siti_user)
+    text = _text(client.get(MINE, {"year": 2024}))
+    assert 'data-testid="objection-last-day"' in text and 'data-testid="objection-form"' in text
+    last = timezone.localdate(evaluation.finalised_at) + dt.timedelta(days=14)
+    assert f"{last:%d/%m/%Y}" in text
+    url = reverse("performance:objection_file", args=[evaluation.pk])
+    # No reasons: the service's message, nothing saved.
+    events = AuditEvent.objects.count()
+    response = client.post(url, {"reasons": " ", "next": "mine"}, follow=True)
+    assert "alasan" in _text(response).lower() and not Objection.objects.exists()
+    assert AuditEvent.objects.count() == events
+    # A link that is not http(s): refused too.
+    client.post(url, {"reasons": "Target tercapai", "links": "ftp://x"})
+    assert not Objection.objects.exists()
+    response = client.post(
+        url,
+        {"reasons": "Target tercapai", "evidence": "Laporan Q1", "links": "https://a.example/b"},
+    )
+    assert response["Location"] == reverse("performance:evaluation_detail", args=[evaluation.pk])
+    objection = Objection.objects.get()
+    assert (objection.reasons, objection.links, objection.status) == (
+        "Target tercapai",
+        ["https://a.example/b"],
+        "open",
+    )
+    text = _text(client.get(MINE, {"year": 2024}))
+    assert 'data-testid="objection-form"' not in text and "Target tercapai" in text
+    assert 'data-testid="decide-form"' not in text  # the employee does not decide
+    # Hartono (the evaluator) does not decide; Budi (his superior) does.
+    client.force_login(s.kabid_user)
+    decide = reverse("performance:objection_decide", args=[objection.pk])
+    assert (
+        client.post(decide, {"version": 1, "decision": "uphold", "reason": "x"}).status_code == 403
+    )
+    assert 'data-testid="decide-row"' not in _text(client.get(TO_DECIDE))
+    client.force_login(s.head_user)
+    text = _text(client.get(TO_DECIDE))
+    assert text.count('data-testid="decide-row"') == 1 and "Keberatan untuk diputus" in text
+    response = client.post(
+        decide, {"version": 1, "decision": "change", "reason": "", "next": "list"}, follow=True
+    )
+    objection.refresh_from_db()
+    assert objection.status == "open" and "alert-danger" in _text(response)
+    client.post(
+        decide,
+        {
+            "version": 1,
+            "decision": "change",
+            "reason": "Bukti laporan lengkap",
+            "results_rating": "above_expectation",
+            "next": "list",
+        },
+    )
+    objection.refresh_from_db()
+    assert (objection.status, objection.results_after, objection.predikat_after) == (
+        "changed",
+        "above_expectation",
+        "baik",
+    )
+    assert 'data-testid="decide-row"' not in _text(client.get(TO_DECIDE))
+    # A stale version on a decided objection: refused, nothing changes.
+    client.post(decide, {"version": 1, "decision": "uphold", "reason": "lagi"})
+    objection.refresh_from_db()
+    assert objection.status == "changed"
+    client.force_login(s.siti_user)
+    text = _text(client.get(MINE, {"year": 2024}))
+    assert 'data-testid="objection-decision"' in text and "Bukti laporan lengkap" in text
+    assert 'data-testid="objection-form"' not in text
+
+
+def test_after_the_deadline_there_is_no_form_and_a_post_is_refused(s, client):
+    evaluation = _final(s, days_ago=20)
+    client.force_login(s.siti_user)
+    text = _text(client.get(reverse("performance:evaluation_detail", args=[evaluation.pk])))
+    assert 'data-testid="objection-last-day"' in text and 'data-testid="objection-form"' not in text
+    response = client.post(
+        reverse("performance:objection_file", args=[evaluation.pk]),
+        {"reasons": "Terlambat"},
+        follow=True,
+    )
+    assert "14 hari" in _text(response) and not Objection.objects.exists()
+    # Someone else than the employee: 403 (Hartono sees the plan) or 404 (out of reach).
+    client.force_login(s.kabid_user)
+    url = reverse("performance:objection_file", args=[evaluation.pk])
+    assert client.post(url, {"reasons": "x"}).status_code == 403
+
+
+def test_the_superior_reopens_with_a_reason(s, client):
+    evaluation = _final(s)
+    detail = reverse("performance:evaluation_detail", args=[evaluation.pk])
+    client.force_login(s.kabid_user)  # the evaluator does not reopen
+    assert 'data-testid="reopen-form"' not in _text(client.get(detail))
+    url = reverse("performance:evaluation_reopen", args=[evaluation.pk])
+    assert client.post(url, {"version": 4, "reason": "x"}).status_code == 403
+    client.force_login(s.head_user)
+    assert 'data-testid="reopen-form"' in _text(client.get(detail))
+    response = client.post(url, {"version": 4, "reason": ""}, follow=True)
+    evaluation.refresh_from_db()
+    assert evaluation.status == "final" and "alert-danger" in _text(response)
+    response = client.post(url, {"version": 3, "reason": "Salah input"}, follow=True)
+    evaluation.refresh_from_db()
+    assert evaluation.status == "final" and "versi 3" in _text(response)
+    client.post(url, {"version": 4, "reason": "Salah input"})
+    evaluation.refresh_from_db()
+    assert (evaluation.status, evaluation.version) == ("draft", 5)
+    assert AuditEvent.objects.filter(action="evaluation.reopen").count() == 1
+
+
+def test_objections_across_agencies_filter_page_and_export(s, client):
+    from .test_objections import file
+
+    evaluation = _final(s)
+    file(s, evaluation, reasons="Target tercapai")
+    client.force_login(s.world.users["bkd"])
+    text = _text(client.get(OVERRIDES))
+    assert text.count('data-testid="objection-row"') == 1
+    assert 'data-testid="objection-row"' not in _text(client.get(OVERRIDES, {"ostatus": "upheld"}))
+    assert (
+        _text(client.get(OVERRIDES, {"ostatus": "open"})).count('data-testid="objection-row"') == 1
+    )
+    assert 'data-testid="objection-row"' not in _text(client.get(OVERRIDES, {"year": "2023"}))
+    rows = _sheet(client.get(reverse("performance:objection_export"), {"ostatus": "open"}))
+    assert any("Target tercapai" in row for row in rows)
+    rows = _sheet(client.get(reverse("performance:objection_export"), {"ostatus": "changed"}))
+    assert not any("Target tercapai" in row for row in rows)
+    client.force_login(s.siti_user)
+    assert client.get(reverse("performance:objection_export")).status_code == 403
