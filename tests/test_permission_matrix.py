@@ -2838,6 +2838,107 @@ def _document_objects(world, key, evaluation_id) -> dict[str, Any]:
     return {"final_evaluation": final.pk, "check_code": check.printed_code}
 
 
+# The evaluation pages wired to the unit predikat and the objections (as the API rows above,
+# same targets): the lists for everyone signed in (each shows what the caller reaches), the
+# objections' export for the oversight roles; every step a POST with the version shown (302,
+# then the state changed); a role within reach but not allowed gets 403, out of reach 404, a
+# unit named in the open form but out of reach comes back with "No such unit." (302).
+MATRIX += [
+    Row("performance:unit_predikat_list", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:unit_predikat_export", "get", {"-": SIGNED_IN}, **_page()),
+    Row(
+        "performance:unit_predikat_open",
+        "post",
+        UP_OPENERS,
+        data=lambda objs, role: {"unit": objs["up_unit"], "year": 2026, "sub_period": 1},
+        ok=(302,),
+        state=_unit_predikat_count,
+        expect=_const(1),
+        outside=302,  # the unit is named in the form: "No such unit."
+        **_page(),
+    ),
+    Row(
+        "performance:unit_predikat_detail",
+        "get",
+        PLAN_SEEN,
+        kwargs={"pk": "unit_predikat"},
+        **_page(),
+    ),
+    Row(
+        "performance:unit_predikat_recommend",
+        "post",
+        {"a": UP_ADVISERS, "b": UP_ADVISERS, "x": set()},
+        data=lambda objs, role: {
+            "version": 1,
+            "predikat": "kurang",
+            "note": NEW_NAME,
+            "source": {"bappeda": "planning", "bkd": "staffing"}.get(role, "oversight"),
+        },
+        ok=(302,),
+        state=_recommendation_count,
+        expect=_const(1),
+        kwargs={"pk": "unit_predikat"},
+        **_page(),
+    ),
+    Row(
+        "performance:unit_predikat_set",
+        "post",
+        UP_SETTERS,
+        data={"version": 1, "predikat": "kurang"},
+        ok=(302,),
+        state=_plan_field("UnitPredikat", "unit_predikat", "predikat"),
+        expect=_const("kurang"),
+        kwargs={"pk": "unit_predikat"},
+        **_page(),
+    ),
+    Row(
+        "performance:unit_predikat_finalise",
+        "post",
+        SKP_EVALUATORS,
+        data={"version": 1},
+        ok=(302,),
+        state=_plan_field("UnitPredikat", "unit_predikat", "status"),
+        expect=_const("final"),
+        kwargs={"pk": "unit_predikat"},
+        **_page(),
+    ),
+    Row(
+        "performance:objection_file",
+        "post",
+        OBJECTION_FILERS,
+        data={"reasons": NEW_NAME},
+        ok=(302,),
+        state=_objections_on("final_evaluation"),
+        expect=_const(1),
+        kwargs={"pk": "final_evaluation"},
+        **_page(),
+    ),
+    Row("performance:objection_decide_list", "get", {"-": SIGNED_IN}, **_page()),
+    Row("performance:objection_export", "get", {"-": OVERSIGHT}, **_page()),
+    Row(
+        "performance:objection_decide",
+        "post",
+        PERSONNEL,
+        data={"version": 1, "decision": "uphold", "reason": NEW_NAME},
+        ok=(302,),
+        state=_plan_field("Objection", "objection", "status"),
+        expect=_const("upheld"),
+        kwargs={"pk": "objection"},
+        **_page(),
+    ),
+    Row(
+        "performance:evaluation_reopen",
+        "post",
+        PERSONNEL,
+        data={"version": 1, "reason": NEW_NAME},
+        ok=(302,),
+        state=_plan_field("Evaluation", "final_evaluation", "status"),
+        expect=_const("draft"),
+        kwargs={"pk": "final_evaluation"},
+        **_page(),
+    ),
+]
+
 # Around the plans: bulk cascade, cascade tree, dialogue (the plan's employee and evaluator;
 # the matrix plans' evaluator is named by hand), work log (off in 2026: a write is refused),
 # its setting, the SKP document and workbook.

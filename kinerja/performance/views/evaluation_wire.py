@@ -429,7 +429,7 @@ class UnitPredikatOpenView(LoginRequiredMixin, View):
             return redirect(url)
         data = form.cleaned_data
         back = f"{url}?{urlencode({'year': data['year'], 'sub_period': data['sub_period']})}"
-        unit = OrgUnit.objects.filter(pk=data["unit"], instansi_id=scope.instansi_id).first()
+        unit = OrgUnit.objects.within(scope, Action.VIEW_PLANNING).filter(pk=data["unit"]).first()
         period = Period.objects.within(scope).filter(year=data["year"]).first()
         if unit is None or period is None:
             messages.error(request, gettext("No such unit."))
@@ -443,9 +443,6 @@ class UnitPredikatOpenView(LoginRequiredMixin, View):
                 sub_period=data["sub_period"],
                 expectation=data["expectation"],
             )
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect(back)
         except ValidationError as exc:
             _refused(request, exc)
             return redirect(back)
