@@ -16,12 +16,21 @@ import datetime as dt
 import io
 
 import openpyxl
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kinerja.audit.models import AuditEvent
-from kinerja.performance.models import Objection, PredikatDistribution, UnitPredikat
+from kinerja.performance.models import (
+    Evaluation,
+    Objection,
+    Plan,
+    PredikatDistribution,
+    UnitPredikat,
+)
 
+from .test_evaluation import approved, siti_plan
 from .test_objections import final_evaluation
 from .test_skp import s  # noqa: F401 - the s fixture
 from .test_unit_predikat import opened, rated, set_to
@@ -332,3 +341,95 @@ def test_objections_across_agencies_filter_page_and_export(s, client):
     assert not any("Target tercapai" in row for row in rows)
     client.force_login(s.siti_user)
     assert client.get(reverse("performance:objection_export")).status_code == 403
+
+
+# Queries ---------------------------------------------------------------------------------------
+
+
+def _objection_on(s, unit, predikat="baik"):
+    """A staff member of ``unit`` with a final first quarter (Budi recorded as the evaluator's
+    superior) and an open objection to it. Written straight."""
+    (evaluation,) = rated(s, unit, predikat)
+    Plan.objects.filter(pk=evaluation.plan_id).update(evaluator_superior=s.head)
+    return Objection.objects.create(
+        instansi=unit.instansi,
+        evaluation=evaluation,
+        filed_at=timezone.now(),
+        reasons="Keberatan",
+        results_before="as_expected",
+        behaviour_before="as_expected",
+        predikat_before=predikat,
+    )
+
+
+def _counts(client, pages):
+    out = {}
+    for who, url, params in pages:
+        client.force_login(who)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, params)
+            assert response.status_code == 200, (url, response.status_code)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        out[url] = len(ctx)
+    return out
+
+
+def test_the_pages_read_a_fixed_number_of_queries(s, client, django_assert_max_num_queries):
+    division = s.world.division_a
+    up = set_to(s, opened(s), "baik")
+    detail = reverse("performance:unit_predikat_detail", args=[up.pk])
+    pages = [
+        (s.kabid_user, TEAM, {"year": 2024, "when": "1"}),
+        (s.head_user, TO_DECIDE, {}),
+        (s.head_user, UNITS, {"year": 2024, "sub_period": 1}),
+        (s.head_user, detail, {}),
+        (s.world.users["bkd"], OVERRIDES, {}),
+        (s.world.users["bkd"], reverse("performance:objection_export"), {}),
+        (s.head_user, reverse("performance:unit_predikat_export"), {"year": 2024}),
+    ]
+    _objection_on(s, division)
+    _counts(client, pages)  # the first request after a login reads the session once more
+    few = _counts(client, pages)
+    for _ in range(5):
+        _objection_on(s, division)
+    rated(s, division, "kurang", n=4)
+    _counts(client, pages)
+    many = _counts(client, pages)
+    assert many == few, (few, many)
+    assert len(Objection.objects.all()) == 6
+    # The employee's own page with several evaluations and their objections.
+    for number in (2, 3, 4):
+        siti = Evaluation.objects.create(
+            instansi=division.instansi,
+            plan=approved(siti_plan(s)) if number == 2 else Plan.objects.get(employee=s.siti),
+            kind="periodic",
+            sub_period=number,
+            source="plan",
+            status="final",
+            results_rating="as_expected",
+            behaviour_rating="as_expected",
+            predikat="baik",
+            finalised_at=timezone.now(),
+        )
+        Objection.objects.create(
+            instansi=division.instansi,
+            evaluation=siti,
+            filed_at=timezone.now(),
+            reasons="Keberatan",
+            results_before="as_expected",
+            behaviour_before="as_expected",
+            predikat_before="baik",
+        )
+        client.force_login(s.siti_user)
+        client.get(MINE, {"year": 2024})
+        with CaptureQueriesContext(connection) as ctx:
+            assert (
+                client.get(MINE, {"year": 2024}).content.decode().count('data-testid="objection"')
+                == number - 1
+            )
+        if number == 2:
+            one = len(ctx)
+        else:
+            with django_assert_max_num_queries(one):
+                client.get(MINE, {"year": 2024})
