@@ -433,3 +433,16 @@ def test_the_pages_read_a_fixed_number_of_queries(s, client, django_assert_max_n
         else:
             with django_assert_max_num_queries(one):
                 client.get(MINE, {"year": 2024})
+
+
+def test_the_nav_entries(s, client):
+    units, decide = f'href="{UNITS}"', f'href="{TO_DECIDE}"'
+    client.force_login(s.head_user)  # heads the agency: sets, finalises, decides
+    text = _text(client.get(MINE))
+    assert units in text and decide in text and "Predikat unit" in text
+    client.force_login(s.world.users["inspektorat"])  # recommends; decides nothing
+    text = _text(client.get(OVERRIDES))
+    assert units in text and decide not in text
+    client.force_login(s.siti_user)  # no reports, no role: neither
+    text = _text(client.get(MINE))
+    assert units not in text and decide not in text
