@@ -446,3 +446,19 @@ def test_the_nav_entries(s, client):
     client.force_login(s.siti_user)  # no reports, no role: neither
     text = _text(client.get(MINE))
     assert units not in text and decide not in text
+
+
+def test_two_deciders_at_once_the_second_gets_the_conflict(s, client):
+    objection = _objection_on(s, s.world.division_a)
+    Objection.objects.filter(pk=objection.pk).update(version=2)  # someone acted since
+    client.force_login(s.head_user)
+    decide = reverse("performance:objection_decide", args=[objection.pk])
+    events = AuditEvent.objects.count()
+    response = client.post(
+        decide, {"version": 1, "decision": "uphold", "reason": "Tetap", "next": "list"}, follow=True
+    )
+    assert "versi 1" in _text(response) and "versi 2" in _text(response)
+    objection.refresh_from_db()
+    assert (objection.status, objection.version) == ("open", 2)
+    assert AuditEvent.objects.count() == events
+    assert _text(response).count('data-testid="decide-row"') == 1  # still to decide
