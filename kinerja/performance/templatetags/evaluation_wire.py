@@ -62,12 +62,16 @@ def objection_panel(context, evaluation):
     """What the objection panel of ``evaluation`` shows the caller: the last day to object,
     whether the caller may object now, the objections (newest first, prefetched when the page
     lists several evaluations), who may decide and reopen."""
+    from ..views.evaluation_wire import typed
+
     request = context.get("request")
     if request is None or evaluation is None:
         return {}
     scope = request.scope
     plan = evaluation.plan
     objections = sorted(evaluation.objections.all(), key=lambda o: (o.filed_at, o.pk), reverse=True)
+    for o in objections:
+        o.typed = typed(request, f"decide-{o.pk}") if o.status == ObjectionStatus.OPEN else {}
     final = evaluation.status == EvaluationStatus.FINAL
     last_day = objection_svc.objection_last_day(evaluation) if final else None
     today = timezone.localdate()
@@ -87,6 +91,8 @@ def objection_panel(context, evaluation):
         "may_decide": objection_svc.may_decide(scope, plan),
         "may_reopen": final and not current and objection_svc.may_reopen(scope, plan),
         "rating_choices": Rating.choices,
+        "typed": typed(request, f"objection-{evaluation.pk}"),
+        "typed_reopen": typed(request, f"reopen-{evaluation.pk}"),
     }
 
 

@@ -226,8 +226,13 @@ def test_the_employee_objects_and_sees_the_decision(s, client):
     assert "alasan" in _text(response).lower() and not Objection.objects.exists()
     assert AuditEvent.objects.count() == events
     # A link that is not http(s): refused too.
-    client.post(url, {"reasons": "Target tercapai", "links": "ftp://x"})
+    response = client.post(url, {"reasons": "Target tercapai", "links": "ftp://x"}, follow=True)
     assert not Objection.objects.exists()
+    # What was typed comes back in the form, once.
+    assert ">Target tercapai</textarea>" in _text(response) and ">ftp://x</textarea>" in _text(
+        response
+    )
+    assert ">Target tercapai</textarea>" not in _text(client.get(MINE, {"year": 2024}))
     response = client.post(
         url,
         {"reasons": "Target tercapai", "evidence": "Laporan Q1", "links": "https://a.example/b"},
@@ -257,6 +262,15 @@ def test_the_employee_objects_and_sees_the_decision(s, client):
     )
     objection.refresh_from_db()
     assert objection.status == "open" and "alert-danger" in _text(response)
+    # A change without a new rating: refused, the reason typed kept.
+    response = client.post(
+        decide,
+        {"version": 1, "decision": "change", "reason": "Bukti lengkap", "next": "list"},
+        follow=True,
+    )
+    objection.refresh_from_db()
+    assert objection.status == "open" and ">Bukti lengkap</textarea>" in _text(response)
+    assert '<option value="change" selected>' in _text(response)
     client.post(
         decide,
         {

@@ -58,6 +58,7 @@ from ..services import objections as objection_svc
 from ..services import unit_predikat as predikat_svc
 from .evaluation import PER_PAGE, EvaluationPageMixin, _download, _query, _when_label, _years
 
+DECIDE_FIELDS = ("decision", "reason", "results_rating", "behaviour_rating")
 UNIT_ROLES = frozenset({"leadership", "bappeda", "bkd", "inspektorat", "system_admin"})
 
 
@@ -72,6 +73,19 @@ def uses_unit_predikat(scope) -> bool:
             or scope.can_anywhere(Action.MANAGE_PLANS)
         )
     )
+
+
+def keep_typed(request, key: str, fields: tuple[str, ...]) -> None:
+    """Keep what was typed in a refused form for the page it goes back to (once)."""
+    request.session[f"typed:{key}"] = {f: request.POST.get(f, "")[:5000] for f in fields}
+
+
+def typed(request, key: str) -> dict[str, str]:
+    """What was typed in a refused form (``keep_typed``), read once; {} if nothing."""
+    name = f"typed:{key}"
+    if name not in request.session:
+        return {}
+    return request.session.pop(name)
 
 
 def _refused(request, exc: ValidationError) -> None:
@@ -110,8 +124,10 @@ class ObjectionFileView(LoginRequiredMixin, View):
         if not objection_svc.may_file(request.scope, evaluation.plan):
             raise PermissionDenied
         form = ObjectionFileForm(request.POST)
+        kept = ("reasons", "evidence", "links")
         if not form.is_valid():
             _form_refused(request, form)
+            keep_typed(request, f"objection-{evaluation.pk}", kept)
             return _back(request, evaluation)
         try:
             objection_svc.objection_file(
@@ -124,6 +140,7 @@ class ObjectionFileView(LoginRequiredMixin, View):
             )
         except ValidationError as exc:
             _refused(request, exc)
+            keep_typed(request, f"objection-{evaluation.pk}", kept)
         else:
             messages.success(request, gettext("Your objection has been filed."))
         return _back(request, evaluation)
@@ -161,10 +178,12 @@ class ObjectionDecideView(LoginRequiredMixin, View):
                 )
             except ValidationError as exc:
                 _refused(request, exc)
+                keep_typed(request, f"decide-{objection.pk}", DECIDE_FIELDS)
             else:
                 messages.success(request, gettext("The objection has been decided."))
         else:
             _form_refused(request, form)
+            keep_typed(request, f"decide-{objection.pk}", DECIDE_FIELDS)
         if back:
             return redirect("performance:objection_decide_list")
         return redirect("performance:evaluation_detail", evaluation.pk)
@@ -189,6 +208,7 @@ class EvaluationReopenView(LoginRequiredMixin, View):
                 )
             except ValidationError as exc:
                 _refused(request, exc)
+                keep_typed(request, f"reopen-{evaluation.pk}", ("reason",))
             else:
                 messages.success(request, gettext("The evaluation has been reopened."))
         else:
@@ -228,6 +248,7 @@ class ObjectionDecideListView(EvaluationPageMixin, TemplateView):
         )
         for o in page.object_list:
             o.when_label = _when_label(o.evaluation)
+            o.typed = typed(self.request, f"decide-{o.pk}")
         return super().get_context_data(
             page_obj=page,
             query=_query(self.request.GET),
@@ -501,6 +522,8 @@ class UnitPredikatDetailView(EvaluationPageMixin, TemplateView):
             and predikat_svc.may_finalise(scope, row.unit),
             sources=[] if final else predikat_svc.sources_of(scope),
             predikat_choices=UnitPredikat._meta.get_field("predikat").choices,
+            typed_set=typed(self.request, f"up-{row.pk}-set"),
+            typed_finalise=typed(self.request, f"up-{row.pk}-finalise"),
             **kwargs,
         )
 
@@ -519,8 +542,10 @@ class UnitPredikatStepView(LoginRequiredMixin, View):
     def post(self, request, pk):
         row = _unit_predikat(request, pk)
         form = self.FORMS[self.step](request.POST)
+        kept = ("predikat", "reason", "justification", "note")
         if not form.is_valid():
             _form_refused(request, form)
+            keep_typed(request, f"up-{row.pk}-{self.step}", kept)
             return redirect("performance:unit_predikat_detail", row.pk)
         data = form.cleaned_data
         common = {
@@ -543,10 +568,11 @@ class UnitPredikatStepView(LoginRequiredMixin, View):
                 )
             else:
                 predikat_svc.distribution_finalise(**common, justification=data["justification"])
-        except Conflict as exc:
+        except Conflict as exc:  # the page shows the current state: nothing kept
             _refused(request, exc)
         except ValidationError as exc:
             _refused(request, exc)
+            keep_typed(request, f"up-{row.pk}-{self.step}", kept)
         else:
             messages.success(request, self.DONE[self.step])
         return redirect("performance:unit_predikat_detail", row.pk)
