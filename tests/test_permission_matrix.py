@@ -2755,13 +2755,13 @@ MATRIX += [
 
 
 # The evaluation's documents (PDF) and the public check page of their codes. Targets: the draft
-# evaluation above (a preview, no code) and a final annual evaluation of the same plan (its
+# evaluation above (a preview, no code) and a final second quarter of the same plan (its
 # document issued, its code reused); the unit predikat's decision (set, not final: a preview).
 # The check page answers every caller, signed in or not.
 def _document_checks(objs, role):
     from kinerja.performance.models import DocumentCheck
 
-    return DocumentCheck.objects.filter(object_id=objs["final_evaluation"]).count()
+    return DocumentCheck.objects.filter(object_id=objs["document_evaluation"]).count()
 
 
 MATRIX += [
@@ -2770,7 +2770,7 @@ MATRIX += [
         "performance:evaluation_document_pdf",
         "get",
         EVAL_SEEN,
-        kwargs={"pk": "final_evaluation"},
+        kwargs={"pk": "document_evaluation"},
         state=_document_checks,  # issued once, when the objects were made: reused, not new
         **_page(),
     ),
@@ -2779,7 +2779,7 @@ MATRIX += [
         "api:evaluation-document-pdf",
         "get",
         EVAL_SEEN,
-        kwargs={"pk": "final_evaluation"},
+        kwargs={"pk": "document_evaluation"},
         state=_document_checks,
         **_plan(),
     ),
@@ -2805,8 +2805,9 @@ MATRIX += [
 
 
 def _document_objects(world, key, evaluation_id) -> dict[str, Any]:
-    """A final annual evaluation of the matrix plan (both ratings as expected), with its
-    Dokumen Evaluasi issued (written straight)."""
+    """A final evaluation of the matrix plan's second quarter (both ratings as expected),
+    with its Dokumen Evaluasi issued (written straight). Not the annual one: the rows that open
+    the plan's annual evaluation need it absent."""
     from kinerja.performance.document_codes import new_code
     from kinerja.performance.evaluation_documents import evaluation_digest
     from kinerja.performance.models import DocumentCheck, Evaluation
@@ -2815,8 +2816,8 @@ def _document_objects(world, key, evaluation_id) -> dict[str, Any]:
     final = Evaluation.objects.create(
         instansi_id=draft.instansi_id,
         plan_id=draft.plan_id,
-        kind="annual",
-        sub_period=0,
+        kind="periodic",
+        sub_period=2,
         source="agency",
         results_rating="as_expected",
         behaviour_rating="as_expected",
@@ -2831,11 +2832,11 @@ def _document_objects(world, key, evaluation_id) -> dict[str, Any]:
         object_id=final.pk,
         digest=evaluation_digest(final, "evaluation_document"),
         subject="Uji",
-        period_label="Tahunan 2026",
+        period_label="Triwulan II 2026",
         predikat="baik",
         issued_at=final.finalised_at,
     )
-    return {"final_evaluation": final.pk, "check_code": check.printed_code}
+    return {"document_evaluation": final.pk, "check_code": check.printed_code}
 
 
 # The evaluation pages wired to the unit predikat and the objections (as the API rows above,
