@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from bisect import insort
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
@@ -495,46 +496,62 @@ class _Curve:
         return plan.unit_id == agency and plan_is_head(plan)
 
     def keep_curve(self, unit_predikat: str, members: list[list[Any]]) -> None:
-        for _step in range(3 * len(members)):
-            counts = Counter(row[PREDIKAT] for row in members)
-            found = breaches(self.curve, unit_predikat, {p: counts.get(p, 0) for p in ORDER})
+        """Move ratings until the curve of ``unit_predikat`` holds: for the first breach, as
+        many people as it lacks or exceeds at once (one when that would break another limit),
+        from the nearest band, the best of a band moving up and the weakest down."""
+
+        def merit(row: list[Any]) -> tuple[Decimal, int]:
+            return (row[5] if row[5] is not None else Decimal(100), row[1])
+
+        bands = {p: sorted((r for r in members if r[PREDIKAT] == p), key=merit) for p in ORDER}
+        for _step in range(len(members) + 1):
+            counts = Counter({p: len(rows) for p, rows in bands.items()})
+            found = breaches(self.curve, unit_predikat, {p: counts[p] for p in ORDER})
             if not found:
                 return
-            move = self.move(unit_predikat, counts, found[0])
+            breach = found[0]
+            move = self.move(unit_predikat, counts, breach, abs(breach.count - breach.limit))
             if move is None:
                 return  # nothing helps: the finalisation will say so
-            source, target = move
-            better = ORDER.index(target) < ORDER.index(source)
-            pool = [row for row in members if row[PREDIKAT] == source]
-            pool.sort(key=lambda row: (row[5] or Decimal(100), row[1]), reverse=better)
-            self.rate(pool[0], target)
+            source, target, n = move
+            pool = bands[source]
+            if ORDER.index(target) < ORDER.index(source):  # up: the best of the band
+                moved, bands[source] = pool[-n:], pool[:-n]
+            else:
+                moved, bands[source] = pool[:n], pool[n:]
+            for row in moved:
+                self.rate(row, target)
+                insort(bands[target], row, key=merit)
 
-    def move(self, unit_predikat: str, counts: Counter, breach) -> tuple[str, str] | None:
-        """One person's move (from band, to band) that mends ``breach`` without breaking a
-        limit it keeps, the nearest band first."""
+    def move(
+        self, unit_predikat: str, counts: Counter, breach, n: int
+    ) -> tuple[str, str, int] | None:
+        """A move (from band, to band, how many: ``n``, or else one) that mends ``breach``
+        without breaking a limit it keeps, the nearest band first."""
         bands = breach.band.split("+")
+        now = {(b.band, b.kind) for b in breaches(self.curve, unit_predikat, counts)}
 
-        def worse_after(source: str, target: str) -> bool:
+        def worse_after(source: str, target: str, k: int) -> bool:
             after = Counter(counts)
-            after[source] -= 1
-            after[target] += 1
-            now = {(b.band, b.kind) for b in breaches(self.curve, unit_predikat, counts)}
-            then = breaches(self.curve, unit_predikat, {p: after.get(p, 0) for p in ORDER})
+            after[source] -= k
+            after[target] += k
+            then = breaches(self.curve, unit_predikat, {p: after[p] for p in ORDER})
             return any((b.band, b.kind) not in now for b in then)
 
         if breach.kind == "max":
-            sources = [b for b in bands if counts.get(b)]
+            sources = [b for b in bands if counts[b]]
             targets = [p for p in ORDER if p not in bands]
         else:
-            sources = [p for p in ORDER if p not in bands and counts.get(p)]
+            sources = [p for p in ORDER if p not in bands and counts[p]]
             targets = bands
         options = sorted(
             ((s, t) for s in sources for t in targets),
             key=lambda st: (abs(ORDER.index(st[0]) - ORDER.index(st[1])), ORDER.index(st[1])),
         )
-        for source, target in options:
-            if not worse_after(source, target):
-                return source, target
+        for k in dict.fromkeys((max(n, 1), 1)):
+            for source, target in options:
+                if counts[source] >= k and not worse_after(source, target, k):
+                    return source, target, k
         return None
 
     def rate(self, row: list[Any], target: str) -> None:
