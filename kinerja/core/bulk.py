@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
@@ -183,8 +184,18 @@ def _converter(field: models.Field, connection) -> Callable[[Any], Any] | None:
             return prepare_json(value, connection)
 
         return convert_json
-    cache: dict[Any, Any] = {}
     prepare = field.get_db_prep_save
+    if isinstance(field, models.DecimalField):
+
+        def convert_decimal(value: Any) -> Any:
+            # A finite Decimal comes out of the field's preparation as an equal Decimal (to_python
+            # copies it; the backends pass it on as it is): skip the three calls a value.
+            if value.__class__ is Decimal and value.is_finite():
+                return value
+            return prepare(value, connection)
+
+        return convert_decimal
+    cache: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:
         try:
