@@ -155,8 +155,12 @@ def load_facts(targets) -> dict[int, TargetFacts]:
     if not facts:
         return facts
     ids = targets.order_by().values("pk")
-    values = TargetValue.objects.filter(target_id__in=ids).values_list(
-        "target_id", "sub_period__number", "value", "low", "high"
+    # No ordering (the rows go into dicts): the models' default order joined the indicator
+    # and sorted every chunk.
+    values = (
+        TargetValue.objects.filter(target_id__in=ids)
+        .order_by()
+        .values_list("target_id", "sub_period__number", "value", "low", "high")
     )
     for target_id, number, value, low, high in values.iterator(chunk_size=CHUNK):
         fact = facts[target_id]
@@ -165,8 +169,10 @@ def load_facts(targets) -> dict[int, TargetFacts]:
         fact.sub_targets[number] = _spec(
             TargetShape.RANGE if fact.spec.value is None else TargetShape.VALUE, value, low, high
         )
-    realised = Realisation.objects.filter(target_id__in=ids, status__in=COUNTED).values_list(
-        "target_id", "sub_period__number", "value"
+    realised = (
+        Realisation.objects.filter(target_id__in=ids, status__in=COUNTED)
+        .order_by()
+        .values_list("target_id", "sub_period__number", "value")
     )
     for target_id, number, value in realised.iterator(chunk_size=CHUNK):
         facts[target_id].realised[number] = value
