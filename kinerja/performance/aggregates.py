@@ -407,7 +407,8 @@ def feed_target(
 def _insert(rows: Iterable[tuple]) -> int:
     rows = list(rows)
     if rows:
-        insert_rows(Rollup, ROW_FIELDS, rows, same={"computed_at": timezone.now()})
+        # The rows hold integers, text, Decimals and None only: nothing to convert.
+        insert_rows(Rollup, ROW_FIELDS, rows, same={"computed_at": timezone.now()}, prepared=True)
     return len(rows)
 
 
