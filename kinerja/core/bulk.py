@@ -65,8 +65,8 @@ def insert_rows(
         quote(opts.db_table), ", ".join(quote(f.column) for f in columns)
     )
     tail = f" RETURNING {quote(opts.pk.column)}" if return_ids else ""
-    if not prepared:
-        rows = _prepare(rows, [_converter(f, connection) for f in given])
+    # An iterator: the writers take the rows batch by batch.
+    rows = iter(rows) if prepared else _prepare(rows, [_converter(f, connection) for f in given])
     with _cursor(connection) as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             return _copy(cursor, opts, columns, constants, rows, return_ids, connection)
