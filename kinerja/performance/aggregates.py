@@ -52,7 +52,7 @@ from django.utils import timezone
 
 from kinerja.core.bulk import insert_rows
 
-from .achievement import CENT, AchievementRules, TargetSpec, evaluate, year_achievement
+from .achievement import CENT, AchievementRules, TargetSpec, aggregate, evaluate
 from .choices import Aggregation, TargetShape
 from .models import (
     Collaboration,
@@ -63,7 +63,6 @@ from .models import (
     RealisationStatus,
     Rollup,
     RollupKind,
-    SubPeriod,
     Target,
     TargetValue,
 )
@@ -156,8 +155,12 @@ def load_facts(targets) -> dict[int, TargetFacts]:
     if not facts:
         return facts
     ids = targets.order_by().values("pk")
-    values = TargetValue.objects.filter(target_id__in=ids).values_list(
-        "target_id", "sub_period__number", "value", "low", "high"
+    # No ordering (the rows go into dicts): the models' default order joined the indicator
+    # and sorted every chunk.
+    values = (
+        TargetValue.objects.filter(target_id__in=ids)
+        .order_by()
+        .values_list("target_id", "sub_period__number", "value", "low", "high")
     )
     for target_id, number, value, low, high in values.iterator(chunk_size=CHUNK):
         fact = facts[target_id]
@@ -166,8 +169,10 @@ def load_facts(targets) -> dict[int, TargetFacts]:
         fact.sub_targets[number] = _spec(
             TargetShape.RANGE if fact.spec.value is None else TargetShape.VALUE, value, low, high
         )
-    realised = Realisation.objects.filter(target_id__in=ids, status__in=COUNTED).values_list(
-        "target_id", "sub_period__number", "value"
+    realised = (
+        Realisation.objects.filter(target_id__in=ids, status__in=COUNTED)
+        .order_by()
+        .values_list("target_id", "sub_period__number", "value")
     )
     for target_id, number, value in realised.iterator(chunk_size=CHUNK):
         facts[target_id].realised[number] = value
@@ -175,32 +180,25 @@ def load_facts(targets) -> dict[int, TargetFacts]:
 
 
 class Context:
-    """What the computation reads beside the facts, cached for a run: the rules of each year
-    and the number of sub-periods of each instansi's year."""
+    """What the computation reads beside the facts, cached for a run: the rules of each
+    year."""
 
     def __init__(self) -> None:
         self._rules: dict[int, AchievementRules] = {}
-        self._subs: dict[tuple[int, int], int] = {}
 
     def rules(self, year: int) -> AchievementRules:
         if year not in self._rules:
             self._rules[year] = achievement_rules_for_year(year)
         return self._rules[year]
 
-    def sub_periods(self, instansi_id: int, year: int) -> int:
-        key = (instansi_id, year)
-        if key not in self._subs:
-            self._subs[key] = SubPeriod.objects.filter(
-                instansi_id=instansi_id, period__year=year
-            ).count()
-        return self._subs[key]
-
 
 def _q4(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(FOUR, rounding=ROUND_HALF_UP)
 
 
-def _target_row(fact: TargetFacts, sub_period: int, result, realisation, spec, reason=None):
+def _target_row(fact: TargetFacts, sub_period: int, result, realisation, bounds, reason=None):
+    """A target's row; ``bounds`` is `_bounds` of the target it met (None: none)."""
+    computed = result is not None and result.computed
     return (
         fact.instansi_id,
         TARGET,
@@ -209,38 +207,59 @@ def _target_row(fact: TargetFacts, sub_period: int, result, realisation, spec, r
         sub_period,
         result.percent if result is not None else None,
         _q4(realisation),
-        _q4(spec.value) if spec is not None else None,
-        _q4(spec.low) if spec is not None else None,
-        _q4(spec.high) if spec is not None else None,
+        *(bounds or NO_BOUNDS),
         reason if reason is not None else str(result.reason or "") if result is not None else "",
-        1 if result is not None and result.computed else 0,
-        0 if result is not None and result.computed else 1,
+        1 if computed else 0,
+        0 if computed else 1,
     )
+
+
+NO_BOUNDS = (None, None, None)
+
+
+def _bounds(spec: TargetSpec) -> tuple:
+    """A target's value, low and high bounds as its row keeps them (four decimals)."""
+    return (_q4(spec.value), _q4(spec.low), _q4(spec.high))
 
 
 def target_rows(fact: TargetFacts, ctx: Context) -> list[tuple]:
     """The rows of one target: the year's, then one per sub-period with a verified
-    realisation (`ROW_FIELDS` order)."""
-    rules = ctx.rules(fact.year)
-    count = max(ctx.sub_periods(fact.instansi_id, fact.year), max(fact.realised, default=0), 1)
-    kw = {"polarity": fact.polarity, "rules": rules, "cap": fact.cap, "zero_rule": fact.zero_rule}
-    year = year_achievement(
-        aggregation=fact.aggregation,
-        realisations=[fact.realised.get(n) for n in range(1, count + 1)],
-        target=fact.spec,
-        **kw,
-    )
-    rows = [_target_row(fact, YEAR, year.result, year.realisation, year.target)]
-    for number in sorted(fact.realised):
-        value = fact.realised[number]
+    realisation (`ROW_FIELDS` order).
+
+    The year's row is `year_achievement` against the year's target, written out as what that
+    function does in this case (``aggregate`` the realisations in sub-period order, a missing
+    one not reported; `evaluate` the result against the year's target): the same numbers
+    without building its per-sub-period lists and result objects, which a recomputation of
+    two million realisations paid for (docs/evaluation-rollups.md, "Speed")."""
+    kw = {
+        "polarity": fact.polarity,
+        "rules": ctx.rules(fact.year),
+        "cap": fact.cap,
+        "zero_rule": fact.zero_rule,
+    }
+    realised = fact.realised
+    numbers = sorted(realised)
+    realisation = aggregate([realised[n] for n in numbers], fact.aggregation)
+    year_spec = fact.spec
+    year_bounds = _bounds(year_spec)
+    rows = [
+        _target_row(
+            fact, YEAR, evaluate(target=year_spec, realisation=realisation, **kw), realisation,
+            year_bounds,
+        )
+    ]  # fmt: skip
+    level = year_spec.qualitative or fact.aggregation != Aggregation.CUMULATIVE
+    for number in numbers:
+        value = realised[number]
         spec = fact.sub_targets.get(number)
-        if spec is None and (fact.spec.qualitative or fact.aggregation != Aggregation.CUMULATIVE):
-            spec = fact.spec
-        if spec is None:
+        if spec is not None:
+            result = evaluate(target=spec, realisation=value, **kw)
+            rows.append(_target_row(fact, number, result, value, _bounds(spec)))
+        elif level:  # a level held all year: the year's target
+            result = evaluate(target=year_spec, realisation=value, **kw)
+            rows.append(_target_row(fact, number, result, value, year_bounds))
+        else:
             rows.append(_target_row(fact, number, None, value, None, NO_SUB_PERIOD_TARGET))
-            continue
-        result = evaluate(target=spec, realisation=value, **kw)
-        rows.append(_target_row(fact, number, result, value, spec))
     return rows
 
 
@@ -388,7 +407,8 @@ def feed_target(
 def _insert(rows: Iterable[tuple]) -> int:
     rows = list(rows)
     if rows:
-        insert_rows(Rollup, ROW_FIELDS, rows, same={"computed_at": timezone.now()})
+        # The rows hold integers, text, Decimals and None only: nothing to convert.
+        insert_rows(Rollup, ROW_FIELDS, rows, same={"computed_at": timezone.now()}, prepared=True)
     return len(rows)
 
 
