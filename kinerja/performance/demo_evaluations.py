@@ -48,6 +48,7 @@ from . import aggregates
 from .choices import DataType, PlanApproach, TargetShape
 from .curve_rules import UnitPredikat, breaches, curve_rules_for_year
 from .demo_agencies import first_year
+from .demo_plans import write_realisations
 from .evaluation_rules import (
     Predikat,
     Rating,
@@ -198,40 +199,21 @@ class _Builder:
                     )
                 )  # fmt: skip
                 audit.append((target, sub))
-        ids = insert_rows(
-            Realisation,
-            (
-                "instansi_id", "target_id", "sub_period_id", "value", "outcome",
-                "supporting_factors", "obstructing_factors", "note", "status", "holder_id",
-                "verifier_id", "submitted_at", "verified_at", "returned_at", "return_comment",
-                "version",
-            ),
+        ids = write_realisations(
+            self.instansi.pk,
             rows,
-            return_ids=True,
-        )  # fmt: skip
-        self.counts["agency_realisations"] += len(ids)
-        record_many(
-            actor=None,
-            action="realisation.create",
-            instansi_id=self.instansi.pk,
-            reason="load_demo",
-            entries=(
-                {
-                    "target_type": "performance.realisation",
-                    "target_id": pk,
-                    "target_repr": f"{target.indicator.code} {sub.number}",
-                    "unit_id": target.indicator.unit_id,
-                    "unit_path": self.units[target.indicator.unit_id].path
-                    if target.indicator.unit_id in self.units
-                    else "",
-                    "changes": {
-                        "sub_period": [None, sub.pk],
-                        "status": [None, RealisationStatus.VERIFIED],
-                    },
-                }
-                for pk, (target, sub) in zip(ids, audit, strict=True)
-            ),
+            [
+                (
+                    f"{target.indicator.code} {sub.number}",
+                    target.indicator.unit_id,
+                    getattr(self.units.get(target.indicator.unit_id), "path", ""),
+                    sub,
+                    RealisationStatus.VERIFIED,
+                )
+                for target, sub in audit
+            ],
         )
+        self.counts["agency_realisations"] += len(ids)
         aggregates.refresh_targets({t.pk for t in targets})
 
     def _agency_value(self, target: Target, goal: TargetValue, factor: Decimal) -> Decimal:

@@ -759,35 +759,21 @@ class _Builder:
                     )
                 )  # fmt: skip
                 audit.append((plan, sub, status))
-        ids = insert_rows(
-            Realisation,
-            (
-                "instansi_id", "target_id", "sub_period_id", "value", "outcome",
-                "supporting_factors", "obstructing_factors", "note", "status", "holder_id",
-                "verifier_id", "submitted_at", "verified_at", "returned_at", "return_comment",
-                "version",
-            ),
+        ids = write_realisations(
+            self.instansi.pk,
             rows,
-            return_ids=True,
-        )  # fmt: skip
-        self.counts["realisations"] += len(ids)
-        record_many(
-            actor=None,
-            action="realisation.create",
-            instansi_id=self.instansi.pk,
-            reason="load_demo",
-            entries=(
-                {
-                    "target_type": "performance.realisation",
-                    "target_id": pk,
-                    "target_repr": f"{plan.pk} {sub.number}",
-                    "unit_id": plan.unit_id,
-                    "unit_path": self.units[plan.unit_id].path,
-                    "changes": {"sub_period": [None, sub.pk], "status": [None, status]},
-                }
-                for pk, (plan, sub, status) in zip(ids, audit, strict=True)
-            ),
+            [
+                (
+                    f"{plan.pk} {sub.number}",
+                    plan.unit_id,
+                    self.units[plan.unit_id].path,
+                    sub,
+                    status,
+                )
+                for plan, sub, status in audit
+            ],
         )
+        self.counts["realisations"] += len(ids)
         return late_units
 
     def is_late_unit(self, unit_id: int) -> bool:
@@ -811,6 +797,38 @@ class _Builder:
         else:
             value = value.quantize(Decimal("0.01"))
         return {**base, "value": value}
+
+
+REALISATION_COLUMNS = (
+    "instansi_id", "target_id", "sub_period_id", "value", "outcome", "supporting_factors",
+    "obstructing_factors", "note", "status", "holder_id", "verifier_id", "submitted_at",
+    "verified_at", "returned_at", "return_comment", "version",
+)  # fmt: skip
+
+
+def write_realisations(instansi_id: int, rows: list[tuple], about: list[tuple]) -> list[int]:
+    """Insert realisation ``rows`` (values in the order of `REALISATION_COLUMNS`) with one
+    ``realisation.create`` event each; ``about`` gives each row's (label, unit id, unit path,
+    sub-period, status). The new ids, in row order."""
+    ids = insert_rows(Realisation, REALISATION_COLUMNS, rows, return_ids=True)
+    record_many(
+        actor=None,
+        action="realisation.create",
+        instansi_id=instansi_id,
+        reason="load_demo",
+        entries=(
+            {
+                "target_type": "performance.realisation",
+                "target_id": pk,
+                "target_repr": label,
+                "unit_id": unit_id,
+                "unit_path": unit_path,
+                "changes": {"sub_period": [None, sub.pk], "status": [None, status]},
+            }
+            for pk, (label, unit_id, unit_path, sub, status) in zip(ids, about, strict=True)
+        ),
+    )
+    return ids
 
 
 @contextlib.contextmanager
