@@ -229,6 +229,20 @@ PAGES = (
         target=TARGET_PLANNING,
     ),
     Page(
+        "eval_units",
+        "unit predikat (2023), agency head",
+        "/plans/evaluations/units/?year=2023&sub_period=0",
+        AGENCY_HEAD,
+        target=TARGET_PLANNING,
+    ),
+    Page(
+        "eval_objections",
+        "objections to decide, BKD",
+        "/plans/evaluations/objections/",
+        INSTANSI_WIDE,
+        target=TARGET_PLANNING,
+    ),
+    Page(
         "realisation_write",
         "realisation submit/return, API",
         "/api/v1/realisations/{id}/{step}/",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from kinerja.core.scope import Scope
+from kinerja.core.scope import Action, Scope
 
 from .models import Indicator, Plan, PlanAction, PlanResult, Target
 from .services.skp import berakhlak
@@ -25,6 +25,13 @@ def plans_for(scope: Scope) -> QuerySet[Plan]:
     return Plan.objects.filter(
         Q(pk__in=scoped.values("pk")) | (mine & Q(instansi_id=scope.instansi_id))
     )
+
+
+def reaches_every_plan(scope: Scope) -> bool:
+    """Whether the caller reads every plan of their instansi (an instansi-wide role): then a
+    row that belongs to a plan (an evaluation, an objection) is reached through its own
+    instansi, with no subquery over the plans."""
+    return scope.instansi_id is not None and scope.paths_for(Action.VIEW_PLANNING) is None
 
 
 @dataclass

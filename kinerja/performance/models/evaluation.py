@@ -95,6 +95,14 @@ class Evaluation(TenantModel):
         verbose_name = _("employee evaluation")
         verbose_name_plural = _("employee evaluations")
         ordering = ["plan", "kind", "sub_period"]
+        indexes = [
+            # The overrides across agencies, newest first: a few in a hundred of the rows.
+            models.Index(
+                fields=["instansi", "-id"],
+                condition=~Q(override_reason=""),
+                name="perf_evaluation_overrides",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "plan", "kind", "sub_period", name="%(app_label)s_%(class)s_one_per_period"

@@ -32,7 +32,7 @@ from ..evaluation_documents import (
 )
 from ..evaluation_rules import Predikat
 from ..models import DocumentCheck, DocumentKind, Evaluation
-from ..plan_selectors import plans_for
+from ..selectors_evaluation import evaluations_for as scoped_evaluations
 from ..services import document_checks as svc
 
 NOT_INDEXED = "noindex, nofollow, noarchive"
@@ -52,7 +52,7 @@ class EvaluationPdfView(LoginRequiredMixin, View):
 
 def evaluations_for(scope):
     """The evaluations whose documents the caller may print: those of the plans within reach."""
-    return Evaluation.objects.filter(plan__in=plans_for(scope)).select_related(
+    return scoped_evaluations(scope).select_related(
         "instansi__region",
         "plan__employee__unit",
         "plan__period",

@@ -45,13 +45,12 @@ from ..forms.evaluation_wire import (
     UnitPredikatOpenForm,
 )
 from ..models import (
-    Objection,
     ObjectionStatus,
     Period,
     UnitPredikat,
     UnitPredikatStatus,
 )
-from ..selectors_evaluation import evaluations_for, reads_oversight
+from ..selectors_evaluation import evaluations_for, objections_for, reads_oversight
 from ..selectors_workspace import chosen_period
 from ..services import Conflict
 from ..services import objections as objection_svc
@@ -148,7 +147,7 @@ class ObjectionFileView(LoginRequiredMixin, View):
 
 def _objections(scope):
     """The objections within reach (their evaluation's plan within reach, as the API)."""
-    return Objection.objects.filter(evaluation__in=evaluations_for(scope))
+    return objections_for(scope)
 
 
 class ObjectionDecideView(LoginRequiredMixin, View):

@@ -17,6 +17,7 @@ from kinerja.core.idempotency import IdempotentMixin
 from ...evaluation_rules import Rating
 from ...models import Evaluation, EvaluationKind, EvaluationStatus
 from ...plan_selectors import plans_for
+from ...selectors_evaluation import evaluations_for
 from ...services import evaluation as svc
 from ...services import objections as objections_svc
 from ..serializers.evaluation import (
@@ -68,9 +69,7 @@ class EvaluationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Evaluation.objects.none()
-        qs = Evaluation.objects.filter(plan__in=plans_for(self.request.scope)).select_related(
-            "plan__period"
-        )
+        qs = evaluations_for(self.request.scope).select_related("plan__period")
         qs = qs.prefetch_related("behaviours", "feedback", "objections")
         get = self.request.query_params
         for name, lookup in (("plan", "plan_id"), ("year", "plan__period__year")):

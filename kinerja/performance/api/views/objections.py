@@ -21,8 +21,8 @@ from kinerja.core.idempotency import IdempotentMixin
 from kinerja.core.scope import Action, Scope
 from kinerja.organisations.models import Employee
 
-from ...models import Evaluation, EvaluationInput, InputStatus, Objection, ObjectionStatus
-from ...plan_selectors import plans_for
+from ...models import EvaluationInput, InputStatus, Objection, ObjectionStatus
+from ...selectors_evaluation import evaluations_for, objections_for
 from ...services import objections as svc
 from ..serializers.objections import (
     EvaluationInputGiveSerializer,
@@ -34,10 +34,6 @@ from ..serializers.objections import (
     ObjectionSerializer,
 )
 from . import documented
-
-
-def evaluations_for(scope: Scope):
-    return Evaluation.objects.filter(plan__in=plans_for(scope))
 
 
 class _Base(
@@ -82,9 +78,7 @@ class ObjectionViewSet(_Base):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Objection.objects.none()
-        qs = Objection.objects.filter(
-            evaluation__in=evaluations_for(self.request.scope)
-        ).select_related("evaluation__plan")
+        qs = objections_for(self.request.scope).select_related("evaluation__plan")
         get = self.request.query_params
         for name, lookup in (
             ("evaluation", "evaluation_id"),
