@@ -186,9 +186,14 @@ def members_q(unit, period_id: int, number: int) -> Q:
         period_id=period_id, sub_period=number, unit__path__startswith=unit.path
     ).exclude(unit=unit)
     outer = _outermost(list(below.values_list("unit_id", "unit__path")))
-    q = Q(plan__unit__path__startswith=unit.path)
+    from kinerja.organisations.models import OrgUnit
+
+    # The subtree's units as ids (one small query): the evaluations are then found through
+    # their plans' unit index, not by matching every plan's unit path.
+    units = OrgUnit.objects.filter(path__startswith=unit.path)
     for _pk, path in outer:
-        q &= ~Q(plan__unit__path__startswith=path)
+        units = units.exclude(path__startswith=path)
+    q = Q(plan__unit_id__in=list(units.values_list("pk", flat=True)))
     if outer:
         q |= _heads(pk for pk, _path in outer)
     return (q & ~_heads([unit.pk])) & Q(plan__period_id=period_id, sub_period=number)
@@ -222,9 +227,9 @@ class Distribution:
 
 def distribution(unit, period: Period, number: int, predikat: str | None = None) -> Distribution:
     """The distribution of ``unit`` for the period's sub-period ``number`` (0: the year)
-    against the curve of ``predikat`` (by default the unit predikat set, if any): two queries
-    (the sub-units with a predikat of their own, one grouped count), three when the predikat
-    is read."""
+    against the curve of ``predikat`` (by default the unit predikat set, if any): three
+    queries (the sub-units with a predikat of their own, the subtree's unit ids, one grouped
+    count), four when the predikat is read."""
     rows = (
         Evaluation.objects.filter(members_q(unit, period.pk, number))
         .values("status", "predikat")
@@ -330,7 +335,7 @@ class Panel:
 def curve_panels(employee_id: int | None, period: Period, number: int) -> list[Panel]:
     """The distribution of each unit whose head post ``employee_id`` holds or acts in today,
     for the period's sub-period ``number`` (0: the year): what the head watches while the
-    evaluations are given. Three queries a unit, plus two."""
+    evaluations are given. Four queries a unit, plus two."""
     from django.utils import timezone
 
     from kinerja.organisations.models import OrgUnit

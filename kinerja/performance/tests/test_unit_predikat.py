@@ -570,14 +570,14 @@ def test_a_sub_unit_with_its_own_predikat_leaves_the_parents_distribution_but_it
     assert sel.distribution_is_final(division, s.period, 1, head=True)
 
 
-def test_the_distribution_is_read_in_three_queries(s):
+def test_the_distribution_is_read_in_four_queries(s):
     division = s.world.division_a
     rated(s, division, "baik", n=4)
     rated(s, division, "kurang", n=2)
     set_to(s, opened(s), "baik")
     with CaptureQueriesContext(connection) as queries:
         found = sel.distribution(division, s.period, 1)
-    assert len(queries) == 3
+    assert len(queries) == 4  # sub-units with a predikat, unit ids, the count, the predikat
     assert (found.staff, found.predikat, found.found) == (6, "baik", [])
 
 
