@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -3718,10 +3719,18 @@ def request(client, row, url, objs, role):
     return fn(url, HTTP_ACCEPT="application/json") if row.api else fn(url)
 
 
+# Every case runs by default (``make test``: SQLite). CI's second pass on PostgreSQL sets
+# KINERJA_MATRIX_EVERY=3: each row with every third role, the roles rotating from row to row, so
+# every row and every role still run on PostgreSQL within CI's time.
+EVERY = max(1, int(os.environ.get("KINERJA_MATRIX_EVERY", "1")))
+
+
 def cases():
-    for row in MATRIX:
+    for r, row in enumerate(MATRIX):
         for target in row.allowed:
-            for role in ROLES:
+            for k, role in enumerate(ROLES):
+                if (r + k) % EVERY:
+                    continue
                 yield pytest.param(row, target, role, id=f"{row.method}-{row.name}-{target}-{role}")
 
 
