@@ -3720,7 +3720,7 @@ def request(client, row, url, objs, role):
 
 
 # Every case runs by default (``make test``: SQLite). CI's second pass on PostgreSQL sets
-# KINERJA_MATRIX_EVERY=3: each row with every third role, the roles rotating from row to row, so
+# KINERJA_MATRIX_EVERY=6: each row with every sixth role, the roles rotating from row to row, so
 # every row and every role still run on PostgreSQL within CI's time.
 EVERY = max(1, int(os.environ.get("KINERJA_MATRIX_EVERY", "1")))
 
