@@ -115,5 +115,6 @@ urlpatterns = [
         skp_extra_api.WorkLogSettingApiView.as_view(),
         name="period-work-log",
     ),
+    path("", include("kinerja.training.api.urls")),
     path("", include(router.urls)),
 ]

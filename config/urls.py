@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("kinerja.audit.urls")),
     path("corrections/", include("kinerja.corrections.urls")),
     path("plans/", include("kinerja.performance.urls")),
+    path("training/", include("kinerja.training.urls")),
     path("import/", include("kinerja.imports.urls")),
     path("cek/<str:code>/", DocumentCheckView.as_view(), name="document_check"),  # public
     path("", include("kinerja.core.urls")),

@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
@@ -45,82 +43,32 @@ from kinerja.organisations.models import (
     ReportingLine,
 )
 from kinerja.organisations.tests.factories import OrgUnitFactory, PositionFactory
-
-ROLES = [
-    "anonymous",
-    "system_admin",
-    "leadership",
-    "bappeda",
-    "bkd",
-    "bpsdm",
-    "inspektorat",
-    "opd_head",
-    "opd_admin",
-    "evaluator",
-    "employee",
-]
-SIGNED_IN = set(ROLES) - {"anonymous"}
-WIDE = {"system_admin", "leadership", "bappeda", "bkd", "bpsdm", "inspektorat"}
-# The evaluator reaches down the reporting lines from their own posts, not the unit of the grant;
-# the world's evaluator holds no post, so reaches nobody (their reach: organisations'
-# test_reporting.py, through page, API and export).
-IN_A = WIDE | {"opd_head", "opd_admin", "employee"}  # reach division_a / staff_a
-VIEWERS = WIDE | {"opd_head", "opd_admin", "evaluator"}  # hold a grant to view people
-VIEWERS_A = VIEWERS - {"evaluator"}  # ... that reaches division_a
-IMPORTERS = {"system_admin", "bkd", "opd_admin"}
-WIDE_IMPORTERS = {"system_admin", "bkd"}
-CHANGERS_A = {"system_admin", "bkd", "opd_admin"}
-CHANGERS_WIDE = {"system_admin", "bkd"}
-AUDITORS = {"system_admin", "bkd", "inspektorat", "opd_head", "opd_admin"}
-MANAGERS = {"system_admin", "opd_admin"}  # manage access: accounts and role grants
-WITH_RECORD = {"employee", "opd_head"}  # accounts linked to an employee record (staff_a, head_a)
-# Targets of the account and grant rows: "a" inside agency A, "b" agency B, "x" another instansi.
-MANAGE_SCOPED = {"a": MANAGERS, "b": {"system_admin"}, "x": set()}
-SEE_B = WIDE  # roles that may see agency B's employee "Rina Wulandari"
-LEAK_MARK = "Rina Wulandari"
-NEW_NAME = "Nama Baru Uji"
-JOB_FILE = b"nip,name,status,unit_code\n"  # the stored file of the import job in build_objs
-NEW_PASSWORD = "Kopi-Tubruk-Pagi-7!"  # passes the validators (see accounts/tests/test_passwords.py)
-
-
-@dataclass
-class Row:
-    """One (URL name, method): how to call it on a target, and which roles may, with what effect.
-
-    ``state(objs, role)`` reads what a write changes; ``expect(objs, role)`` is its value after an
-    allowed call. A row with ``state`` and no ``expect`` must leave the state alone for everyone.
-    ``outside`` is the status a role that may use the route elsewhere gets on a target outside its
-    reach: 404 when the target is in the URL, 400 when it is named in the payload (the scoped
-    lookup answers "not found", revealing nothing).
-    """
-
-    name: str
-    method: str
-    allowed: dict[str, set[str]]  # target ("-" for none) -> roles allowed
-    data: Callable[[dict, str], dict] | dict | None = None
-    api: bool = False
-    ok: tuple[int, ...] = (200,)
-    state: Callable[[dict, str], Any] | None = None
-    expect: Callable[[dict, str], Any] | None = None
-    verify: Callable[[Any, Any, dict, str], None] | None = None  # (response, client, objs, role)
-    outside: int = 404
-    leak_check: bool = False  # the body must hold LEAK_MARK exactly for SEE_B
-    xlsx: bool = False
-    htmx: bool = False
-    multipart: bool = False
-    kwargs: dict[str, str] = field(default_factory=dict)  # URL kwarg -> key in objs
-    body: bytes | None = None  # the exact body an allowed call answers (a download)
-    job_status: str = "pending"  # the status of the import job that ``build_objs`` creates
-    planning: bool = False  # the target's planning objects (``planning_objects``) are needed
-
-
-def public(name, method="get", ok=(200,), **kw):
-    return Row(name, method, {"-": set(ROLES)}, ok=ok, **kw)
-
-
-# Targets: "a" inside agency A (division_a), "b" agency B, "x" another instansi, "-" none.
-SCOPED = {"a": IN_A, "b": WIDE, "x": set()}
-CHANGE_SCOPED = {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()}
+from tests.matrix_base import (  # noqa: F401
+    AUDITORS,
+    CHANGE_SCOPED,
+    CHANGERS_A,
+    CHANGERS_WIDE,
+    IMPORTERS,
+    IN_A,
+    JOB_FILE,
+    LEAK_MARK,
+    MANAGE_SCOPED,
+    MANAGERS,
+    NEW_NAME,
+    NEW_PASSWORD,
+    ROLES,
+    SCOPED,
+    SEE_B,
+    SIGNED_IN,
+    VIEWERS,
+    VIEWERS_A,
+    WIDE,
+    WIDE_IMPORTERS,
+    WITH_RECORD,
+    Row,
+    public,
+)
+from tests.matrix_training import training_objects, training_rows
 
 
 def _signed_in_as(response, client, objs, role):
@@ -3512,6 +3460,10 @@ def all_routes() -> set[tuple[str, str]]:
     return set(walk(get_resolver().url_patterns, None))
 
 
+# Each app's rows from its own module (tests/matrix_training*.py): the training app's.
+MATRIX += training_rows()
+
+
 def test_every_route_and_method_is_in_the_matrix():
     listed = [(row.name, row.method) for row in MATRIX]
     missing = all_routes() - set(listed)
@@ -3543,6 +3495,7 @@ def shared(module_transaction):
     world = build_world()
     objects = build_objects(world)
     planning = planning_objects(world)
+    training = training_objects(world)
     # One session per role, signed in once: a case sends its cookie (its own changes to the
     # session, a sign-out included, roll back with the rest).
     sessions = {}
@@ -3550,7 +3503,7 @@ def shared(module_transaction):
         signer = Client()
         signer.force_login(user)
         sessions[role] = signer.cookies[settings.SESSION_COOKIE_NAME].value
-    return world, objects, planning, sessions
+    return world, objects, (planning, training), sessions
 
 
 @pytest.fixture
@@ -3671,13 +3624,15 @@ def build_objects(world):
     }
 
 
-def build_objs(row, target, objects, world, role, planning) -> dict:
+def build_objs(row, target, objects, world, role, planning, training=None) -> dict:
     """The target's objects, plus a token or an import job owned as the target says."""
     from kinerja.accounts.services import token_create
 
     objs = dict(objects.get(target) or objects["-"])
     if row.planning:
         objs.update(planning[target])
+    if row.training:
+        objs.update(training[target])
     if "token" in row.kwargs.values():
         if target == "own" and role != "anonymous":
             owner = world.users[role]
@@ -3738,7 +3693,7 @@ def cases():
 def test_matrix(row, target, role, shared, world, objects, client):
     if role != "anonymous":
         client.cookies[settings.SESSION_COOKIE_NAME] = shared[3][role]
-    objs = build_objs(row, target, objects, world, role, shared[2])
+    objs = build_objs(row, target, objects, world, role, *shared[2])
     url = reverse(row.name, kwargs={k: objs[key] for k, key in row.kwargs.items()})
     before = row.state(objs, role) if row.state else None
     response = request(client, row, url, objs, role)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kinerja.accounts",
     "kinerja.corrections",
     "kinerja.performance",
+    "kinerja.training",
 ]
 
 MIDDLEWARE = [

@@ -30,11 +30,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.LEADERSHIP: READ,
     Role.BAPPEDA: READ | PLANNING,
     Role.BKD: READ | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT, A.MANAGE_PERIODS},
-    Role.BPSDM: READ,
+    Role.BPSDM: READ | {A.MANAGE_TRAINING},
     Role.INSPEKTORAT: READ | {A.VIEW_AUDIT},
-    Role.OPD_HEAD: READ | {A.VIEW_AUDIT},
+    Role.OPD_HEAD: READ | {A.VIEW_AUDIT, A.NOMINATE},
     Role.OPD_ADMIN: READ
-    | {A.CHANGE_PEOPLE, A.CHANGE_ORG, A.IMPORT, A.VIEW_AUDIT, A.MANAGE_ACCESS, A.MANAGE_PLANS},
+    | {
+        A.CHANGE_PEOPLE,
+        A.CHANGE_ORG,
+        A.IMPORT,
+        A.VIEW_AUDIT,
+        A.MANAGE_ACCESS,
+        A.MANAGE_PLANS,
+        A.NOMINATE,
+    },
     Role.EVALUATOR: READ,
     # An employee's own record is reached through Scope.employee_id, not a grant.
     Role.EMPLOYEE: frozenset(),

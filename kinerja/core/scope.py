@@ -31,6 +31,10 @@ class Action:
     MANAGE_PERIODS = "manage_periods"  # the year, its sub-periods, late-entry windows
     MANAGE_GOALS = "manage_goals"  # the regional plan (RPJMD) tree, the indicator library
     MANAGE_PLANS = "manage_plans"  # an agency's strategic plan (Renstra), indicators, targets
+    # Training: the organiser (BPSDM) runs programmes and events across the instansi; an agency
+    # nominates its own staff within its quota.
+    MANAGE_TRAINING = "manage_training"
+    NOMINATE = "nominate"
 
     ALL = frozenset(
         {
@@ -46,6 +50,8 @@ class Action:
             MANAGE_PERIODS,
             MANAGE_GOALS,
             MANAGE_PLANS,
+            MANAGE_TRAINING,
+            NOMINATE,
         }
     )
 

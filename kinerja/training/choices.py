@@ -1,0 +1,53 @@
+"""Statuses and kinds of the training app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Route(models.TextChoices):
+    """How a training is delivered (PerLAN 10/2018): in class, counted in lesson hours, or
+    outside it (a seminar, coaching, a benchmarking visit), converted to lesson hours by rule."""
+
+    CLASSICAL = "classical", _("Classical")
+    NON_CLASSICAL = "non_classical", _("Non-classical")
+
+
+class CompetencyKind(models.TextChoices):
+    MANAGERIAL = "managerial", _("Managerial")
+    SOCIO_CULTURAL = "socio_cultural", _("Socio-cultural")
+    TECHNICAL = "technical", _("Technical")
+
+
+class EventStatus(models.TextChoices):
+    """An event's life: planned, open for nomination, running, finished, evaluated. The order
+    of declaration is the order of the life (`EventStatus.rank`)."""
+
+    PLANNED = "planned", _("Planned")
+    NOMINATION = "nomination", _("Open for nomination")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    EVALUATED = "evaluated", _("Evaluated")
+
+    @classmethod
+    def rank(cls, status: str) -> int:
+        return cls.values.index(status)
+
+
+class ParticipantStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class NominationRoute(models.TextChoices):
+    AGENCY = "agency", _("Nominated by the agency")
+    INVITATION = "invitation", _("Invited by the organiser")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    LEFT_EARLY = "left_early", _("Left early")
+    EXCUSED = "excused", _("Excused")
+    SICK = "sick", _("Sick")
+    ABSENT = "absent", _("Absent")

@@ -1,0 +1,16 @@
+"""Leadership development and training: programmes, events, the timetable, enrolments and
+attendance (this package), and each later capability in a module of its own."""
+
+from .events import (  # noqa: F401
+    JP_MINUTES,
+    Event,
+    EventQuota,
+    Programme,
+    Session,
+    SessionMaterial,
+    SessionSpeaker,
+    Speaker,
+    TimetableVersion,
+)
+from .participants import Attendance, Participant  # noqa: F401
+from .reference import Competency, TrainingType  # noqa: F401
