@@ -51,3 +51,36 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("Excused")
     SICK = "sick", _("Sick")
     ABSENT = "absent", _("Absent")
+
+
+class TestKind(models.TextChoices):
+    PRE = "pre", _("Pre-test")
+    POST = "post", _("Post-test")
+
+
+class ActionPlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved by the mentor")
+    COMPLETED = "completed", _("Completed")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ReviewerRole(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant (self)")
+    MENTOR = "mentor", _("Mentor")
+    PEER = "peer", _("Peer")
+
+
+class ReviewProgress(models.TextChoices):
+    """How a follow-up review sees the action plan: on track or not (Kirkpatrick's behaviour
+    level counts the share on track)."""
+
+    AHEAD = "ahead", _("Ahead of plan")
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind")
+    STALLED = "stalled", _("Stalled")
+
+    @classmethod
+    def on_track_values(cls) -> frozenset[str]:
+        return frozenset({cls.AHEAD, cls.ON_TRACK})
