@@ -39,10 +39,15 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: rolled-back tests reuse ids and chain sequences, so
-    a figure kept by one test (kinerja.audit.freshness) could match the key of the next."""
+    a figure kept by one test (kinerja.audit.freshness) could match the key of the next. And in
+    the default language: a test that switched to English must not leave the next test's
+    messages in English (tests run in a different order, or in parallel workers)."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 class World:
