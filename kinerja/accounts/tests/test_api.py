@@ -43,6 +43,7 @@ def test_me_for_an_agency_administrator(world):
                 "import",
                 "manage_access",
                 "manage_plans",
+                "nominate",
                 "view_audit",
                 "view_org",
                 "view_people",
