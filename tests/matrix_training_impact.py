@@ -34,6 +34,7 @@ def _api_names(response, client, objs, role):
 
 
 ROWS = [
+    Row("training:impact_list", "get", {"-": READERS}, training=True),
     Row(
         "training:event_impact",
         "get",

@@ -136,3 +136,22 @@ def test_the_pdf_is_produced_and_marked_provisional(k, world, client):
     assert (
         _get(client, world, "employee", "training:event_impact_pdf", k.event.pk).status_code == 403
     )
+
+
+def test_the_list_names_the_events_with_a_report_and_the_menu_links_it(k, world, client):
+    planned = EventFactory(
+        instansi=world.instansi, organiser_unit=world.agency_a, status="planned", title="Rencana"
+    )
+    EventFactory(instansi=world.other_instansi, organiser_unit=world.agency_x, title="Kota lain")
+    client.force_login(world.users["opd_head"])
+    body = client.get(reverse("training:impact_list")).content.decode()
+    assert reverse("training:event_impact", args=[k.event.pk]) in body
+    assert "Kota lain" not in body
+    client.force_login(world.users["bpsdm"])
+    body = client.get(reverse("training:impact_list")).content.decode()
+    assert reverse("training:event_impact", args=[planned.pk]) not in body  # nothing to report
+    home = client.get(reverse("core:home")).content.decode()
+    assert reverse("training:impact_list") in home
+    client.force_login(world.users["employee"])
+    assert client.get(reverse("training:impact_list")).status_code == 403
+    assert reverse("training:impact_list") not in client.get(reverse("core:home")).content.decode()

@@ -17,8 +17,11 @@ from django.views.generic import View
 from kinerja.core.excel import XLSX_CONTENT_TYPE
 from kinerja.core.pdf import pdf_filename, render_pdf_response
 
+from ..choices import EventStatus
 from ..impact import events_for, impact_report, may_read_impact
 from ..impact_tables import chart_json, impact_levels, impact_workbook
+
+REPORTED = (EventStatus.RUNNING, EventStatus.FINISHED, EventStatus.EVALUATED)
 
 
 class _ImpactMixin(LoginRequiredMixin):
@@ -30,6 +33,21 @@ class _ImpactMixin(LoginRequiredMixin):
             raise Http404
         report = impact_report(event, scope=request.scope)
         return event, report, impact_levels(report)
+
+
+class ImpactEventListView(LoginRequiredMixin, View):
+    """The events that have a report to read: running, finished or evaluated, newest first."""
+
+    def get(self, request):
+        if not may_read_impact(request.scope):
+            raise PermissionDenied
+        events = (
+            events_for(request.scope)
+            .filter(status__in=REPORTED)
+            .select_related("programme")
+            .order_by("-starts_on", "title")[:200]
+        )
+        return render(request, "training/impact_list.html", {"events": events})
 
 
 class ImpactView(_ImpactMixin, View):
