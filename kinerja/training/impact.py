@@ -221,8 +221,8 @@ class _Targets:
 
 
 def _untreated(event, participants: list[Participant]) -> list[tuple[int, int | None]]:
-    """The heads of agency of the event's audience (its kinds of post and eselon levels) who
-    hold no seat in the event: (employee, post) pairs."""
+    """The heads of agency (the head post of a top-level unit) of the event's audience (its
+    kinds of post and eselon levels) who hold no seat in the event: (employee, post) pairs."""
     from kinerja.organisations.models import Employee
 
     taken = {p.employee_id for p in participants}
@@ -230,7 +230,10 @@ def _untreated(event, participants: list[Participant]) -> list[tuple[int, int | 
         Participant.objects.filter(event=event).active().values_list("employee_id", flat=True)
     )
     qs = Employee.objects.filter(
-        instansi_id=event.instansi_id, is_active=True, position__is_head=True
+        instansi_id=event.instansi_id,
+        is_active=True,
+        position__is_head=True,
+        position__unit__parent__isnull=True,  # the head of an agency, not of a bureau under it
     )
     if event.audience_kinds:
         qs = qs.filter(position__kind__in=event.audience_kinds)
