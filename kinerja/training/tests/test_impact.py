@@ -13,7 +13,7 @@ from kinerja.accounts.scope import scope_for
 from kinerja.organisations.choices import PositionKind
 from kinerja.performance.models import PlanResult
 from kinerja.training.impact import impact_demo_checks, impact_report, results_level
-from kinerja.training.models import ActionPlanLink
+from kinerja.training.models import ActionPlan, ActionPlanLink
 from kinerja.training.tests.factories import EventFactory, ParticipantFactory
 
 from .impact_fixtures import agency_with_head, full_year, refreshment, roll, three_quarters
@@ -328,3 +328,28 @@ def test_another_event_reads_nothing_of_this_one(k, world):
     results = results_level(other)
     assert results["rows"] == [] and results["participants"] == 0
     assert results["provisional"] is True
+
+
+def test_the_results_cost_the_same_queries_for_one_participant_or_four(k, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    full_year(k)
+    with CaptureQueriesContext(connection) as one:
+        results_level(k.event)
+    for i in range(3):
+        agency, post, head = agency_with_head(world, f"DINAS{i}", f"Dinas Uji {i}")
+        targets = [k.builder.target(agency, 2023) for _n in range(2)]
+        _agreement, rows = k.builder.agreement(agency, head, post, targets)
+        participant = ParticipantFactory(event=k.event, employee=head)
+        plan = ActionPlan.objects.create(
+            instansi=world.instansi, participant=participant, title="Aksi", change="Perubahan"
+        )
+        ActionPlanLink.objects.create(action_plan=plan, agreement_target=rows[0])
+        for target in targets:
+            roll(target, 4, 100)
+            roll(target, 0, 100)
+    with CaptureQueriesContext(connection) as four:
+        results = results_level(k.event)
+    assert results["with_links"] == 4 and results["linked"]["n"] == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
