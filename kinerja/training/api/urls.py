@@ -3,8 +3,15 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from . import impact
+
 router = SimpleRouter()
 
 urlpatterns = [
+    path(
+        "training-events/<int:pk>/impact/",
+        impact.EventImpactView.as_view(),
+        name="training-event-impact",
+    ),
     path("", include(router.urls)),
 ]
