@@ -170,7 +170,9 @@ STATUS_MOVES = {
 def form_move(*, actor, scope: Scope, form: FeedbackForm, move: str) -> FeedbackForm:
     """Close an open form, reopen a closed one (not yet released), or release a closed one's
     results. Release is final: a released form is never reopened, so its count cannot grow."""
-    form = FeedbackForm.objects.select_for_update().select_related("event").get(pk=form.pk)
+    form = (
+        FeedbackForm.objects.select_for_update(of=("self",)).select_related("event").get(pk=form.pk)
+    )
     _require_organiser(scope, form.event)
     if move not in STATUS_MOVES:
         raise ValidationError({"move": _("Choose close, reopen or release.")})
@@ -295,10 +297,11 @@ def comment_moderate(*, actor, scope: Scope, response_id: Any, decision: str) ->
     """Approve or hide a comment, once its form is closed (so the queue does not grow while
     participants answer). Only an approved comment reaches the speaker."""
     response = (
-        FeedbackResponse.objects.select_for_update()
+        FeedbackResponse.objects.select_for_update(of=("self",))
         .select_related("form__event")
         .filter(pk=response_id)
         .exclude(comment="")
+        .order_by()
         .first()
     )
     if response is None or response.instansi_id != scope.instansi_id:
@@ -403,7 +406,11 @@ def _text(value: Any) -> str | None:
 
 
 def _write_assessment(actor, participant, kind, values, taken_on) -> Assessment:
-    existing = Assessment.objects.select_for_update().filter(participant=participant, kind=kind)
+    existing = (
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(participant=participant, kind=kind)
+        .order_by()
+    )
     row = existing.first()
     if row is None:
         row = Assessment(
