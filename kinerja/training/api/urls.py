@@ -4,8 +4,11 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import impact
+from .feedback import AssessmentViewSet, FeedbackFormViewSet
 
 router = SimpleRouter()
+router.register("training-feedback-forms", FeedbackFormViewSet, basename="training-feedback-form")
+router.register("training-assessments", AssessmentViewSet, basename="training-assessment")
 
 urlpatterns = [
     path(

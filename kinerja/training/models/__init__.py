@@ -14,5 +14,13 @@ from .events import (  # noqa: F401
     Speaker,
     TimetableVersion,
 )
+from .feedback import (  # noqa: F401
+    FeedbackForm,
+    FeedbackFormKind,
+    FeedbackFormStatus,
+    FeedbackReceipt,
+    FeedbackResponse,
+    Moderation,
+)
 from .participants import Attendance, Participant  # noqa: F401
 from .reference import Competency, TrainingType  # noqa: F401
