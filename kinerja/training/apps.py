@@ -2,7 +2,51 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _reads_shortfall(request) -> bool:
+    """Hours shortfall: whoever may view people somewhere."""
+    from .selectors_ledger import reads_shortfall
+
+    return reads_shortfall(request.scope)
+
+
 class TrainingConfig(AppConfig):
     name = "kinerja.training"
     label = "training"
     verbose_name = _("Leadership development and training")
+
+    def ready(self) -> None:
+        from kinerja.core.registry import DemoStep, NavEntry, register_demo_step, register_nav
+        from kinerja.core.scope import Action
+
+        from . import ledger_io  # noqa: F401 - registers the development-hours importer
+
+        # After the other training steps: the development-hours ledger of the demo years.
+        register_demo_step(
+            DemoStep(
+                "training_ledger",
+                "kinerja.training.demo_ledger.demo_ledger_run",
+                "kinerja.training.demo_ledger.demo_ledger_wipe",
+                order=156,
+            )
+        )
+        register_nav(
+            NavEntry(_("My development hours"), "training:hours_mine", "self", "my_hours", 60)
+        )
+        register_nav(
+            NavEntry(
+                _("Hours shortfall"),
+                "training:hours_shortfall",
+                _reads_shortfall,
+                "hours_shortfall",
+                61,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Development-hours records"),
+                "training:hours_records",
+                Action.VIEW_PEOPLE,
+                "hours_records",
+                62,
+            )
+        )
