@@ -114,6 +114,12 @@ class ShortfallView(LoginRequiredMixin, TemplateView):
         )
 
 
+def _number(value) -> int | float:
+    """A JP figure as a spreadsheet number (whole numbers without decimals)."""
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 class ShortfallReport(Report):
     title = _("Hours shortfall")
     columns = (
@@ -139,9 +145,9 @@ class ShortfallReport(Report):
                 e.name,
                 e.unit.agency.name if e.unit.agency_id else e.unit.name,
                 e.unit.name,
-                Decimal(e.total),
-                Decimal(e.enrolled),
-                Decimal(e.missing),
+                _number(e.total),
+                _number(e.enrolled),
+                _number(e.missing),
                 yes if e.unreachable else no,
             )
 
