@@ -134,3 +134,23 @@ def test_the_demo_step_writes_a_sample_and_the_refreshment_records(world):
     assert DevelopmentRecord.objects.count() == count
     demo_ledger_wipe(ctx)
     assert not DevelopmentRecord.objects.exists()
+
+
+def test_the_shortfall_page_reads_the_same_number_of_queries_for_more_staff(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kinerja.organisations.tests.factories import EmployeeFactory
+
+    client = login(world.users["bkd"])
+    url = reverse("training:hours_shortfall") + f"?year={THIS_YEAR}"
+    client.get(url)  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(12):
+        employee = EmployeeFactory(unit=world.division_a, name=f"Pegawai Uji {i}")
+        DevelopmentRecordFactory(employee=employee, year=THIS_YEAR, hours=Decimal(i))
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(url).content.decode()
+    assert body.count('data-testid="shortfall-row"') == 12 + 3  # and Budi, Siti, Rina
+    assert len(more.captured_queries) == len(few.captured_queries)
