@@ -90,7 +90,7 @@ class DevelopmentRecord(TenantModel):
     class Meta:
         verbose_name = _("development-hours record")
         verbose_name_plural = _("development-hours records")
-        ordering = ["employee", "year", "starts_on", "pk"]
+        ordering = ["employee_id", "year", "starts_on", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
