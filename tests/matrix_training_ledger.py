@@ -57,6 +57,28 @@ def _form(objs, role):
     }
 
 
+def _certificate(objs, role):
+    return DevelopmentRecord.objects.get(pk=objs["ledger_record"]).certificate_number
+
+
+def _edited(objs, role):
+    return "MATRIKS/1"
+
+
+def _edit_form(objs, role):
+    data = _form(objs, role)
+    data.pop("nip")
+    return {**data, "certificate_number": "MATRIKS/1"}
+
+
+def _kept(objs, role):
+    return DevelopmentRecord.objects.filter(pk=objs["ledger_record"]).count()
+
+
+def _gone(objs, role):
+    return 0
+
+
 def _api_form(objs, role):
     data = _form(objs, role)
     data.pop("nip")
@@ -80,6 +102,35 @@ ROWS = [
         state=_entered,
         expect=_one,
         outside=400,  # a NIP out of reach: "no employee with this NIP" on the form
+        training=True,
+    ),
+    Row(
+        "training:hours_record_edit",
+        "get",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        kwargs={"pk": "ledger_record"},
+        training=True,
+    ),
+    Row(
+        "training:hours_record_edit",
+        "post",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        kwargs={"pk": "ledger_record"},
+        data=_edit_form,
+        ok=(302,),
+        state=_certificate,
+        expect=_edited,
+        training=True,
+    ),
+    Row(
+        "training:hours_record_delete",
+        "post",
+        {"a": CHANGERS_A, "b": CHANGERS_WIDE, "x": set()},
+        kwargs={"pk": "ledger_record"},
+        data={"reason": "Uji"},
+        ok=(302,),
+        state=_kept,
+        expect=_gone,
         training=True,
     ),
     Row(

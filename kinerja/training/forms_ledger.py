@@ -35,3 +35,11 @@ class DevelopmentRecordForm(forms.Form):
     certificate_number = forms.CharField(
         label=_("Certificate number"), max_length=100, required=False
     )
+
+
+class DevelopmentRecordEditForm(DevelopmentRecordForm):
+    """The same fields without the employee: a record stays with its person."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["nip"]

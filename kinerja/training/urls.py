@@ -15,6 +15,16 @@ urlpatterns: list = [
     ),
     path("hours/records/", ledger.RecordListView.as_view(), name="hours_records"),
     path("hours/records/new/", ledger.RecordCreateView.as_view(), name="hours_record_new"),
+    path(
+        "hours/records/<int:pk>/edit/",
+        ledger.RecordUpdateView.as_view(),
+        name="hours_record_edit",
+    ),
+    path(
+        "hours/records/<int:pk>/delete/",
+        ledger.RecordDeleteView.as_view(),
+        name="hours_record_delete",
+    ),
     path("hours/records/export/", ledger.RecordExportView.as_view(), name="hours_records_export"),
     path(
         "hours/records/national/",

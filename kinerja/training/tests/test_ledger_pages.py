@@ -154,3 +154,43 @@ def test_the_shortfall_page_reads_the_same_number_of_queries_for_more_staff(worl
         body = client.get(url).content.decode()
     assert body.count('data-testid="shortfall-row"') == 12 + 3  # and Budi, Siti, Rina
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_an_entered_record_is_edited_and_removed_an_event_record_is_not(world, login):
+    entered = DevelopmentRecordFactory(employee=world.staff_a)
+    event = EventFactory(instansi=world.instansi, organiser_unit=world.agency_a)
+    part = ParticipantFactory(event=event, employee=world.staff_a)
+    Attendance.objects.create(
+        instansi=world.instansi,
+        participant=part,
+        session=SessionFactory(event=event),
+        status="present",
+        jp=Decimal("2"),
+    )
+    from kinerja.training.services.ledger import record_from_event
+
+    from_event = record_from_event(part)
+    client = login(world.users["opd_admin"])
+    form = {
+        "training_type": "benchmarking",
+        "title": "Studi Tiru Mal Pelayanan Publik",
+        "starts_on": "2023-07-04",
+        "ends_on": "2023-07-05",
+        "quantity": "2",
+        "quantity_unit": "benchmarking_day",
+    }
+    url = reverse("training:hours_record_edit", args=[entered.pk])
+    assert client.post(url, form).status_code == 302
+    entered.refresh_from_db()
+    assert (entered.hours, entered.route, entered.version) == (Decimal("16.00"), "non_classical", 2)
+    url = reverse("training:hours_record_edit", args=[from_event.pk])
+    assert client.post(url, form).status_code == 400
+    url = reverse("training:hours_record_delete", args=[from_event.pk])
+    client.post(url)
+    assert DevelopmentRecord.objects.filter(pk=from_event.pk).exists()
+    client.post(reverse("training:hours_record_delete", args=[entered.pk]), {"reason": "Dobel"})
+    assert not DevelopmentRecord.objects.filter(pk=entered.pk).exists()
+    # Agency B's record: not found for agency A's administrator.
+    other = DevelopmentRecordFactory(employee=world.staff_b)
+    url = reverse("training:hours_record_edit", args=[other.pk])
+    assert client.get(url).status_code == 404

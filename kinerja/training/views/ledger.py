@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from kinerja.organisations.models import Employee
 from kinerja.organisations.validators import normalise_nip
 
 from ..filters_ledger import DevelopmentRecordFilter
-from ..forms_ledger import DevelopmentRecordForm
+from ..forms_ledger import DevelopmentRecordEditForm, DevelopmentRecordForm
 from ..ledger_io import NATIONAL_KINDS, DevelopmentRecordReport, NationalReport
 from ..ledger_rules import rules_for_year, unit_label
 from ..models import DevelopmentRecord
@@ -291,3 +292,86 @@ class RecordCreateView(LoginRequiredMixin, View):
             % {"hours": created.hours, "name": employee.name},
         )
         return redirect(f"{reverse('training:hours_records')}?nip={employee.nip}")
+
+
+def _editable_record(request, pk) -> DevelopmentRecord:
+    """The record, if the caller reaches it (else "not found") and keeps the person's record
+    (else "forbidden")."""
+    found = (
+        DevelopmentRecord.objects.within(request.scope)
+        .filter(pk=pk)
+        .select_related("employee__unit", "training_type")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if not services.may_enter(request.scope, found.employee):
+        raise PermissionDenied
+    return found
+
+
+class RecordUpdateView(LoginRequiredMixin, View):
+    """Change an entered or imported record (who keeps the person's record)."""
+
+    template_name = "performance/object_form.html"
+
+    def _render(self, request, form, found, status=200):
+        context = {
+            "form": form,
+            "heading": found.title,
+            "pretitle": f"{found.employee.name} · {gettext('Development hours')}",
+            "cancel_url": f"{reverse('training:hours_records')}?nip={found.employee.nip or ''}",
+            "submit_label": gettext("Save"),
+            "nav_active": "hours_records",
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        found = _editable_record(request, pk)
+        initial = {
+            "training_type": found.training_type.code,
+            "title": found.title,
+            "organiser": found.organiser,
+            "starts_on": found.starts_on,
+            "ends_on": found.ends_on,
+            "quantity": found.quantity,
+            "quantity_unit": found.quantity_unit,
+            "year": found.year,
+            "certificate_number": found.certificate_number,
+        }
+        return self._render(request, DevelopmentRecordEditForm(initial=initial), found)
+
+    def post(self, request, pk):
+        found = _editable_record(request, pk)
+        form = DevelopmentRecordEditForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, found, status=400)
+        try:
+            services.development_record_update(
+                actor=request.user, scope=request.scope, record_=found, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self._render(request, form, found, status=400)
+        messages.success(request, gettext("The record has been saved."))
+        return redirect(f"{reverse('training:hours_records')}?nip={found.employee.nip or ''}")
+
+
+class RecordDeleteView(LoginRequiredMixin, View):
+    """Remove an entered or imported record (POST, with an optional reason)."""
+
+    def post(self, request, pk):
+        found = _editable_record(request, pk)
+        try:
+            services.development_record_delete(
+                actor=request.user,
+                scope=request.scope,
+                record_=found,
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(reverse("training:hours_records"))
+        messages.success(request, gettext("The record has been removed."))
+        return redirect(f"{reverse('training:hours_records')}?nip={found.employee.nip or ''}")
