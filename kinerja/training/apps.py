@@ -9,6 +9,13 @@ def _reads_impact(request) -> bool:
     return may_read_impact(request.scope)
 
 
+def _reads_shortfall(request) -> bool:
+    """Hours shortfall: whoever may view people somewhere."""
+    from .selectors_ledger import reads_shortfall
+
+    return reads_shortfall(request.scope)
+
+
 class TrainingConfig(AppConfig):
     name = "kinerja.training"
     label = "training"
@@ -42,5 +49,37 @@ class TrainingConfig(AppConfig):
                 Action.MANAGE_TRAINING,
                 "training_feedback",
                 61,
+            )
+        )
+        from . import ledger_io  # noqa: F401 - registers the development-hours importer
+
+        # After the other training steps: the development-hours ledger of the demo years.
+        register_demo_step(
+            DemoStep(
+                "training_ledger",
+                "kinerja.training.demo_ledger.demo_ledger_run",
+                "kinerja.training.demo_ledger.demo_ledger_wipe",
+                order=156,
+            )
+        )
+        register_nav(
+            NavEntry(_("My development hours"), "training:hours_mine", "self", "my_hours", 60)
+        )
+        register_nav(
+            NavEntry(
+                _("Hours shortfall"),
+                "training:hours_shortfall",
+                _reads_shortfall,
+                "hours_shortfall",
+                61,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Development-hours records"),
+                "training:hours_records",
+                Action.VIEW_PEOPLE,
+                "hours_records",
+                62,
             )
         )

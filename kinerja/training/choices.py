@@ -84,3 +84,12 @@ class ReviewProgress(models.TextChoices):
     @classmethod
     def on_track_values(cls) -> frozenset[str]:
         return frozenset({cls.AHEAD, cls.ON_TRACK})
+
+
+class RecordSource(models.TextChoices):
+    """Where a development-hours record comes from."""
+
+    EVENT = "event", _("Event attended")
+    ENTERED = "entered", _("Entered")
+    IMPORTED = "imported", _("Imported")
+    MENTORING = "mentoring", _("Mentoring")

@@ -87,3 +87,16 @@ class ParticipantQuerySet(ScopedQuerySet):
 
     def confirmed(self):
         return self.filter(status=ParticipantStatus.CONFIRMED)
+
+
+class DevelopmentRecordQuerySet(ScopedQuerySet):
+    """Development-hours records, read like the person (``view_people`` on the unit the record
+    was made from, an evaluator's reports, or the person's own records)."""
+
+    scope_path = "unit__path"
+    scope_post = "position_id"
+    scope_action = Action.VIEW_PEOPLE
+    scope_own = "employee"
+
+    def of_year(self, year: int):
+        return self.filter(year=year)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import feedback, impact
+from .views import feedback, impact, ledger
 
 app_name = "training"
 urlpatterns: list = [
@@ -53,5 +53,31 @@ urlpatterns: list = [
         "speakers/<int:pk>/feedback/",
         feedback.SpeakerFeedbackView.as_view(),
         name="speaker_feedback",
+    ),
+    # The development-hours ledger (views/ledger.py).
+    path("hours/", ledger.MyHoursView.as_view(), name="hours_mine"),
+    path("hours/shortfall/", ledger.ShortfallView.as_view(), name="hours_shortfall"),
+    path(
+        "hours/shortfall/export/",
+        ledger.ShortfallExportView.as_view(),
+        name="hours_shortfall_export",
+    ),
+    path("hours/records/", ledger.RecordListView.as_view(), name="hours_records"),
+    path("hours/records/new/", ledger.RecordCreateView.as_view(), name="hours_record_new"),
+    path(
+        "hours/records/<int:pk>/edit/",
+        ledger.RecordUpdateView.as_view(),
+        name="hours_record_edit",
+    ),
+    path(
+        "hours/records/<int:pk>/delete/",
+        ledger.RecordDeleteView.as_view(),
+        name="hours_record_delete",
+    ),
+    path("hours/records/export/", ledger.RecordExportView.as_view(), name="hours_records_export"),
+    path(
+        "hours/records/national/",
+        ledger.NationalExportView.as_view(),
+        name="hours_national_export",
     ),
 ]

@@ -3,12 +3,21 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import impact
+from . import impact, ledger
 from .feedback import AssessmentViewSet, FeedbackFormViewSet
 
 router = SimpleRouter()
 router.register("training-feedback-forms", FeedbackFormViewSet, basename="training-feedback-form")
 router.register("training-assessments", AssessmentViewSet, basename="training-assessment")
+
+router.register(
+    "training-development-records",
+    ledger.DevelopmentRecordViewSet,
+    basename="training-development-record",
+)
+router.register(
+    "training-hours/shortfall", ledger.ShortfallViewSet, basename="training-hours-shortfall"
+)
 
 urlpatterns = [
     path(

@@ -22,5 +22,6 @@ from .feedback import (  # noqa: F401
     FeedbackResponse,
     Moderation,
 )
+from .ledger import DevelopmentRecord  # noqa: F401
 from .participants import Attendance, Participant  # noqa: F401
 from .reference import Competency, TrainingType  # noqa: F401

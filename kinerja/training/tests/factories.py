@@ -122,3 +122,29 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     agency_name = factory.LazyAttribute(lambda o: _agency_of(o.employee.unit).name)
     nominated_at = factory.LazyFunction(timezone.now)
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class DevelopmentRecordFactory(factory.django.DjangoModelFactory):
+    """An entered record of 10 JP of technical training in 2023, placed where the employee
+    stands."""
+
+    class Meta:
+        model = "training.DevelopmentRecord"
+
+    employee = None
+    instansi = factory.LazyAttribute(lambda o: o.employee.instansi)
+    year = 2023
+    training_type = factory.LazyFunction(lambda: TrainingType.objects.get(code="teknis"))
+    route = "classical"
+    title = factory.Sequence(lambda n: f"Pelatihan Teknis {n}")
+    organiser = "BPSDM Provinsi"
+    starts_on = dt.date(2023, 3, 1)
+    ends_on = dt.date(2023, 3, 2)
+    hours = Decimal("10")
+    quantity = factory.LazyAttribute(lambda o: o.hours)
+    quantity_unit = "jp"
+    conversion_version = dt.date(2017, 3, 30)
+    source = "entered"
+    unit = factory.LazyAttribute(lambda o: o.employee.unit)
+    agency = factory.LazyAttribute(lambda o: _agency_of(o.employee.unit))
+    position = factory.LazyAttribute(lambda o: o.employee.position)
