@@ -6,6 +6,7 @@ planning; the organiser reads them all); writes are the organiser's and go throu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -386,10 +387,8 @@ class SessionViewSet(mixins.DestroyModelMixin, _Base):
             qs = qs.filter(event_id=int(get["event"]))
         day = get.get("day", "")
         if len(day) == 10:
-            try:
+            with contextlib.suppress(ValueError):
                 qs = qs.filter(starts_at__date=dt.date.fromisoformat(day))
-            except ValueError:
-                pass
         return qs.order_by("starts_at", "pk")
 
     def create(self, request, *args, **kwargs):
