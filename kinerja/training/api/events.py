@@ -51,6 +51,9 @@ class EventSerializer(serializers.ModelSerializer):
     training_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     quotas = serializers.SerializerMethodField()
     timetable_changed = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        read_only=True, help_text="planned, nomination, running, finished or evaluated"
+    )
 
     class Meta:
         model = Event
@@ -110,12 +113,15 @@ class EventWriteSerializer(serializers.Serializer):
     quotas = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
 
 
-class StatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=EventStatus.choices)
+class EventStatusChangeSerializer(serializers.Serializer):
+    # Checked by the service (one step forward); a plain string keeps the schema's enum names.
+    status = serializers.CharField(
+        max_length=12, help_text="The next status: nomination, running, finished or evaluated."
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class PublishSerializer(serializers.Serializer):
+class TimetablePublishSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -307,13 +313,13 @@ class EventViewSet(_Base):
         summary="Move the event's status one step forward (organiser)",
         description="planned > nomination > running > finished > evaluated; running needs a "
         "published timetable.",
-        request=StatusSerializer,
+        request=EventStatusChangeSerializer,
         responses=EventSerializer,
     )
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         event = self.get_object()
-        form = StatusSerializer(data=request.data)
+        form = EventStatusChangeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         event = svc.event_set_status(
             **self.call(),
@@ -328,13 +334,13 @@ class EventViewSet(_Base):
         description="Snapshots the sessions with the difference from the last version; from "
         "the second version on, the confirmed participants and the speakers of the changed "
         "sessions are told.",
-        request=PublishSerializer,
+        request=TimetablePublishSerializer,
         responses={201: TimetableVersionSerializer},
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         event = self.get_object()
-        form = PublishSerializer(data=request.data)
+        form = TimetablePublishSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         version = svc.timetable_publish(
             **self.call(), event=event, note=form.validated_data.get("note", "")
