@@ -83,3 +83,16 @@ class TrainingConfig(AppConfig):
                 62,
             )
         )
+        # After the evaluations (130): the programme, the 2023 refreshment and the next edition.
+        register_demo_step(
+            DemoStep(
+                "training_events",
+                "kinerja.training.demo_events.demo_events_run",
+                "kinerja.training.demo_events.demo_events_wipe",
+                order=150,
+            )
+        )
+        register_nav(
+            NavEntry(_("Training"), "training:event_list", Action.MANAGE_TRAINING, "training", 60)
+        )
+        register_nav(NavEntry(_("My training"), "training:my_events", "self", "my_training", 60))

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import impact, ledger
+from . import events, impact, ledger
 from .feedback import AssessmentViewSet, FeedbackFormViewSet
 
 router = SimpleRouter()
@@ -18,6 +18,11 @@ router.register(
 router.register(
     "training-hours/shortfall", ledger.ShortfallViewSet, basename="training-hours-shortfall"
 )
+
+router.register("training-programmes", events.ProgrammeViewSet, basename="training-programme")
+router.register("training-events", events.EventViewSet, basename="training-event")
+router.register("training-sessions", events.SessionViewSet, basename="training-session")
+router.register("training-speakers", events.SpeakerViewSet, basename="training-speaker")
 
 urlpatterns = [
     path(
