@@ -14,5 +14,6 @@ from .events import (  # noqa: F401
     Speaker,
     TimetableVersion,
 )
+from .nominations import CompetencyGap, GapSource  # noqa: F401
 from .participants import Attendance, Participant  # noqa: F401
 from .reference import Competency, TrainingType  # noqa: F401
