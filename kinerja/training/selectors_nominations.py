@@ -87,8 +87,8 @@ def _post(position, unit, agency_names: dict[int, str], acting: str = "") -> Pos
 
 
 def eligibility_facts(event: Event, employees: Iterable[Employee]) -> dict[int, Facts]:
-    """The facts of each employee on the event's first day, in four queries whatever the
-    number: their posts that day (dated assignments; the current post when none is dated),
+    """The facts of each employee on the event's first day, in at most four queries whatever
+    the number: their posts that day (dated assignments; the current post when none is dated),
     the posts they act in that day, and the names of the agencies."""
     day = event.starts_on
     people = {e.pk: e for e in employees}

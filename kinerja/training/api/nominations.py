@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from kinerja.core.scope import Action
 from kinerja.organisations.models import Employee
 
+from ..choices import NominationRoute, ParticipantStatus
 from ..filters_nominations import ParticipantFilter
 from ..models import Competency, CompetencyGap, Event, GapSource, Participant
 from ..querysets import organises
@@ -34,6 +35,8 @@ ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 class ParticipantSerializer(serializers.ModelSerializer):
     employee_name = serializers.CharField(source="employee.display_name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=", ".join(ParticipantStatus.values))
+    route = serializers.CharField(read_only=True, help_text=", ".join(NominationRoute.values))
 
     class Meta:
         model = Participant
@@ -221,6 +224,7 @@ class EventSuggestionsView(APIView):
 
 class CompetencyGapSerializer(serializers.ModelSerializer):
     competency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source = serializers.CharField(read_only=True, help_text=", ".join(GapSource.values))
 
     class Meta:
         model = CompetencyGap
@@ -245,7 +249,7 @@ class CompetencyGapCreateSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     level = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99)
     description = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    source = serializers.ChoiceField(choices=GapSource.choices)
+    source = serializers.CharField(max_length=12, help_text=", ".join(GapSource.values))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
