@@ -276,6 +276,12 @@ def suggested_nominees(event: Event, scope: Scope, *, limit: int | None = None) 
     gaps = CompetencyGap.objects.filter(
         employee_id=OuterRef("pk"), competency_id__in=competencies, year__in=gap_years
     )
+    rated_below = Evaluation.objects.filter(
+        Q(results_rating=need) | Q(behaviour_rating=need),
+        status="final",
+        plan__period__year__in=eval_years,
+        instansi_id=event.instansi_id,
+    ).values("plan__employee_id")
     enrolled = Participant.objects.filter(event=event).active().values("employee_id")
     rows = (
         staff_within(scope)
@@ -290,6 +296,9 @@ def suggested_nominees(event: Event, scope: Scope, *, limit: int | None = None) 
             ev_year=Subquery(latest.values("plan__period__year")[:1]),
             has_gap=Exists(gaps),
         )
+        # A cheap first cut (anyone with such a rating in those years, or a gap) before the
+        # latest evaluation decides, so the correlated subqueries run only for those.
+        .filter(Q(pk__in=rated_below) | Q(has_gap=True))
         .filter(Q(ev_results=need) | Q(ev_behaviour=need) | Q(has_gap=True))
         .order_by("unit__path", "name", "pk")
         .values_list(

@@ -131,7 +131,7 @@ class QuotaSetView(LoginRequiredMixin, View):
         agency = OrgUnit.objects.filter(
             instansi_id=event.instansi_id, pk=_id(request.POST.get("agency"))
         ).first()
-        seats = _id(request.POST.get("seats")) if request.POST.get("seats") != "0" else 0
+        seats = _id(request.POST.get("seats"))
         try:
             if agency is None:
                 raise ValidationError(_("Choose an agency (a unit at the top of the tree)."))
