@@ -181,6 +181,12 @@ ROWS = [
         {"-": {"system_admin", "opd_head", "opd_admin"}},
         training=True,
     ),
+    Row(
+        "training:our_progress",
+        "get",
+        {"-": {"system_admin", "opd_head", "opd_admin"}},
+        training=True,
+    ),
     # API -----------------------------------------------------------------------------------
     Row("api:training-participant-list", "get", {"-": SIGNED_IN}, api=True, training=True),
     Row(

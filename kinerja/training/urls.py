@@ -43,4 +43,9 @@ urlpatterns: list = [
         name="participant_withdraw",
     ),
     path("nominees/", nominations_views.AgencyNomineesView.as_view(), name="our_nominees"),
+    path(
+        "nominees/progress/",
+        nominations_views.AgencyProgressView.as_view(),
+        name="our_progress",
+    ),
 ]

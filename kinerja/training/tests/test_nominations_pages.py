@@ -215,3 +215,16 @@ def test_the_demo_step_without_the_event_does_nothing(world):
     summary = demo_nominations_run(SimpleNamespace(instansi=world.instansi))
     assert EVENT_TITLE in summary
     assert not Participant.objects.exists()
+
+
+def test_their_progress_lists_the_agencys_own_participants(world, client):
+    from kinerja.training.tests.factories import ParticipantFactory
+
+    running = EventFactory(instansi=world.instansi, organiser_unit=world.agency_a)
+    ParticipantFactory(event=running, employee=world.staff_a)
+    ParticipantFactory(event=running, employee=world.staff_b)
+    client.force_login(world.users["opd_admin"])
+    body = client.get(reverse("training:our_progress")).content.decode()
+    assert "Siti Aminah" in body and "Rina Wulandari" not in body
+    client.force_login(world.users["employee"])
+    assert client.get(reverse("training:our_progress")).status_code == 403

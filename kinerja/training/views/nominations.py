@@ -325,3 +325,26 @@ class WithdrawView(TrainingPage, TemplateView):
         if svc.is_organiser(request.scope, participant.event):
             return redirect("training:event_nominations", participant.event_id)
         return redirect("training:our_nominees")
+
+
+class AgencyProgressView(TrainingPage, TemplateView):
+    """Their progress: the agency's confirmed participants of events that run or ran, with the
+    event's status. The capabilities that follow the participants (attendance, action plans,
+    certificates) add their columns to this list."""
+
+    template_name = "training/nominations_progress.html"
+    nav_active = "training_our_nominees"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.scope
+        if not nominates(scope):
+            raise PermissionDenied
+        agencies = list(nominating_agencies(scope).values_list("pk", flat=True))
+        rows = (
+            participants_for(scope)
+            .filter(agency_id__in=agencies, status="confirmed")
+            .exclude(event__status__in=["planned", "nomination"])
+            .select_related("employee", "event")
+            .order_by("-event__starts_on", "event_id", "employee__name", "pk")
+        )
+        return super().get_context_data(rows=rows[:500], **kwargs)
