@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,6 @@ class Verdict:
     eligible: bool
     reasons: tuple[str, ...] = ()
     post: Post | None = None  # the post the enrolment records (acting or own)
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def reason(self) -> str:
