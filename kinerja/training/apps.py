@@ -16,6 +16,13 @@ def _reads_shortfall(request) -> bool:
     return reads_shortfall(request.scope)
 
 
+def _nominates(request) -> bool:
+    """Our nominees: an agency's head or administrator (``nominate``)."""
+    from .selectors_nominations import nominates
+
+    return nominates(request.scope)
+
+
 class TrainingConfig(AppConfig):
     name = "kinerja.training"
     label = "training"
@@ -96,3 +103,18 @@ class TrainingConfig(AppConfig):
             NavEntry(_("Training"), "training:event_list", Action.MANAGE_TRAINING, "training", 60)
         )
         register_nav(NavEntry(_("My training"), "training:my_events", "self", "my_training", 60))
+
+        register_nav(
+            NavEntry(
+                _("Our nominees"), "training:our_nominees", _nominates, "training_our_nominees", 60
+            )
+        )
+
+        register_demo_step(
+            DemoStep(
+                "training_nominations",
+                "kinerja.training.demo_nominations.demo_nominations_run",
+                "kinerja.training.demo_nominations.demo_nominations_wipe",
+                order=151,
+            )
+        )

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import events, impact, ledger
 from .feedback import AssessmentViewSet, FeedbackFormViewSet
+from .nominations import CompetencyGapViewSet, EventSuggestionsView, ParticipantViewSet
 
 router = SimpleRouter()
 router.register("training-feedback-forms", FeedbackFormViewSet, basename="training-feedback-form")
@@ -23,12 +24,21 @@ router.register("training-programmes", events.ProgrammeViewSet, basename="traini
 router.register("training-events", events.EventViewSet, basename="training-event")
 router.register("training-sessions", events.SessionViewSet, basename="training-session")
 router.register("training-speakers", events.SpeakerViewSet, basename="training-speaker")
+router.register(
+    "training-competency-gaps", CompetencyGapViewSet, basename="training-competency-gap"
+)
+router.register("training-participants", ParticipantViewSet, basename="training-participant")
 
 urlpatterns = [
     path(
         "training-events/<int:pk>/impact/",
         impact.EventImpactView.as_view(),
         name="training-event-impact",
+    ),
+    path(
+        "training-events/<int:pk>/suggestions/",
+        EventSuggestionsView.as_view(),
+        name="training-event-suggestions",
     ),
     path("", include(router.urls)),
 ]

@@ -23,6 +23,7 @@ from .feedback import (  # noqa: F401
     Moderation,
 )
 from .ledger import DevelopmentRecord  # noqa: F401
+from .nominations import CompetencyGap, GapSource  # noqa: F401
 from .notices import TrainingNotice  # noqa: F401
 from .participants import Attendance, Participant  # noqa: F401
 from .reference import Competency, TrainingType  # noqa: F401
