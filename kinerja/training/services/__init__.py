@@ -1,0 +1,1 @@
+"""Writes of the training app, one module per capability."""
