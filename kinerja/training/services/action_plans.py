@@ -18,6 +18,7 @@ Who:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -54,9 +55,31 @@ EDITABLE = (ActionPlanStatus.DRAFT, ActionPlanStatus.SUBMITTED)
 LIVE = (ActionPlanStatus.SUBMITTED, ActionPlanStatus.APPROVED)
 
 
+_AS_OF: list[dt.date] = []
+
+
 def _today() -> dt.date:
-    """Today, local (a seam for the window tests)."""
-    return timezone.localdate()
+    """Today, local; inside `as_of` the day it names (a seam for the window tests)."""
+    return _AS_OF[-1] if _AS_OF else timezone.localdate()
+
+
+def _moment(day: dt.date | None = None) -> dt.datetime:
+    """Now; for another day than the real today (the demo's replay), noon of that day."""
+    day = day or _today()
+    if day == timezone.localdate():
+        return timezone.now()
+    return dt.datetime.combine(day, dt.time(12), timezone.get_default_timezone())
+
+
+@contextlib.contextmanager
+def as_of(day: dt.date):
+    """Run the services as if today were ``day``: for the demo's load, which replays 2023
+    (the windows, and the dates of the progress reports and reviews, read this day)."""
+    _AS_OF.append(day)
+    try:
+        yield
+    finally:
+        _AS_OF.pop()
 
 
 def _day(actor, on: Any) -> dt.date:
@@ -450,7 +473,7 @@ def action_plan_submit(*, actor, scope: Scope, plan: ActionPlan) -> ActionPlan:
     if not plan.milestones.exists():
         raise ValidationError({"milestones": _("Add at least one milestone.")})
     plan.status = ActionPlanStatus.SUBMITTED
-    plan.submitted_at = timezone.now()
+    plan.submitted_at = _moment()
     _bump(plan, "status", "submitted_at")
     record(
         actor=actor,
@@ -825,11 +848,7 @@ def review_submit(
     review = invited or plan.reviews.select_for_update().filter(month=month, reviewer_id=me).first()
     if review is not None and review.submitted_at is not None:
         raise ValidationError({"month": _("You have already given this review.")})
-    moment = (
-        timezone.now()
-        if day == _today()
-        else dt.datetime.combine(day, dt.time(12), timezone.get_default_timezone())
-    )
+    moment = _moment(day)
     if review is None:
         review = FollowUpReview(
             instansi_id=plan.instansi_id, action_plan=plan, month=month, reviewer_id=me, role=role
