@@ -651,7 +651,11 @@ def progress_update(
     evidence = _text(evidence, "evidence")
     url = _link_url(link)
     day = _day(actor, on)
-    milestone = Milestone.objects.select_for_update().select_related("link").get(pk=milestone.pk)
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("link")
+        .get(pk=milestone.pk)
+    )
     author = Employee.objects.get(pk=plan.participant.employee_id)
     update = ProgressUpdate(
         instansi_id=plan.instansi_id,

@@ -43,6 +43,16 @@ from kinerja.training.tests.factories import EventFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are checked in English (the catalogue translates them)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 START = dt.date(2022, 1, 1)
 DAY = dt.date(2023, 1, 12)  # the event's second day
 

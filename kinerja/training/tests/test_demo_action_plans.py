@@ -25,6 +25,17 @@ from kinerja.training.selectors_action_plans import behaviour_summary, linked_ta
 from kinerja.training.tests.factories import EventFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are checked in English (the catalogue translates them)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 START = dt.date(2020, 1, 1)
 
 
