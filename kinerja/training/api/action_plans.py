@@ -36,22 +36,22 @@ from ..services import action_plans as svc
 # Serializers -------------------------------------------------------------------------------
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class APLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionPlanLink
         fields = ["id", "agreement_target", "plan_result"]
         read_only_fields = fields
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class APProgressUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressUpdate
         fields = ["id", "on", "percent", "evidence", "link", "feedback", "realisation_evidence"]
         read_only_fields = fields
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
-    updates = ProgressUpdateSerializer(many=True, read_only=True)
+class APMilestoneSerializer(serializers.ModelSerializer):
+    updates = APProgressUpdateSerializer(many=True, read_only=True)
 
     class Meta:
         model = Milestone
@@ -59,14 +59,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class APReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowUpReview
         fields = ["id", "month", "reviewer", "role", "progress", "comment", "submitted_at"]
         read_only_fields = fields
 
 
-class SeminarSerializer(serializers.ModelSerializer):
+class APSeminarSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="design, results")
+
     class Meta:
         model = LeadershipSeminar
         fields = [
@@ -85,12 +87,15 @@ class SeminarSerializer(serializers.ModelSerializer):
 
 
 class ActionPlanSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        read_only=True, help_text="draft, submitted, approved, completed, dropped"
+    )
     event = serializers.IntegerField(source="participant.event_id", read_only=True)
     employee = serializers.IntegerField(source="participant.employee_id", read_only=True)
-    links = LinkSerializer(many=True, read_only=True)
-    milestones = MilestoneSerializer(many=True, read_only=True)
-    reviews = ReviewSerializer(many=True, read_only=True)
-    seminars = SeminarSerializer(many=True, read_only=True)
+    links = APLinkSerializer(many=True, read_only=True)
+    milestones = APMilestoneSerializer(many=True, read_only=True)
+    reviews = APReviewSerializer(many=True, read_only=True)
+    seminars = APSeminarSerializer(many=True, read_only=True)
 
     class Meta:
         model = ActionPlan
@@ -115,7 +120,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WriteSerializer(serializers.Serializer):
+class APWriteSerializer(serializers.Serializer):
     participant = serializers.IntegerField()
     title = serializers.CharField(max_length=300)
     change = serializers.CharField()
@@ -123,7 +128,7 @@ class WriteSerializer(serializers.Serializer):
     coach_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class LinkWriteSerializer(serializers.Serializer):
+class APLinkWriteSerializer(serializers.Serializer):
     agreement_target = serializers.IntegerField(required=False, allow_null=True)
     plan_result = serializers.IntegerField(required=False, allow_null=True)
     new_result = serializers.CharField(
@@ -131,13 +136,13 @@ class LinkWriteSerializer(serializers.Serializer):
     )
 
 
-class MilestoneWriteSerializer(serializers.Serializer):
+class APMilestoneWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     due_on = serializers.DateField()
     link = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ProgressWriteSerializer(serializers.Serializer):
+class APProgressWriteSerializer(serializers.Serializer):
     milestone = serializers.IntegerField()
     percent = serializers.IntegerField()
     evidence = serializers.CharField(required=False, allow_blank=True)
@@ -145,19 +150,19 @@ class ProgressWriteSerializer(serializers.Serializer):
     attach = serializers.BooleanField(required=False, default=False)
 
 
-class ReviewWriteSerializer(serializers.Serializer):
+class APReviewWriteSerializer(serializers.Serializer):
     month = serializers.IntegerField()
     progress = serializers.ChoiceField(choices=ReviewProgress.choices)
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
-class InviteSerializer(serializers.Serializer):
+class APInviteSerializer(serializers.Serializer):
     month = serializers.IntegerField()
     peer = serializers.IntegerField()
 
 
-class SeminarWriteSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=SeminarKind.choices)
+class APSeminarWriteSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=", ".join(SeminarKind.values))
     held_on = serializers.DateField()
     examiner = serializers.IntegerField(required=False, allow_null=True)
     examiner_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -170,14 +175,18 @@ class SeminarWriteSerializer(serializers.Serializer):
     assessment = serializers.CharField(required=False, allow_blank=True)
 
 
-class MentorChoiceSerializer(serializers.Serializer):
+class APMentorChoiceSerializer(serializers.Serializer):
     agency = serializers.IntegerField()
     mentor = serializers.IntegerField()
 
 
-class DelegateSerializer(serializers.Serializer):
+class APDelegateResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many plans changed mentor.")
+
+
+class APDelegateSerializer(serializers.Serializer):
     event = serializers.IntegerField()
-    mentors = MentorChoiceSerializer(many=True)
+    mentors = APMentorChoiceSerializer(many=True)
     reason = serializers.CharField()
 
 
@@ -208,7 +217,7 @@ def _doc(summary: str, description: str = "", request=None, responses=None):
         description="By the participant only, from the event's first day until 14 days after "
         "its last (policy). Writing again rewrites a draft or submitted plan. The mentor "
         "defaults to the participant's superior on the event's last day.",
-        request=WriteSerializer,
+        request=APWriteSerializer,
         responses={201: ActionPlanSerializer},
     ),
 )
@@ -249,7 +258,7 @@ class ActionPlanViewSet(
         return Response(ActionPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        data = self.data(WriteSerializer)
+        data = self.data(APWriteSerializer)
         participant = (
             Participant.objects.within(request.scope).filter(pk=data["participant"]).first()
         )
@@ -270,12 +279,12 @@ class ActionPlanViewSet(
         "One of `agreement_target` (your own agreement of the event's year), `plan_result` "
         "(your own SKP of that year) or `new_result` (a new result added to your SKP, which "
         "must be a draft). Someone else's target is refused.",
-        LinkWriteSerializer,
+        APLinkWriteSerializer,
     )
     @action(detail=True, methods=["post"])
     def link(self, request, pk=None):
         plan = self.get_object()
-        data = self.data(LinkWriteSerializer)
+        data = self.data(APLinkWriteSerializer)
         if data.get("new_result"):
             svc.action_plan_link_new_result(**self.call(), plan=plan, text=data["new_result"])
         else:
@@ -291,7 +300,7 @@ class ActionPlanViewSet(
     @action(detail=True, methods=["post"])
     def milestones(self, request, pk=None):
         plan = self.get_object()
-        data = self.data(MilestoneWriteSerializer)
+        data = self.data(APMilestoneWriteSerializer)
         svc.milestone_add(
             **self.call(),
             plan=plan,
@@ -316,12 +325,12 @@ class ActionPlanViewSet(
         "`percent` 0-100, `evidence` text, `link`. A feedback entry is added to the SKP "
         "result the milestone serves; with `attach` the link is added to the linked PK "
         "target's realisation of the current sub-period (only if it is open for entries).",
-        ProgressWriteSerializer,
+        APProgressWriteSerializer,
     )
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         plan = self.get_object()
-        data = self.data(ProgressWriteSerializer)
+        data = self.data(APProgressWriteSerializer)
         milestone = plan.milestones.filter(pk=data["milestone"]).first()
         if milestone is None:
             raise ValidationError({"milestone": _("No such milestone in this plan.")})
@@ -339,12 +348,12 @@ class ActionPlanViewSet(
         "Give a follow-up review",
         "By the participant, the mentor or an invited peer, at `month` 3, 6 or 12, from 14 "
         "days before its due date; once each.",
-        ReviewWriteSerializer,
+        APReviewWriteSerializer,
     )
     @action(detail=True, methods=["post"])
     def reviews(self, request, pk=None):
         plan = self.get_object()
-        data = self.data(ReviewWriteSerializer)
+        data = self.data(APReviewWriteSerializer)
         svc.review_submit(
             **self.call(),
             plan=plan,
@@ -358,12 +367,12 @@ class ActionPlanViewSet(
         "Invite a peer to a review",
         "By the participant or the organiser: an employee of the same instansi, at most 2 per "
         "review month.",
-        InviteSerializer,
+        APInviteSerializer,
     )
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         plan = self.get_object()
-        data = self.data(InviteSerializer)
+        data = self.data(APInviteSerializer)
         svc.review_invite(**self.call(), plan=plan, month=data["month"], peer=data["peer"])
         return self.answer(plan)
 
@@ -371,12 +380,12 @@ class ActionPlanViewSet(
         "Record a seminar of leadership training",
         "By the organiser, for accredited leadership training only: the design or results "
         "seminar with the examiner, outcome and score.",
-        SeminarWriteSerializer,
+        APSeminarWriteSerializer,
     )
     @action(detail=True, methods=["post"])
     def seminars(self, request, pk=None):
         plan = self.get_object()
-        data = self.data(SeminarWriteSerializer)
+        data = self.data(APSeminarWriteSerializer)
         svc.seminar_record(**self.call(), plan=plan, **data)
         return self.answer(plan)
 
@@ -385,12 +394,12 @@ class ActionPlanViewSet(
         summary="Delegate the mentors of an event's plans by agency",
         description="By the organiser: `mentors` is a list of `{agency, mentor}`; `reason` "
         "required. Answers how many plans changed.",
-        request=DelegateSerializer,
-        responses={200: serializers.DictField()},
+        request=APDelegateSerializer,
+        responses={200: APDelegateResultSerializer},
     )
     @action(detail=False, methods=["post"])
     def delegate(self, request):
-        data = self.data(DelegateSerializer)
+        data = self.data(APDelegateSerializer)
         event = Event.objects.within(request.scope).filter(pk=data["event"]).first()
         if event is None:
             raise ValidationError({"event": _("No such event.")})
