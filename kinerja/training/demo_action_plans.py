@@ -125,6 +125,16 @@ def demo_action_plans_run(ctx) -> str:
     for n, agency_id in enumerate(agencies):
         if bureaus:
             mentors[agency_id] = bureaus[n % len(bureaus)].employee
+    # The bureau heads' own plans: the Sekda (head of the Setda) when the lines name nobody.
+    sekda = (
+        Employee.objects.filter(
+            position__unit_id=bureaus[0].unit.parent_id, position__is_head=True, is_active=True
+        ).first()
+        if bureaus
+        else None
+    )
+    if sekda is not None and any(p.mentor_id is None for p in written if p.participant in bureaus):
+        mentors.update({agency_id: sekda for agency_id in own})
     if mentors:
         with svc.as_of(dt.date(2023, 1, 16)):
             svc.mentor_delegate(
