@@ -23,6 +23,11 @@ def _nominates(request) -> bool:
     return nominates(request.scope)
 
 
+def _has_record(request) -> bool:
+    """My action plans: an employee with a record."""
+    return bool(request.scope.employee_id)
+
+
 class TrainingConfig(AppConfig):
     name = "kinerja.training"
     label = "training"
@@ -116,5 +121,24 @@ class TrainingConfig(AppConfig):
                 "kinerja.training.demo_nominations.demo_nominations_run",
                 "kinerja.training.demo_nominations.demo_nominations_wipe",
                 order=151,
+            )
+        )
+
+        register_nav(
+            NavEntry(
+                _("My action plans"),
+                "training:action_plan_mine",
+                _has_record,
+                "my_action_plans",
+                60,
+            )
+        )
+
+        register_demo_step(
+            DemoStep(
+                "training_action_plans",
+                "kinerja.training.demo_action_plans.demo_action_plans_run",
+                "kinerja.training.demo_action_plans.demo_action_plans_wipe",
+                order=154,
             )
         )

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from .views import action_plans, feedback, impact, ledger
 from .views import events as ev
-from .views import feedback, impact, ledger
 from .views import nominations as nominations_views
 
 app_name = "training"
@@ -148,5 +148,30 @@ urlpatterns: list = [
         "events/<int:pk>/nominations/",
         nominations_views.EventNominationsView.as_view(),
         name="event_nominations",
+    ),
+    path(
+        "events/<int:event>/action-plans/",
+        action_plans.EventActionPlansView.as_view(),
+        name="event_action_plans",
+    ),
+    path(
+        "action-plans/<int:pk>/",
+        action_plans.ActionPlanDetailView.as_view(),
+        name="action_plan_detail",
+    ),
+    path(
+        "action-plans/reviews/",
+        action_plans.ReviewsAskedView.as_view(),
+        name="action_plan_reviews",
+    ),
+    path(
+        "action-plans/mentoring/",
+        action_plans.MentoringView.as_view(),
+        name="action_plan_mentoring",
+    ),
+    path(
+        "action-plans/mine/",
+        action_plans.MyActionPlansView.as_view(),
+        name="action_plan_mine",
     ),
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import events, impact, ledger
+from .action_plans import ActionPlanViewSet
 from .feedback import AssessmentViewSet, FeedbackFormViewSet
 from .nominations import CompetencyGapViewSet, EventSuggestionsView, ParticipantViewSet
 
@@ -28,6 +29,7 @@ router.register(
     "training-competency-gaps", CompetencyGapViewSet, basename="training-competency-gap"
 )
 router.register("training-participants", ParticipantViewSet, basename="training-participant")
+router.register("training-action-plans", ActionPlanViewSet, basename="training-action-plan")
 
 urlpatterns = [
     path(

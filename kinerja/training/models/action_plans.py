@@ -134,6 +134,14 @@ class Milestone(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     evidence = models.TextField(_("evidence"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    link = models.ForeignKey(
+        ActionPlanLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("serves the linked target"),
+    )
 
     class Meta:
         verbose_name = _("milestone")
