@@ -97,7 +97,9 @@ def test_merge_earliest_in_latest_out_after_it():
 
 
 def test_totals_and_percent():
-    found = rules.totals([Decimal("2"), Decimal("2"), Decimal("3")], [Decimal("1.55"), Decimal("2")])
+    found = rules.totals(
+        [Decimal("2"), Decimal("2"), Decimal("3")], [Decimal("1.55"), Decimal("2")]
+    )
     assert (found.attended, found.planned, found.percent) == (
         Decimal("3.55"),
         Decimal("7"),
