@@ -233,8 +233,8 @@ class Totals:
 
 def totals(planned: Iterable[Decimal], attended: Iterable[Decimal]) -> Totals:
     return Totals(
-        attended=sum((Decimal(v) for v in attended), Decimal("0.00")),
-        planned=sum((Decimal(v) for v in planned), Decimal("0.00")),
+        attended=sum((Decimal(v) for v in attended), Decimal("0.00")).quantize(CENT),
+        planned=sum((Decimal(v) for v in planned), Decimal("0.00")).quantize(CENT),
     )
 
 

@@ -323,9 +323,9 @@ class JpTotalsReport(Report):
                 p.employee.display_name,
                 p.agency_name,
                 p.position_title,
-                row["attended"],
-                row["planned"],
-                row["percent"],
+                float(row["attended"]),  # a number cell (the core writer keeps Decimals as text)
+                float(row["planned"]),
+                float(row["percent"]),
             )
 
 
