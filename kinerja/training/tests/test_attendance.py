@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from kinerja.accounts.scope import scope_for
 from kinerja.audit.models import AuditEvent
@@ -18,6 +19,15 @@ from kinerja.training.services import attendance as svc
 from kinerja.training.tests.factories import EventFactory, ParticipantFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are matched in English (the default language is Indonesian)."""
+    with translation.override("en"):
+        yield
+
+
 WIB = dt.timezone(dt.timedelta(hours=7))
 START = dt.datetime(2023, 1, 11, 8, 0, tzinfo=WIB)
 

@@ -31,14 +31,19 @@ def live(world):
     return {"event": event, "session": session, "part": part, "part_b": part_b}
 
 
-def client_for(client, world, role):
+def client_for(client, world, role, language="en"):
     client.force_login(world.users[role])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language  # the API
+    client.cookies["django_language"] = language  # the pages
     return client
 
 
 def test_the_participant_checks_in_on_the_page_and_a_wrong_code_says_why(client, world, live):
-    c = client_for(client, world, "employee")
     url = f"/training/sessions/{live['session'].pk}/check-in/"
+    c = client_for(client, world, "employee", "id")
+    wrong = c.post(url, {"code": "000000x", "direction": "in"})
+    assert "Kode salah atau sudah kedaluwarsa" in wrong.content.decode()  # Indonesian by default
+    c = client_for(client, world, "employee")
     wrong = c.post(url, {"code": "000000x", "direction": "in"})
     assert wrong.status_code == 400 and "wrong or has expired" in wrong.content.decode()
     code = svc.room_code_now(live["session"])["code"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from kinerja.audit.models import AuditEvent
 from kinerja.organisations.tests.factories import EmployeeFactory
@@ -15,6 +16,15 @@ from kinerja.training.services.attendance import totals_for
 from kinerja.training.tests.factories import EventFactory, ParticipantFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are matched in English (the default language is Indonesian)."""
+    with translation.override("en"):
+        yield
+
+
 WIB = dt.timezone(dt.timedelta(hours=7))
 
 
