@@ -24,7 +24,7 @@ from typing import Any
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -214,17 +214,22 @@ def scan_record(
         raise ValidationError({"scanned_at": _("The device's clock is ahead of the server's.")})
     if not rules.in_window(scanned_at, session.starts_at, session.ends_at, policy):
         raise ValidationError({"scanned_at": _("The scan is outside the session's window.")})
-    return _keep(
-        actor=actor,
-        participant=participant,
-        session=session,
-        direction=direction,
-        method=method,
-        scanned_at=scanned_at,
-        received_at=received_at,
-        device=(device or "")[:64],
-        scan_uuid=scan_uuid,
-    ), True
+    try:
+        with transaction.atomic():
+            scan = _keep(
+                actor=actor,
+                participant=participant,
+                session=session,
+                direction=direction,
+                method=method,
+                scanned_at=scanned_at,
+                received_at=received_at,
+                device=(device or "")[:64],
+                scan_uuid=scan_uuid,
+            )
+    except IntegrityError:  # the same scan sent at the same moment by another request
+        return AttendanceScan.objects.get(uuid=scan_uuid), False
+    return scan, True
 
 
 def _keep(*, actor, participant, session, direction, method, scanned_at, received_at, device,
@@ -376,18 +381,22 @@ def _room_check_in(actor, participant, session, code, direction, policy) -> Atte
         participant=participant, session=session, room_step=step
     ).exists():
         raise ValidationError(_("You already used this code. Wait for the next one."))
-    return _keep(
-        actor=actor,
-        participant=participant,
-        session=session,
-        direction=direction,
-        method=ScanMethod.ROOM_CODE,
-        scanned_at=now,
-        received_at=now,
-        device="",
-        scan_uuid=uuidlib.uuid4(),
-        room_step=step,
-    )
+    try:
+        with transaction.atomic():
+            return _keep(
+                actor=actor,
+                participant=participant,
+                session=session,
+                direction=direction,
+                method=ScanMethod.ROOM_CODE,
+                scanned_at=now,
+                received_at=now,
+                device="",
+                scan_uuid=uuidlib.uuid4(),
+                room_step=step,
+            )
+    except IntegrityError:  # the same code sent twice at the same moment
+        raise ValidationError(_("You already used this code. Wait for the next one.")) from None
 
 
 # Corrections ----------------------------------------------------------------------------------

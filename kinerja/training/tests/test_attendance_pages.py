@@ -105,6 +105,7 @@ def test_badges_and_the_attendance_sheet_are_pdfs(client, world, live):
     own = client_for(client, world, "employee")
     badge = own.get(f"/training/events/{live['event'].pk}/badge/").content.decode()
     assert svc.badge_code(live["part"]) in badge
+    assert f"/training/sessions/{live['session'].pk}/check-in/" in badge  # running now
     assert world.staff_a.nip[:4] + "****" in badge or "NIP" not in badge
 
 

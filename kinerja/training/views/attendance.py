@@ -193,6 +193,12 @@ class MyBadgeView(_Scoped, TemplateView):
             raise Http404
         ctx.update(_badge(participant, event))
         ctx["attendances"] = participant.attendances.select_related("session")
+        now = timezone.now()
+        ctx["open_sessions"] = [
+            s
+            for s in Session.objects.within(self.request.scope).filter(event=event)
+            if svc.rules.in_window(now, s.starts_at, s.ends_at, svc.policy_for(s))
+        ]
         return ctx
 
 
