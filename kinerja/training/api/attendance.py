@@ -20,6 +20,9 @@ from ..services import attendance as svc
 class AttendanceSerializer(serializers.ModelSerializer):
     event = serializers.IntegerField(source="session.event_id", read_only=True)
     employee = serializers.IntegerField(source="participant.employee_id", read_only=True)
+    # Plain text, not an enum: the schema has other "status" enums (the values: present, late,
+    # left_early, excused, sick, absent).
+    status = serializers.CharField(read_only=True)
 
     class Meta:
         model = Attendance
@@ -41,7 +44,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class AttendanceCorrectSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Attendance._meta.get_field("status").choices)
+    status = serializers.CharField(max_length=12)  # checked by the service
     checked_in_at = serializers.DateTimeField(required=False, allow_null=True)
     checked_out_at = serializers.DateTimeField(required=False, allow_null=True)
     reason = serializers.CharField(allow_blank=True)
