@@ -11,6 +11,8 @@ of planning; materials are for the event's confirmed participants and the organi
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -126,7 +128,30 @@ def extend(world, objects) -> None:
         notice = TrainingNotice.objects.create(
             instansi_id=event.instansi_id, event=event, employee=employee, text="Jadwal berubah"
         )
+        # A session no other capability writes to (attendance, feedback): the delete rows take
+        # it, since a session with attendance cannot be deleted.
+        spare = Session.objects.create(
+            instansi_id=event.instansi_id,
+            event=event,
+            title="Sesi cadangan",
+            starts_at=session.starts_at + dt.timedelta(hours=3),
+            ends_at=session.ends_at + dt.timedelta(hours=3),
+        )
+        # An event of its own for the edit rows: the shared one also holds sessions running now
+        # (the attendance rows' scan window), outside the dates an edit keeps.
+        own_event = Event.objects.create(
+            instansi_id=event.instansi_id,
+            programme_id=event.programme_id,
+            title="Acara untuk diubah",
+            starts_on=event.starts_on,
+            ends_on=event.ends_on,
+            organiser_unit=unit,
+            training_type=kind,
+            status="planned",
+        )
         objs.update(
+            ev_event=own_event.pk,
+            ev_spare_session=spare.pk,
             ev_programme=event.programme_id,
             ev_unit=unit.pk,
             ev_type=kind.pk,
@@ -196,9 +221,9 @@ ROWS = [
         MANAGE,
         data=_event_form,
         ok=(302,),
-        state=_field(Event, "event", "title"),
+        state=_field(Event, "ev_event", "title"),
         expect=_const(NEW_NAME),
-        kwargs={"pk": "event"},
+        kwargs={"pk": "ev_event"},
         **_t(),
     ),
     Row(
@@ -265,9 +290,9 @@ ROWS = [
         "post",
         MANAGE,
         ok=(302,),
-        state=_exists(Session, "session"),
+        state=_exists(Session, "ev_spare_session"),
         expect=_const(False),
-        kwargs={"pk": "session"},
+        kwargs={"pk": "ev_spare_session"},
         **_t(),
     ),
     Row(
@@ -435,9 +460,9 @@ ROWS = [
         MANAGE,
         api=True,
         ok=(204,),
-        state=_exists(Session, "session"),
+        state=_exists(Session, "ev_spare_session"),
         expect=_const(False),
-        kwargs={"pk": "session"},
+        kwargs={"pk": "ev_spare_session"},
         **_t(),
     ),
     Row("api:training-speaker-list", "get", {"-": SIGNED_IN}, api=True, **_t()),

@@ -142,3 +142,12 @@ class TrainingConfig(AppConfig):
                 order=154,
             )
         )
+
+        register_demo_step(
+            DemoStep(
+                "training_attendance",
+                "kinerja.training.demo_attendance.demo_attendance_run",
+                "kinerja.training.demo_attendance.demo_attendance_wipe",
+                order=152,
+            )
+        )

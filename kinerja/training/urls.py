@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import action_plans, feedback, impact, ledger
+from .views import action_plans, attendance, feedback, impact, ledger
 from .views import events as ev
 from .views import nominations as nominations_views
 
@@ -174,4 +174,45 @@ urlpatterns: list = [
         action_plans.MyActionPlansView.as_view(),
         name="action_plan_mine",
     ),
+    path(
+        "sessions/<int:pk>/sheet.pdf",
+        attendance.SignatureSheetPdfView.as_view(),
+        name="attendance_sheet",
+    ),
+    path(
+        "sessions/<int:pk>/attendance/<int:participant>/correct/",
+        attendance.AttendanceCorrectView.as_view(),
+        name="attendance_correct",
+    ),
+    path(
+        "sessions/<int:pk>/attendance/",
+        attendance.SessionAttendanceView.as_view(),
+        name="attendance_session",
+    ),
+    path(
+        "sessions/<int:pk>/check-in/",
+        attendance.CheckInView.as_view(),
+        name="attendance_check_in",
+    ),
+    path(
+        "sessions/<int:pk>/room-code/",
+        attendance.RoomCodeView.as_view(),
+        name="attendance_room_code",
+    ),
+    path(
+        "events/<int:pk>/jp-totals.xlsx",
+        attendance.JpTotalsExportView.as_view(),
+        name="attendance_totals_export",
+    ),
+    path("events/<int:pk>/jp-totals/", attendance.JpTotalsView.as_view(), name="attendance_totals"),
+    path(
+        "participants/<int:pk>/badge.pdf",
+        attendance.BadgePdfView.as_view(),
+        name="attendance_badge_pdf",
+    ),
+    path(
+        "events/<int:pk>/badges.pdf", attendance.BadgesPdfView.as_view(), name="attendance_badges"
+    ),
+    path("events/<int:pk>/badge/", attendance.MyBadgeView.as_view(), name="attendance_badge"),
+    path("events/<int:pk>/scan/", attendance.ScanPageView.as_view(), name="attendance_scan"),
 ]

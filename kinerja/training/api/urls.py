@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import events, impact, ledger
+from . import attendance, events, impact, ledger
 from .action_plans import ActionPlanViewSet
 from .feedback import AssessmentViewSet, FeedbackFormViewSet
 from .nominations import CompetencyGapViewSet, EventSuggestionsView, ParticipantViewSet
@@ -30,6 +30,8 @@ router.register(
 )
 router.register("training-participants", ParticipantViewSet, basename="training-participant")
 router.register("training-action-plans", ActionPlanViewSet, basename="training-action-plan")
+router.register("training-scans", attendance.ScanViewSet, basename="training-scans")
+router.register("training-attendance", attendance.AttendanceViewSet, basename="training-attendance")
 
 urlpatterns = [
     path(
@@ -41,6 +43,11 @@ urlpatterns = [
         "training-events/<int:pk>/suggestions/",
         EventSuggestionsView.as_view(),
         name="training-event-suggestions",
+    ),
+    path(
+        "training-events/<int:pk>/jp-totals/",
+        attendance.EventJpTotalsView.as_view(),
+        name="training-event-jp-totals",
     ),
     path("", include(router.urls)),
 ]

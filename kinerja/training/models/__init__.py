@@ -4,6 +4,7 @@ attendance (this package), and each later capability in a module of its own."""
 from .action_plans import ActionPlan, ActionPlanLink, FollowUpReview, Milestone  # noqa: F401
 from .actionplans import LeadershipSeminar, ProgressUpdate  # noqa: F401
 from .assessments import Assessment  # noqa: F401
+from .attendance import AttendanceScan, ScanDirection, ScanMethod, ScanOutcome  # noqa: F401
 from .events import (  # noqa: F401
     JP_MINUTES,
     Event,
