@@ -48,6 +48,7 @@ def _certificate_status(objs, role):
 REVOKE = {"category": "error", "note": "uji pencabutan"}
 
 ROWS = [
+    Row("training:certificates", "get", {"-": SIGNED_IN}, training=True),
     Row("training:certificate_event", "get", ORG_ONLY, kwargs={"pk": "cert_event"}, training=True),
     Row(
         "training:certificate_batch_start",

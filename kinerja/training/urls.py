@@ -6,6 +6,7 @@ from .views import certificates as certificate_views
 
 app_name = "training"
 urlpatterns: list = [
+    path("certificates/", certificate_views.CertificatesHomeView.as_view(), name="certificates"),
     # Certificates (STTPP): the organiser's page, the background issue, initial, signature,
     # revocation, the PDF, a participant's own, and the public check page.
     path(

@@ -34,6 +34,14 @@ from kinerja.training.tests.factories import EventFactory, ParticipantFactory, S
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages in English unless a test asks for Indonesian (the default language)."""
+    with translation.override("en"):
+        yield
+
+
 PASSPHRASE = "Kopi-Tubruk-2023"
 D = Decimal
 
@@ -463,3 +471,91 @@ def test_signing_through_the_national_ca_setting(world, event, signer_dir, fake_
     assert certificate.signature_backend == "national_ca"
     assert certificate.signed_pdf.read() == _FakeCa.signed
     assert CertificateBatch.objects.get().status == BatchStatus.SIGNED
+
+
+# -- pages and the demo --------------------------------------------------------------------
+
+
+def test_the_organiser_page_says_who_is_eligible_and_why_not(
+    world, event, signer_dir, client, django_capture_on_commit_callbacks
+):
+    a = ParticipantFactory(event=event, employee=world.staff_a)
+    b = ParticipantFactory(event=event, employee=world.staff_b)
+    attend(a, "22")
+    attend(b, "18.7")
+    client.force_login(world.users["bpsdm"])
+    page = client.get(f"/training/events/{event.pk}/certificates/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.status_code == 200 and text.count('data-testid="standing-row"') == 2
+    assert "Kehadiran 85,0% dari 22 JP, minimal 90%." in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/training/events/{event.pk}/certificates/issue/")
+    assert response.status_code == 302
+    batch = CertificateBatch.objects.get()
+    assert (batch.status, batch.done) == (BatchStatus.READY, 1)  # the immediate backend ran it
+    progress = client.get(f"/training/certificates/batches/{batch.pk}/progress/")
+    assert b"hx-get" not in progress.content and b"100%" in progress.content
+    client.force_login(world.users["opd_admin"])
+    assert client.get(f"/training/events/{event.pk}/certificates/").status_code == 403
+
+
+def test_the_signing_page_signs_and_the_participant_downloads(world, event, signer_dir, client):
+    batch = _ready_batch(world, event, n=1)
+    client.force_login(world.users["opd_head"])
+    page = client.post(
+        f"/training/certificates/batches/{batch.pk}/sign/", {"passphrase": PASSPHRASE}
+    )
+    assert page.status_code == 200 and b'data-testid="sign-error"' in page.content
+    svc.certificate_batch_initial(**organiser(world), batch=batch)
+    home = client.get("/training/certificates/")
+    assert b'data-testid="to-sign"' in home.content
+    done = client.post(
+        f"/training/certificates/batches/{batch.pk}/sign/", {"passphrase": PASSPHRASE}
+    )
+    assert done.status_code == 302
+    certificate = Certificate.objects.get()
+    assert certificate.status == CertificateStatus.SIGNED
+    client.force_login(world.users["employee"])  # staff_a, the participant
+    mine = client.get("/training/my/certificates/")
+    assert mine.content.decode().count('data-testid="my-certificate"') == 1
+    pdf = client.get(f"/training/certificates/{certificate.pk}/pdf/")
+    body = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    assert pdf.status_code == 200 and body == certificate.signed_pdf.open("rb").read()
+
+
+def test_the_demo_issues_signs_grants_one_exception_and_revokes_one(world, signer_dir):
+    import time
+
+    from kinerja.training.demo_certificates import EVENT_TITLE, demo_certificates
+
+    event = EventFactory(instansi=world.instansi, organiser_unit=world.agency_a, title=EVENT_TITLE)
+    for i in range(11):
+        start = dt.datetime(2023, 1, 11 + i // 4, 1 + 2 * (i % 4), 0, tzinfo=dt.UTC)
+        SessionFactory(
+            event=event, starts_at=start, ends_at=start + dt.timedelta(minutes=90), published=i < 4
+        )
+    parts = [
+        ParticipantFactory(event=event, employee=e)
+        for e in (world.staff_a, world.staff_b, world.staff_x)
+    ]
+    attend(parts[0], "22")
+    attend(parts[1], "21")
+    attend(parts[2], "16")
+    # The bpsdm account acts as the organiser (the demo finds it by its user name).
+    world.users["bpsdm"].username = "bpsdm"
+    world.users["bpsdm"].save()
+    started = time.monotonic()
+    notes = []
+    summary = demo_certificates(event, key_dir=signer_dir, notes=notes)
+    elapsed = time.monotonic() - started
+    certificates = list(Certificate.objects.filter(event=event).order_by("sequence"))
+    assert len(certificates) == 3, summary
+    assert [c.exception_reason != "" for c in certificates] == [False, False, True]
+    assert all(c.signed_pdf and c.signed_at for c in certificates)
+    assert [c.status for c in certificates].count(CertificateStatus.REVOKED) == 1
+    assert CertificateBatch.objects.get(event=event).status == BatchStatus.SIGNED
+    assert "Sertifikat-Demo-2023" in notes[0]
+    status = _validate(certificates[0].signed_pdf.read(), LocalSigner(signer_dir))
+    assert status.bottom_line
+    assert elapsed < 20, elapsed  # 3 PDFs and signatures; 61 in the demo
+    assert demo_certificates(event, key_dir=signer_dir) == "certificates kept"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -48,6 +49,34 @@ def organiser_event(request, pk) -> Event:
 
 def certificates_for(scope):
     return Certificate.objects.within(scope).select_related("event", "batch")
+
+
+class CertificatesHomeView(LoginRequiredMixin, TemplateView):
+    """Certificates at a glance: the organiser's events with their counts, the batches awaiting
+    the caller's signature (the organiser unit's head), and a link to one's own."""
+
+    template_name = "training/certificates/home.html"
+
+    def get_context_data(self, **kwargs):
+        scope, user = self.request.scope, self.request.user
+        events = []
+        if organises(scope):
+            events = list(
+                Event.objects.within(scope)
+                .annotate(
+                    participants_count=Count(
+                        "participants", filter=Q(participants__status="confirmed"), distinct=True
+                    ),
+                    certificates_count=Count(
+                        "certificates",
+                        filter=~Q(certificates__status=CertificateStatus.REVOKED),
+                        distinct=True,
+                    ),
+                )
+                .order_by("-starts_on")[:50]
+            )
+        to_sign = [b for b in svc.signable_batches(scope) if svc.is_signer(user, b.event)]
+        return {**super().get_context_data(**kwargs), "events": events, "to_sign": to_sign}
 
 
 class EventCertificatesView(LoginRequiredMixin, TemplateView):
