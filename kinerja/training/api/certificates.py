@@ -35,6 +35,12 @@ class CertificateSerializer(serializers.ModelSerializer):
     employee = serializers.IntegerField(source="employee_id", read_only=True)
     batch = serializers.IntegerField(source="batch_id", read_only=True, allow_null=True)
     code = serializers.CharField(source="printed_code", read_only=True)
+    status = serializers.CharField(
+        read_only=True, help_text="issued, initialled, signed or revoked."
+    )
+    revocation_category = serializers.CharField(
+        read_only=True, help_text="error, attendance, misconduct, replaced (empty: not revoked)."
+    )
 
     class Meta:
         model = Certificate
