@@ -85,7 +85,9 @@ def demo_certificates(event: Event, *, key_dir=None, notes: list | None = None) 
                 passphrase=DEMO_PASSPHRASE,
                 signer=local,
             )
-    revoked = Certificate.objects.filter(event=event).order_by("-sequence").first()
+    revoked = (
+        Certificate.objects.filter(event=event, exception_reason="").order_by("-sequence").first()
+    )
     if revoked is not None and len(eligible) > 1:
         svc.certificate_revoke(
             actor=organiser,

@@ -192,13 +192,6 @@ def is_signer(user, event: Event, on=None) -> bool:
     )
 
 
-def signs_anything(user, scope: Scope) -> bool:
-    """Whether the user heads an organiser unit of an event with certificates to sign."""
-    if not getattr(user, "employee_id", None) or scope.instansi_id is None:
-        return False
-    return any(is_signer(user, batch.event) for batch in signable_batches(scope))
-
-
 def signable_batches(scope: Scope):
     """The instansi's batches awaiting a signature (the signer's page finds its own among
     them)."""

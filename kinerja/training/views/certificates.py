@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
@@ -310,6 +311,10 @@ class CertificateCheckThrottle(CheckThrottle):
         return self.cache_format % {"scope": "certificate_check", "ident": self.get_ident(request)}
 
 
+def _day(moment):
+    return timezone.localtime(moment).date() if moment else None
+
+
 def check_facts(certificate: Certificate) -> dict:
     """What the public page (and its API) shows: what the certificate states, and whether it
     is valid; a revocation with its date and category, never the internal note."""
@@ -324,11 +329,11 @@ def check_facts(certificate: Certificate) -> dict:
         "dates": facts.get("dates", ""),
         "venue": facts.get("venue", ""),
         "jp_total": facts.get("jp_total", ""),
-        "issued_on": certificate.issued_at.date(),
+        "issued_on": _day(certificate.issued_at),
         "signed": bool(certificate.signed_at),
-        "signed_on": certificate.signed_at.date() if certificate.signed_at else None,
+        "signed_on": _day(certificate.signed_at),
         "valid": certificate.status != CertificateStatus.REVOKED,
-        "revoked_on": certificate.revoked_at.date() if certificate.revoked_at else None,
+        "revoked_on": _day(certificate.revoked_at),
         "revocation": certificate.revocation_category,
         "revocation_label": (
             str(certificate.get_revocation_category_display())
