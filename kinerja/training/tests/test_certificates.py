@@ -578,3 +578,22 @@ def test_the_demo_issues_signs_grants_one_exception_and_revokes_one(world, signe
     assert status.bottom_line
     assert elapsed < 20, elapsed  # 3 PDFs and signatures; 61 in the demo
     assert demo_certificates(event, key_dir=signer_dir) == "certificates kept"
+
+
+def test_the_terminal_command_issues_the_batch(world, event, signer_dir):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    a = ParticipantFactory(event=event, employee=world.staff_a)
+    attend(a, "22")
+    out = StringIO()
+    call_command(
+        "issue_certificates",
+        event=event.pk,
+        username=world.users["bpsdm"].username,
+        stdout=out,
+        verbosity=0,
+    )
+    assert "1 of 1, ready" in out.getvalue()
+    assert Certificate.objects.get().participant == a
