@@ -271,3 +271,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Certificates (training): which signer signs ("local": PAdES with a test certificate under
+# var/signing/, for the demo and tests; "national_ca": the national certificate authority's
+# signing service at KINERJA_NATIONAL_CA_URL), and that service's account and timeouts (s).
+KINERJA_CERTIFICATE_SIGNER = env("KINERJA_CERTIFICATE_SIGNER", default="local")
+KINERJA_CERTIFICATE_KEY_DIR = env("KINERJA_CERTIFICATE_KEY_DIR", default=str(VAR_DIR / "signing"))
+KINERJA_NATIONAL_CA_URL = env("KINERJA_NATIONAL_CA_URL", default="")
+KINERJA_NATIONAL_CA_USER = env("KINERJA_NATIONAL_CA_USER", default="")
+KINERJA_NATIONAL_CA_PASSWORD = env("KINERJA_NATIONAL_CA_PASSWORD", default="")
+KINERJA_NATIONAL_CA_CONNECT_TIMEOUT = env.float("KINERJA_NATIONAL_CA_CONNECT_TIMEOUT", default=5.0)
+KINERJA_NATIONAL_CA_READ_TIMEOUT = env.float("KINERJA_NATIONAL_CA_READ_TIMEOUT", default=60.0)

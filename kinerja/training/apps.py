@@ -151,3 +151,32 @@ class TrainingConfig(AppConfig):
                 order=152,
             )
         )
+
+        register_demo_step(
+            DemoStep(
+                "training_certificates",
+                "kinerja.training.demo_certificates.demo_certificates_run",
+                "kinerja.training.demo_certificates.demo_certificates_wipe",
+                order=155,
+            )
+        )
+
+        register_nav(
+            NavEntry(
+                _("My certificates"),
+                "training:my_certificates",
+                _has_record,
+                "training_my_certificates",
+                151,
+            )
+        )
+
+        register_nav(
+            NavEntry(
+                _("Certificates"),
+                "training:certificates",
+                Action.MANAGE_TRAINING,
+                "training_certificates",
+                150,
+            )
+        )

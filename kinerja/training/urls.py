@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import action_plans, attendance, feedback, impact, ledger
+from .views import certificates as certificate_views
 from .views import events as ev
 from .views import nominations as nominations_views
 
@@ -215,4 +216,55 @@ urlpatterns: list = [
     ),
     path("events/<int:pk>/badge/", attendance.MyBadgeView.as_view(), name="attendance_badge"),
     path("events/<int:pk>/scan/", attendance.ScanPageView.as_view(), name="attendance_scan"),
+    path(
+        "certificates/check/<str:code>/",
+        certificate_views.CertificateCheckView.as_view(),
+        name="certificate_check",
+    ),
+    path(
+        "my/certificates/",
+        certificate_views.MyCertificatesView.as_view(),
+        name="my_certificates",
+    ),
+    path(
+        "certificates/<int:pk>/pdf/",
+        certificate_views.CertificatePdfView.as_view(),
+        name="certificate_pdf",
+    ),
+    path(
+        "certificates/<int:pk>/revoke/",
+        certificate_views.RevokeView.as_view(),
+        name="certificate_revoke",
+    ),
+    path(
+        "certificates/batches/<int:pk>/sign/",
+        certificate_views.BatchSignView.as_view(),
+        name="certificate_sign",
+    ),
+    path(
+        "certificates/batches/<int:pk>/initial/",
+        certificate_views.BatchInitialView.as_view(),
+        name="certificate_initial",
+    ),
+    path(
+        "certificates/batches/<int:pk>/progress/",
+        certificate_views.BatchProgressView.as_view(),
+        name="certificate_batch_progress",
+    ),
+    path(
+        "participants/<int:pk>/certificate/",
+        certificate_views.IssueOneView.as_view(),
+        name="certificate_issue",
+    ),
+    path(
+        "events/<int:pk>/certificates/issue/",
+        certificate_views.BatchStartView.as_view(),
+        name="certificate_batch_start",
+    ),
+    path(
+        "events/<int:pk>/certificates/",
+        certificate_views.EventCertificatesView.as_view(),
+        name="certificate_event",
+    ),
+    path("certificates/", certificate_views.CertificatesHomeView.as_view(), name="certificates"),
 ]

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import attendance, events, impact, ledger
 from .action_plans import ActionPlanViewSet
+from .certificates import CertificateCheckViewSet, CertificateViewSet
 from .feedback import AssessmentViewSet, FeedbackFormViewSet
 from .nominations import CompetencyGapViewSet, EventSuggestionsView, ParticipantViewSet
 
@@ -32,6 +33,10 @@ router.register("training-participants", ParticipantViewSet, basename="training-
 router.register("training-action-plans", ActionPlanViewSet, basename="training-action-plan")
 router.register("training-scans", attendance.ScanViewSet, basename="training-scans")
 router.register("training-attendance", attendance.AttendanceViewSet, basename="training-attendance")
+router.register(
+    "training-certificate-checks", CertificateCheckViewSet, basename="training-certificate-check"
+)
+router.register("training-certificates", CertificateViewSet, basename="training-certificate")
 
 urlpatterns = [
     path(

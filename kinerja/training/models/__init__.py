@@ -5,6 +5,13 @@ from .action_plans import ActionPlan, ActionPlanLink, FollowUpReview, Milestone 
 from .actionplans import LeadershipSeminar, ProgressUpdate  # noqa: F401
 from .assessments import Assessment  # noqa: F401
 from .attendance import AttendanceScan, ScanDirection, ScanMethod, ScanOutcome  # noqa: F401
+from .certificates import (  # noqa: F401
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateStatus,
+    RevocationReason,
+)
 from .events import (  # noqa: F401
     JP_MINUTES,
     Event,
