@@ -478,11 +478,15 @@ def impact_demo_checks(event, *, today: dt.date | None = None) -> list[str]:
         problems.append("results: no participant has linked targets")
     if results["linked"]["n"] == 0:
         problems.append("results: no linked target has a figure")
-    if results["participants"] >= 61 and results["comparison"]["state"] != rules.NO_UNTREATED:
-        problems.append("results: every head attended, yet an untreated group was found")
+    # Every head took a seat; one who withdrew (and was replaced) is an untreated group too
+    # small to compare, never a compared one.
+    if results["participants"] >= 61 and results["comparison"]["state"] not in (
+        rules.NO_UNTREATED,
+        rules.TOO_FEW,
+    ):
+        problems.append("results: every head attended, yet an untreated group was compared")
     for row in results["rows"]:
-        counted = row["linked_n"] + row["unlinked_n"]
-        if counted and row["provisional"] is False and row["linked"] is None:
+        if row["linked_n"] and row["provisional"] is False and row["linked"] is None:
             problems.append(f"results: participant {row['participant_id']} final without figure")
     today = today or timezone.localdate()
     if results["year"] >= today.year and not results["provisional"]:

@@ -33,6 +33,7 @@ from kinerja.performance.models import (
 from kinerja.performance.selectors_collaboration import province_targets, shared_targets_for_unit
 from kinerja.performance.tests import demo_evaluations_checks as evaluations
 from kinerja.performance.tests import demo_plans_checks as plans
+from kinerja.training.tests.demo_checks import training_demo_problems
 
 DEMO = {"staff": 250, "seed": 1, "verbosity": 0}
 
@@ -153,6 +154,13 @@ def test_functional_posts_earn_credit_points(demo):
 
 
 @on_sqlite_only
+def test_the_2023_refreshment_from_nomination_to_the_impact_report(demo):
+    # 61 heads confirmed (one replaced by an acting head), 11 sessions (4 published, with their
+    # real speakers), attendance, released feedback, pre/post tests, action plans reviewed at 3, 6
+    # and 12 months, signed certificates (one revoked, one exception) and the impact report.
+    assert training_demo_problems() == []
+
+
 def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):
     def counts():
         return [
