@@ -492,7 +492,7 @@ def impact_demo_checks(event, *, today: dt.date | None = None) -> list[str]:
     if results["year"] >= today.year and not results["provisional"]:
         problems.append(f"results: {results['year']} is not over, yet the report is final")
     if (
-        any(r["provisional"] for r in results["rows"] if r["has_links"])
+        any(r["provisional"] for r in results["rows"] if r["linked_n"] or r["unlinked_n"])
         and not results["provisional"]
     ):
         problems.append("results: a participant is provisional but the report is not")

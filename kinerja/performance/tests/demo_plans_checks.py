@@ -7,13 +7,14 @@ import datetime as dt
 from django.core.management import call_command
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from kinerja.audit.models import AuditEvent
+from kinerja.core.registry import demo_steps
 from kinerja.organisations.management.commands.load_demo import DemoContext
 from kinerja.organisations.models import Assignment, Instansi
 from kinerja.organisations.selectors import posts_on
 from kinerja.performance.choices import SubPeriodStatus
-from kinerja.performance.demo_evaluations import demo_evaluations_wipe
 from kinerja.performance.demo_plans import demo_plans_run, demo_plans_wipe
 from kinerja.performance.models import (
     ActionProgress,
@@ -173,7 +174,12 @@ def _a_second_run_keeps_and_reset_rebuilds_the_same():
     call_command("load_demo", staff=250, seed=1, verbosity=0)
     assert counts() == before
     ctx = DemoContext(staff=250, seed=1, instansi=Instansi.objects.get())
-    demo_evaluations_wipe(ctx)  # the step after this one: its evaluations rate the plans
+    # The steps after this one build on its plans (the evaluations rate them, the training's
+    # action plans link their results): wiped first, the latest first.
+    plans_order = next(step.order for step in demo_steps() if step.label == "employee_plans")
+    for step in reversed(demo_steps()):
+        if step.order > plans_order and step.wipe:
+            import_string(step.wipe)(ctx)
     before = counts()  # without the agencies' realisations the evaluations step entered
     assert str(before[0]) in demo_plans_wipe(ctx)  # the summary names the plans removed
     assert Plan.objects.count() == Indicator.objects.filter(result__isnull=False).count() == 0
