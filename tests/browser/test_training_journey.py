@@ -9,18 +9,22 @@ a second try), writes her action plan on "Aksi perubahan saya" linked to her own
 the services (the whole session's attendance and a post-test score), her certificate is issued
 by the organiser, initialled by another organiser (the system administrator) and signed on the
 signing page by Budi, the head of the organiser unit, with his passphrase; she downloads the
-signed PDF from "Sertifikat saya", and the public check page, signed out, says it is valid."""
+signed PDF from "Sertifikat saya" (its signature validates against the local signer's
+root), and the public check page, signed out, says it is valid."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
 
 from conftest import PASSWORD
 from kinerja.accounts.models import User
@@ -38,6 +42,7 @@ from kinerja.training.services import attendance as attendance_svc
 from kinerja.training.services import certificates as certificate_svc
 from kinerja.training.services import events as events_svc
 from kinerja.training.services import feedback as feedback_svc
+from kinerja.training.signing import LocalSigner
 from kinerja.training.tests.factories import (
     EventFactory,
     ParticipantFactory,
@@ -77,6 +82,7 @@ def journey(world, pk, settings, tmp_path):  # noqa: F811
     settings.KINERJA_CERTIFICATE_KEY_DIR = str(tmp_path / "signing")
     settings.KINERJA_CERTIFICATE_SIGNER = "local"
     o = type("Journey", (), {})()
+    o.key_dir = tmp_path / "signing"
     o.world = world
     today = timezone.localdate()
     year = today.year
@@ -236,11 +242,14 @@ def test_check_in_feedback_action_plan_and_signed_certificate(journey, sign_in, 
         mine.get_by_role("link", name="Unduh", exact=False).click()
     pdf = open(download.value.path(), "rb").read()  # noqa: SIM115 - read once
     assert pdf.startswith(b"%PDF")
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     signatures = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     assert len(signatures) == 1
     assert "Budi" in signatures[0].signer_cert.subject.human_friendly
+    # pyHanko's validation runs its own event loop: off Playwright's, in a worker thread.
+    context = LocalSigner(o.key_dir).validation_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        status = pool.submit(validate_pdf_signature, signatures[0], context).result()
+    assert status.intact and status.trusted and status.bottom_line
 
     # 6. The public check page, signed out, says it is valid.
     public = sign_in()
