@@ -93,12 +93,17 @@ def journey(world, pk, settings, tmp_path):  # noqa: F811
         starts_on=today,
         ends_on=today,
     )
+    # A session running now that stays inside today's local day (a session never spans two
+    # days), whatever the hour the suite runs at.
     now = timezone.now()
+    local = timezone.localtime(now)
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    day_end = local.replace(hour=23, minute=59, second=59, microsecond=0)
     o.session = SessionFactory(
         event=o.event,
         title="Kepemimpinan Perubahan",
-        starts_at=now - dt.timedelta(minutes=1),
-        ends_at=now + dt.timedelta(minutes=89),
+        starts_at=max(now - dt.timedelta(minutes=1), day_start),
+        ends_at=min(now + dt.timedelta(minutes=89), day_end),
         speakers=[SpeakerFactory(instansi=world.instansi, name="Ainun Najib")],
     )
     # Rina's own PK of the event's year, and Budi's (not hers: never offered to her).
