@@ -403,6 +403,13 @@ def event_set_status(
     event.version += 1
     event.save(update_fields=["status", "version", "updated_at"])
     _audit(actor, "training.event_status", event, {"status": [before, status]}, reason=reason)
+    if status == EventStatus.FINISHED:
+        # Closing the event enters its lesson hours in each confirmed participant's
+        # development-hours ledger (time present only; idempotent per enrolment).
+        from .ledger import record_from_event
+
+        for participant in event.participants.filter(status=ParticipantStatus.CONFIRMED):
+            record_from_event(participant, actor=actor)
     return event
 
 
