@@ -35,7 +35,7 @@ READ_B = WIDE  # who reads agency B's people, the organiser among them
 def _skp_result(world, employee, year):
     """Two results (one linked, one free) in the current SKP of ``employee`` for ``year``
     (the planning objects' plan when there is one)."""
-    from kinerja.performance.models import Period, Plan, PlanResult
+    from kinerja.performance.models import Indicator, Period, Plan, PlanResult, Target
 
     period = Period.objects.filter(instansi=world.instansi, year=year).first()
     if period is None:
@@ -61,6 +61,22 @@ def _skp_result(world, employee, year):
     )
     first = PlanResult.objects.create(plan=plan, text="Hasil kerja pertama", position=1)
     second = PlanResult.objects.create(plan=plan, text="Hasil kerja kedua", position=2)
+    # The plan may be the one the planning rows submit (the employee's current plan of the
+    # year): each added result gets an indicator and its target, so the plan stays complete.
+    for result in (first, second):
+        indicator = Indicator.objects.create(
+            instansi=world.instansi,
+            result=result,
+            unit=plan.unit,
+            code=f"AKSI{result.pk}",
+            name="Dokumen aksi",
+            aspect="quantity",
+            measure_unit="dokumen",
+            control_level="output",
+        )
+        Target.objects.create(
+            instansi=world.instansi, indicator=indicator, year=year, shape="value", value=2
+        )
     return first, second
 
 

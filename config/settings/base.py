@@ -263,6 +263,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "status" with different choices: each set keeps its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "EmployeeStatusEnum": "kinerja.organisations.choices.EmployeeStatus",
+        "FeedbackFormStatusEnum": "kinerja.training.models.feedback.FeedbackFormStatus",
+    },
 }
 
 LOGGING = {

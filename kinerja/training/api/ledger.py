@@ -5,7 +5,7 @@ training through the ledger service) and the shortfall of a year with its foreca
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -140,19 +140,20 @@ class ShortfallRowSerializer(serializers.Serializer):
     unreachable = serializers.BooleanField()
 
 
-@extend_schema(
-    operation_id="training-hours-shortfall_list",
-    tags=["training-hours-shortfall"],
-    summary="Staff below the yearly minimum of development hours",
-    description="Active staff within reach whose status the year's minimum applies to and "
-    "whose recorded JP are below it. `year` (default: this year), `agency` (an agency's id), "
-    "`forecast=unreachable` for those who can no longer reach it this year.",
-    parameters=[
-        OpenApiParameter("year", int),
-        OpenApiParameter("agency", int),
-        OpenApiParameter("forecast", str, enum=["unreachable"]),
-    ],
-    responses={200: ShortfallRowSerializer(many=True)},
+@extend_schema_view(
+    list=extend_schema(
+        tags=["training-hours-shortfall"],
+        summary="Staff below the yearly minimum of development hours",
+        description="Active staff within reach whose status the year's minimum applies to and "
+        "whose recorded JP are below it. `year` (default: this year), `agency` (an agency's id), "
+        "`forecast=unreachable` for those who can no longer reach it this year.",
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("agency", int),
+            OpenApiParameter("forecast", str, enum=["unreachable"]),
+        ],
+        responses={200: ShortfallRowSerializer(many=True)},
+    )
 )
 class ShortfallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ShortfallRowSerializer
@@ -162,6 +163,8 @@ class ShortfallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         from django.core.exceptions import PermissionDenied
 
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Employee.objects.none()
         scope = self.request.scope
         if not reads_shortfall(scope):
             raise PermissionDenied
