@@ -48,14 +48,13 @@ worker: install
 	$(PY) manage.py db_worker --no-reload
 
 # The suite runs in one worker per core (pytest-xdist); TEST_WORKERS=0 runs it in this process.
-# A module whose tests share one costly load (the demo) keeps them on one worker (xdist_group).
 TEST_WORKERS ?= auto
 
 test: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 test-postgres: install
-	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 .PHONY: fuzz
 fuzz: install

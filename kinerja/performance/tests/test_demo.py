@@ -36,9 +36,6 @@ from kinerja.performance.tests import demo_plans_checks as plans
 from kinerja.training.tests.demo_checks import training_demo_problems
 
 DEMO = {"staff": 250, "seed": 1, "verbosity": 0}
-# One worker runs the whole module, so the demo loads once (in parallel runs, each worker that
-# took one of these tests would load it again).
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,9 @@ class APLinkSerializer(serializers.ModelSerializer):
 
 
 class APProgressUpdateSerializer(serializers.ModelSerializer):
+    # A plain string: the link is optional, and an empty one is "" (not a URI).
+    link = serializers.CharField(read_only=True)
+
     class Meta:
         model = ProgressUpdate
         fields = ["id", "on", "percent", "evidence", "link", "feedback", "realisation_evidence"]
