@@ -8,7 +8,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kinerja.organisations.admin import ReadOnlyAdmin, ReadOnlyInline
+from kinerja.core.admin import ReadOnlyAdmin
+from kinerja.organisations.admin import ReadOnlyInline
 
 from . import services
 from .models import ApiToken, RoleAssignment, User

@@ -3,7 +3,7 @@ audited services, on the pages or the API)."""
 
 from django.contrib import admin
 
-from kinerja.organisations.admin import ReadOnlyAdmin
+from kinerja.core.admin import ReadOnlyAdmin
 
 from .models import CorrectionRequest
 

@@ -5,6 +5,8 @@ subtree's paths under the old agency and left no audit event)."""
 
 from django.contrib import admin
 
+from kinerja.core.admin import ReadOnlyAdmin
+
 from .models import (
     ActingAssignment,
     Assignment,
@@ -15,19 +17,6 @@ from .models import (
     Region,
     ReportingLine,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View and search only: no add, change or delete, whoever asks."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -3,6 +3,8 @@ the pages or the API, which call the audited services with their rules."""
 
 from django.contrib import admin
 
+from kinerja.core.admin import ReadOnlyAdmin
+
 from .models import (
     Collaboration,
     CollaborationMember,
@@ -19,19 +21,6 @@ from .models import (
     SubPeriod,
     Target,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View and search only: no add, change or delete, whoever asks."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Period)

@@ -4,18 +4,9 @@ through its data files and migrations."""
 
 from django.contrib import admin
 
+from kinerja.core.admin import ReadOnlyAdmin
+
 from .models import Competency, Event, Participant, Programme, Session, Speaker, TrainingType
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Competency)
