@@ -53,8 +53,10 @@ TEST_WORKERS ?= auto
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
+# On PostgreSQL the demo tests (one group) load the demo in one worker, not in each: there a load
+# takes a minute, more than the grouping costs the thousands of small tests (on SQLite it does not).
 test-postgres: install
-	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: fuzz
 fuzz: install

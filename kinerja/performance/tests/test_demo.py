@@ -37,6 +37,9 @@ from kinerja.training.tests.demo_checks import training_demo_problems
 
 DEMO = {"staff": 250, "seed": 1, "verbosity": 0}
 
+# On PostgreSQL (``--dist loadgroup``) one worker loads the demo for the module, not each.
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture(scope="module")
 def loaded(module_transaction):
@@ -172,8 +175,9 @@ def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):
     assert before[2] == 2 * demo + 2 + 1  # two years of agencies, the governor's twice, a revision
     call_command("load_demo", **DEMO)
     assert counts() == before
-    call_command("load_demo", reset=True, **DEMO)
-    assert counts() == before
+    if connection.vendor == "sqlite":  # the rebuild is the load again: a minute on PostgreSQL
+        call_command("load_demo", reset=True, **DEMO)
+        assert counts() == before
     call_command("generate_province", staff=250, seed=2, reset=True, verbosity=0)
     # The plan stood on the agencies the new province removed.
     assert counts() == [0, 0, 0, 0, 0, 0, 0]

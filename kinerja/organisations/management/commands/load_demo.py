@@ -14,6 +14,7 @@ this app never imports the apps that depend on it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
@@ -162,8 +163,10 @@ class Command(BaseCommand):
                             % {"label": label, "summary": summary},
                         )
                 for step in STEPS if organisation_only else all_steps():
+                    started = time.monotonic()
                     summary = import_string(step.run)(ctx)
-                    self._say(verbosity, f"{step.label}: {summary}")
+                    took = f" ({time.monotonic() - started:.1f} s)" if verbosity > 1 else ""
+                    self._say(verbosity, f"{step.label}: {summary}{took}")
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         # The province was bulk-loaded: refresh the planner's statistics, or the first pages
