@@ -60,12 +60,14 @@ PLANNER = "bappeda"
 EMPLOYEE = "pegawai.pendidikan"
 EVALUATOR = "penilai.pendidikan"
 VERIFIER = "bench.verifier"  # made by bench/planning_setup.py
+ORGANISER = "bpsdm"  # BPSDM: runs the leadership programmes
 SEARCH = "sari"
 
 # Targets (see bench/README.md): requests/s as a share of hello-world's, in the same run.
 TARGET_LIST = 0.10  # lists of 50 rows and the employee form
 TARGET_HOME = 0.25
 TARGET_PLANNING = 0.10  # the planning pages
+TARGET_TRAINING = 0.10  # the training pages
 TARGET_WRITE = 0.05  # an audited realisation write through the API
 TARGET_TAIL = 5.0  # p99 within 5x p50
 TARGET_SCALE = 1.5  # a page at the larger size costs at most 1.5x its cost at the first
@@ -75,7 +77,7 @@ TARGET_SCALE = 1.5  # a page at the larger size costs at most 1.5x its cost at t
 class Page:
     key: str
     label: str
-    path: str  # may hold {employee}, {agreement}, {skp_plan}, {evaluation}
+    path: str  # may hold {employee}, {agreement}, {skp_plan}, {evaluation}, {event}
     user: str | None  # None: no log-in (hello-world)
     api: bool = False
     target: float | None = None
@@ -241,6 +243,73 @@ PAGES = (
         "/plans/evaluations/objections/",
         INSTANSI_WIDE,
         target=TARGET_PLANNING,
+    ),
+    # Training: the 2023 refreshment (61 heads, 11 sessions) on a province of --staff people.
+    Page(
+        "training_events", "training events, BPSDM", "/training/", ORGANISER, target=TARGET_TRAINING
+    ),
+    Page(
+        "training_event",
+        "the 2023 refreshment, BPSDM",
+        "/training/events/{event}/",
+        ORGANISER,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_nominations",
+        "its participants (61), BPSDM",
+        "/training/events/{event}/nominations/",
+        ORGANISER,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_nominees",
+        "nominees and suggestions, agency head",
+        "/training/nominees/",
+        AGENCY_HEAD,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_jp",
+        "JP totals of the event, BPSDM",
+        "/training/events/{event}/jp-totals/",
+        ORGANISER,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_impact",
+        "impact report of the event, BPSDM",
+        "/training/events/{event}/impact/",
+        ORGANISER,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_shortfall",
+        "development-hours shortfall (2023), BPSDM",
+        "/training/hours/shortfall/?year=2023",
+        ORGANISER,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_records",
+        "development-hours records, BPSDM",
+        "/training/hours/records/",
+        ORGANISER,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_hours_mine",
+        "my development hours, agency head",
+        "/training/hours/",
+        AGENCY_HEAD,
+        target=TARGET_TRAINING,
+    ),
+    Page(
+        "training_plans",
+        "action plans of the event, BPSDM",
+        "/training/events/{event}/action-plans/",
+        ORGANISER,
+        target=TARGET_TRAINING,
     ),
     Page(
         "realisation_write",
@@ -464,6 +533,9 @@ from kinerja.performance.models import Evaluation
 evaluator = get_user_model().objects.filter(username=%r).first()
 rated = Evaluation.objects.filter(plan__evaluator_id=getattr(evaluator, "employee_id", None))
 out["evaluation"] = getattr(rated.order_by("-pk").first(), "pk", None)
+from kinerja.training.models import Event
+refreshment = Event.objects.filter(starts_on__year=2023).order_by("pk").first()
+out["event"] = getattr(refreshment, "pk", None)
 print("BENCH" + json.dumps(out))
 """
 
@@ -785,6 +857,7 @@ def measure(port: int, pages, logins: dict, connections: list[int], args) -> dic
                 agreement=logins.get("agreement"),
                 skp_plan=logins.get("skp_plan"),
                 evaluation=logins.get("evaluation"),
+                event=logins.get("event"),
             )
             status, size = asyncio.run(fetch_once(port, path, headers))
             if status != 200:

@@ -103,6 +103,15 @@ class PerformanceConfig(AppConfig):
                 order=130,
             )
         )
+        # After the evaluations (130): the agencies' figures of the two years before 2023.
+        register_demo_step(
+            DemoStep(
+                "history",
+                "kinerja.performance.demo_history.demo_history_run",
+                "kinerja.performance.demo_history.demo_history_wipe",
+                order=135,
+            )
+        )
         # After the plan and its agreements: an action plan under each agreement's targets.
         register_demo_step(
             DemoStep(

@@ -173,6 +173,11 @@ class _Builder:
             .select_related("indicator")
             .order_by("indicator__code", "pk")
         )
+        self.realise_agency_targets(targets, year, subs)
+
+    def realise_agency_targets(self, targets: list[Target], year: int, subs: list[SubPeriod]):
+        """Realise and verify ``targets`` (of ``year``, with their indicators) in each of
+        ``subs`` where a target has the sub-period's value; then refresh their roll-ups."""
         quarter_targets = {
             (v.target_id, v.sub_period_id): v
             for v in TargetValue.objects.filter(target__in=targets, sub_period__in=subs)

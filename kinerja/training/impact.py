@@ -478,6 +478,9 @@ def impact_demo_checks(event, *, today: dt.date | None = None) -> list[str]:
         problems.append("results: no participant has linked targets")
     if results["linked"]["n"] == 0:
         problems.append("results: no linked target has a figure")
+    # The agencies' figures of the earlier years (the history step) make most heads' trend.
+    if results["trend"]["n"] * 2 < results["with_links"]:
+        problems.append(f"results: only {results['trend']['n']} participants have a trend")
     # Every head took a seat; one who withdrew (and was replaced) is an untreated group too
     # small to compare, never a compared one.
     if results["participants"] >= 61 and results["comparison"]["state"] not in (

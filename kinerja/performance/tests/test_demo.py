@@ -19,6 +19,7 @@ from kinerja.performance.demo_agencies import sub_period_values
 from kinerja.performance.models import (
     Action,
     Agreement,
+    AgreementTarget,
     Collaboration,
     CollaborationMember,
     Goal,
@@ -27,6 +28,8 @@ from kinerja.performance.models import (
     Period,
     Plan,
     Realisation,
+    Rollup,
+    RollupKind,
     Target,
     TargetValue,
 )
@@ -154,6 +157,30 @@ def test_two_objections_one_upheld_one_changed(demo):
 
 def test_functional_posts_earn_credit_points(demo):
     evaluations._functional_posts_earn_credit_points()
+
+
+def test_the_agencies_have_their_two_earlier_years_for_the_trend(demo):
+    signed = (
+        Target.objects.filter(
+            pk__in=AgreementTarget.objects.filter(
+                agreement__year=2023, agreement__is_current=True, agreement__unit__isnull=False
+            ).values("target_id")
+        )
+        .exclude(shape="qualitative")
+        .count()
+    )
+    assert signed > 150
+    for year in (2021, 2022):
+        earlier = Target.objects.filter(year=year)
+        assert earlier.count() == signed
+        realised = Realisation.objects.filter(target__year=year, status="verified")
+        assert realised.count() == 4 * signed  # every quarter, verified
+        years = Rollup.objects.filter(kind=RollupKind.TARGET, sub_period=0, object_id__in=earlier)
+        assert years.exclude(percent=None).count() == signed  # each has its year's achievement
+    # 3 % a year easier: 40 in 2023, 38.80 in 2022, 37.60 in 2021.
+    dinkes = dict(Target.objects.filter(indicator__code="DINKES-02").values_list("year", "value"))
+    assert (dinkes[2021], dinkes[2022], dinkes[2023]) == (Decimal("37.6"), Decimal("38.8"), 40)
+    assert AuditEvent.objects.filter(action="period.create", changes__year=[None, 2021]).exists()
 
 
 @on_sqlite_only
