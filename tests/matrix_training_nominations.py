@@ -187,6 +187,27 @@ ROWS = [
         {"-": {"system_admin", "opd_head", "opd_admin"}},
         training=True,
     ),
+    # Development needs: everyone signed in reads the gaps within their reach (their own, their
+    # reports', their units'); agency B's gap shows only to the instansi-wide roles.
+    Row("training:gaps", "get", {"-": SIGNED_IN}, leak_check=True, training=True),
+    Row(
+        "training:gaps",
+        "post",
+        {**GAP_RECORDERS, "x": set()},
+        data=lambda objs, role: {
+            "employee": objs["person"],
+            "competency": Competency.objects.get(code="mengelola-perubahan").pk,
+            "year": 2023,
+            "level": 1,
+            "source": "superior",
+        },
+        ok=(302,),
+        state=_gaps,
+        expect=_const(2),
+        outside=400,
+        training=True,
+    ),
+    Row("training:gap_staff_lookup", "get", {"-": SIGNED_IN}, training=True),
     # API -----------------------------------------------------------------------------------
     Row("api:training-participant-list", "get", {"-": SIGNED_IN}, api=True, training=True),
     Row(

@@ -16,6 +16,15 @@ def _reads_shortfall(request) -> bool:
     return reads_shortfall(request.scope)
 
 
+def _reads_gaps(request) -> bool:
+    """Development needs: whoever reads a unit's people (an agency's administrator and head,
+    BKD, BPSDM); an employee's own gaps and their reports' are in reach too, but the menu
+    keeps to the staff pages' readers."""
+    from kinerja.core.scope import Action
+
+    return request.scope.can_anywhere(Action.VIEW_PEOPLE)
+
+
 def _nominates(request) -> bool:
     """Our nominees: an agency's head or administrator (``nominate``)."""
     from .selectors_nominations import nominates
@@ -113,6 +122,9 @@ class TrainingConfig(AppConfig):
             NavEntry(
                 _("Our nominees"), "training:our_nominees", _nominates, "training_our_nominees", 60
             )
+        )
+        register_nav(
+            NavEntry(_("Development needs"), "training:gaps", _reads_gaps, "training_gaps", 61)
         )
 
         register_demo_step(

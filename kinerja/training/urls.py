@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from .views import action_plans, attendance, feedback, impact, ledger
+from .views import action_plans, attendance, feedback, gaps, impact, ledger
 from .views import certificates as certificate_views
 from .views import events as ev
 from .views import nominations as nominations_views
 
 app_name = "training"
 urlpatterns: list = [
+    # Development needs: competency gaps (views/gaps.py).
+    path("gaps/", gaps.GapListView.as_view(), name="gaps"),
+    path("gaps/staff-lookup/", gaps.GapStaffLookupView.as_view(), name="gap_staff_lookup"),
     # The impact report (views/impact.py).
     path("impact/", impact.ImpactEventListView.as_view(), name="impact_list"),
     path("events/<int:pk>/impact/", impact.ImpactView.as_view(), name="event_impact"),
