@@ -55,9 +55,13 @@ def test_an_agency_sees_its_own_staffs_gaps_and_bkd_every_agencys(client, world,
     assert admin.status_code == 200
     assert admin.content.decode().count('data-testid="gap-row"') == 2
     assert "Belum memimpin perubahan" not in admin.content.decode()
-    assert signed_in(client, world, "opd_admin").get(url, {"year": 2024}).content.decode().count(
-        'data-testid="gap-row"'
-    ) == 1
+    assert (
+        signed_in(client, world, "opd_admin")
+        .get(url, {"year": 2024})
+        .content.decode()
+        .count('data-testid="gap-row"')
+        == 1
+    )
     wide = signed_in(client, world, "bkd").get(url).content.decode()
     assert wide.count('data-testid="gap-row"') == 3 and "Belum memimpin perubahan" in wide
     # The employee sees their own (staff_a's) gaps, nobody else's.
@@ -71,7 +75,12 @@ def test_the_administrator_records_a_gap_with_its_audit_event(client, world, cha
     )
     assert response.status_code == 302 and response["Location"].endswith("?year=2026")
     made = CompetencyGap.objects.get()
-    assert (made.employee, made.level, made.year, made.source) == (world.staff_a, 2, 2026, "superior")
+    assert (made.employee, made.level, made.year, made.source) == (
+        world.staff_a,
+        2,
+        2026,
+        "superior",
+    )
     assert made.recorded_by == world.users["opd_admin"]
     event = AuditEvent.objects.get(action="competency_gap.record")
     assert event.changes["level"] == [None, 2]
@@ -83,11 +92,21 @@ def test_the_administrator_records_a_gap_with_its_audit_event(client, world, cha
         # another agency's employee is out of the administrator's reach
         ("opd_admin", {"employee": "staff_b"}, "employee", "Pilih pegawai dalam jangkauan Anda."),
         # neither a level nor a description
-        ("opd_admin", {"level": ""}, "level", "Sebutkan tingkat kesenjangan atau uraikan kesenjangannya."),
+        (
+            "opd_admin",
+            {"level": ""},
+            "level",
+            "Sebutkan tingkat kesenjangan atau uraikan kesenjangannya.",
+        ),
         # a level off the policy's scale (1 to 3)
         ("opd_admin", {"level": "4"}, "level", "Masukkan pilihan yang valid. 4 bukan salah satu"),
         # BPSDM organises training, it does not assess people
-        ("bpsdm", {}, "employee", "Anda tidak berwenang mencatat kebutuhan pengembangan pegawai ini."),
+        (
+            "bpsdm",
+            {},
+            "employee",
+            "Anda tidak berwenang mencatat kebutuhan pengembangan pegawai ini.",
+        ),
     ],
 )
 def test_a_refused_gap_says_why_in_indonesian_and_writes_nothing(
