@@ -50,3 +50,30 @@ def test_the_event_page_is_scoped_and_the_organiser_sees_the_summary(ap, client)
     assert rows("bpsdm") == (3, True)
     assert rows("opd_admin") == (2, False)  # agency A's nominees: Budi and Siti
     assert rows("employee") == (1, False)  # Siti: her own
+
+
+def test_the_event_page_reads_the_same_queries_for_one_plan_or_three(ap, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kinerja.training.models import ActionPlan
+    from kinerja.training.tests.factories import ParticipantFactory
+
+    head_plan(ap)
+    url = reverse("training:event_action_plans", args=[ap.event.pk])
+    client.force_login(ap.world.users["bpsdm"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as read:
+            assert client.get(url).status_code == 200
+        return len(read.captured_queries)
+
+    one = queries()
+    from kinerja.organisations.tests.factories import EmployeeFactory
+
+    for employee in (ap.world.staff_b, EmployeeFactory(unit=ap.world.agency_b)):
+        person = ParticipantFactory(event=ap.event, employee=employee)
+        ActionPlan.objects.create(
+            instansi=ap.world.instansi, participant=person, title="A", change="x"
+        )
+    assert queries() <= one  # no query per plan (the participant's name came one by one)

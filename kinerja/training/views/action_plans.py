@@ -288,7 +288,7 @@ class EventActionPlansView(LoginRequiredMixin, TemplateView):
         plans = list(
             action_plans_for(scope)
             .filter(participant__event=event)
-            .select_related("participant", "mentor")
+            .select_related("participant__employee", "mentor")
             .prefetch_related("links", "reviews", "milestones")
             .order_by("participant__agency_name", "participant__employee__name")
         )
