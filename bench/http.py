@@ -305,6 +305,13 @@ PAGES = (
         target=TARGET_TRAINING,
     ),
     Page(
+        "training_gaps",
+        "development needs (competency gaps), BPSDM",
+        "/training/gaps/",
+        ORGANISER,
+        target=TARGET_TRAINING,
+    ),
+    Page(
         "training_plans",
         "action plans of the event, BPSDM",
         "/training/events/{event}/action-plans/",
