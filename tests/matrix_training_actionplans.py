@@ -113,6 +113,38 @@ def extend(world, objects):
         status="finished",
     )
     linked, free = _skp_result(world, world.staff_a, today.year)
+    # A third, earlier edition: each person's plan there is approved, its milestone done, so
+    # the mentor or the organiser may mark it completed.
+    done_events = {
+        instansi.pk: EventFactory(
+            instansi=instansi,
+            organiser_unit=unit,
+            starts_on=past_end - dt.timedelta(days=40),
+            ends_on=past_end - dt.timedelta(days=38),
+            status="finished",
+        )
+        for instansi, unit in (
+            (world.instansi, world.agency_a),
+            (world.other_instansi, world.agency_x),
+        )
+    }
+
+    def done_plan(employee, mentor):
+        event = done_events[employee.instansi_id]
+        part = ParticipantFactory(event=event, employee=employee)
+        plan = ActionPlan.objects.create(
+            instansi=event.instansi,
+            participant=part,
+            title="Aksi tuntas",
+            change="Perubahan tuntas",
+            status="approved",
+            submitted_at=timezone.now(),
+            mentor=mentor,
+        )
+        Milestone.objects.create(
+            action_plan=plan, title="Langkah tuntas", due_on=event.ends_on, progress=100
+        )
+        return plan.pk
 
     def plans(employee, now, past, mentor):
         part = ParticipantFactory(event=now, employee=employee)
@@ -150,6 +182,7 @@ def extend(world, objects):
                 "ap_participant": part.pk,
                 "ap_plan": draft.pk,
                 "ap_live": live.pk,
+                "ap_done": done_plan(part.employee, world.head_a if target == "a" else None),
                 "ap_milestone": milestone.pk,
                 "ap_event": (now_x if target == "x" else now_event).pk,
                 "ap_past_event": (past_x if target == "x" else past_event).pk,
@@ -214,6 +247,7 @@ def _review_data(objs, role):
 
 PLAN = {"pk": "ap_plan"}
 LIVE = {"pk": "ap_live"}
+DONE = {"pk": "ap_done"}
 API = "api:training-action-plan"
 
 ROWS = [
@@ -286,6 +320,27 @@ ROWS = [
         state=_plan("ap_live", "status"),
         expect=_const("approved"),
         kwargs=LIVE,
+        training=True,
+    ),
+    Row(
+        f"{API}-complete",
+        "post",
+        {"a": {"opd_head", *ORGANISERS}, "b": ORGANISERS, "x": set()},
+        api=True,
+        state=_plan("ap_done", "status"),
+        expect=_const("completed"),
+        kwargs=DONE,
+        training=True,
+    ),
+    Row(
+        f"{API}-drop",
+        "post",
+        {"a": {"employee", *ORGANISERS}, "b": ORGANISERS, "x": set()},  # the draft has no mentor
+        api=True,
+        data={"reason": "Dimutasi"},
+        state=_plan("ap_plan", "status"),
+        expect=_const("dropped"),
+        kwargs=PLAN,
         training=True,
     ),
     Row(

@@ -114,6 +114,8 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             "coach",
             "coach_name",
             "submitted_at",
+            "closed_at",
+            "close_reason",
             "version",
             "links",
             "milestones",
@@ -137,6 +139,10 @@ class APLinkWriteSerializer(serializers.Serializer):
     new_result = serializers.CharField(
         required=False, allow_blank=True, help_text="Text of a new result added to your SKP."
     )
+
+
+class APDropSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the plan is dropped.")
 
 
 class APMilestoneWriteSerializer(serializers.Serializer):
@@ -322,6 +328,25 @@ class ActionPlanViewSet(
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self.answer(svc.action_plan_approve(**self.call(), plan=self.get_object()))
+
+    @_doc(
+        "Mark an approved plan completed (the mentor or the organiser)",
+        "Every milestone must be done; the refusal names those still open.",
+        request=None,
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self.answer(svc.action_plan_complete(**self.call(), plan=self.get_object()))
+
+    @_doc(
+        "Drop a plan with its reason (the participant, the mentor or the organiser)",
+        request=APDropSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def drop(self, request, pk=None):
+        data = self.data(APDropSerializer)
+        plan = svc.action_plan_drop(**self.call(), plan=self.get_object(), reason=data["reason"])
+        return self.answer(plan)
 
     @_doc(
         "Report a milestone's progress",

@@ -59,6 +59,8 @@ class ActionPlan(TenantModel):
     )
     coach_name = models.CharField(_("coach (external)"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("completed or dropped at"), null=True, blank=True)
+    close_reason = models.TextField(_("why it was dropped"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

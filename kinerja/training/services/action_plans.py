@@ -505,6 +505,76 @@ def action_plan_approve(*, actor, scope: Scope, plan: ActionPlan) -> ActionPlan:
     return plan
 
 
+@transaction.atomic
+def action_plan_complete(*, actor, scope: Scope, plan: ActionPlan) -> ActionPlan:
+    """The mentor (or the organiser) marks an approved plan completed: every milestone must
+    be done (a date it was done, or 100 %); the refusal names those still open."""
+    plan = _lock(plan)
+    if not (is_mentor(scope, plan) or is_organiser(scope, plan.instansi_id)):
+        raise PermissionDenied(_("Only the plan's mentor or the organiser marks it completed."))
+    if plan.status != ActionPlanStatus.APPROVED:
+        raise ValidationError({"status": _("Only an approved action plan is completed.")})
+    still_open = [
+        m.title
+        for m in plan.milestones.order_by("position", "due_on", "pk")
+        if m.done_on is None and m.progress < 100
+    ]
+    if still_open:
+        raise ValidationError(
+            {
+                "milestones": _("These milestones are not done yet: %(list)s.")
+                % {"list": "; ".join(still_open)}
+            }
+        )
+    plan.status = ActionPlanStatus.COMPLETED
+    plan.closed_at = _moment()
+    _bump(plan, "status", "closed_at")
+    record(
+        actor=actor,
+        action="action_plan.complete",
+        target=plan,
+        unit=plan.participant.unit,
+        changes={"status": [ActionPlanStatus.APPROVED, ActionPlanStatus.COMPLETED]},
+    )
+    return plan
+
+
+@transaction.atomic
+def action_plan_drop(*, actor, scope: Scope, plan: ActionPlan, reason: Any) -> ActionPlan:
+    """The participant, the mentor or the organiser drops a plan not yet closed, with the
+    reason (a transfer, a reorganisation, a target withdrawn from the PK). Its reviews and
+    progress stay as they were."""
+    plan = _lock(plan)
+    if not (
+        is_participant(scope, plan)
+        or is_mentor(scope, plan)
+        or is_organiser(scope, plan.instansi_id)
+    ):
+        raise PermissionDenied(_("Only the participant, the mentor or the organiser drops it."))
+    if plan.status in (ActionPlanStatus.COMPLETED, ActionPlanStatus.DROPPED):
+        raise ValidationError(
+            {
+                "status": _("This action plan is %(status)s already.")
+                % {"status": plan.get_status_display().lower()}
+            }
+        )
+    reason = _text(reason, "reason", required=_("Say why the plan is dropped."))
+    before = plan.status
+    plan.status = ActionPlanStatus.DROPPED
+    plan.closed_at = _moment()
+    plan.close_reason = reason
+    _bump(plan, "status", "closed_at", "close_reason")
+    record(
+        actor=actor,
+        action="action_plan.drop",
+        target=plan,
+        unit=plan.participant.unit,
+        changes={"status": [before, ActionPlanStatus.DROPPED]},
+        reason=reason,
+    )
+    return plan
+
+
 # Mentors -----------------------------------------------------------------------------------
 
 

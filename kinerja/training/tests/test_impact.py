@@ -313,12 +313,18 @@ def test_an_agency_head_reads_only_the_agency_rows_but_the_whole_event_figures(
     assert head["learning"]["mean_gain"] == organiser["learning"]["mean_gain"]
 
 
-def test_the_demo_checks_name_what_is_missing_and_pass_when_filled(k, monkeypatch):
+def test_the_demo_checks_name_what_is_missing_and_pass_when_filled(k, monkeypatch, world):
     problems = impact_demo_checks(k.event)
     assert "reaction: no sessions" in problems
     assert "results: no linked target has a figure" in problems
     full_year(k)
     fake_contracts(monkeypatch, k)
+    # The contracts link the plan to a target whose indicator has no earlier year.
+    assert impact_demo_checks(k.event) == ["results: only 0 participants have a trend"]
+    for year, percent in ((2021, 91), (2022, 93)):
+        earlier = k.builder.target(world.agency_a, year, indicator=k.other1.indicator)
+        roll(earlier, 4, percent)
+        roll(earlier, 0, percent)
     assert impact_demo_checks(k.event) == []
 
 

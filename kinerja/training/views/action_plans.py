@@ -206,6 +206,10 @@ class ActionPlanDetailView(LoginRequiredMixin, TemplateView):
                 svc.action_plan_submit(**call, plan=plan)
             elif op == "approve":
                 svc.action_plan_approve(**call, plan=plan)
+            elif op == "complete":
+                svc.action_plan_complete(**call, plan=plan)
+            elif op == "drop":
+                svc.action_plan_drop(**call, plan=plan, reason=post.get("reason", ""))
             elif op == "progress":
                 milestone = plan.milestones.filter(pk=post.get("milestone") or 0).first()
                 if milestone is None:
