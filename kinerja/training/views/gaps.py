@@ -30,7 +30,7 @@ from kinerja.organisations.models import Employee
 from ..eligibility import nomination_policy
 from ..models import Competency, CompetencyGap, GapSource
 from ..services import nominations as svc
-from .nominations import LOOKUP_LIMIT, TrainingPage
+from .nominations import LOOKUP_LIMIT, TrainingPage, first_matches
 
 PAGE_SIZE = 50
 
@@ -47,12 +47,7 @@ def _candidates(scope):
 def gap_staff_matches(scope, query: str, limit: int = LOOKUP_LIMIT):
     """Up to ``limit`` active staff within the caller's reach by name or NIP, and whether more
     match."""
-    qs = _candidates(scope)
-    query = query.strip()
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(nip__startswith=query.replace(" ", "")))
-    rows = list(qs.select_related("position", "unit").order_by("name", "pk")[: limit + 1])
-    return rows[:limit], len(rows) > limit
+    return first_matches(_candidates(scope), query, limit)
 
 
 class GapForm(TablerFormMixin, forms.Form):

@@ -58,16 +58,20 @@ def _id(value) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
+def first_matches(staff, query: str, limit: int = LOOKUP_LIMIT):
+    """The first ``limit`` of ``staff`` whose name holds ``query`` or whose NIP starts with it
+    (spaces ignored), by name, with their post and unit; and whether more match."""
+    query = query.strip()
+    if query:
+        staff = staff.filter(Q(name__icontains=query) | Q(nip__startswith=query.replace(" ", "")))
+    rows = list(staff.select_related("position", "unit").order_by("name", "pk")[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
 def staff_matches(scope, event: Event, query: str, limit: int = LOOKUP_LIMIT):
     """Up to ``limit`` active staff within the caller's reach matching a name or NIP, each
     with whether the event's rule admits them (and why not), and whether more match."""
-    qs = staff_within(scope).filter(is_active=True)
-    query = query.strip()
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(nip__startswith=query.replace(" ", "")))
-    rows = list(qs.select_related("position", "unit").order_by("name", "pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = first_matches(staff_within(scope).filter(is_active=True), query, limit)
     judged = verdicts(event, rows)
     return [(e, judged[e.pk]) for e in rows], more
 
