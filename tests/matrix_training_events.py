@@ -84,6 +84,10 @@ def _sessions_of(objs, role):
     return Session.objects.filter(event_id=objs["event"], title=NEW_NAME).count()
 
 
+def _material_exists(objs, role):
+    return SessionMaterial.objects.filter(pk=objs["ev_material"]).exists()
+
+
 def _materials_of(objs, role):
     return SessionMaterial.objects.filter(session_id=objs["session"], title=NEW_NAME).count()
 
@@ -304,6 +308,16 @@ ROWS = [
         state=_materials_of,
         expect=_const(1),
         kwargs={"pk": "session"},
+        **_t(),
+    ),
+    Row(
+        "training:material_remove",
+        "post",
+        {"a": ORG, "x": set()},
+        ok=(302,),
+        state=_material_exists,
+        expect=_const(False),
+        kwargs={"pk": "ev_material"},
         **_t(),
     ),
     Row(

@@ -105,6 +105,7 @@ urlpatterns: list = [
     path("sessions/<int:pk>/delete/", ev.SessionDeleteView.as_view(), name="session_delete"),
     path("sessions/<int:pk>/materials/", ev.MaterialUploadView.as_view(), name="material_upload"),
     path("materials/<int:pk>/", ev.MaterialDownloadView.as_view(), name="material_download"),
+    path("materials/<int:pk>/remove/", ev.MaterialRemoveView.as_view(), name="material_remove"),
     path("speakers/", ev.SpeakerListView.as_view(), name="speaker_list"),
     path("speakers/new/", ev.SpeakerCreateView.as_view(), name="speaker_create"),
     path("speakers/<int:pk>/edit/", ev.SpeakerEditView.as_view(), name="speaker_edit"),

@@ -793,6 +793,26 @@ def material_add(
     return material
 
 
+@transaction.atomic
+def material_remove(*, actor, material: SessionMaterial, scope: Scope | None = None) -> None:
+    """Remove a session's material (a wrong file, an outdated version): the row and, once the
+    transaction commits, its file. The audit event keeps its title, size and session."""
+    scope = _scope(actor, scope)
+    material = SessionMaterial.objects.select_for_update().get(pk=material.pk)
+    _require_organiser(scope, material.instansi_id)
+    storage, name = material.file.storage, material.file.name
+    size = material.file.size if name and storage.exists(name) else None
+    _audit(
+        actor,
+        "training.material_remove",
+        material,
+        {"session": [material.session_id, None], "title": [material.title, None], "size": size},
+    )
+    material.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 # The timetable ----------------------------------------------------------------------------
 
 

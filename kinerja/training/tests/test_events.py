@@ -306,6 +306,32 @@ def test_materials_are_checked_by_their_first_bytes(world, org, event, settings,
     assert SessionMaterial.objects.filter(session=s).count() == 2
 
 
+def test_a_material_is_removed_by_the_organiser_with_its_file_after_commit(
+    world, org, event, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from kinerja.accounts.scope import scope_for
+    from kinerja.audit.models import AuditEvent
+
+    settings.MEDIA_ROOT = tmp_path
+    s = SessionFactory(event=event)
+    material = svc.material_add(
+        actor=org, session=s, upload=SimpleUploadedFile("materi.pdf", b"%PDF-1.7 isi")
+    )
+    storage, name = material.file.storage, material.file.name
+    assert storage.exists(name)
+    someone = world.users["opd_admin"]
+    with pytest.raises(PermissionDenied):
+        svc.material_remove(actor=someone, scope=scope_for(someone), material=material)
+    assert SessionMaterial.objects.filter(pk=material.pk).exists() and storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.material_remove(actor=org, material=material)
+    assert not SessionMaterial.objects.filter(pk=material.pk).exists()
+    assert not storage.exists(name)  # the file goes once the removal is committed
+    event_row = AuditEvent.objects.get(action="training.material_remove")
+    assert event_row.changes["title"] == ["materi.pdf", None]
+    assert event_row.changes["size"] == len(b"%PDF-1.7 isi")
+
+
 def test_publishing_twice_keeps_the_difference_and_tells_exactly_who_is_concerned(
     world, org, event, django_capture_on_commit_callbacks
 ):

@@ -529,6 +529,16 @@ class MaterialUploadView(OrganiserMixin, View):
         return redirect("training:session_detail", pk=session.pk)
 
 
+class MaterialRemoveView(OrganiserMixin, View):
+    def post(self, request, pk):
+        material = get_object_or_404(
+            SessionMaterial.objects.filter(session__in=sessions_for(request.scope)), pk=pk
+        )
+        svc.material_remove(actor=request.user, scope=request.scope, material=material)
+        messages.success(request, _("Material removed."))
+        return redirect("training:session_detail", pk=material.session_id)
+
+
 class MaterialDownloadView(PageMixin, View):
     """A material, for the event's confirmed participants and the organiser (404 for anyone
     else: the file is not theirs to know of)."""
