@@ -394,3 +394,34 @@ def test_the_api_answers_once_and_hides_results_until_released(world, setup, cli
     results = reverse("api:training-feedback-form-results", kwargs={"pk": setup["session_form"].pk})
     client.force_login(setup["organiser"])
     assert client.get(results, HTTP_ACCEPT="application/json").status_code == 404
+
+
+def test_the_forms_page_sets_the_window_and_refuses_a_backward_one(world, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kinerja.training.models import FeedbackForm
+
+    event = EventFactory(instansi=world.instansi, organiser_unit=world.agency_a)
+    SessionFactory(event=event, speakers=[SpeakerFactory(instansi=world.instansi)])
+    client.force_login(world.users["bpsdm"])
+    url = reverse("training:feedback_forms", kwargs={"pk": event.pk})
+    backward = {"opens_at": "2023-01-13T16:00", "closes_at": "2023-01-13T09:00"}
+    page = client.post(url, backward, follow=True).content.decode()
+    assert "Formulir harus ditutup setelah dibuka." in page
+    assert not FeedbackForm.objects.filter(event=event).exists()
+    assert (
+        "Berikan tanggal dan jam"
+        in client.post(url, {"opens_at": "13/01"}, follow=True).content.decode()
+    )
+    client.post(url, {"opens_at": "2023-01-13T16:00", "closes_at": "2023-01-20T23:59"})
+    forms = FeedbackForm.objects.filter(event=event)
+    assert forms.count() == 2  # the session with its speaker, and the organisation
+    jakarta = timezone.get_current_timezone()
+    assert {f.opens_at.astimezone(jakarta).replace(tzinfo=None) for f in forms} == {
+        dt.datetime(2023, 1, 13, 16, 0)
+    }
+    assert {f.closes_at.astimezone(jakarta).replace(tzinfo=None) for f in forms} == {
+        dt.datetime(2023, 1, 20, 23, 59)
+    }

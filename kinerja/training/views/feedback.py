@@ -13,6 +13,8 @@ Every read starts from ``.within(request.scope)``; every write goes through
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,6 +62,21 @@ QUESTION_LABELS = {
 
 def _labels() -> dict[str, str]:
     return {k: str(v) for k, v in QUESTION_LABELS.items()}
+
+
+def _moment(value: str, field: str):
+    """A date and time typed on the page (``YYYY-MM-DDTHH:MM``, the site's time zone), or
+    None when left empty."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            {field: gettext("Give a date and time like 2023-01-13 16:00.")}
+        ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _refused(request, exc: ValidationError) -> None:
@@ -183,7 +200,13 @@ class FeedbackFormsView(FeedbackPage):
     def post(self, request, pk):
         event = organiser_event(request, pk)
         try:
-            created = svc.forms_create(actor=request.user, scope=request.scope, event=event)
+            created = svc.forms_create(
+                actor=request.user,
+                scope=request.scope,
+                event=event,
+                opens_at=_moment(request.POST.get("opens_at", ""), "opens_at"),
+                closes_at=_moment(request.POST.get("closes_at", ""), "closes_at"),
+            )
         except ValidationError as exc:
             _refused(request, exc)
         else:
