@@ -47,10 +47,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from kinerja.core.bulk import insert_rows
+from kinerja.core.db import analyze
 
 from .achievement import CENT, AchievementRules, TargetSpec, aggregate, evaluate
 from .choices import Aggregation, TargetShape
@@ -628,6 +630,11 @@ def rebuild(instansi_id: int, *, progress: Callable[[int], None] | None = None) 
     way; the units from the plans at the end. ``progress(n)`` is called after each chunk with
     the number of targets done in it."""
     ctx = Context()
+    if connection.vendor == "postgresql":
+        # Rebuilding follows a bulk write (the demo's plans, a large import) in the same
+        # transaction: until it is analysed the planner still sees the tables as they were
+        # before (empty, for a new demo) and reads millions of new rows by nested loops.
+        analyze([Target, TargetValue, Realisation, Rollup, Plan])
     Rollup.objects.filter(instansi_id=instansi_id).delete()
     sharing, supporting = load_sharing(Collaboration.objects.filter(instansi_id=instansi_id))
     out = Rollups()
