@@ -13,7 +13,6 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -30,7 +29,7 @@ from kinerja.organisations.models import Employee
 from ..eligibility import nomination_policy
 from ..models import Competency, CompetencyGap, GapSource
 from ..services import nominations as svc
-from .nominations import LOOKUP_LIMIT, TrainingPage, first_matches
+from .nominations import LOOKUP_LIMIT, TrainingPage, first_matches, name_or_nip
 
 PAGE_SIZE = 50
 
@@ -38,6 +37,10 @@ PAGE_SIZE = 50
 def reads_gaps(scope) -> bool:
     """The page is for whoever reads people (a unit's staff) or rates someone."""
     return scope.can_anywhere(Action.VIEW_PEOPLE) or scope.employee_id is not None
+
+
+def _year(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
 
 
 def _candidates(scope):
@@ -84,13 +87,9 @@ class GapListView(TrainingPage, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _year(self) -> int | None:
-        raw = self.request.GET.get("year", "")
-        return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
-
     def get_context_data(self, form=None, **kwargs):
         scope = self.request.scope
-        year = self._year()
+        year = _year(self.request.GET.get("year", ""))
         q = self.request.GET.get("q", "").strip()
         gaps = (
             CompetencyGap.objects.within(scope)
@@ -100,9 +99,7 @@ class GapListView(TrainingPage, TemplateView):
         if year:
             gaps = gaps.filter(year=year)
         if q:
-            gaps = gaps.filter(
-                Q(employee__name__icontains=q) | Q(employee__nip__startswith=q.replace(" ", ""))
-            )
+            gaps = gaps.filter(name_or_nip(q, "employee__"))
         page = Paginator(gaps, PAGE_SIZE).get_page(self.request.GET.get("page"))
         this_year = timezone.localdate().year
         form = form or GapForm(initial={"year": this_year}, year=this_year)
@@ -124,8 +121,7 @@ class GapListView(TrainingPage, TemplateView):
 
     def post(self, request, *args, **kwargs):
         scope = request.scope
-        raw_year = request.POST.get("year", "")
-        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
+        year = _year(request.POST.get("year", ""))
         form = GapForm(request.POST, year=year or timezone.localdate().year)
         if form.is_valid():
             data = form.cleaned_data

@@ -58,12 +58,20 @@ def _id(value) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
+def name_or_nip(query: str, prefix: str = "") -> Q:
+    """A name holding ``query`` or a NIP starting with it (spaces ignored); ``prefix`` is the
+    path to the employee (``"employee__"`` from a row about one)."""
+    return Q(**{f"{prefix}name__icontains": query}) | Q(
+        **{f"{prefix}nip__startswith": query.replace(" ", "")}
+    )
+
+
 def first_matches(staff, query: str, limit: int = LOOKUP_LIMIT):
     """The first ``limit`` of ``staff`` whose name holds ``query`` or whose NIP starts with it
     (spaces ignored), by name, with their post and unit; and whether more match."""
     query = query.strip()
     if query:
-        staff = staff.filter(Q(name__icontains=query) | Q(nip__startswith=query.replace(" ", "")))
+        staff = staff.filter(name_or_nip(query))
     rows = list(staff.select_related("position", "unit").order_by("name", "pk")[: limit + 1])
     return rows[:limit], len(rows) > limit
 
