@@ -116,5 +116,7 @@ urlpatterns = [
         name="period-work-log",
     ),
     path("", include("kinerja.training.api.urls")),
+    path("", include("kinerja.regional.api.urls")),
+    path("", include("kinerja.analytics.api.urls")),
     path("", include(router.urls)),
 ]

@@ -23,6 +23,8 @@ urlpatterns = [
     path("corrections/", include("kinerja.corrections.urls")),
     path("plans/", include("kinerja.performance.urls")),
     path("training/", include("kinerja.training.urls")),
+    path("regional/", include("kinerja.regional.urls")),
+    path("dashboards/", include("kinerja.analytics.urls")),
     path("import/", include("kinerja.imports.urls")),
     path("cek/<str:code>/", DocumentCheckView.as_view(), name="document_check"),  # public
     path("", include("kinerja.core.urls")),

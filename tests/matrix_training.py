@@ -23,11 +23,15 @@ from kinerja.training.tests.factories import (
     SpeakerFactory,
 )
 
+# The apps above training add their rows the same way (their rows set ``training=True`` to get
+# these objects and what their ``extend`` adds).
+PREFIXES = ("matrix_training_", "matrix_regional_", "matrix_analytics_", "matrix_performance_")
+
 
 def _modules():
     here = Path(__file__).resolve().parent
     for info in sorted(pkgutil.iter_modules([str(here)]), key=lambda m: m.name):
-        if info.name.startswith("matrix_training_"):
+        if info.name.startswith(PREFIXES):
             yield importlib.import_module(f"tests.{info.name}")
 
 

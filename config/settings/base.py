@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "kinerja.corrections",
     "kinerja.performance",
     "kinerja.training",
+    "kinerja.regional",
+    "kinerja.analytics",
 ]
 
 MIDDLEWARE = [

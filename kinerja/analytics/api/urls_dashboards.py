@@ -1,0 +1,3 @@
+"""The dashboards part's resources under /api/v1/."""
+
+urlpatterns: list = []

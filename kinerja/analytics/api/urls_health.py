@@ -1,0 +1,3 @@
+"""The health part's resources under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The warning part's resources under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the dashboards part of the analytics app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the health part of the analytics app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the warning part of the analytics app."""
+
+urlpatterns: list = []

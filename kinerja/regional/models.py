@@ -1,0 +1,1 @@
+"""Development areas (kawasan) and strategic projects of Perpres 80/2019."""

@@ -1,0 +1,4 @@
+"""Pages of the regional app, under /regional/."""
+
+app_name = "regional"
+urlpatterns: list = []
