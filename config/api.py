@@ -118,5 +118,7 @@ urlpatterns = [
     path("", include("kinerja.training.api.urls")),
     path("", include("kinerja.regional.api.urls")),
     path("", include("kinerja.analytics.api.urls")),
+    path("", include("kinerja.akip.api.urls")),
+    path("", include("kinerja.risks.api.urls")),
     path("", include(router.urls)),
 ]

@@ -25,6 +25,8 @@ urlpatterns = [
     path("training/", include("kinerja.training.urls")),
     path("regional/", include("kinerja.regional.urls")),
     path("dashboards/", include("kinerja.analytics.urls")),
+    path("akip/", include("kinerja.akip.urls")),
+    path("risks/", include("kinerja.risks.urls")),
     path("import/", include("kinerja.imports.urls")),
     path("cek/<str:code>/", DocumentCheckView.as_view(), name="document_check"),  # public
     path("", include("kinerja.core.urls")),

@@ -25,7 +25,14 @@ from kinerja.training.tests.factories import (
 
 # The apps above training add their rows the same way (their rows set ``training=True`` to get
 # these objects and what their ``extend`` adds).
-PREFIXES = ("matrix_training_", "matrix_regional_", "matrix_analytics_", "matrix_performance_")
+PREFIXES = (
+    "matrix_training_",
+    "matrix_regional_",
+    "matrix_analytics_",
+    "matrix_performance_",
+    "matrix_akip_",
+    "matrix_risks_",
+)
 
 
 def _modules():

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "kinerja.performance",
     "kinerja.training",
     "kinerja.regional",
+    "kinerja.akip",
+    "kinerja.risks",
     "kinerja.analytics",
 ]
 

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Each capability registers its own navigation entries and home cards (registry_<part>.py).
-PARTS = ("dashboards", "warning", "health")
+PARTS = ("dashboards", "warning", "health", "reports", "network")
 
 
 class AnalyticsConfig(AppConfig):

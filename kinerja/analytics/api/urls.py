@@ -6,4 +6,6 @@ urlpatterns: list = [
     path("", include("kinerja.analytics.api.urls_dashboards")),
     path("", include("kinerja.analytics.api.urls_warning")),
     path("", include("kinerja.analytics.api.urls_health")),
+    path("", include("kinerja.analytics.api.urls_reports")),
+    path("", include("kinerja.analytics.api.urls_network")),
 ]

@@ -7,4 +7,6 @@ urlpatterns: list = [
     path("", include("kinerja.analytics.urls.dashboards")),
     path("", include("kinerja.analytics.urls.warning")),
     path("", include("kinerja.analytics.urls.health")),
+    path("", include("kinerja.analytics.urls.reports")),
+    path("", include("kinerja.analytics.urls.network")),
 ]

@@ -1,0 +1,1 @@
+"""The internal evaluation of performance accountability (AKIP): worksheets (LKE) per agency."""

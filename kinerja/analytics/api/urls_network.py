@@ -1,0 +1,3 @@
+"""The network part's resources under /api/v1/."""
+
+urlpatterns: list = []

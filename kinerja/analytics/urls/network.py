@@ -1,0 +1,3 @@
+"""Pages of the network part of the analytics app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the reports part of the analytics app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The risks app's resources under /api/v1/ (included by config/api.py in its namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""The risk register: risks of goals, targets and projects, their mitigation and its status."""

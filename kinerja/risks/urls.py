@@ -1,0 +1,4 @@
+"""Pages of the risks app, under /risks/."""
+
+app_name = "risks"
+urlpatterns: list = []
