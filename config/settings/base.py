@@ -300,3 +300,9 @@ KINERJA_NATIONAL_CA_USER = env("KINERJA_NATIONAL_CA_USER", default="")
 KINERJA_NATIONAL_CA_PASSWORD = env("KINERJA_NATIONAL_CA_PASSWORD", default="")
 KINERJA_NATIONAL_CA_CONNECT_TIMEOUT = env.float("KINERJA_NATIONAL_CA_CONNECT_TIMEOUT", default=5.0)
 KINERJA_NATIONAL_CA_READ_TIMEOUT = env.float("KINERJA_NATIONAL_CA_READ_TIMEOUT", default=60.0)
+# Mail (the early-warning digest): EMAIL_URL as django-environ reads it, e.g.
+# smtp+tls://user:password@mail.jatimprov.go.id:587; the console by default (the demo prints the
+# mails). Links in mails are absolute when KINERJA_SITE_URL is set (https://kinerja.example).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kinerja <kinerja@localhost>")
+KINERJA_SITE_URL = env("KINERJA_SITE_URL", default="")
