@@ -1,0 +1,180 @@
+"""The dashboards' pages and the Excel export of each of their tables (``/dashboards/``).
+
+Readers (`kinerja.analytics.selectors_dashboards`): the province for the instansi-wide readers
+of planning; an agency or a unit for whoever holds ``view_planning`` on it through a unit grant
+(its head and administrator, the instansi-wide readers); "my dashboard" for whoever has an
+employee record. Another role gets 403; an agency or unit out of reach 404. The year and the
+sub-period come from the query string (``year``, ``sub_period``) and every link keeps them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
+
+from kinerja.core.excel import export_response
+
+from ..charts import chart_specs
+from ..selectors_dashboards import (
+    Dashboard,
+    agencies_for,
+    agency_dashboard,
+    may_read_province,
+    my_dashboard,
+    my_unit,
+    province_dashboard,
+    reads_units,
+    resolve_filters,
+    unit_dashboard,
+    units_for,
+)
+
+
+class _DashboardView(LoginRequiredMixin, View):
+    """Build the dashboard of the request; ``template`` renders it, ``key`` exports a table."""
+
+    template = ""
+    export_name = "dasbor"
+    export_url_name = ""
+    headline_label = ""
+
+    def dashboard(self, request, **kwargs) -> tuple[Dashboard, dict]:
+        raise NotImplementedError
+
+    def filters(self, request):
+        filters = resolve_filters(
+            request.scope.instansi_id,
+            request.GET.get("year"),
+            request.GET.get("sub_period"),
+        )
+        return filters
+
+    def get(self, request, key: str | None = None, **kwargs):
+        dash, context = self.dashboard(request, **kwargs)
+        if key is not None:
+            table = dash.table(key)
+            if table is None:
+                raise Http404
+            name = f"{self.export_name}-{table.key}-{dash.filters.year or ''}"
+            if dash.filters.sub_period:
+                name += f"-{dash.filters.sub_period}"
+            return export_response(table.report(), filename=slugify(name))
+        for message in dash.filters.errors.values():
+            messages.error(request, message)
+        query = dash.filters.query()
+        for table in dash.sectioned():
+            url = reverse(self.export_url_name, kwargs={**kwargs, "key": table.key})
+            table.export_url = f"{url}?{query}" if query else url
+        context.update(
+            {
+                "dashboard": dash,
+                "filters": dash.filters,
+                "tables": dash.by_key,
+                "charts": chart_specs(dash.tables),
+                "query": query,
+                "headline_label": self.headline_label,
+            }
+        )
+        return render(request, self.template, context)
+
+
+def _agency_or_404(request, pk: int):
+    if not reads_units(request.scope):
+        raise PermissionDenied
+    agency = agencies_for(request.scope).filter(pk=pk).first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def _unit_or_404(request, pk: int):
+    if not reads_units(request.scope):
+        raise PermissionDenied
+    unit = units_for(request.scope).select_related("parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+class ProvinceDashboardView(_DashboardView):
+    export_url_name = "analytics:dashboard_province_xlsx"
+    headline_label = _("Province achievement")
+    template = "analytics/dashboard_province.html"
+    export_name = "dasbor-provinsi"
+
+    def dashboard(self, request, **kwargs):
+        if not may_read_province(request.scope):
+            raise PermissionDenied
+        return province_dashboard(request.scope, self.filters(request)), {}
+
+
+class AgencyDashboardView(_DashboardView):
+    export_url_name = "analytics:dashboard_agency_xlsx"
+    headline_label = _("Agency achievement")
+    template = "analytics/dashboard_agency.html"
+    export_name = "dasbor-pd"
+
+    def dashboard(self, request, pk: int, **kwargs):
+        agency = _agency_or_404(request, pk)
+        context = {"agency": agency, "province": may_read_province(request.scope)}
+        return agency_dashboard(request.scope, agency, self.filters(request)), context
+
+
+class UnitDashboardView(_DashboardView):
+    export_url_name = "analytics:dashboard_unit_xlsx"
+    headline_label = _("Achievement of the unit's own staff")
+    template = "analytics/dashboard_unit.html"
+    export_name = "dasbor-unit"
+
+    def dashboard(self, request, pk: int, **kwargs):
+        unit = _unit_or_404(request, pk)
+        # The way up as far as the caller reaches (the breadcrumb): one query.
+        ancestors = []
+        if unit.parent_id:
+            prefixes = [unit.path[:i] for i in range(9, len(unit.path), 9)]
+            ancestors = list(units_for(request.scope).filter(path__in=prefixes).order_by("depth"))
+        context = {
+            "unit": unit,
+            "ancestors": ancestors,
+            "province": may_read_province(request.scope),
+        }
+        return unit_dashboard(request.scope, unit, self.filters(request)), context
+
+
+class MyDashboardView(_DashboardView):
+    export_url_name = "analytics:dashboard_me_xlsx"
+    headline_label = _("My plan's achievement")
+    template = "analytics/dashboard_me.html"
+    export_name = "dasbor-saya"
+
+    def dashboard(self, request, **kwargs):
+        if not request.scope.employee_id:
+            raise PermissionDenied
+        return my_dashboard(request.scope, self.filters(request)), {}
+
+
+class MyAgencyView(LoginRequiredMixin, View):
+    """The dashboard of the caller's own agency, or of the unit their grant is on (the menu's
+    "Agency dashboard")."""
+
+    def get(self, request) -> HttpResponse:
+        if not reads_units(request.scope):
+            raise PermissionDenied
+        unit = my_unit(request.scope)
+        if unit is None:
+            if may_read_province(request.scope):
+                return redirect("analytics:dashboard_province")
+            raise Http404
+        page = "dashboard_agency" if unit.parent_id is None else "dashboard_unit"
+        response = redirect(f"analytics:{page}", pk=unit.pk)
+        query = request.GET.urlencode()
+        if query:
+            response["Location"] += f"?{query}"
+        return response
