@@ -1,0 +1,1 @@
+"""The regional app's importers (registered when the app is ready)."""
