@@ -18,6 +18,7 @@ from kinerja.performance.api.views import skp as skp_api
 from kinerja.performance.api.views import skp_extra as skp_extra_api
 from kinerja.performance.api.views import unit_predikat as unit_predikat_api
 from kinerja.performance.api.views.collaboration import CollaborationViewSet
+from kinerja.performance.api.views.finder import CollaborationCandidateViewSet
 from kinerja.performance.api.views.realisations import RealisationViewSet
 
 router = DefaultRouter()
@@ -43,6 +44,9 @@ router.register("agreements", perf_api.AgreementViewSet, basename="agreement")
 router.register("realisations", RealisationViewSet, basename="realisation")
 router.register("actions", action_api.ActionViewSet, basename="action")
 router.register("collaborations", CollaborationViewSet, basename="collaboration")
+router.register(
+    "collaboration-candidates", CollaborationCandidateViewSet, basename="collaboration-candidate"
+)
 router.register("plans", skp_api.PlanViewSet, basename="plan")
 router.register("plan-results", skp_api.PlanResultViewSet, basename="plan-result")
 router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")

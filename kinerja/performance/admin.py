@@ -7,6 +7,7 @@ from kinerja.core.admin import ReadOnlyAdmin
 
 from .models import (
     Collaboration,
+    CollaborationCandidate,
     CollaborationMember,
     Evidence,
     Goal,
@@ -130,3 +131,13 @@ class RollupAdmin(ReadOnlyAdmin):
     )
     list_filter = ("kind", "year")
     search_fields = ("=object_id",)
+
+
+# Collaboration finder --------------------------------------------------------------------------
+
+
+@admin.register(CollaborationCandidate)
+class CollaborationCandidateAdmin(ReadOnlyAdmin):
+    list_display = ("score", "indicator_a", "unit_a", "indicator_b", "unit_b", "year", "status")
+    list_filter = ("status", "year")
+    list_select_related = ("indicator_a", "indicator_b", "unit_a", "unit_b")

@@ -50,6 +50,13 @@ def _reads_planning(request) -> bool:
     return request.scope.can_anywhere("view_planning")
 
 
+def _finds_collaborations(request) -> bool:
+    """Collaboration finder: Bappeda (manage_goals across the instansi) runs and decides it."""
+    return request.scope.paths_for("manage_goals") is None and request.scope.can_anywhere(
+        "manage_goals"
+    )
+
+
 class PerformanceConfig(AppConfig):
     name = "kinerja.performance"
     label = "performance"
@@ -178,6 +185,26 @@ class PerformanceConfig(AppConfig):
                 Action.VIEW_PLANNING,
                 "collaborations",
                 47,
+            )
+        )
+        register_nav(
+            NavEntry(
+                _("Collaboration finder"),
+                "performance:finder_list",
+                _finds_collaborations,
+                "finder",
+                47,
+            )
+        )
+        # Right after the agreements (105: every agency's Renstra), before the action plans and
+        # the employee plans copy the indicators' names: some Renstra indicators get their
+        # real-looking manual, and the collaboration finder runs over them.
+        register_demo_step(
+            DemoStep(
+                "collaboration_finder",
+                "kinerja.performance.demo_finder.demo_finder_run",
+                "kinerja.performance.demo_finder.demo_finder_wipe",
+                order=106,
             )
         )
         register_nav(

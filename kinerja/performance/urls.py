@@ -7,6 +7,7 @@ from .views import collaboration as collab
 from .views import consequences as consequence_views
 from .views import evaluation_documents as evaluation_docs
 from .views import evaluation_wire as wire
+from .views import finder as finder_views
 from .views import realisations as realisation_views
 from .views import skp as skp_views
 from .views import skp_extra as skp_extra_views
@@ -120,6 +121,13 @@ urlpatterns = [
         "collaborations/<int:pk>/members/<int:member>/<slug:answer>/",
         collab.CollaborationAnswerView.as_view(),
         name="collaboration_answer",
+    ),
+    path("collaboration-finder/", finder_views.FinderListView.as_view(), name="finder_list"),
+    path("collaboration-finder/run/", finder_views.FinderRunView.as_view(), name="finder_run"),
+    path(
+        "collaboration-finder/<int:pk>/",
+        finder_views.FinderDetailView.as_view(),
+        name="finder_detail",
     ),
     path("mine/", workspace.MyPlanView.as_view(), name="workspace_plan"),
     path("team/", workspace.MyTeamView.as_view(), name="workspace_team"),

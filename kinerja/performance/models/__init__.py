@@ -744,6 +744,7 @@ from .aggregates import *  # noqa: E402,F401,F403
 from .collaboration import *  # noqa: E402,F401,F403
 from .document_checks import *  # noqa: E402,F401,F403
 from .evaluation import *  # noqa: E402,F401,F403
+from .finder import *  # noqa: E402,F401,F403
 from .objections import *  # noqa: E402,F401,F403
 from .realisations import *  # noqa: E402,F401,F403
 from .skp import *  # noqa: E402,F401,F403
