@@ -61,6 +61,7 @@ EMPLOYEE = "pegawai.pendidikan"
 EVALUATOR = "penilai.pendidikan"
 VERIFIER = "bench.verifier"  # made by bench/planning_setup.py
 ORGANISER = "bpsdm"  # BPSDM: runs the leadership programmes
+LEADERSHIP = "gubernur"  # the governor: the province dashboard
 SEARCH = "sari"
 
 # Targets (see bench/README.md): requests/s as a share of hello-world's, in the same run.
@@ -68,6 +69,8 @@ TARGET_LIST = 0.10  # lists of 50 rows and the employee form
 TARGET_HOME = 0.25
 TARGET_PLANNING = 0.10  # the planning pages
 TARGET_TRAINING = 0.10  # the training pages
+TARGET_DASHBOARD = 0.25  # the dashboards (issue 10)
+TARGET_LEADERSHIP = 0.10  # the other pages of issue 10 (areas, warning, health, reports...)
 TARGET_WRITE = 0.05  # an audited realisation write through the API
 TARGET_TAIL = 5.0  # p99 within 5x p50
 TARGET_SCALE = 1.5  # a page at the larger size costs at most 1.5x its cost at the first
@@ -77,7 +80,8 @@ TARGET_SCALE = 1.5  # a page at the larger size costs at most 1.5x its cost at t
 class Page:
     key: str
     label: str
-    path: str  # may hold {employee}, {agreement}, {skp_plan}, {evaluation}, {event}
+    # may hold {employee}, {agreement}, {skp_plan}, {evaluation}, {event}, {agency}, {project}
+    path: str
     user: str | None  # None: no log-in (hello-world)
     api: bool = False
     target: float | None = None
@@ -319,6 +323,109 @@ PAGES = (
         target=TARGET_TRAINING,
     ),
     Page(
+        "dash_province",
+        "province dashboard, governor",
+        "/dashboards/province/",
+        LEADERSHIP,
+        target=TARGET_DASHBOARD,
+    ),
+    Page(
+        "dash_agency",
+        "agency dashboard, agency head",
+        "/dashboards/agencies/{agency}/",
+        AGENCY_HEAD,
+        target=TARGET_DASHBOARD,
+    ),
+    Page("dash_me", "my dashboard, employee", "/dashboards/me/", EMPLOYEE, target=TARGET_DASHBOARD),
+    Page(
+        "dash_area",
+        "area dashboard (Gerbangkertosusila), Bappeda",
+        "/regional/areas/gerbangkertosusila/",
+        PLANNER,
+        target=TARGET_DASHBOARD,
+    ),
+    Page(
+        "dash_api_province",
+        "province dashboard API, governor",
+        "/api/v1/dashboards/province/",
+        LEADERSHIP,
+        api=True,
+        target=TARGET_DASHBOARD,
+    ),
+    Page("areas", "development areas, Bappeda", "/regional/", PLANNER, target=TARGET_LEADERSHIP),
+    Page(
+        "projects",
+        "strategic projects, Bappeda",
+        "/regional/projects/",
+        PLANNER,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "project",
+        "a strategic project, Bappeda",
+        "/regional/projects/{project}/",
+        PLANNER,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "duties",
+        "agency duties and Perpres 80/2019, agency head",
+        "/regional/agencies/{agency}/",
+        AGENCY_HEAD,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "warning_gov",
+        "early warning, governor",
+        "/dashboards/warning/",
+        LEADERSHIP,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "warning_head",
+        "early warning, agency head",
+        "/dashboards/warning/",
+        AGENCY_HEAD,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "health",
+        "cascade health, Bappeda",
+        "/dashboards/cascade-health/",
+        PLANNER,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "health_agency",
+        "cascade health of an agency, agency head",
+        "/dashboards/cascade-health/agencies/{agency}/",
+        AGENCY_HEAD,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "lkjip",
+        "LKjIP report of an agency, agency head",
+        "/dashboards/reports/agencies/{agency}/",
+        AGENCY_HEAD,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "network",
+        "collaboration network, Bappeda",
+        "/dashboards/network/",
+        PLANNER,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page(
+        "finder",
+        "collaboration finder, Bappeda",
+        "/plans/collaboration-finder/",
+        PLANNER,
+        target=TARGET_LEADERSHIP,
+    ),
+    Page("akip", "AKIP evaluations, Bappeda", "/akip/", PLANNER, target=TARGET_LEADERSHIP),
+    Page("risks", "risk register, Bappeda", "/risks/", PLANNER, target=TARGET_LEADERSHIP),
+    Page(
         "realisation_write",
         "realisation submit/return, API",
         "/api/v1/realisations/{id}/{step}/",
@@ -543,6 +650,10 @@ out["evaluation"] = getattr(rated.order_by("-pk").first(), "pk", None)
 from kinerja.training.models import Event
 refreshment = Event.objects.filter(starts_on__year=2023).order_by("pk").first()
 out["event"] = getattr(refreshment, "pk", None)
+head = get_user_model().objects.filter(username=%r).first()
+out["agency"] = getattr(getattr(getattr(head, "employee", None), "unit", None), "agency_id", None)
+from kinerja.regional.models import Project
+out["project"] = Project.objects.order_by("pk").values_list("pk", flat=True).first()
 print("BENCH" + json.dumps(out))
 """
 
@@ -553,7 +664,7 @@ def sign_in(env: dict[str, str], pages, setup: dict) -> dict:
     names = {AGENCY_ADMIN, INSTANSI_WIDE} | {p.user for p in pages if p.user}
     if setup:
         names = (names - {VERIFIER}) | {setup["verifier"]}
-    code = SIGN_IN % (sorted(names), AGENCY_ADMIN, EVALUATOR)
+    code = SIGN_IN % (sorted(names), AGENCY_ADMIN, EVALUATOR, AGENCY_HEAD)
     out = manage(env["DATABASE_URL"], "shell", "-c", code, capture=True)
     line = next(line for line in out.splitlines() if line.startswith("BENCH"))
     logins = json.loads(line[len("BENCH") :])
@@ -865,6 +976,8 @@ def measure(port: int, pages, logins: dict, connections: list[int], args) -> dic
                 skp_plan=logins.get("skp_plan"),
                 evaluation=logins.get("evaluation"),
                 event=logins.get("event"),
+                agency=logins.get("agency"),
+                project=logins.get("project"),
             )
             status, size = asyncio.run(fetch_once(port, path, headers))
             if status != 200:

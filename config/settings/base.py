@@ -280,6 +280,18 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EmployeeStatusEnum": "kinerja.organisations.choices.EmployeeStatus",
         "FeedbackFormStatusEnum": "kinerja.training.models.feedback.FeedbackFormStatus",
+        "AkipGradeEnum": "kinerja.akip.choices.GRADE_CHOICES",
+        "AkipEvaluationStatusEnum": "kinerja.akip.choices.EvaluationStatus",
+        "AkipRecommendationStatusEnum": "kinerja.akip.choices.RecommendationStatus",
+        "RiskStatusEnum": "kinerja.risks.choices.RiskStatus",
+        "MitigationStatusEnum": "kinerja.risks.choices.MitigationStatus",
+        "ProjectStatusEnum": "kinerja.regional.choices.ProjectStatus",
+        "CandidateStatusEnum": "kinerja.performance.models.finder.CandidateStatus",
+        "WarningStatusEnum": "kinerja.analytics.models.WarningStatus",
+        "WarningRowStatusEnum": "kinerja.analytics.api.warning.STATUSES",
+        "WarningKindEnum": "kinerja.analytics.api.warning.KINDS",
+        "ProjectionMethodEnum": "kinerja.analytics.api.warning.METHODS",
+        "ProjectCategoryEnum": "kinerja.regional.api.views.CATEGORY_CHOICES",
     },
 }
 

@@ -86,7 +86,7 @@ class RiskFilter(django_filters.FilterSet):
         field = {ObjectKind.GOAL: "goal", ObjectKind.TARGET: "target"}.get(value, "project")
         return queryset.filter(**{f"{field}__isnull": False})
 
-    def filter_band(self, queryset, name, value):
+    def filter_band(self, queryset, name, value: str):
         band = risk_policy().band_by_key(value)
         return queryset.of_level(band.low, band.high) if band else queryset.none()
 

@@ -35,7 +35,7 @@ def _form(serializer_class, data) -> dict:
 # Serializers -------------------------------------------------------------------------------
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AkipAnswerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Answer
         fields = [
@@ -53,7 +53,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class AkipEvaluationSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
 
     class Meta:
@@ -75,12 +75,12 @@ class EvaluationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationDetailSerializer(EvaluationSerializer):
-    answers = AnswerSerializer(many=True, read_only=True)
+class AkipEvaluationDetailSerializer(AkipEvaluationSerializer):
+    answers = AkipAnswerSerializer(many=True, read_only=True)
     scores = serializers.SerializerMethodField()
 
-    class Meta(EvaluationSerializer.Meta):
-        fields = [*EvaluationSerializer.Meta.fields, "scores", "answers"]
+    class Meta(AkipEvaluationSerializer.Meta):
+        fields = [*AkipEvaluationSerializer.Meta.fields, "scores", "answers"]
         read_only_fields = fields
 
     def get_scores(self, obj) -> dict:
@@ -116,32 +116,32 @@ class EvaluationDetailSerializer(EvaluationSerializer):
         }
 
 
-class StartSerializer(serializers.Serializer):
+class AkipStartSerializer(serializers.Serializer):
     agency = serializers.IntegerField()
     year = serializers.IntegerField()
     budget_approved_on = serializers.DateField(required=False, allow_null=True)
 
 
-class AnswerWriteSerializer(serializers.Serializer):
+class AkipAnswerWriteSerializer(serializers.Serializer):
     criterion = serializers.CharField(max_length=12)
     grade = serializers.ChoiceField(choices=GRADE_CHOICES)
     evidence_note = serializers.CharField(required=False, allow_blank=True)
     evidence_link = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
-class RefreshSerializer(serializers.Serializer):
+class AkipRefreshSerializer(serializers.Serializer):
     budget_approved_on = serializers.DateField(required=False, allow_null=True)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class AkipFollowUpSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowUp
         fields = ["id", "on", "note", "evidence_link", "created_by", "created_at"]
         read_only_fields = fields
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
-    follow_ups = FollowUpSerializer(many=True, read_only=True)
+class AkipRecommendationSerializer(serializers.ModelSerializer):
+    follow_ups = AkipFollowUpSerializer(many=True, read_only=True)
     agency = serializers.IntegerField(source="evaluation.agency_id", read_only=True)
     year = serializers.IntegerField(source="evaluation.year", read_only=True)
 
@@ -166,7 +166,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RecommendationWriteSerializer(serializers.Serializer):
+class AkipRecommendationWriteSerializer(serializers.Serializer):
     evaluation = serializers.IntegerField()
     component = serializers.CharField(max_length=4)
     criterion = serializers.CharField(max_length=12, required=False, allow_blank=True)
@@ -203,18 +203,18 @@ TAG_E, TAG_R = ["akip-evaluations"], ["akip-recommendations"]
     retrieve=extend_schema(
         tags=TAG_E,
         summary="Read an evaluation with its answers and scores",
-        responses=EvaluationDetailSerializer,
+        responses=AkipEvaluationDetailSerializer,
     ),
     create=extend_schema(
         tags=TAG_E,
         summary="Start an agency's evaluation for a year (the Inspektorat)",
         description="The system's suggestions fill the draft answers, each with its reason.",
-        request=StartSerializer,
-        responses={201: EvaluationDetailSerializer},
+        request=AkipStartSerializer,
+        responses={201: AkipEvaluationDetailSerializer},
     ),
 )
 class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = EvaluationSerializer
+    serializer_class = AkipEvaluationSerializer
     permission_classes = [ReaderPermission]
     http_method_names = ["get", "post", "head", "options"]
 
@@ -232,7 +232,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return qs.order_by("-year", "agency__sort_key", "pk")
 
     def get_serializer_class(self):
-        return EvaluationDetailSerializer if self.action != "list" else EvaluationSerializer
+        return AkipEvaluationDetailSerializer if self.action != "list" else AkipEvaluationSerializer
 
     def _must_evaluate(self):
         if not evaluates(self.request.scope):
@@ -240,11 +240,11 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def answer(self, evaluation, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=evaluation.pk)
-        return Response(EvaluationDetailSerializer(fresh).data, status=code)
+        return Response(AkipEvaluationDetailSerializer(fresh).data, status=code)
 
     def create(self, request, *args, **kwargs):
         self._must_evaluate()
-        data = _form(StartSerializer, request.data)
+        data = _form(AkipStartSerializer, request.data)
         agency = selectors.agencies_for(request.scope).filter(pk=data["agency"]).first()
         if agency is None:
             raise ValidationError({"agency": _("No such agency.")})
@@ -262,14 +262,14 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Answer a criterion (confirm or change the suggestion)",
         description="Evidence (`evidence_note` or `evidence_link`) is required unless the "
         "system's suggestion is confirmed as it is. A final evaluation refuses.",
-        request=AnswerWriteSerializer,
-        responses=EvaluationDetailSerializer,
+        request=AkipAnswerWriteSerializer,
+        responses=AkipEvaluationDetailSerializer,
     )
     @action(detail=True, methods=["post"])
     def answers(self, request, pk=None):
         evaluation = self.get_object()
         self._must_evaluate()
-        data = _form(AnswerWriteSerializer, request.data)
+        data = _form(AkipAnswerWriteSerializer, request.data)
         services.answer_set(actor=request.user, scope=request.scope, evaluation=evaluation, **data)
         return self.answer(evaluation)
 
@@ -278,14 +278,14 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Suggest again from today's data",
         description="Unanswered criteria take the new suggestions; `budget_approved_on` "
         "(optional) changes the date the PK is due from.",
-        request=RefreshSerializer,
-        responses=EvaluationDetailSerializer,
+        request=AkipRefreshSerializer,
+        responses=AkipEvaluationDetailSerializer,
     )
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
         evaluation = self.get_object()
         self._must_evaluate()
-        data = _form(RefreshSerializer, request.data)
+        data = _form(AkipRefreshSerializer, request.data)
         services.evaluation_refresh(
             actor=request.user,
             scope=request.scope,
@@ -300,7 +300,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         description="Every criterion must be answered by the evaluator; the score and "
         "predikat are kept and nothing changes after.",
         request=None,
-        responses=EvaluationDetailSerializer,
+        responses=AkipEvaluationDetailSerializer,
     )
     @action(detail=True, methods=["post"])
     def finalise(self, request, pk=None):
@@ -326,8 +326,8 @@ def _unit(evaluation: Evaluation, pk) -> OrgUnit | None:
     create=extend_schema(
         tags=TAG_R,
         summary="Add a recommendation (the Inspektorat)",
-        request=RecommendationWriteSerializer,
-        responses={201: RecommendationSerializer},
+        request=AkipRecommendationWriteSerializer,
+        responses={201: AkipRecommendationSerializer},
     ),
     partial_update=extend_schema(
         tags=TAG_R,
@@ -339,7 +339,7 @@ def _unit(evaluation: Evaluation, pk) -> OrgUnit | None:
 class RecommendationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    serializer_class = RecommendationSerializer
+    serializer_class = AkipRecommendationSerializer
     permission_classes = [ReaderPermission]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -362,13 +362,13 @@ class RecommendationViewSet(
 
     def answer(self, rec, code=status.HTTP_200_OK):
         return Response(
-            RecommendationSerializer(self.get_queryset().get(pk=rec.pk)).data, status=code
+            AkipRecommendationSerializer(self.get_queryset().get(pk=rec.pk)).data, status=code
         )
 
     def create(self, request, *args, **kwargs):
         if not evaluates(request.scope):
             raise PermissionDenied(_("Only the Inspektorat fills the AKIP evaluation."))
-        data = _form(RecommendationWriteSerializer, request.data)
+        data = _form(AkipRecommendationWriteSerializer, request.data)
         evaluation = (
             Evaluation.objects.within(request.scope)
             .select_related("agency")
@@ -406,7 +406,7 @@ class RecommendationViewSet(
         summary="Record a follow-up (the agency's head or administrator)",
         description="An open recommendation moves to in progress; a closed one refuses.",
         request=FollowUpWriteSerializer,
-        responses={201: RecommendationSerializer},
+        responses={201: AkipRecommendationSerializer},
     )
     @action(detail=True, methods=["post"], url_path="follow-ups", url_name="follow-ups")
     def follow_ups(self, request, pk=None):

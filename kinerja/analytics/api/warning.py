@@ -73,6 +73,12 @@ def row_json(row: sel.WarningRow, *, steps: bool = False) -> dict[str, Any]:
     return out
 
 
+# The choice sets the schema names (settings.SPECTACULAR_SETTINGS).
+METHODS = ["pace", "trend", "mean"]
+KINDS = ["province", "agency", "skp"]
+STATUSES = ["at_risk", "silent", "not_projectable", "on_track"]
+
+
 class StepSerializer(serializers.Serializer):
     """One sub-period of a projection (documentation of the answer)."""
 
@@ -92,7 +98,7 @@ class WarningRowSerializer(serializers.Serializer):
     indicator_name = serializers.CharField()
     measure_unit = serializers.CharField()
     target_display = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["province", "agency", "skp"])
+    kind = serializers.ChoiceField(choices=KINDS)
     owner = serializers.CharField()
     unit = serializers.CharField()
     agency = serializers.IntegerField(allow_null=True)
@@ -100,7 +106,7 @@ class WarningRowSerializer(serializers.Serializer):
     plan = serializers.IntegerField(allow_null=True)
     agreement = serializers.IntegerField(allow_null=True)
     last_update = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=["at_risk", "silent", "not_projectable", "on_track"])
+    status = serializers.ChoiceField(choices=STATUSES)
     projected_value = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
     projected_percent = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     threshold_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -108,7 +114,7 @@ class WarningRowSerializer(serializers.Serializer):
         choices=["action_plan", "sub_period_targets", "baseline_path", "year_target", "even"],
         allow_null=True,
     )
-    method = serializers.ChoiceField(choices=["pace", "trend", "mean"], allow_null=True)
+    method = serializers.ChoiceField(choices=METHODS, allow_null=True)
     through_sub_period = serializers.IntegerField(allow_null=True)
     not_projectable_reason = serializers.ChoiceField(
         choices=["qualitative", "no_realisation", "zero_target_rated"], allow_null=True

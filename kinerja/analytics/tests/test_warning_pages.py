@@ -131,3 +131,17 @@ def test_a_staff_page_costs_the_same_queries_for_one_row_or_many(wr, client):
         page = client.get(url, {"year": YEAR})
     assert len(page.context["rows"]) == 2
     assert len(one) == len(two)
+
+
+def test_an_at_risk_target_is_raised_as_a_risk_from_the_list(wr, client):
+    """The agency's planner gets a link to the risk register's one-step raise, with the
+    projection and the threshold; the head (who reads, not plans) gets none."""
+    client.force_login(wr.world.users["opd_admin"])
+    html = client.get(LIST, {"year": YEAR}).content.decode()
+    link = reverse("risks:risk_from_target", args=[wr.a1.pk])
+    assert f'href="{link}?projected=76.67&amp;threshold=90' in html
+    page = client.get(link, {"projected": "76.67", "threshold": "90"})
+    assert page.status_code == 200
+    assert "76.67" in page.content.decode() or "76,67" in page.content.decode()
+    client.force_login(wr.world.users["opd_head"])
+    assert 'data-testid="raise-risk"' not in client.get(LIST, {"year": YEAR}).content.decode()

@@ -111,6 +111,9 @@ class WarningListView(LoginRequiredMixin, View):
                 "threshold": sel.threshold_for(filters.year),
                 "query": filters.query(),
                 "reads_staff": sel.reads_staff(request.scope),
+                # Raising an at-risk target as a risk (the risk register) is for its planners;
+                # the register's page checks the target's own unit.
+                "raises_risks": request.scope.can_anywhere(Action.MANAGE_PLANS),
                 "statuses": _status_choices(),
             },
         )

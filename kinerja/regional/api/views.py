@@ -24,6 +24,9 @@ from ..filters import ProjectFilter
 from ..models import DevelopmentArea, Milestone, ProgressUpdate, Project
 from ..policy import category_choices
 
+# The categories in force when the process started (the schema names the set).
+CATEGORY_CHOICES = category_choices()
+
 WRITERS = (Action.MANAGE_GOALS, Action.MANAGE_PLANS)
 
 
@@ -128,7 +131,7 @@ class ProjectWriteSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=30)
     name = serializers.CharField(max_length=300)
     area = serializers.SlugField(max_length=60, help_text="The area's code.")
-    category = serializers.ChoiceField(choices=category_choices())
+    category = serializers.ChoiceField(choices=CATEGORY_CHOICES)
     description = serializers.CharField(required=False, allow_blank=True)
     funding = serializers.ChoiceField(choices=Funding.choices)
     investment_rp = serializers.IntegerField(required=False, allow_null=True)

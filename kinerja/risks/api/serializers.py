@@ -5,6 +5,8 @@ services check every rule."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kinerja.core.filters import MAX_ID
@@ -22,6 +24,7 @@ def _scope(serializer_field) -> Scope:
     return getattr(request, "scope", None) or Scope.empty()
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedId(serializers.Field):
     """A related row given by its id, found by ``lookup(scope)``; out in responses as its id."""
 
