@@ -511,6 +511,7 @@ def base_env() -> dict[str, str]:
         DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         KINERJA_AUDIT_KEY=env.get("KINERJA_AUDIT_KEY") or secrets.token_urlsafe(40),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        EMAIL_URL=env.get("EMAIL_URL") or "dummymail://",  # production requires one; none is sent
         # The API's per-token rate limit would answer 429 to a load test: lift it.
         API_RATE_PER_TOKEN="100000000/min",
         API_RATE_ANON="100000000/min",
