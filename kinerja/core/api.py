@@ -99,7 +99,10 @@ class AutoSchema(SpectacularAutoSchema):
         ]
         if "{" in self.path:
             errors.append(("404", ErrorSerializer, "No such object within your reach."))
-        elif self._is_list_view() and self.method == "GET":
+        elif self.method == "GET" and (
+            self._is_list_view() or getattr(self.view, "pagination_class", None) is not None
+        ):
+            # A plain view that pages its own rows (a paginator of its own) answers 404 too.
             errors.append(("404", ErrorSerializer, "No such page of results."))
         # A view whose rows carry a version (optimistic locking) refuses a stale write.
         locked = getattr(self.view, "optimistic_lock", False) and "{" in self.path

@@ -36,6 +36,11 @@ def _form(serializer_class, data) -> dict:
 
 
 class AkipAnswerSerializer(serializers.ModelSerializer):
+    # Empty until answered (or suggested), and a link may be empty: plain text in the schema.
+    grade = serializers.CharField(read_only=True, help_text="AA, A, BB, B, CC, C, D, E or empty")
+    suggested_grade = serializers.CharField(read_only=True)
+    evidence_link = serializers.CharField(read_only=True)
+
     class Meta:
         model = Answer
         fields = [
@@ -134,6 +139,8 @@ class AkipRefreshSerializer(serializers.Serializer):
 
 
 class AkipFollowUpSerializer(serializers.ModelSerializer):
+    evidence_link = serializers.CharField(read_only=True)
+
     class Meta:
         model = FollowUp
         fields = ["id", "on", "note", "evidence_link", "created_by", "created_at"]

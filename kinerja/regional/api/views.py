@@ -41,7 +41,7 @@ class ReadsPlanning(permissions.BasePermission):
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    supports = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    supports = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     members = serializers.SerializerMethodField()
 
     class Meta:
@@ -179,7 +179,10 @@ class MilestoneUpdateSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author = serializers.CharField(
+        source="author.username", default=None, read_only=True, allow_null=True
+    )
+    evidence_url = serializers.CharField(read_only=True)  # may be empty
     has_evidence_file = serializers.SerializerMethodField()
 
     class Meta:
