@@ -65,11 +65,12 @@ def test_a_submitted_report_is_not_silent_a_draft_is(wr):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_targets(wr):
+    # W-A3 has an action plan: a set without one skips the two reads of its actions.
     with CaptureQueriesContext(connection) as few:
-        sel.project_targets(Target.objects.filter(pk=wr.a1.pk), today=TODAY)
+        sel.project_targets(Target.objects.filter(pk=wr.a3.pk), today=TODAY)
     with CaptureQueriesContext(connection) as many:
         sel.project_targets(Target.objects.filter(year=YEAR), today=TODAY)
-    assert len(many) == len(few) <= 9
+    assert len(many) == len(few) <= 11
 
 
 def test_the_head_reaches_the_agencys_targets_only(wr):
