@@ -5,6 +5,7 @@ so agency B's 84.62 % shows on the province ranking, on its own page and in the 
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -239,7 +240,9 @@ def test_the_page_links_each_table_to_its_export_and_draws_its_chart(dash, clien
     body = response.content.decode()
     export = reverse("analytics:dashboard_province_xlsx", args=["agencies"]) + "?year=2023"
     assert f'href="{export}"' in body
-    charts = response.context["charts"]
+    # The chart data the browser reads: the page's JSON script.
+    script = body.split('<script id="dashboard-charts" type="application/json">')[1]
+    charts = json.loads(script.split("</script>")[0])
     agencies = next(spec for spec in charts if spec["id"] == "chart-agencies")
     data = agencies["option"]["series"][0]["data"]
     assert [d["value"] for d in data] == [100.0, 84.62]
@@ -391,3 +394,35 @@ def test_the_latest_event_of_the_year_shows_its_levels(dash, client, role):
     assert [row[1] for row in table.rows] == [None, None, None]
     # The full report is linked for its readers (the Inspektorat does not read it).
     assert (d.extra["training"]["report_url"] is not None) == (role == "leadership")
+
+
+def test_the_page_is_kept_until_the_next_write_and_then_shows_it(dash, client):
+    """The rendered dashboard is kept ({% kept %}): a second view builds nothing, and an audited
+    write of the instansi is on the next view."""
+    from kinerja.audit.services import record
+
+    world = dash.world
+    client.force_login(world.users["leadership"])
+    url = reverse("analytics:dashboard_province")
+
+    def main(response) -> str:  # the page but its header (a CSRF token masked anew each time)
+        return response.content.decode().split('<main id="main"')[1]
+
+    first = main(client.get(url, {"year": 2023}))
+    with CaptureQueriesContext(connection) as kept_view:
+        again = main(client.get(url, {"year": 2023}))
+    assert again == first and 'data-testid="table-agencies"' in again
+    with CaptureQueriesContext(connection) as built_view:
+        cache.clear()
+        client.get(url, {"year": 2023})
+    assert len(kept_view) < len(built_view) - 5
+    record(
+        actor=None,
+        action="test.write",
+        instansi_id=world.instansi.pk,
+        target_type="x",
+        target_repr="x",
+    )
+    with CaptureQueriesContext(connection) as after_write:
+        client.get(url, {"year": 2023})
+    assert len(after_write) == len(built_view)

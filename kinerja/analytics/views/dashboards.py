@@ -9,12 +9,15 @@ sub-period come from the query string (``year``, ``sub_period``) and every link 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
@@ -24,6 +27,7 @@ from kinerja.core.excel import export_response
 from ..charts import chart_specs
 from ..selectors_dashboards import (
     Dashboard,
+    Filters,
     agencies_for,
     agency_dashboard,
     may_read_province,
@@ -45,39 +49,49 @@ class _DashboardView(LoginRequiredMixin, View):
     export_url_name = ""
     headline_label = ""
 
-    def dashboard(self, request, **kwargs) -> tuple[Dashboard, dict]:
+    def dashboard(self, request, **kwargs) -> tuple[Filters, Callable[[], Dashboard], dict]:
+        """The page's filters, how to build its dashboard, and the rest of its context.
+
+        Who may read what is settled here, before anything is built."""
         raise NotImplementedError
 
-    def filters(self, request):
-        filters = resolve_filters(
+    def filters(self, request) -> Filters:
+        return resolve_filters(
             request.scope.instansi_id,
             request.GET.get("year"),
             request.GET.get("sub_period"),
         )
-        return filters
 
     def get(self, request, key: str | None = None, **kwargs):
-        dash, context = self.dashboard(request, **kwargs)
+        filters, build, context = self.dashboard(request, **kwargs)
         if key is not None:
-            table = dash.table(key)
+            table = build().table(key)
             if table is None:
                 raise Http404
-            name = f"{self.export_name}-{table.key}-{dash.filters.year or ''}"
-            if dash.filters.sub_period:
-                name += f"-{dash.filters.sub_period}"
+            name = f"{self.export_name}-{table.key}-{filters.year or ''}"
+            if filters.sub_period:
+                name += f"-{filters.sub_period}"
             return export_response(table.report(), filename=slugify(name))
-        for message in dash.filters.errors.values():
+        for message in filters.errors.values():
             messages.error(request, message)
-        query = dash.filters.query()
-        for table in dash.sectioned():
-            url = reverse(self.export_url_name, kwargs={**kwargs, "key": table.key})
-            table.export_url = f"{url}?{query}" if query else url
+        query = filters.query()
+
+        def built() -> Dashboard:
+            dash = build()
+            for table in dash.sectioned():
+                url = reverse(self.export_url_name, kwargs={**kwargs, "key": table.key})
+                table.export_url = f"{url}?{query}" if query else url
+            return dash
+
+        # Built only when the page's kept parts are not kept yet ({% kept %} in the templates).
+        dash = SimpleLazyObject(built)
         context.update(
             {
                 "dashboard": dash,
-                "filters": dash.filters,
-                "tables": dash.by_key,
-                "charts": chart_specs(dash.tables),
+                "filters": filters,
+                # Callables: the template calls them when it reads them.
+                "tables": lambda: dash.by_key,
+                "charts": lambda: chart_specs(dash.tables),
                 "query": query,
                 "headline_label": self.headline_label,
             }
@@ -112,7 +126,8 @@ class ProvinceDashboardView(_DashboardView):
     def dashboard(self, request, **kwargs):
         if not may_read_province(request.scope):
             raise PermissionDenied
-        return province_dashboard(request.scope, self.filters(request)), {}
+        filters = self.filters(request)
+        return filters, lambda: province_dashboard(request.scope, filters), {}
 
 
 class AgencyDashboardView(_DashboardView):
@@ -124,7 +139,8 @@ class AgencyDashboardView(_DashboardView):
     def dashboard(self, request, pk: int, **kwargs):
         agency = _agency_or_404(request, pk)
         context = {"agency": agency, "province": may_read_province(request.scope)}
-        return agency_dashboard(request.scope, agency, self.filters(request)), context
+        filters = self.filters(request)
+        return filters, lambda: agency_dashboard(request.scope, agency, filters), context
 
 
 class UnitDashboardView(_DashboardView):
@@ -145,7 +161,8 @@ class UnitDashboardView(_DashboardView):
             "ancestors": ancestors,
             "province": may_read_province(request.scope),
         }
-        return unit_dashboard(request.scope, unit, self.filters(request)), context
+        filters = self.filters(request)
+        return filters, lambda: unit_dashboard(request.scope, unit, filters), context
 
 
 class MyDashboardView(_DashboardView):
@@ -157,7 +174,8 @@ class MyDashboardView(_DashboardView):
     def dashboard(self, request, **kwargs):
         if not request.scope.employee_id:
             raise PermissionDenied
-        return my_dashboard(request.scope, self.filters(request)), {}
+        filters = self.filters(request)
+        return filters, lambda: my_dashboard(request.scope, filters), {}
 
 
 class MyAgencyView(LoginRequiredMixin, View):
