@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kinerja.core.context_processors.navigation",
+                "kinerja.accounts.context_processors.navigation",
                 "kinerja.accounts.context_processors.access",
             ],
         },

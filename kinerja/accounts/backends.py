@@ -36,9 +36,14 @@ class UsernameOrNipBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        # With the instansi: every page's header names it, so it would be a second query.
+        # With the instansi, and the employee's record and post: every page's header names
+        # them, so they would be three more queries.
         try:
-            user = get_user_model()._default_manager.select_related("instansi").get(pk=user_id)
+            user = (
+                get_user_model()
+                ._default_manager.select_related("instansi", "employee__position")
+                .get(pk=user_id)
+            )
         except get_user_model().DoesNotExist:
             return None
         if not self.user_can_authenticate(user):

@@ -1,4 +1,5 @@
 from kinerja.audit.freshness import kept
+from kinerja.core.context_processors import allowed_nav, nav_items
 from kinerja.core.scope import Action
 
 from .roles import API_ROLES
@@ -16,6 +17,21 @@ def access(request) -> dict:
         "can_manage_access": bool(scope and scope.can_anywhere(Action.MANAGE_ACCESS)),
         "can_use_api": can_use_api,
     }
+
+
+def navigation(request) -> dict:
+    """The menu's entries the caller may open (``kinerja.core.registry``).
+
+    Which entries a scope allows is kept until the next audited write of its instansi: some
+    entries ask the data (whether the caller has a team, is a participant, reads the gaps), and
+    the menu is on every page.
+    """
+    scope = getattr(request, "scope", None)
+    user = getattr(request, "user", None)
+    if scope is None or user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    allowed = kept("nav", lambda: allowed_nav(request), scope=scope, request=request)
+    return {"nav_items": nav_items(allowed)}
 
 
 def request_uses_api(request) -> bool:

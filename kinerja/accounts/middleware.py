@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from .scope import scope_for
+from .scope import request_scope
 
 
 class ScopeMiddleware:
-    """Put the caller's Scope on ``request.scope``, computed at most once per request.
+    """Put the caller's Scope on ``request.scope``, read at most once per request (and kept
+    between requests until the next audited write of the caller's instansi: ``request_scope``).
 
     It is lazy, so an API request authenticated by token (after this middleware runs) still gets
     the scope of the token's user: DRF sets ``request.user`` before the view reads the scope.
@@ -22,7 +23,7 @@ class ScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.scope = SimpleLazyObject(lambda: scope_for(request.user))
+        request.scope = SimpleLazyObject(lambda: request_scope(request))
         return self.get_response(request)
 
 

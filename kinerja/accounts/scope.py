@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
+from kinerja.audit.freshness import data_version
 from kinerja.core.scope import Action, Grant, Scope
 from kinerja.organisations.selectors import has_reports, reachable_posts
 
@@ -57,3 +60,33 @@ def scope_for(user) -> Scope:
         user_id=user.pk,
         roles=frozenset(roles),
     )
+
+
+def request_scope(request) -> Scope:
+    """The Scope of the request's user, kept until the next audited write of their instansi.
+
+    A role granted or ended, a reporting line or a post changed: each is an audited write of the
+    instansi, so the chain head (``kinerja.audit.freshness``) names the state the scope was
+    computed from, and the day names the effective dates. The page's own kept figures read the
+    same version in the same query. A user without an instansi (the system administrator) is
+    computed each time: grants in any instansi would reach them.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.instansi_id is None:
+        return scope_for(user)
+    version = data_version(user.instansi_id, request)
+    key = ":".join(
+        (
+            "kinerja:scope",
+            str(user.pk),
+            str(user.employee_id or ""),
+            "s" if user.is_superuser else "",
+            timezone.localdate().isoformat(),
+            version,
+        )
+    )
+    scope = cache.get(key)
+    if scope is None:
+        scope = scope_for(user)
+        cache.set(key, scope, getattr(settings, "KINERJA_FIGURES_CACHE_SECONDS", 600))
+    return scope

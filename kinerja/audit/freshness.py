@@ -21,6 +21,7 @@ in memory; correctness never depends on it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from .models import AuditChain
 
@@ -59,7 +61,26 @@ def data_version(instansi_id: int | None, request=None) -> str:
 
 
 def scope_key(scope) -> str:
-    """A short digest of what ``scope`` reaches: its instansi, grants and own employee."""
+    """A short digest of what ``scope`` reaches: its instansi, grants and own employee.
+
+    A page asks it for each kept part: worked out once per distinct scope (a Scope is an
+    immutable value), not on every call."""
+    if isinstance(scope, LazyObject):
+        if scope._wrapped is empty:
+            scope._setup()
+        scope = scope._wrapped
+    try:
+        return _kept_scope_key(scope)
+    except TypeError:  # a scope built by hand with a plain set: not hashable, not kept
+        return _scope_key(scope)
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept_scope_key(scope) -> str:
+    return _scope_key(scope)
+
+
+def _scope_key(scope) -> str:
     grants = sorted(
         (
             sorted(g.actions),
@@ -90,7 +111,10 @@ def kept(
     """
     version = data_version(scope.instansi_id, request)
     day = (on or timezone.localdate()).isoformat()
-    key = ":".join(["kinerja", name, *map(str, parts), scope_key(scope), day, version])
+    # The parts digested: a query string or a search may be long or hold what a shared cache
+    # refuses in a key (spaces, control characters).
+    told = hashlib.blake2b(repr(tuple(map(str, parts))).encode(), digest_size=12).hexdigest()
+    key = ":".join(["kinerja", name, told, scope_key(scope), day, version])
     missing = object()
     value = cache.get(key, missing)
     if value is missing:

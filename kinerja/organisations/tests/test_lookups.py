@@ -250,6 +250,7 @@ def test_unit_lookup_returns_at_most_the_limit_and_says_there_are_more(world, lo
 def test_unit_lookup_costs_the_same_for_few_or_many_units(world, login):
     client = login(world.users["opd_admin"])
     url = reverse("organisations:employee_unit_lookup")
+    client.get(url)  # the caller's scope is then kept: both requests below read it the same way
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for n in range(20):
@@ -473,6 +474,7 @@ def test_nominatif_follows_the_filters_and_the_sort_and_writes_csv(world, login)
 
 def test_exports_cost_the_same_queries_for_few_or_many_rows(world, login):
     client = login(world.users["bkd"])
+    client.get(reverse("organisations:employee_export"), headers=EN)  # the caller's scope kept
     counts = {}
     for label in ("few", "many"):
         if label == "many":
