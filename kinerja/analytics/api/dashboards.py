@@ -2,19 +2,31 @@
 exactly like the pages: the province for the instansi-wide readers of planning; an agency or a
 unit for whoever holds ``view_planning`` on it through a unit grant (403 for another role, 404
 for one out of reach); ``me`` for whoever has an employee record. ``year`` and ``sub_period``
-choose the period (the page's default when left out); a bad one answers 400 naming it."""
+choose the period (the page's default when left out); a bad one answers 400 naming it.
+
+Each answer is kept, serialised, until the next audited write of the caller's instansi
+(`kinerja.audit.freshness.kept`): filed under the caller's reach, the path, the query string
+and the language, so a kept answer costs one lookup."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kinerja.audit.freshness import kept
+
 from ..selectors_dashboards import (
+    Filters,
     agencies_for,
     agency_dashboard,
     may_read_province,
@@ -52,15 +64,54 @@ SHAPE = (
 class _DashboardAPI(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    def filters(self, request):
-        filters = resolve_filters(
-            request.scope.instansi_id,
-            request.query_params.get("year"),
-            request.query_params.get("sub_period"),
+    def answer(
+        self,
+        request,
+        build: Callable[[Filters, Any], dict[str, Any]],
+        find: Callable[[], Any] = lambda: True,
+    ) -> HttpResponse:
+        """The answer ``build`` gives for the request's filters and what ``find`` found (it
+        answers None for "not found", before the filters are read), kept. A JSON answer is
+        kept as its bytes, as rendered; another (the browsable API) as its data."""
+        renderer = getattr(request, "accepted_renderer", None)
+        media_type = getattr(request, "accepted_media_type", "")
+        as_json = type(renderer) is JSONRenderer
+
+        def compute() -> dict[str, Any]:
+            found = find()
+            if found is None:
+                return {"data": None}
+            filters = resolve_filters(
+                request.scope.instansi_id,
+                request.query_params.get("year"),
+                request.query_params.get("sub_period"),
+            )
+            if filters.errors:
+                return {"errors": {key: str(text) for key, text in filters.errors.items()}}
+            data = build(filters, found)
+            if as_json:
+                return {"json": renderer.render(data, media_type, self.get_renderer_context())}
+            return {"data": data}
+
+        kept_answer = kept(
+            "analytics.api.dashboard",
+            compute,
+            scope=request.scope,
+            request=request,
+            parts=(
+                request.path,
+                request.META.get("QUERY_STRING", ""),
+                get_language(),
+                media_type if as_json else "data",
+            ),
         )
-        if filters.errors:
-            raise ValidationError(filters.errors)
-        return filters
+        if "errors" in kept_answer:
+            raise ValidationError(kept_answer["errors"])
+        if "json" in kept_answer:
+            return HttpResponse(kept_answer["json"], content_type=media_type)
+        if kept_answer["data"] is None:
+            raise Http404
+        return Response(kept_answer["data"])
 
 
 class ProvinceDashboardAPI(_DashboardAPI):
@@ -79,7 +130,9 @@ class ProvinceDashboardAPI(_DashboardAPI):
     def get(self, request):
         if not may_read_province(request.scope):
             raise PermissionDenied
-        return Response(province_dashboard(request.scope, self.filters(request)).as_dict())
+        return self.answer(
+            request, lambda filters, _found: province_dashboard(request.scope, filters).as_dict()
+        )
 
 
 class AgencyDashboardAPI(_DashboardAPI):
@@ -97,11 +150,15 @@ class AgencyDashboardAPI(_DashboardAPI):
     def get(self, request, pk: int):
         if not reads_units(request.scope):
             raise PermissionDenied
-        agency = agencies_for(request.scope).filter(pk=pk).first()
-        if agency is None:
-            raise Http404
-        data = agency_dashboard(request.scope, agency, self.filters(request)).as_dict()
-        return Response({"agency": {"id": agency.pk, "name": agency.name}, **data})
+
+        def build(filters, agency):
+            data = agency_dashboard(request.scope, agency, filters).as_dict()
+            return {"agency": {"id": agency.pk, "name": agency.name}, **data}
+
+        # Out of reach: not found (kept with the answer: the reach is part of its key).
+        return self.answer(
+            request, build, find=lambda: agencies_for(request.scope).filter(pk=pk).first()
+        )
 
 
 class UnitDashboardAPI(_DashboardAPI):
@@ -118,11 +175,14 @@ class UnitDashboardAPI(_DashboardAPI):
     def get(self, request, pk: int):
         if not reads_units(request.scope):
             raise PermissionDenied
-        unit = units_for(request.scope).filter(pk=pk).first()
-        if unit is None:
-            raise Http404
-        data = unit_dashboard(request.scope, unit, self.filters(request)).as_dict()
-        return Response({"unit": {"id": unit.pk, "name": unit.name}, **data})
+
+        def build(filters, unit):
+            data = unit_dashboard(request.scope, unit, filters).as_dict()
+            return {"unit": {"id": unit.pk, "name": unit.name}, **data}
+
+        return self.answer(
+            request, build, find=lambda: units_for(request.scope).filter(pk=pk).first()
+        )
 
 
 class MyDashboardAPI(_DashboardAPI):
@@ -139,4 +199,6 @@ class MyDashboardAPI(_DashboardAPI):
     def get(self, request):
         if not request.scope.employee_id:
             raise PermissionDenied
-        return Response(my_dashboard(request.scope, self.filters(request)).as_dict())
+        return self.answer(
+            request, lambda filters, _found: my_dashboard(request.scope, filters).as_dict()
+        )

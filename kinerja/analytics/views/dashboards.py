@@ -19,9 +19,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import export_response
 
 from ..charts import chart_specs
@@ -56,10 +58,13 @@ class _DashboardView(LoginRequiredMixin, View):
         raise NotImplementedError
 
     def filters(self, request) -> Filters:
-        return resolve_filters(
-            request.scope.instansi_id,
-            request.GET.get("year"),
-            request.GET.get("sub_period"),
+        year, sub_period = request.GET.get("year"), request.GET.get("sub_period")
+        return kept(
+            "analytics.dashboard_filters",
+            lambda: resolve_filters(request.scope.instansi_id, year, sub_period),
+            scope=request.scope,
+            request=request,
+            parts=(year, sub_period, get_language()),
         )
 
     def get(self, request, key: str | None = None, **kwargs):

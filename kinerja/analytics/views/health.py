@@ -15,9 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import Report, export_response
 
 from ..health_rules import CHECK_CODES, CHECK_LABELS, SEVERITY_LABELS, Finding, health_policy
@@ -50,17 +52,32 @@ class OverviewRow:
         return [self.counts.get(code, 0) for code in CHECK_CODES]
 
 
-def _year(request) -> tuple[int | None, str | None]:
-    """The year of the report, and a message when the one asked for is not a year of the
-    instansi's periods (the default year is shown instead)."""
+def _choice(request) -> tuple[list[int], int | None, str | None]:
+    """The instansi's years, the year of the report, and a message when the one asked for is
+    not a year of the instansi's periods (the default year is shown instead). The years are
+    kept until the next audited write."""
     wanted = request.GET.get("year", "").strip()
-    year = chosen_year(request.scope.instansi_id, wanted)
+    instansi_id = request.scope.instansi_id
+    years, year = kept(
+        "analytics.health_year",
+        lambda: (years_for(instansi_id), chosen_year(instansi_id, wanted)),
+        scope=request.scope,
+        request=request,
+        parts=(wanted,),
+    )
     error = None
     if wanted and str(year) != wanted:
         error = gettext("“%(value)s” is not a year with a period; showing %(year)s.") % {
             "value": wanted[:20],
             "year": year or "—",
         }
+    return years, year, error
+
+
+def _year(request) -> tuple[int | None, str | None]:
+    """The year of the report, and a message when the one asked for is not a year of the
+    instansi's periods (the default year is shown instead)."""
+    _years, year, error = _choice(request)
     return year, error
 
 
@@ -88,11 +105,16 @@ def overview_rows(request, year: int) -> list[OverviewRow]:
     return rows
 
 
+def valid_sort(sort: str) -> str:
+    """``sort`` when it names a column (``-`` first for descending), else ""."""
+    return sort if sort.lstrip("-") in SORTS else ""
+
+
 def sort_rows(rows: list[OverviewRow], sort: str) -> tuple[list[OverviewRow], str]:
     """Sort by ``sort`` (a column; ``-`` first for descending). Unknown keys sort by name."""
     descending = sort.startswith("-")
     key = sort.lstrip("-")
-    if key not in SORTS:
+    if not valid_sort(sort):
         return rows, ""
     if key == "name":
         ordered = sorted(rows, key=lambda r: r.name.lower(), reverse=descending)
@@ -117,23 +139,33 @@ class HealthOverviewView(_HealthMixin, View):
     agency and the province's own plan; for a head or an agency administrator their own."""
 
     def get(self, request):
-        year, error = _year(request)
-        rows, sort = [], ""
-        if year is not None:
-            rows, sort = sort_rows(overview_rows(request, year), request.GET.get("sort", ""))
-        totals = {code: sum(r.counts.get(code, 0) for r in rows) for code in CHECK_CODES}
+        years, year, error = _choice(request)
+        sort = valid_sort(request.GET.get("sort", "")) if year is not None else ""
+
+        def build() -> dict:
+            rows = sort_rows(overview_rows(request, year), sort)[0] if year is not None else []
+            totals = {code: sum(r.counts.get(code, 0) for r in rows) for code in CHECK_CODES}
+            return {
+                "rows": rows,
+                "totals": [totals[code] for code in CHECK_CODES],
+                "total": sum(totals.values()),
+            }
+
+        # Built only when the page's table is not kept yet ({% kept %} in the template).
+        built = SimpleLazyObject(build)
         return render(
             request,
             "analytics/health_overview.html",
             {
                 "year": year,
-                "years": years_for(request.scope.instansi_id),
+                "years": years,
                 "error": error,
-                "rows": rows,
+                # Callables: the template calls them when it reads them.
+                "rows": lambda: built["rows"],
                 "sort": sort,
                 "checks": [(code, CHECK_LABELS[code]) for code in CHECK_CODES],
-                "totals": [totals[code] for code in CHECK_CODES],
-                "total": sum(totals.values()),
+                "totals": lambda: built["totals"],
+                "total": lambda: built["total"],
                 "nav_active": "cascade_health",
             },
         )
@@ -171,12 +203,19 @@ class HealthOverviewExportView(_HealthMixin, View):
 
 
 def _agency(request, pk: int):
-    """The agency (or PROVINCE, as None) the reader may open; 404 otherwise."""
+    """The agency (or PROVINCE, as None) the reader may open; 404 otherwise. Looked up once
+    per reach until the next audited write."""
     if pk == PROVINCE:
         if not reads_all(request.scope):
             raise Http404
         return None
-    agency = agencies_for(request.scope).filter(pk=pk).first()
+    agency = kept(
+        "analytics.health_agency",
+        lambda: agencies_for(request.scope).filter(pk=pk).first(),
+        scope=request.scope,
+        request=request,
+        parts=(pk,),
+    )
     if agency is None:
         raise Http404
     return agency
@@ -202,16 +241,24 @@ def filtered(findings: list[Finding], get) -> tuple[list[Finding], dict[str, str
     return findings, chosen, errors
 
 
-def agency_findings(request, pk: int) -> dict[str, Any]:
-    year, error = _year(request)
-    agency = _agency(request, pk)
-    findings: list[Finding] = []
-    if year is not None:
-        report = health_report(request.scope, year, agency=agency, request=request)
-        findings = report.for_agency(agency.pk if agency else PROVINCE)
+def _findings(request, year: int | None, agency) -> list[Finding]:
+    if year is None:
+        return []
+    report = health_report(request.scope, year, agency=agency, request=request)
+    return report.for_agency(agency.pk if agency else PROVINCE)
+
+
+def _counts(findings: list[Finding]) -> list[tuple[str, Any, int]]:
     counts = {code: 0 for code in CHECK_CODES}
     for f in findings:
         counts[f.check] += 1
+    return [(code, CHECK_LABELS[code], counts[code]) for code in CHECK_CODES]
+
+
+def agency_findings(request, pk: int) -> dict[str, Any]:
+    year, error = _year(request)
+    agency = _agency(request, pk)
+    findings = _findings(request, year, agency)
     shown, chosen, errors = filtered(findings, request.GET)
     if error:
         errors.insert(0, error)
@@ -221,7 +268,7 @@ def agency_findings(request, pk: int) -> dict[str, Any]:
         "agency_id": agency.pk if agency else PROVINCE,
         "agency_name": agency.name if agency else gettext("Province (RPJMD)"),
         "findings": shown,
-        "counts": [(code, CHECK_LABELS[code], counts[code]) for code in CHECK_CODES],
+        "counts": _counts(findings),
         "total": len(findings),
         "chosen": chosen,
         "errors": errors,
@@ -230,19 +277,43 @@ def agency_findings(request, pk: int) -> dict[str, Any]:
 
 class HealthAgencyView(_HealthMixin, View):
     def get(self, request, pk):
-        context = agency_findings(request, pk)
-        page_size = health_policy(context["year"])["page_size"] if context["year"] else 50
-        page = Paginator(context["findings"], page_size).get_page(request.GET.get("page"))
+        years, year, error = _choice(request)
+        agency = _agency(request, pk)
+        # The filters and their messages read the query string only.
+        _none, chosen, errors = filtered([], request.GET)
+        if error:
+            errors.insert(0, error)
+
+        def build() -> dict:
+            findings = _findings(request, year, agency)
+            shown = filtered(findings, request.GET)[0]
+            page_size = health_policy(year)["page_size"] if year else 50
+            return {
+                "page_obj": Paginator(shown, page_size).get_page(request.GET.get("page")),
+                "counts": _counts(findings),
+                "total": len(findings),
+            }
+
+        # Built only when the page's findings are not kept yet ({% kept %} in the template).
+        built = SimpleLazyObject(build)
         query = request.GET.copy()
         query.pop("page", None)
         return render(
             request,
             "analytics/health_agency.html",
             {
-                **context,
-                "page_obj": page,
+                "year": year,
+                "agency": agency,
+                "agency_id": agency.pk if agency else PROVINCE,
+                "agency_name": agency.name if agency else gettext("Province (RPJMD)"),
+                # Callables: the template calls them when it reads them.
+                "page_obj": lambda: built["page_obj"],
+                "counts": lambda: built["counts"],
+                "total": lambda: built["total"],
+                "chosen": chosen,
+                "errors": errors,
                 "query": query.urlencode(),
-                "years": years_for(request.scope.instansi_id),
+                "years": years,
                 "checks": [(code, CHECK_LABELS[code]) for code in CHECK_CODES],
                 "severities": list(SEVERITY_LABELS.items()),
                 "nav_active": "cascade_health",

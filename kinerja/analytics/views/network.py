@@ -11,14 +11,28 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.views import is_partial
 
-from ..reports_lkjip import period_years, workbook_bytes, write_sheet
-from ..selectors_network import edge_detail, network
-from .reports import _Download, _page_year, _reader, _xlsx
+from ..reports_lkjip import workbook_bytes, write_sheet
+from ..selectors_network import Network, edge_detail, network
+from .reports import _Download, _page_year, _reader, _xlsx, _years
+
+
+def _network(request, year: int) -> Network:
+    """The caller's graph of ``year``, kept until the next audited write of the instansi."""
+    return kept(
+        "analytics.network",
+        lambda: network(request.scope, year),
+        scope=request.scope,
+        request=request,
+        parts=(year, get_language()),
+    )
 
 
 def _chart(net, year: int) -> dict:
@@ -55,9 +69,16 @@ class NetworkView(LoginRequiredMixin, View):
     def get(self, request):
         _reader(request)
         year = _page_year(request)
-        net = network(request.scope, year)
-        names = {n["id"]: n for n in net.nodes}
-        edges = [{"edge": e, "a": names.get(e.source), "b": names.get(e.target)} for e in net.edges]
+        net = SimpleLazyObject(lambda: _network(request, year))
+
+        def edges() -> list[dict]:
+            names = {n["id"]: n for n in net.nodes}
+            return [
+                {"edge": e, "a": names.get(e.source), "b": names.get(e.target)} for e in net.edges
+            ]
+
+        # Built only when the page's graph and table are not kept yet ({% kept %} in the
+        # template); callables, which the template calls when it reads them.
         return render(
             request,
             "analytics/network.html",
@@ -65,8 +86,8 @@ class NetworkView(LoginRequiredMixin, View):
                 "net": net,
                 "edges": edges,
                 "year": year,
-                "years": period_years(request.scope.instansi_id),
-                "chart": _chart(net, year),
+                "years": _years(request)[0],
+                "chart": lambda: _chart(net, year),
                 "nav_active": "analytics_network",
             },
         )
@@ -78,7 +99,13 @@ class NetworkEdgeView(LoginRequiredMixin, View):
     def get(self, request, a, b):
         _reader(request)
         year = _page_year(request)
-        detail = edge_detail(request.scope, year, a, b)
+        detail = kept(
+            "analytics.network_edge",
+            lambda: edge_detail(request.scope, year, a, b),
+            scope=request.scope,
+            request=request,
+            parts=(year, a, b, get_language()),
+        )
         template = (
             "analytics/network_edge_panel.html"
             if is_partial(request)
@@ -97,7 +124,7 @@ class NetworkXlsxView(_Download):
     def get(self, request):
         from openpyxl import Workbook
 
-        net = network(request.scope, self.year)
+        net = _network(request, self.year)
         names = {n["id"]: n for n in net.nodes}
         wb = Workbook(write_only=True)
         write_sheet(

@@ -13,9 +13,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.views import View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kinerja.core.pdf import pdf_filename, render_pdf_response
 from kinerja.organisations.models import Instansi
@@ -24,6 +28,7 @@ from kinerja.performance.models import Rollup, RollupKind
 from ..opendata import OpenDataExport
 from ..reports_lkjip import (
     YEAR_ROW,
+    LkjipReport,
     YearError,
     agencies_within,
     agency_for,
@@ -42,6 +47,17 @@ def _reader(request) -> None:
         raise PermissionDenied
 
 
+def _years(request) -> tuple[list[int], int]:
+    """The instansi's period years and the default year, kept until the next audited write."""
+    instansi_id = request.scope.instansi_id
+    return kept(
+        "analytics.report_years",
+        lambda: (period_years(instansi_id), default_year(instansi_id)),
+        scope=request.scope,
+        request=request,
+    )
+
+
 def _page_year(request) -> int:
     """The year asked for; a bad one is reported and the default year shown."""
     try:
@@ -49,7 +65,32 @@ def _page_year(request) -> int:
     except YearError as error:
         messages.error(request, str(error))
         year = None
-    return year or default_year(request.scope.instansi_id)
+    return year or _years(request)[1]
+
+
+def _agency(request, pk: int):
+    """The agency ``pk`` in the caller's planning reach (404 otherwise), looked up once per
+    reach until the next audited write."""
+    return kept(
+        "analytics.report_agency",
+        lambda: agency_for(request.scope, pk),
+        scope=request.scope,
+        request=request,
+        parts=(pk,),
+    )
+
+
+def _lkjip(request, agency, year: int) -> LkjipReport:
+    """The agency's LKjIP of ``year``, kept until the next audited write of the instansi."""
+    report = kept(
+        "analytics.lkjip",
+        lambda: lkjip_report(agency, year),
+        scope=request.scope,
+        request=request,
+        parts=(agency.pk, year, get_language()),
+    )
+    report.generated_at = timezone.now()
+    return report
 
 
 class _YearDownload(View):
@@ -59,7 +100,7 @@ class _YearDownload(View):
             year = parse_year(request.GET.get("year"))
         except YearError as error:
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-        self.year = year or default_year(request.scope.instansi_id)
+        self.year = year or _years(request)[1]
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -118,16 +159,17 @@ class LkjipView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         _reader(request)
-        agency = agency_for(request.scope, pk)
+        agency = _agency(request, pk)
         year = _page_year(request)
-        report = lkjip_report(agency, year)
         return render(
             request,
             "analytics/report_lkjip.html",
             {
-                "report": report,
+                "agency": agency,
+                # Built only when the page's report is not kept yet ({% kept %} in the template).
+                "report": SimpleLazyObject(lambda: _lkjip(request, agency, year)),
                 "year": year,
-                "years": period_years(request.scope.instansi_id),
+                "years": _years(request)[0],
                 "nav_active": "analytics_reports",
             },
         )
@@ -135,8 +177,8 @@ class LkjipView(LoginRequiredMixin, View):
 
 class LkjipPdfView(_Download):
     def get(self, request, pk):
-        agency = agency_for(request.scope, pk)
-        report = lkjip_report(agency, self.year)
+        agency = _agency(request, pk)
+        report = _lkjip(request, agency, self.year)
         return render_pdf_response(
             "analytics/report_lkjip_pdf.html",
             {"report": report},
@@ -146,8 +188,8 @@ class LkjipPdfView(_Download):
 
 class LkjipXlsxView(_Download):
     def get(self, request, pk):
-        agency = agency_for(request.scope, pk)
-        report = lkjip_report(agency, self.year)
+        agency = _agency(request, pk)
+        report = _lkjip(request, agency, self.year)
         name = pdf_filename("LKjIP", self.year, agency.name)[:-4] + ".xlsx"
         return _xlsx(lkjip_workbook(report), name)
 

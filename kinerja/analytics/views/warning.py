@@ -13,10 +13,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import Report, export_response
 from kinerja.core.pagination import CappedPaginator
 from kinerja.core.scope import Action
@@ -36,16 +38,24 @@ class WarningFilters:
 
     def __init__(self, request, *, staff: bool = False):
         scope = request.scope
-        self.known = sel.years(scope)
+        # The choices (the years, the agencies in reach): kept until the next audited write.
+        self.known, self.agencies = kept(
+            "analytics.warning_choices",
+            lambda: (
+                sel.years(scope),
+                list(
+                    OrgUnit.objects.within(scope, Action.VIEW_PLANNING)
+                    .agencies()
+                    .order_by("sort_key", "name")
+                    .values_list("pk", "name")
+                ),
+            ),
+            scope=scope,
+            request=request,
+        )
         raw_year = request.GET.get("year", "")
         year = int(raw_year) if raw_year.isdigit() and int(raw_year) in self.known else None
         self.year = year or sel.default_year(self.known)
-        self.agencies = list(
-            OrgUnit.objects.within(scope, Action.VIEW_PLANNING)
-            .agencies()
-            .order_by("sort_key", "name")
-            .values_list("pk", "name")
-        )
         raw_agency = request.GET.get("agency", "")
         self.agency = None
         if raw_agency:
@@ -91,29 +101,39 @@ class WarningListView(LoginRequiredMixin, View):
     def get(self, request):
         _readable(request)
         filters = WarningFilters(request)
-        rows = goal_list(request, filters)
-        page = Paginator(rows, PER_PAGE).get_page(filters.page)
-        own = sel.own_rows(request.scope, filters.year)
-        every = (
-            sel.goal_rows(request.scope, filters.year, agency=filters.agency, request=request)
-            if request.scope.can_anywhere(Action.VIEW_PLANNING)
-            else []
-        )
+        scope = request.scope
+
+        def build() -> dict:
+            every = (
+                sel.goal_rows(scope, filters.year, agency=filters.agency, request=request)
+                if scope.can_anywhere(Action.VIEW_PLANNING)
+                else []
+            )
+            page = Paginator(filters.keep(every), PER_PAGE).get_page(filters.page)
+            return {
+                "page_obj": page,
+                "own": sel.own_rows(scope, filters.year),
+                "counts": sel.counts(every),
+            }
+
+        # Built only when the page's list is not kept yet ({% kept %} in the template).
+        built = SimpleLazyObject(build)
         return render(
             request,
             "analytics/warning_list.html",
             {
                 "filters": filters,
-                "page_obj": page,
-                "rows": page.object_list,
-                "own": own,
-                "counts": sel.counts(every),
+                # Callables: the template calls them when it reads them.
+                "page_obj": lambda: built["page_obj"],
+                "rows": lambda: built["page_obj"].object_list,
+                "own": lambda: built["own"],
+                "counts": lambda: built["counts"],
                 "threshold": sel.threshold_for(filters.year),
                 "query": filters.query(),
-                "reads_staff": sel.reads_staff(request.scope),
+                "reads_staff": sel.reads_staff(scope),
                 # Raising an at-risk target as a risk (the risk register) is for its planners;
                 # the register's page checks the target's own unit.
-                "raises_risks": request.scope.can_anywhere(Action.MANAGE_PLANS),
+                "raises_risks": scope.can_anywhere(Action.MANAGE_PLANS),
                 "statuses": _status_choices(),
             },
         )
