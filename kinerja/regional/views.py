@@ -5,12 +5,19 @@ layout), the project page with its milestone and progress forms, and an agency's
 its projects and indicators.
 
 Reading needs `view_planning` somewhere (every role with a grant): areas and projects are
-public regional facts of the instansi. Writing: see `services.may_manage`, `may_report`."""
+public regional facts of the instansi. Writing: see `services.may_manage`, `may_report`.
+
+The pages are kept (`{% kept %}`) until the next audited write of the instansi: the views find
+the object shown (404) and hand every other read to the template lazily, so a kept view runs no
+query of its own. The project page's forms carry a CSRF token: they stay outside the kept
+parts and are rendered each time."""
 
 from __future__ import annotations
 
+import functools
 import mimetypes
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,6 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import Report, export_response
 from kinerja.core.pagination import CappedPaginator, cap_for
 from kinerja.core.scope import Action
@@ -45,28 +53,60 @@ from .models import (
 PER_PAGE = 50
 NAV = "regional"
 
+T = TypeVar("T")
+
+
+def _once(compute: Callable[[], T]) -> Callable[[], T]:
+    """``compute`` as a context value: read (called by the template) at most once, and not at
+    all when the page's `{% kept %}` block is answered from the cache."""
+    return functools.cache(compute)
+
 
 def _require_read(request) -> None:
     if not request.scope.can_anywhere(Action.VIEW_PLANNING):
         raise PermissionDenied
 
 
+def _found(request, name: str, key: Any, find: Callable[[], T | None]) -> T:
+    """The object a page shows, or 404. Found within the caller's scope and kept like the
+    page's HTML (until the next audited write of the instansi, filed under the caller's reach),
+    so a page answered from its kept blocks runs no query of its own."""
+    found = kept(f"regional.{name}", find, scope=request.scope, request=request, parts=(key,))
+    if found is None:
+        raise Http404
+    return found
+
+
 def _area(request, code: str) -> DevelopmentArea:
     _require_read(request)
-    area = DevelopmentArea.objects.within(request.scope).filter(code=code).first()
-    if area is None:
-        raise Http404
-    return area
-
-
-def _project(request, pk: int) -> Project:
-    _require_read(request)
-    project = (
-        Project.objects.within(request.scope)
-        .select_related("area", "lead_agency")
-        .filter(pk=pk)
-        .first()
+    return _found(
+        request,
+        "area",
+        code,
+        lambda: (
+            DevelopmentArea.objects.within(request.scope)
+            .select_related("supports")
+            .filter(code=code)
+            .first()
+        ),
     )
+
+
+def _project(request, pk: int, *, to_show: bool = False) -> Project:
+    """The project ``pk`` within the caller's reach, found again for a write, kept to show."""
+    _require_read(request)
+
+    def find() -> Project | None:
+        return (
+            Project.objects.within(request.scope)
+            .select_related("area", "lead_agency")
+            .filter(pk=pk)
+            .first()
+        )
+
+    if to_show:
+        return _found(request, "project", pk, find)
+    project = find()
     if project is None:
         raise Http404
     return project
@@ -92,37 +132,43 @@ class AreaListView(LoginRequiredMixin, View):
 
     def get(self, request):
         _require_read(request)
-        instansi_id = request.scope.instansi_id
-        summaries = selectors.area_summaries(instansi_id=instansi_id)
-        members = {}
-        for area in DevelopmentArea.objects.within(request.scope).prefetch_related(
-            "memberships__region"
-        ):
-            members[area.pk] = [m.region for m in area.memberships.all()]
-        for row in summaries:
-            row["members"] = members.get(row["area"].pk, [])
-            row["status_list"] = [
-                (value, label, row["by_status"][value]) for value, label in ProjectStatus.choices
+        scope = request.scope
+
+        @_once
+        def data() -> dict[str, Any]:
+            summaries = selectors.area_summaries(instansi_id=scope.instansi_id)
+            members = {}
+            for area in DevelopmentArea.objects.within(scope).prefetch_related(
+                "memberships__region"
+            ):
+                members[area.pk] = [m.region for m in area.memberships.all()]
+            for row in summaries:
+                row["members"] = members.get(row["area"].pk, [])
+                row["status_list"] = [
+                    (value, label, row["by_status"][value])
+                    for value, label in ProjectStatus.choices
+                ]
+            totals = selectors.province_project_totals(instansi_id=scope.instansi_id)
+            totals["status_list"] = [
+                (label, totals["by_status"][value]) for value, label in ProjectStatus.choices
             ]
-        totals = selectors.province_project_totals(instansi_id=instansi_id)
-        totals["status_list"] = [
-            (label, totals["by_status"][value]) for value, label in ProjectStatus.choices
-        ]
-        totals["funding_list"] = [
-            (label, totals["by_funding"][value]) for value, label in Funding.choices
-        ]
-        totals["phase_list"] = [
-            (label, totals["by_phase"][value]) for value, label in Phase.choices
-        ]
+            totals["funding_list"] = [
+                (label, totals["by_funding"][value]) for value, label in Funding.choices
+            ]
+            totals["phase_list"] = [
+                (label, totals["by_phase"][value]) for value, label in Phase.choices
+            ]
+            return {"areas": summaries, "totals": totals}
+
         return render(
             request,
             "regional/area_list.html",
             {
-                "areas": summaries,
-                "totals": totals,
+                "areas": lambda: data()["areas"],
+                "totals": lambda: data()["totals"],
                 "statuses": ProjectStatus.choices,
                 "nav_active": NAV,
-                "may_manage": services.may_manage(request.scope),
+                "may_manage": services.may_manage(scope),
             },
         )
 
@@ -132,26 +178,30 @@ class AreaDetailView(LoginRequiredMixin, View):
 
     def get(self, request, code: str):
         area = _area(request, code)
-        rows = selectors.status_rows(area)
-        chart = {
-            "id": "area-status-chart",
-            "categories": [str(r["label"]) for r in rows],
-            "series": [{"name": gettext("Projects"), "data": [r["count"] for r in rows]}],
-        }
-        recorded = sum(r["count"] for r in rows)
+        rows = _once(lambda: selectors.status_rows(area))
+
+        def chart() -> list[dict[str, Any]]:
+            return [
+                {
+                    "id": "area-status-chart",
+                    "categories": [str(r["label"]) for r in rows()],
+                    "series": [{"name": gettext("Projects"), "data": [r["count"] for r in rows()]}],
+                }
+            ]
+
         return render(
             request,
             "regional/area_detail.html",
             {
                 "area": area,
                 "status_rows": rows,
-                "recorded": recorded,
-                "investment_rp": sum(r["investment_rp"] for r in rows),
-                "late": selectors.late_milestones(area),
-                "agencies": selectors.agencies_involved(area),
-                "regions": selectors.member_regions(area),
-                "supported_by": list(area.supported_by.all()),
-                "chart": [chart],
+                "recorded": _once(lambda: sum(r["count"] for r in rows())),
+                "investment_rp": _once(lambda: sum(r["investment_rp"] for r in rows())),
+                "late": _once(lambda: selectors.late_milestones(area)),
+                "agencies": _once(lambda: selectors.agencies_involved(area)),
+                "regions": _once(lambda: selectors.member_regions(area)),
+                "supported_by": _once(lambda: list(area.supported_by.all())),
+                "chart": _once(chart),
                 "nav_active": NAV,
             },
         )
@@ -197,34 +247,43 @@ def _projects(request):
 class ProjectListView(LoginRequiredMixin, View):
     def get(self, request):
         _require_read(request)
-        filterset, rows = _projects(request)
-        rows = rows.select_related("area", "lead_agency").order_by("area__order", "code")
         get = request.GET
-        page = CappedPaginator(rows, PER_PAGE, cap=cap_for(get)).get_page(get.get("page"))
+
+        @_once
+        def listed() -> tuple[ProjectFilter, Any]:
+            filterset, rows = _projects(request)
+            rows = rows.select_related("area", "lead_agency").order_by("area__order", "code")
+            page = CappedPaginator(rows, PER_PAGE, cap=cap_for(get)).get_page(get.get("page"))
+            return filterset, page
+
         query = get.copy()
         query.pop("page", None)
+        may_manage = services.may_manage(request.scope)
         return render(
             request,
             "regional/project_list.html",
             {
-                "filter": filterset,
-                "page_obj": page,
+                "filter": lambda: listed()[0],
+                "page_obj": lambda: listed()[1],
                 "query": query.urlencode(),
-                "areas": DevelopmentArea.objects.within(request.scope).ordered(),
-                "agencies": OrgUnit.objects.filter(
-                    instansi_id=request.scope.instansi_id,
-                    parent__isnull=True,
-                    led_projects__isnull=False,
-                )
-                .distinct()
-                .order_by("sort_key")
-                .only("pk", "name"),
+                "areas": _once(lambda: DevelopmentArea.objects.within(request.scope).ordered()),
+                "agencies": _once(
+                    lambda: (
+                        OrgUnit.objects.filter(
+                            instansi_id=request.scope.instansi_id,
+                            parent__isnull=True,
+                            led_projects__isnull=False,
+                        )
+                        .distinct()
+                        .order_by("sort_key")
+                        .only("pk", "name")
+                    )
+                ),
                 "statuses": ProjectStatus.choices,
                 "phases": Phase.choices,
                 "fundings": Funding.choices,
-                "may_manage": services.may_manage(request.scope),
-                "may_import": services.may_manage(request.scope)
-                and request.scope.can_anywhere(Action.IMPORT),
+                "may_manage": may_manage,
+                "may_import": may_manage and request.scope.can_anywhere(Action.IMPORT),
                 "nav_active": NAV,
             },
         )
@@ -332,15 +391,20 @@ class ProjectDetailView(LoginRequiredMixin, View):
     for the allowed roles, collaborators, regions, and the goals and indicators it serves."""
 
     def get(self, request, pk: int):
-        project = _project(request, pk)
+        project = _project(request, pk, to_show=True)
         return self.show(request, project)
 
     def show(self, request, project, *, milestone_form=None, progress_form=None, status=200):
         scope = request.scope
         today = timezone.localdate()
-        milestones = list(project.milestones.all())
-        for m in milestones:
-            m.late = m.is_late(today)
+
+        @_once
+        def milestones() -> list[Milestone]:
+            rows = list(project.milestones.all())
+            for m in rows:
+                m.late = m.is_late(today)
+            return rows
+
         may_manage = services.may_manage(scope)
         may_report = services.may_report(scope, project)
         progress_initial = {"date": today, "status": project.status}
@@ -350,16 +414,22 @@ class ProjectDetailView(LoginRequiredMixin, View):
             {
                 "project": project,
                 "milestones": milestones,
-                "late_count": sum(1 for m in milestones if m.late),
-                "updates": list(project.progress_updates.select_related("author")[:50]),
-                "collaborations": list(
-                    ProjectAgency.objects.filter(project=project).select_related("agency")
+                "late_count": _once(lambda: sum(1 for m in milestones() if m.late)),
+                "updates": _once(
+                    lambda: list(project.progress_updates.select_related("author")[:50])
                 ),
-                "regions": list(
-                    ProjectRegion.objects.filter(project=project).select_related("region")
+                "collaborations": _once(
+                    lambda: list(
+                        ProjectAgency.objects.filter(project=project).select_related("agency")
+                    )
                 ),
-                "goals": list(project.goals.all()),
-                "indicators": list(project.indicators.select_related("goal")),
+                "regions": _once(
+                    lambda: list(
+                        ProjectRegion.objects.filter(project=project).select_related("region")
+                    )
+                ),
+                "goals": _once(lambda: list(project.goals.all())),
+                "indicators": _once(lambda: list(project.indicators.select_related("goal"))),
                 "may_manage": may_manage,
                 "may_report": may_report,
                 "milestone_form": milestone_form or (MilestoneForm() if may_manage else None),
@@ -518,15 +588,22 @@ class AgencyDutiesView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         _require_read(request)
-        agency = _agencies(request).filter(pk=pk).first()
-        if agency is None:
-            raise Http404
+        agency = _found(request, "agency", pk, lambda: _agencies(request).filter(pk=pk).first())
         year = timezone.localdate().year
-        data = selectors.agency_duties(agency=agency, scope=request.scope, year=year)
+        data = _once(lambda: selectors.agency_duties(agency=agency, scope=request.scope, year=year))
         return render(
             request,
             "regional/agency_duties.html",
-            {**data, "nav_active": "regional_duties", "duties_lines": _lines(agency.duties)},
+            {
+                "agency": agency,
+                "year": year,
+                "led": lambda: data()["led"],
+                "joined": lambda: data()["joined"],
+                "indicators": lambda: data()["indicators"],
+                "investment_led_rp": lambda: data()["investment_led_rp"],
+                "nav_active": "regional_duties",
+                "duties_lines": _once(lambda: _lines(agency.duties)),
+            },
         )
 
 

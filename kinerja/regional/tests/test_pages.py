@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import re
 
 import openpyxl
 import pytest
@@ -16,6 +18,26 @@ from kinerja.regional.models import Milestone, Project
 pytestmark = pytest.mark.django_db
 
 
+def _rows(page: str, testid: str) -> list[str]:
+    """The inner HTML of the page's table rows marked ``data-testid=testid``."""
+    return re.findall(rf'<tr data-testid="{testid}"[^>]*>(.*?)</tr>', page, re.S)
+
+
+def _section(page: str, testid: str) -> str:
+    start = page.index(f'data-testid="{testid}"')
+    return page[start : page.index("</table>", start)]
+
+
+def _numbers(html: str) -> list[int]:
+    """The figures of the right-aligned cells, in order."""
+    return [int(n) for n in re.findall(r'<td class="text-end"[^>]*>(\d+)</td>', html)]
+
+
+def _codes(page: str, testid: str) -> list[str]:
+    """The linked code opening each row marked ``testid`` (a project's code)."""
+    return [re.search(r"<a [^>]*>([^<]+)</a>", row).group(1) for row in _rows(page, testid)]
+
+
 def test_the_area_list_shows_published_and_recorded_counts(login, world, regional):
     client = login(world.users["leadership"])
     response = client.get(reverse("regional:area_list"))
@@ -23,23 +45,21 @@ def test_the_area_list_shows_published_and_recorded_counts(login, world, regiona
     assert response.status_code == 200
     assert "Kawasan pembangunan Perpres 80/2019" in page
     assert "Kawasan prioritas" in page and "mendukung Gerbangkertosusila" in page
-    rows = response.context["areas"]
-    assert [(r["code"], r["projects"], r["published_projects"]) for r in rows] == [
-        ("gerbangkertosusila", 2, 77),
-        ("madura-dan-kepulauan", 2, 26),
-    ]
-    assert rows[0]["by_status"]["construction"] == 1
-    assert rows[0]["late_milestones"] == 1
+    rows = _rows(page, "area-row")
+    assert [
+        (
+            re.search(r"/regional/areas/([^/]+)/", r).group(1),
+            re.search(r'data-testid="recorded">(\d+)<', r).group(1),
+            _numbers(r)[0],
+        )
+        for r in rows
+    ] == [("gerbangkertosusila", "2", 77), ("madura-dan-kepulauan", "2", 26)]
+    assert 'area=gerbangkertosusila&amp;status=construction">1</a>' in rows[0]
+    assert '<span class="badge bg-danger-lt">1</span>' in rows[0]  # one late milestone
     # GKS: Rp 8,3 T + Rp 4,8 T = Rp 13,1 T.
     assert "Rp 13,1 T" in page
-    assert response.context["totals"]["by_funding"] == {
-        "apbn": 1,
-        "apbd": 0,
-        "apbn_apbd": 0,
-        "bumn_bumd": 1,
-        "kpbu": 1,
-        "private": 1,
-    }
+    # APBN, APBD, APBN/APBD, BUMN/BUMD, KPBU, private.
+    assert _numbers(_section(page, "funding-table")) == [1, 0, 0, 1, 1, 1]
 
 
 def test_the_area_dashboard(login, world, regional):
@@ -48,25 +68,38 @@ def test_the_area_dashboard(login, world, regional):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Proyek per status" in page and "echarts.min.js" in page
-    counts = {r["status"]: r["count"] for r in response.context["status_rows"]}
+    counts = dict(
+        re.findall(
+            r'status=(\w+)">[^<]*</a></td><td class="text-end">(\d+)</td>',
+            _section(page, "status-table"),
+        )
+    )
     assert counts == {
-        "planning": 1,
-        "preparation": 0,
-        "construction": 1,
-        "partly_operating": 0,
-        "finished": 0,
+        "planning": "1",
+        "preparation": "0",
+        "construction": "1",
+        "partly_operating": "0",
+        "finished": "0",
     }
-    chart = response.context["chart"][0]
+    charts = re.search(r'<script id="regional-charts"[^>]*>(.*?)</script>', page, re.S).group(1)
+    chart = json.loads(charts)[0]
     assert chart["categories"][0] == "Perencanaan" and chart["series"][0]["data"] == [1, 0, 1, 0, 0]
     # The late milestone: planned 10 January 2022, not reached.
-    late = response.context["late"]
-    assert late["total"] == 1 and late["rows"][0].name == "Konstruksi dimulai"
+    assert 'data-testid="late-total">1<' in page
+    late = _rows(page, "late-row")
+    assert len(late) == 1 and "<td>Konstruksi dimulai</td>" in late[0]
     assert "10 Januari 2022" in page
-    agencies = {r["agency"].name: (r["leads"], r["joins"]) for r in response.context["agencies"]}
+    agencies = {
+        re.search(r"<a [^>]*>([^<]+)</a>", r).group(1): tuple(_numbers(r))
+        for r in _rows(page, "agency-row")
+    }
     assert agencies == {"Dinas Pendidikan": (2, 0), "Dinas Kesehatan": (0, 1)}
     regions = {
-        r["region"].code: (r["member"], r["location"], r["supporting"])
-        for r in response.context["regions"]
+        re.search(r'<span class="small text-secondary">([^<]+)</span>', r).group(1): (
+            "<td>tidak</td>" not in r,
+            *_numbers(r),
+        )
+        for r in _rows(page, "region-row")
     }
     assert regions["35.78"] == (True, 1, 0)
     assert regions["35.25"] == (True, 0, 1)
@@ -98,15 +131,15 @@ def test_the_status_table_exports_to_excel(login, world, regional):
 def test_the_project_list_filters(login, world, regional):
     client = login(world.users["inspektorat"])
     url = reverse("regional:project_list")
-    assert len(client.get(url).context["page_obj"]) == 4
-    found = client.get(url, {"area": "madura-dan-kepulauan", "synthetic": "false"})
-    assert [p.code for p in found.context["page_obj"]] == ["MDR-001"]
-    found = client.get(url, {"funding": "kpbu", "phase": "p1"})
-    assert [p.code for p in found.context["page_obj"]] == ["GKS-001"]
-    found = client.get(url, {"q": "tol"})
-    assert [p.code for p in found.context["page_obj"]] == ["GKS-002"]
-    found = client.get(url, {"agency": world.agency_b.pk})
-    assert sorted(p.code for p in found.context["page_obj"]) == ["GKS-001", "MDR-001", "MDR-002"]
+
+    def codes(**params):
+        return _codes(client.get(url, params).content.decode(), "project-row")
+
+    assert len(codes()) == 4
+    assert codes(area="madura-dan-kepulauan", synthetic="false") == ["MDR-001"]
+    assert codes(funding="kpbu", phase="p1") == ["GKS-001"]
+    assert codes(q="tol") == ["GKS-002"]
+    assert sorted(codes(agency=world.agency_b.pk)) == ["GKS-001", "MDR-001", "MDR-002"]
     found = client.get(url, {"lead_agency": "x"})
     assert "filter-errors" in found.content.decode()
 
@@ -207,7 +240,7 @@ def test_the_agency_duties_page(login, world, regional):
     page = response.content.decode()
     assert "Melaksanakan urusan pemerintahan bidang pendidikan." in page
     assert "Mengampu 2 proyek Perpres 80/2019" in page
-    assert [p.code for p in response.context["led"]] == ["GKS-001", "GKS-002"]
+    assert _codes(page, "led-row") == ["GKS-001", "GKS-002"]
     # Another agency's page is out of a head's reach.
     assert (
         client.get(reverse("regional:agency_duties", args=[world.agency_b.pk])).status_code == 404
