@@ -8,12 +8,15 @@ across the instansi; an agency's head and administrator their own agency. Anothe
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.generic import View
@@ -100,9 +103,14 @@ class OverviewView(_Reader, View):
     def get(self, request):
         year = _year(request.GET.get("year"))
         sort = request.GET.get("sort", "agency")
-        rows = selectors.overview(request.scope, year, sort)
         p = lke_rules.policy_for_year(year)
         this = timezone.localdate().year
+
+        # Read only when the page's kept part is not kept yet ({% kept %} in the template).
+        @functools.cache
+        def rows():
+            return selectors.overview(request.scope, year, sort)
+
         return render(
             request,
             "akip/overview.html",
@@ -113,8 +121,12 @@ class OverviewView(_Reader, View):
                 "years": list(range(this, this - 5, -1)),
                 "policy": p,
                 "evaluates": evaluates(request.scope),
-                "final_count": sum(1 for r in rows if r.evaluation and r.evaluation.is_final),
-                "draft_count": sum(1 for r in rows if r.evaluation and not r.evaluation.is_final),
+                "final_count": lambda: sum(
+                    1 for r in rows() if r.evaluation and r.evaluation.is_final
+                ),
+                "draft_count": lambda: sum(
+                    1 for r in rows() if r.evaluation and not r.evaluation.is_final
+                ),
             },
         )
 
@@ -167,22 +179,32 @@ class SheetView(_Reader, View):
         unit = selectors.agencies_for(request.scope).filter(pk=agency).first()
         if unit is None or not 2000 <= year <= 2100:
             raise Http404
+        # What the forms around the kept parts need: its status and evaluator.
         evaluation = (
             Evaluation.objects.within(request.scope)
-            .select_related("agency", "evaluator", "finalised_by")
+            .select_related("evaluator")
             .filter(agency=unit, year=year)
             .first()
         )
         if evaluation is not None:
-            sheet = selectors.evaluation_sheet(evaluation)
-            recommendations = list(
+            evaluation.agency = unit
+
+        # The sheet and its recommendations are read only when the page's kept parts are not
+        # kept yet ({% kept %} in the template); the forms around them are rendered each time.
+        def sheet():
+            if evaluation is not None:
+                return selectors.evaluation_sheet(evaluation)
+            return selectors.predicted_sheet(unit, year)
+
+        def recommendations():
+            if evaluation is None:
+                return []
+            return list(
                 evaluation.recommendations.select_related("responsible_unit").prefetch_related(
                     "follow_ups"
                 )
             )
-        else:
-            sheet = selectors.predicted_sheet(unit, year)
-            recommendations = []
+
         return render(
             request,
             "akip/sheet.html",
@@ -190,7 +212,7 @@ class SheetView(_Reader, View):
                 "agency": unit,
                 "year": year,
                 "evaluation": evaluation,
-                "sheet": sheet,
+                "sheet": SimpleLazyObject(sheet),
                 "recommendations": recommendations,
                 "evaluates": evaluates(request.scope),
                 "start_form": StartForm(),

@@ -7,12 +7,15 @@ services check it again); a reader who may not write gets 403 on a form."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
@@ -122,6 +125,24 @@ def _decorate(risks) -> None:
         )
 
 
+# What the register's kept part reads of its listing (`RiskListView`).
+LISTING = (
+    "page_obj",
+    "filter",
+    "agencies",
+    "kinds",
+    "bands",
+    "statuses",
+    "categories",
+    "policy",
+    "treatment_band",
+)
+
+
+def _item(listing, key):
+    return listing()[key]
+
+
 class RiskListView(RiskPageMixin, TemplateView):
     """The register: filtered by agency, what is threatened, band, status, category and
     source; the highest level first; paged."""
@@ -129,16 +150,26 @@ class RiskListView(RiskPageMixin, TemplateView):
     template_name = "risks/risk_list.html"
 
     def get_context_data(self, **kwargs):
-        filterset, rows = _filtered(self.request)
-        rows = selectors.register_rows(rows).by_level()
-        page = CappedPaginator(rows, PER_PAGE, cap=cap_for(self.request.GET)).get_page(
-            self.request.GET.get("page")
-        )
-        _decorate(page)
+        request = self.request
+
+        # The filters, their options and the page are built only when the page's kept part is
+        # not kept yet ({% kept %} in the template): the template calls these when it reads them.
+        @functools.cache
+        def listing() -> dict:
+            filterset, rows = _filtered(request)
+            rows = selectors.register_rows(rows).by_level()
+            page = CappedPaginator(rows, PER_PAGE, cap=cap_for(request.GET)).get_page(
+                request.GET.get("page")
+            )
+            _decorate(page)
+            return {"page_obj": page, **_filter_context(request, filterset)}
+
+        query = request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(
-            page_obj=page,
-            may_add=selectors.may_add(self.request.scope),
-            **_filter_context(self.request, filterset),
+            **{key: functools.partial(_item, listing, key) for key in LISTING},
+            query=query.urlencode(),
+            may_add=selectors.may_add(request.scope),
             **kwargs,
         )
 
@@ -215,23 +246,39 @@ class RiskDetailView(RiskPageMixin, TemplateView):
     template_name = "risks/risk_detail.html"
 
     def get_context_data(self, **kwargs):
-        risk = _risk(self.request, self.kwargs["pk"])
-        mitigations = list(
-            risk.mitigations.select_related("responsible_position").order_by("due_on", "pk")
-        )
-        today = timezone.localdate()
-        for m in mitigations:
-            m.overdue = m.status in ("planned", "in_progress") and m.due_on < today
-        _decorate([risk])
-        manage = services.may_manage(self.request.scope, risk.unit)
+        request, pk = self.request, self.kwargs["pk"]
+        # What decides access and the page's heading; the rest of the page is kept
+        # ({% kept %} in the template) and read only when it is not kept yet.
+        risk = get_object_or_404(Risk.objects.within(request.scope).select_related("unit"), pk=pk)
+        risk.kind_label = ObjectKind(risk.kind).label
+
+        @functools.cache
+        def shown() -> Risk:
+            full = _risk(request, pk)
+            _decorate([full])
+            return full
+
+        @functools.cache
+        def mitigations():
+            rows = list(
+                shown().mitigations.select_related("responsible_position").order_by("due_on", "pk")
+            )
+            today = timezone.localdate()
+            for m in rows:
+                m.overdue = m.status in ("planned", "in_progress") and m.due_on < today
+            return rows
+
+        manage = services.may_manage(request.scope, risk.unit)
         return super().get_context_data(
             risk=risk,
+            shown=shown,
             mitigations=mitigations,
             may_manage=manage and risk.is_live,
-            mitigation_history=_mitigation_history(self.request, risk, mitigations),
-            policy=risk.policy,
-            likelihood_label=risk.policy.likelihood_label(risk.likelihood),
-            impact_label=risk.policy.impact_label(risk.impact),
+            mitigation_history=SimpleLazyObject(
+                lambda: _mitigation_history(request, shown(), mitigations())
+            ),
+            likelihood_label=lambda: risk.policy.likelihood_label(risk.likelihood),
+            impact_label=lambda: risk.policy.impact_label(risk.impact),
             **kwargs,
         )
 

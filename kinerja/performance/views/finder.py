@@ -4,6 +4,8 @@ run button."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -11,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.generic import TemplateView, View
 
@@ -46,26 +49,48 @@ class FinderListView(PlanningPageMixin, TemplateView):
     template_name = "performance/finder_list.html"
 
     def get_context_data(self, **kwargs):
+        # Only the run form is rendered on every view: the rest of the page is kept
+        # ({% kept %} in the template) and built only when it is not kept yet (the template
+        # calls these when it reads them), so a kept view reads no candidate.
         scope = self.request.scope
-        qs = candidates_within(scope)
         data = self.request.GET.copy()
         if "status" not in data:
             data["status"] = CandidateStatus.PROPOSED
-        filterset = CandidateFilter(data, queryset=qs)
-        rows = filterset.qs if filterset.is_valid() else qs.none()
-        rows = rows.order_by("-score", "pk")
-        page = CappedPaginator(rows, PER_PAGE, cap=cap_for(self.request.GET)).get_page(
-            self.request.GET.get("page")
-        )
-        counts = dict(
-            CollaborationCandidate.objects.within(scope, Action.VIEW_PLANNING)
-            .values_list("status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+
+        @functools.cache
+        def filterset():
+            return CandidateFilter(data, queryset=candidates_within(scope))
+
+        @functools.cache
+        def page():
+            found = filterset()
+            rows = found.qs if found.is_valid() else found.queryset.none()
+            rows = rows.order_by("-score", "pk")
+            return CappedPaginator(rows, PER_PAGE, cap=cap_for(self.request.GET)).get_page(
+                self.request.GET.get("page")
+            )
+
+        def counts():
+            counted = dict(
+                CollaborationCandidate.objects.within(scope, Action.VIEW_PLANNING)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            return [
+                (value, label, counted.get(value, 0)) for value, label in CandidateStatus.choices
+            ]
+
+        def units():
+            return (
+                OrgUnit.objects.within(scope, Action.VIEW_PLANNING)
+                .agencies()
+                .order_by("sort_key", "name")
+                .only("pk", "name")
+            )
+
         query = data.copy()
         query.pop("page", None)
-        units = OrgUnit.objects.within(scope, Action.VIEW_PLANNING).agencies()
         decides = may_decide(scope)
         return super().get_context_data(
             filter=filterset,
@@ -73,10 +98,8 @@ class FinderListView(PlanningPageMixin, TemplateView):
             query=query.urlencode(),
             status=data.get("status"),
             statuses=CandidateStatus.choices,
-            counts=[
-                (value, label, counts.get(value, 0)) for value, label in CandidateStatus.choices
-            ],
-            units=units.order_by("sort_key", "name").only("pk", "name"),
+            counts=counts,
+            units=units,
             may_run=decides,
             run_form=RunForm(initial={"year": _default_year()}) if decides else None,
             policy=finder_policy(),
@@ -187,13 +210,22 @@ class FinderDetailView(PlanningPageMixin, TemplateView):
         candidate = kwargs.pop("candidate", None) or _candidate(self.request, self.kwargs["pk"])
         forms = kwargs.pop("forms", None)
         decides = may_decide(self.request.scope) and candidate.is_proposed
-        if decides and forms is None:
-            forms = decision_forms(candidate)
+        # The manuals side by side and the fields of the forms as first shown are kept
+        # ({% kept %} in the template; each form's CSRF token stays outside): they are built
+        # only when they are not kept yet. Forms sent back with their errors are rendered.
+        bound = forms is not None
+
+        @functools.cache
+        def built():
+            return forms if bound else decision_forms(candidate)
+
         return super().get_context_data(
             candidate=candidate,
-            evidence=evidence(candidate, finder_policy()),
-            accept_form=forms[0] if decides else None,
-            dismiss_form=forms[1] if decides else None,
+            evidence=SimpleLazyObject(lambda: evidence(candidate, finder_policy())),
+            decides=decides,
+            bound_forms=bound,
+            accept_form=(lambda: built()[0]) if decides else None,
+            dismiss_form=(lambda: built()[1]) if decides else None,
             **kwargs,
         )
 
