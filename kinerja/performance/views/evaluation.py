@@ -4,7 +4,15 @@ feedback, finalise, each with the version shown), the overrides of the suggested
 agencies (BKD, Inspektorat, leadership), and an Excel export of each list, scoped as the page.
 
 Every page is scoped through ``plans_for`` (as the API) and reads a fixed number of queries
-whatever the number of rows; every write goes through ``services.evaluation``."""
+whatever the number of rows; every write goes through ``services.evaluation``.
+
+The pages keep their read-only HTML (``{% kept %}``) until the next audited write of the
+instansi: a view settles only who may read what (403, 404) and what its forms and panels need,
+itself kept until the next write where it reads the database (``audit.freshness.kept``: the
+period, the evaluation within reach), and hands the rest to the template lazily (callables,
+``SimpleLazyObject``), read only when a kept part is rendered anew. The forms (with their CSRF
+token) and the objection panels (what the caller typed in a refused form) are rendered each
+time, outside the kept parts."""
 
 from __future__ import annotations
 
@@ -17,9 +25,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
+from kinerja.audit.freshness import kept
 from kinerja.core.excel import Report, export_response
 from kinerja.core.pagination import CappedPaginator
 from kinerja.core.scope import Action
@@ -85,6 +95,23 @@ def _years(scope) -> list[int]:
     )
 
 
+def _lazy_years(scope):
+    """The years of the filter forms, read when a kept part is rendered anew."""
+    return SimpleLazyObject(lambda: _years(scope))
+
+
+def _period(request):
+    """The period of ``year`` in the query (``chosen_period``), kept until the next write."""
+    scope, year = request.scope, request.GET.get("year")
+    return kept(
+        "performance.chosen_period",
+        lambda: chosen_period(scope.instansi_id, year),
+        scope=scope,
+        request=request,
+        parts=(year,),
+    )
+
+
 def _value_names() -> dict[str, str]:
     return {v["code"]: v["name"] for v in berakhlak()}
 
@@ -123,6 +150,37 @@ def _download(report, name: str, request):
 # My evaluation -----------------------------------------------------------------------------
 
 
+def _my_evaluations(request, period) -> list[Evaluation]:
+    """The caller's own evaluations of the year (``my_evaluations``: the behaviour ratings,
+    the feedback on results, the objections), kept until the next write. What is kept is read
+    anew when the keys and versions of the evaluations or their objections change (one query
+    of keys), whatever wrote them."""
+    scope = request.scope
+    if not scope.employee_id or period is None:
+        return []
+    seen = tuple(
+        Evaluation.objects.filter(plan__employee_id=scope.employee_id, plan__period=period)
+        .order_by("pk", "objections__pk")
+        .values_list("pk", "version", "objections__pk", "objections__version")
+    )
+
+    def read() -> list[Evaluation]:
+        names = _value_names()
+        evaluations = my_evaluations(scope, period)
+        for evaluation in evaluations:
+            evaluation.value_rows = [
+                (names.get(b.value, b.value), b) for b in evaluation.behaviours.all()
+            ]
+        return evaluations
+
+    evaluations = kept(
+        "performance.my_evaluations", read, scope=scope, request=request, parts=(period.pk, seen)
+    )
+    for evaluation in evaluations:
+        evaluation.when_label = _when_label(evaluation)
+    return evaluations
+
+
 class MyEvaluationView(EvaluationPageMixin, TemplateView):
     """The caller's own evaluations of the year: the achievement, the suggested and given
     results rating (with the reason of an override), the behaviour rating and per value its
@@ -133,17 +191,11 @@ class MyEvaluationView(EvaluationPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        period = chosen_period(scope.instansi_id, self.request.GET.get("year"))
-        names = _value_names()
-        evaluations = my_evaluations(scope, period)
-        for evaluation in evaluations:
-            evaluation.when_label = _when_label(evaluation)
-            evaluation.value_rows = [
-                (names.get(b.value, b.value), b) for b in evaluation.behaviours.all()
-            ]
+        period = _period(self.request)
+        evaluations = _my_evaluations(self.request, period)
         return super().get_context_data(
             period=period,
-            years=_years(scope),
+            years=_lazy_years(scope),
             evaluations=evaluations,
             has_record=bool(scope.employee_id),
             **kwargs,
@@ -222,8 +274,16 @@ class MyEvaluationExportView(LoginRequiredMixin, View):
 
 def _team_choice(request):
     scope, get = request.scope, request.GET
-    period = chosen_period(scope.instansi_id, get.get("year"))
-    when, choices = chosen_when(period, get.get("when", ""), timezone.localdate())
+    year, wanted = get.get("year"), get.get("when", "")
+
+    def choose():
+        period = chosen_period(scope.instansi_id, year)
+        return period, *chosen_when(period, wanted, timezone.localdate())
+
+    # Kept until the next write (the day is in the key: the default sub-period turns with it).
+    period, when, choices = kept(
+        "performance.team_choice", choose, scope=scope, request=request, parts=(year, wanted)
+    )
     state = get.get("state", "")
     state = state if state in dict(STATES) else ""
     return period, when, choices, state
@@ -240,24 +300,32 @@ class TeamEvaluationView(EvaluationPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope, get = self.request.scope, self.request.GET
         period, when, choices, state = _team_choice(self.request)
-        page = rows = None
+        page = None
         if period is not None and when is not None:
-            plans = team_plans(scope, period, when, state)
-            ordered = plans.select_related("employee", "unit", "position").order_by(
-                "employee__name", "starts", "pk"
-            )
-            page = CappedPaginator(ordered, PER_PAGE).get_page(get.get("page"))
-            rows = team_rows(list(page.object_list), period, when)
+
+            def paged():
+                plans = team_plans(scope, period, when, state)
+                ordered = plans.select_related("employee", "unit", "position").order_by(
+                    "employee__name", "starts", "pk"
+                )
+                return CappedPaginator(ordered, PER_PAGE).get_page(get.get("page"))
+
+            # The rows are read only when the kept table is rendered anew.
+            page = SimpleLazyObject(paged)
+
+        def rows():
+            return team_rows(list(page.object_list), period, when) if page is not None else []
+
         return super().get_context_data(
             period=period,
-            years=_years(scope),
+            years=_lazy_years(scope),
             when=when,
             when_choices=[(c.key, _when_label(c)) for c in choices],
             when_label=_when_label(when) if when else "",
             states=STATES,
             state=state,
             page_obj=page,
-            rows=rows or [],
+            rows=rows,
             query=_query(get),
             export_query=urlencode(
                 {"year": period.year if period else "", "when": when.key if when else ""}
@@ -370,13 +438,40 @@ class EvaluationOpenView(LoginRequiredMixin, View):
 # One evaluation ----------------------------------------------------------------------------
 
 
+EVALUATION_RELATED = (
+    "plan__employee",
+    "plan__unit",
+    "plan__period",
+    "plan__position",
+    "finalised_by",
+)
+
+
 def _evaluation(request, pk) -> Evaluation:
     return get_object_or_404(
-        evaluations_for(request.scope).select_related(
-            "plan__employee", "plan__unit", "plan__period", "plan__position", "finalised_by"
-        ),
-        pk=pk,
+        evaluations_for(request.scope).select_related(*EVALUATION_RELATED), pk=pk
     )
+
+
+def _kept_evaluation(request, pk) -> Evaluation:
+    """The evaluation ``pk`` within the caller's reach (404 otherwise) with its objections, as
+    ``_evaluation``, kept until the next write: the page is read far more than it is written."""
+    scope = request.scope
+
+    def read() -> Evaluation | None:
+        return (
+            evaluations_for(scope)
+            .select_related(*EVALUATION_RELATED)
+            .defer("finalised_by__password")
+            .prefetch_related("objections")
+            .filter(pk=pk)
+            .first()
+        )
+
+    evaluation = kept("performance.evaluation", read, scope=scope, request=request, parts=(pk,))
+    if evaluation is None:
+        raise Http404
+    return evaluation
 
 
 def _results(evaluation):
@@ -419,23 +514,17 @@ def _forms(evaluation, results, values, bound=None):
     return forms
 
 
-def _detail(request, evaluation, bound=None, status=200):
-    scope = request.scope
+def _detail_parts(evaluation, bound=None) -> dict:
+    """The forms and the rows of the evaluation page (the results, the values, the feedback):
+    read when the forms are shown or the kept read-only part is rendered anew."""
     plan = evaluation.plan
     results = _results(evaluation)
     values = berakhlak()
     forms = _forms(evaluation, results, values, bound)
     expectations = dict(plan.behaviours.values_list("value", "expectation"))
     behaviour_form, feedback_form = forms["behaviour"], forms["feedback"]
-    own = scope.employee_id == plan.employee_id
-    context = {
-        "nav_active": "my_evaluation" if own else "team_evaluations",
-        "evaluation": evaluation,
-        "plan": plan,
-        "when_label": _when_label(evaluation),
-        "may_rate": skp.may_evaluate(scope, plan) and not evaluation.is_final,
+    return {
         "forms": forms,
-        "rating_choices": Rating.choices,
         "value_rows": [
             (
                 v,
@@ -446,7 +535,27 @@ def _detail(request, evaluation, bound=None, status=200):
             for v in values
         ],
         "result_rows": [(r, feedback_form[f"result_{r.pk}"]) for r in results],
-        "value_names": _value_names(),
+        "value_names": {v["code"]: v["name"] for v in values},
+    }
+
+
+def _detail(request, evaluation, bound=None, status=200):
+    scope = request.scope
+    plan = evaluation.plan
+    own = scope.employee_id == plan.employee_id
+    parts = SimpleLazyObject(lambda: _detail_parts(evaluation, bound))
+    context = {
+        "nav_active": "my_evaluation" if own else "team_evaluations",
+        "evaluation": evaluation,
+        "plan": plan,
+        "when_label": _when_label(evaluation),
+        "may_rate": skp.may_evaluate(scope, plan) and not evaluation.is_final,
+        # Lazy: read only for the forms or when the kept read-only part is rendered anew.
+        "forms": SimpleLazyObject(lambda: parts["forms"]),
+        "rating_choices": Rating.choices,
+        "value_rows": lambda: parts["value_rows"],
+        "result_rows": lambda: parts["result_rows"],
+        "value_names": SimpleLazyObject(lambda: parts["value_names"]),
         "is_own": own,
     }
     return render(request, "performance/evaluation_detail.html", context, status=status)
@@ -457,8 +566,7 @@ class EvaluationDetailView(LoginRequiredMixin, View):
     the feedback; the evaluator's forms while it is a draft."""
 
     def get(self, request, pk):
-        evaluation = _evaluation(request, pk)
-        return _detail(request, evaluation)
+        return _detail(request, _kept_evaluation(request, pk))
 
 
 class EvaluationStepView(LoginRequiredMixin, View):
@@ -533,27 +641,38 @@ def _attach(form, exc: ValidationError) -> None:
 # Across agencies ---------------------------------------------------------------------------
 
 
-def _oversight_filters(request):
-    scope, get = request.scope, request.GET
-    if not reads_oversight(scope):
+def _oversight_chosen(request) -> dict[str, str]:
+    """The filters of the overrides page (403 for who does not read across agencies)."""
+    if not reads_oversight(request.scope):
         raise PermissionDenied
-    agencies = list(
+    return {k: request.GET.get(k, "") for k in ("agency", "year", "kind", "status")}
+
+
+def _oversight_agencies(scope) -> list[OrgUnit]:
+    return list(
         OrgUnit.objects.within(scope, Action.VIEW_PLANNING)
         .agencies()
         .only("pk", "name", "path")
         .order_by("sort_key", "name")
     )
-    chosen = {k: get.get(k, "") for k in ("agency", "year", "kind", "status")}
+
+
+def _oversight_rows(scope, agencies, chosen):
     agency = next((a for a in agencies if str(a.pk) == chosen["agency"]), None)
     year = chosen["year"]
-    rows = overrides(
+    return overrides(
         scope,
         agency_path=agency.path if agency else None,
         year=int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None,
         kind=chosen["kind"],
         status=chosen["status"],
     )
-    return rows, agencies, chosen
+
+
+def _oversight_filters(request):
+    chosen = _oversight_chosen(request)
+    agencies = _oversight_agencies(request.scope)
+    return _oversight_rows(request.scope, agencies, chosen), agencies, chosen
 
 
 class EvaluationOverrideView(EvaluationPageMixin, TemplateView):
@@ -564,16 +683,24 @@ class EvaluationOverrideView(EvaluationPageMixin, TemplateView):
     nav_active = "evaluation_overrides"
 
     def get_context_data(self, **kwargs):
-        rows, agencies, chosen = _oversight_filters(self.request)
-        page = CappedPaginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
-        for e in page.object_list:
-            e.when_label = _when_label(e)
+        scope, get = self.request.scope, self.request.GET
+        chosen = _oversight_chosen(self.request)
+        # Read only when the kept content is rendered anew.
+        agencies = SimpleLazyObject(lambda: _oversight_agencies(scope))
+
+        def paged():
+            rows = _oversight_rows(scope, agencies, chosen)
+            page = CappedPaginator(rows, PER_PAGE).get_page(get.get("page"))
+            for e in page.object_list:
+                e.when_label = _when_label(e)
+            return page
+
         return super().get_context_data(
-            page_obj=page,
-            query=_query(self.request.GET),
+            page_obj=SimpleLazyObject(paged),
+            query=_query(get),
             agencies=agencies,
             chosen=chosen,
-            years=_years(self.request.scope),
+            years=_lazy_years(scope),
             kinds=EvaluationKind.choices,
             statuses=EvaluationStatus.choices,
             **kwargs,

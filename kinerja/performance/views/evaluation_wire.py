@@ -10,7 +10,13 @@
 
 Every write goes through ``services.unit_predikat`` or ``services.objections`` with the version
 shown; a refusal comes back as the service's message with nothing saved, a stale version as the
-conflict message."""
+conflict message.
+
+As the other evaluation pages (``views.evaluation``), the pages keep their read-only HTML
+(``{% kept %}``) until the next audited write and hand it its rows lazily; what a page reads
+for its forms (the unit predikat within reach and who may set or finalise it, the objections to
+decide, the units of the open form) is kept under the same rule; the forms are rendered each
+time."""
 
 from __future__ import annotations
 
@@ -19,13 +25,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
+from kinerja.audit.freshness import kept as kept_for
 from kinerja.core.excel import Report
 from kinerja.core.pagination import CappedPaginator
 from kinerja.core.scope import Action
@@ -51,11 +61,18 @@ from ..models import (
     UnitPredikatStatus,
 )
 from ..selectors_evaluation import evaluations_for, objections_for, reads_oversight
-from ..selectors_workspace import chosen_period
 from ..services import Conflict
 from ..services import objections as objection_svc
 from ..services import unit_predikat as predikat_svc
-from .evaluation import PER_PAGE, EvaluationPageMixin, _download, _query, _when_label, _years
+from .evaluation import (
+    PER_PAGE,
+    EvaluationPageMixin,
+    _download,
+    _lazy_years,
+    _period,
+    _query,
+    _when_label,
+)
 
 DECIDE_FIELDS = ("decision", "reason", "results_rating", "behaviour_rating")
 UNIT_ROLES = frozenset({"leadership", "bappeda", "bkd", "inspektorat", "system_admin"})
@@ -235,19 +252,38 @@ def _to_decide(scope):
     )
 
 
+def _kept_page(name: str, request, rows) -> Page:
+    """The page of ``rows()`` the query asks for (``page``), kept until the next write: its
+    rows (a list) and the paginator's count, with no query on a kept answer."""
+    wanted = request.GET.get("page")
+
+    def read():
+        page = CappedPaginator(rows(), PER_PAGE).get_page(wanted)
+        return list(page.object_list), page.number, page.paginator.count, page.paginator.capped
+
+    listed, number, count, capped = kept_for(
+        name, read, scope=request.scope, request=request, parts=(wanted, PER_PAGE)
+    )
+    paginator = CappedPaginator(listed, PER_PAGE)
+    paginator.count, paginator.capped = count, capped
+    return Page(listed, number, paginator)
+
+
 class ObjectionDecideListView(EvaluationPageMixin, TemplateView):
-    """Objections to decide, oldest first, each with a decide form."""
+    """Objections to decide, oldest first, each with a decide form (rendered each time, with
+    what was typed in a refused one; what the objection says is kept)."""
 
     template_name = "performance/objection_decide.html"
     nav_active = "objections_to_decide"
 
     def get_context_data(self, **kwargs):
-        page = CappedPaginator(_to_decide(self.request.scope), PER_PAGE).get_page(
-            self.request.GET.get("page")
+        request = self.request
+        page = _kept_page(
+            "performance.objections_to_decide", request, lambda: _to_decide(request.scope)
         )
         for o in page.object_list:
             o.when_label = _when_label(o.evaluation)
-            o.typed = typed(self.request, f"decide-{o.pk}")
+            o.typed = typed(request, f"decide-{o.pk}")
         return super().get_context_data(
             page_obj=page,
             query=_query(self.request.GET),
@@ -334,19 +370,21 @@ def _sub_period(raw: str) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else 0
 
 
+def _unit_queryset(scope, period, number):
+    if period is None:
+        return UnitPredikat.objects.none()
+    return (
+        UnitPredikat.objects.within(scope)
+        .filter(period=period, sub_period=number)
+        .select_related("unit", "period")
+        .order_by("unit__sort_key", "unit__name", "pk")
+    )
+
+
 def _unit_rows(request):
-    scope = request.scope
-    period = chosen_period(scope.instansi_id, request.GET.get("year"))
+    period = _period(request)
     number = _sub_period(request.GET.get("sub_period", ""))
-    rows = UnitPredikat.objects.none()
-    if period is not None:
-        rows = (
-            UnitPredikat.objects.within(scope)
-            .filter(period=period, sub_period=number)
-            .select_related("unit", "period")
-            .order_by("unit__sort_key", "unit__name", "pk")
-        )
-    return period, number, rows
+    return period, number, _unit_queryset(request.scope, period, number)
 
 
 def _openable_units(scope, period):
@@ -375,18 +413,32 @@ class UnitPredikatListView(EvaluationPageMixin, TemplateView):
     nav_active = "unit_predikat"
 
     def get_context_data(self, **kwargs):
-        scope = self.request.scope
-        period, number, rows = _unit_rows(self.request)
-        page = CappedPaginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
-        subs = list(period.sub_periods.order_by("number")) if period else []
+        scope, request = self.request.scope, self.request
+        period = _period(request)
+        number = _sub_period(request.GET.get("sub_period", ""))
+        # The units of the open form (a form: rendered each time), kept until the next write.
+        units = kept_for(
+            "performance.openable_units",
+            lambda: [{"pk": u.pk, "name": u.name} for u in _openable_units(scope, period)],
+            scope=scope,
+            request=request,
+            parts=(period.pk if period else None,),
+        )
         return super().get_context_data(
             period=period,
             number=number,
-            years=_years(scope),
-            subs=subs,
-            page_obj=page,
-            query=_query(self.request.GET),
-            units=_openable_units(scope, period),
+            years=_lazy_years(scope),
+            # Read only when the kept list is rendered anew.
+            subs=SimpleLazyObject(
+                lambda: list(period.sub_periods.order_by("number")) if period else []
+            ),
+            page_obj=SimpleLazyObject(
+                lambda: CappedPaginator(_unit_queryset(scope, period, number), PER_PAGE).get_page(
+                    request.GET.get("page")
+                )
+            ),
+            query=_query(request.GET),
+            units=units,
             expectations=Rating.choices,
             export_query=urlencode({"year": period.year if period else "", "sub_period": number}),
             **kwargs,
@@ -470,13 +522,16 @@ class UnitPredikatOpenView(LoginRequiredMixin, View):
         return redirect("performance:unit_predikat_detail", row.pk)
 
 
-def _unit_predikat(request, pk) -> UnitPredikat:
-    return get_object_or_404(
-        UnitPredikat.objects.within(request.scope)
+def _unit_predikats(scope):
+    return (
+        UnitPredikat.objects.within(scope)
         .select_related("unit", "period", "distribution")
-        .prefetch_related("recommendations"),
-        pk=pk,
+        .prefetch_related("recommendations")
     )
+
+
+def _unit_predikat(request, pk) -> UnitPredikat:
+    return get_object_or_404(_unit_predikats(request.scope), pk=pk)
 
 
 def _bands(found):
@@ -504,25 +559,42 @@ class UnitPredikatDetailView(EvaluationPageMixin, TemplateView):
     nav_active = "unit_predikat"
 
     def get_context_data(self, **kwargs):
-        scope = self.request.scope
-        row = _unit_predikat(self.request, self.kwargs["pk"])
-        found = sel.distribution(row.unit, row.period, row.sub_period, row.predikat)
+        scope, request, pk = self.request.scope, self.request, self.kwargs["pk"]
+
+        def read():
+            row = _unit_predikats(scope).filter(pk=pk).first()
+            if row is None or row.status == UnitPredikatStatus.FINAL:
+                return row, False, False
+            may_set = predikat_svc.may_set(scope, row.unit)
+            may_finalise = bool(row.predikat) and predikat_svc.may_finalise(scope, row.unit)
+            return row, may_set, may_finalise
+
+        # The unit predikat within reach (404 otherwise) and whether the caller may set or
+        # finalise it (who heads which unit today: the day is in the key), kept until the
+        # next write.
+        row, may_set, may_finalise = kept_for(
+            "performance.unit_predikat", read, scope=scope, request=request, parts=(pk,)
+        )
+        if row is None:
+            raise Http404
+        # Read when the kept distribution is rendered anew, or for the finalise form.
+        found = SimpleLazyObject(
+            lambda: sel.distribution(row.unit, row.period, row.sub_period, row.predikat)
+        )
         final = row.status == UnitPredikatStatus.FINAL
         recorded = getattr(row, "distribution", None) if final else None
         return super().get_context_data(
             row=row,
             found=found,
-            bands=_bands(found),
-            breaches=[b.message for b in found.found],
+            bands=lambda: _bands(found),
+            breaches=lambda: [b.message for b in found.found],
             recorded=recorded,
-            may_set=not final and predikat_svc.may_set(scope, row.unit),
-            may_finalise=not final
-            and bool(row.predikat)
-            and predikat_svc.may_finalise(scope, row.unit),
+            may_set=may_set,
+            may_finalise=may_finalise,
             sources=[] if final else predikat_svc.sources_of(scope),
             predikat_choices=UnitPredikat._meta.get_field("predikat").choices,
-            typed_set=typed(self.request, f"up-{row.pk}-set"),
-            typed_finalise=typed(self.request, f"up-{row.pk}-finalise"),
+            typed_set=typed(request, f"up-{row.pk}-set"),
+            typed_finalise=typed(request, f"up-{row.pk}-finalise"),
             **kwargs,
         )
 
