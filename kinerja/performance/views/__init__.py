@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
@@ -91,31 +92,35 @@ class GoalTreeView(PlanningPageMixin, TemplateView):
         chosen = self.request.GET.get("unit", "")
         if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
             unit = agencies.filter(pk=chosen).first()
-        roots = selectors.goal_tree(scope=scope, unit=unit)
-        editable, extendable = set(), set()
-        plans_anywhere = scope.can_anywhere(Action.MANAGE_PLANS)
-        stack = list(roots)
-        while stack:
-            node = stack.pop()
-            goal = node.goal
-            stack.extend(node.children)
-            if may_change(scope, goal_action(goal.level), goal.unit):
-                editable.add(goal.pk)
-            if goal.level == GoalLevel.TARGET:
-                if plans_anywhere:
-                    extendable.add(goal.pk)
-            elif goal.level != GoalLevel.AGENCY_TARGET and goal.pk in editable:
-                extendable.add(goal.pk)
         return super().get_context_data(
-            roots=roots,
+            # Read only when the page's tree is not kept ({% kept %} in the template).
+            tree=SimpleLazyObject(lambda: _goal_tree(scope, unit)),
             agencies=agencies.order_by("sort_key", "name").only("pk", "name"),
             unit=unit,
-            editable=editable,
-            extendable=extendable,
             can_add_mission=may_change(scope, Action.MANAGE_GOALS, None),
             this_year=timezone.localdate().year,
             **kwargs,
         )
+
+
+def _goal_tree(scope, unit) -> dict:
+    """The goal tree's roots with the goals the caller may edit and extend."""
+    roots = selectors.goal_tree(scope=scope, unit=unit)
+    editable, extendable = set(), set()
+    plans_anywhere = scope.can_anywhere(Action.MANAGE_PLANS)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        goal = node.goal
+        stack.extend(node.children)
+        if may_change(scope, goal_action(goal.level), goal.unit):
+            editable.add(goal.pk)
+        if goal.level == GoalLevel.TARGET:
+            if plans_anywhere:
+                extendable.add(goal.pk)
+        elif goal.level != GoalLevel.AGENCY_TARGET and goal.pk in editable:
+            extendable.add(goal.pk)
+    return {"roots": roots, "editable": editable, "extendable": extendable}
 
 
 class TemplateListView(PlanningPageMixin, TemplateView):
@@ -821,17 +826,8 @@ class AgreementDetailView(PlanningPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        agreement = _agreement(self.request, self.kwargs["pk"])
-        targets = list(
-            AgreementTarget.objects.filter(agreement=agreement)
-            .select_related("target__indicator", "goal")
-            .order_by("position", "pk")
-        )
-        programs = list(agreement.programs.order_by("position", "pk"))
-        revisions = list(
-            Agreement.objects.within(scope)
-            .filter(instansi_id=agreement.instansi_id, unit=agreement.unit, year=agreement.year)
-            .order_by("-revision")
+        agreement = get_object_or_404(  # the page shows no previous revision's fields
+            Agreement.objects.within(scope).select_related("unit"), pk=self.kwargs["pk"]
         )
         first_side = may_change(scope, agreement_action(agreement.unit), agreement.unit)
         second_side = first_side  # manage_plans over the unit (or Bappeda); the province's
@@ -844,17 +840,32 @@ class AgreementDetailView(PlanningPageMixin, TemplateView):
                 steps.append(("approve", gettext("Approve")))
             if status == AgreementStatus.APPROVED and second_side:
                 steps.append(("sign", gettext("Sign")))
+        # The targets, programs and revisions are read only when the page's parts are not
+        # kept ({% kept %} in the template).
         return super().get_context_data(
             agreement=agreement,
-            targets=targets,
-            programs=programs,
-            total=sum((p.budget for p in programs), start=0),
-            revisions=revisions,
+            content=SimpleLazyObject(lambda: _agreement_content(agreement)),
+            revisions=lambda: list(
+                Agreement.objects.within(scope)
+                .filter(instansi_id=agreement.instansi_id, unit=agreement.unit, year=agreement.year)
+                .order_by("-revision")
+            ),
             steps=steps,
             may_edit=agreement.is_draft and first_side,
             may_revise=agreement.is_signed and agreement.is_current and first_side,
             **kwargs,
         )
+
+
+def _agreement_content(agreement: Agreement) -> dict:
+    targets = list(
+        AgreementTarget.objects.filter(agreement=agreement)
+        .select_related("target__indicator", "goal")
+        .order_by("position", "pk")
+    )
+    programs = list(agreement.programs.order_by("position", "pk"))
+    total = sum((p.budget for p in programs), start=0)
+    return {"targets": targets, "programs": programs, "total": total}
 
 
 class AgreementStepView(PlanningPageMixin, View):

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
@@ -290,9 +291,16 @@ class VerificationQueueView(LoginRequiredMixin, TemplateView):
                 .order_by("submitted_at", "pk")
             )
         get = self.request.GET
-        page = CappedPaginator(rows, QUEUE_PER_PAGE, cap=cap_for(get)).get_page(get.get("page"))
+        # The page is read only when the queue is not kept ({% kept %} in the template).
+        page = SimpleLazyObject(
+            lambda: CappedPaginator(rows, QUEUE_PER_PAGE, cap=cap_for(get)).get_page(
+                get.get("page")
+            )
+        )
         kwargs.setdefault("nav_active", "realisation_queue")
-        return super().get_context_data(rows=page.object_list, page_obj=page, query="", **kwargs)
+        return super().get_context_data(
+            rows=SimpleLazyObject(lambda: page.object_list), page_obj=page, query="", **kwargs
+        )
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
@@ -56,8 +57,26 @@ class PlanListView(PlanPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope, get = self.request.scope, self.request.GET
-        rows = plans_for(scope).current().select_related("employee", "unit", "period")
         year, unit, status = get.get("year", ""), get.get("unit", ""), get.get("status", "")
+        query = get.copy()
+        query.pop("page", None)
+        units = OrgUnit.objects.within(scope, Action.VIEW_PLANNING).agencies()
+        return super().get_context_data(
+            # Read only when the list is not kept ({% kept %} in the template).
+            page_obj=SimpleLazyObject(lambda: self._page(year, unit, status)),
+            query=query.urlencode(),
+            statuses=PlanStatus.choices,
+            years=Period.objects.filter(instansi_id=scope.instansi_id).values_list(
+                "year", flat=True
+            ),
+            units=units.order_by("sort_key", "name") if scope.instansi_id else [],
+            chosen={"year": year, "unit": unit, "status": status},
+            **kwargs,
+        )
+
+    def _page(self, year: str, unit: str, status: str):
+        scope = self.request.scope
+        rows = plans_for(scope).current().select_related("employee", "unit", "period")
         if year.isdigit():
             rows = rows.filter(period__year=int(year))
         if unit.isdigit():
@@ -68,21 +87,7 @@ class PlanListView(PlanPageMixin, TemplateView):
         keys = rows.order_by(
             "-period__year", "unit__sort_key", "employee__name", "starts", "pk"
         ).values_list("pk", flat=True)
-        page = rows_of_page(self._page_of_keys(keys, (year, unit, status)), rows)
-        query = get.copy()
-        query.pop("page", None)
-        units = OrgUnit.objects.within(scope, Action.VIEW_PLANNING).agencies()
-        return super().get_context_data(
-            page_obj=page,
-            query=query.urlencode(),
-            statuses=PlanStatus.choices,
-            years=Period.objects.filter(instansi_id=scope.instansi_id).values_list(
-                "year", flat=True
-            ),
-            units=units.order_by("sort_key", "name") if scope.instansi_id else [],
-            chosen={"year": year, "unit": unit, "status": status},
-            **kwargs,
-        )
+        return rows_of_page(self._page_of_keys(keys, (year, unit, status)), rows)
 
     def _page_of_keys(self, keys, filters):
         """The page asked for, of the ordered plan keys. The keys up to the count's cap are kept
@@ -116,7 +121,9 @@ class PlanDetailView(PlanPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        plan = _plan(self.request, self.kwargs["pk"])
+        plan = get_object_or_404(  # no post: the page shows the title the plan keeps
+            plans_for(scope).select_related("employee", "unit", "period"), pk=self.kwargs["pk"]
+        )
         own_side = skp.may_write(scope, plan)
         evaluator_side = skp.may_evaluate(scope, plan)
         steps = []
@@ -128,10 +135,12 @@ class PlanDetailView(PlanPageMixin, TemplateView):
             if plan.status == PlanStatus.APPROVED and evaluator_side:
                 steps.append(("sign", gettext("Sign")))
         may_edit = plan.is_draft and plan.is_current and own_side
+        # The results, behaviours and revisions are read only when the page's parts are not
+        # kept ({% kept %} in the template).
         return super().get_context_data(
             plan=plan,
-            **plan_content(plan),
-            revisions=revisions_of(plan),
+            content=SimpleLazyObject(lambda: plan_content(plan)),
+            revisions=lambda: revisions_of(plan),
             steps=steps,
             may_edit=may_edit,
             may_set_behaviours=plan.is_draft and plan.is_current and (own_side or evaluator_side),

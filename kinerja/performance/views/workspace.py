@@ -8,14 +8,18 @@ Each page reads a fixed number of queries whatever the number of staff (see
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms.renderers import DjangoTemplates
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
 from kinerja.audit.freshness import kept
@@ -24,10 +28,21 @@ from kinerja.core.scope import Action, Scope
 from kinerja.organisations.models import Employee, OrgUnit
 from kinerja.organisations.selectors import direct_reports
 
-from ..choices import TargetShape
+from ..choices import SubPeriodStatus, TargetShape
 from ..forms.realisations import RealisationStepForm
 from ..forms.skp import PlanStepForm
-from ..models import Agreement, Goal, Period, Plan, PlanResult, PlanStatus, Realisation
+from ..models import (
+    Agreement,
+    Goal,
+    Indicator,
+    Period,
+    Plan,
+    PlanResult,
+    PlanStatus,
+    Realisation,
+    SubPeriod,
+    Target,
+)
 from ..plan_selectors import plans_for
 from ..selectors_actions import agreement_progress
 from ..selectors_workspace import (
@@ -77,6 +92,24 @@ def _years(scope) -> list[int]:
     )
 
 
+def _period(request) -> Period | None:
+    """The period of the year asked for (``chosen_period``), kept until the next audited
+    write of the caller's instansi: every working page reads it for its title."""
+    year = request.GET.get("year")
+    return kept(
+        "performance.workspace_period",
+        lambda: chosen_period(request.scope.instansi_id, year),
+        scope=request.scope,
+        request=request,
+        parts=(year,),
+    )
+
+
+def _item(lazy, key: str) -> SimpleLazyObject:
+    """``lazy[key]``, read when first used."""
+    return SimpleLazyObject(lambda: lazy[key])
+
+
 class WorkspaceMixin(LoginRequiredMixin):
     nav_active = ""
 
@@ -98,49 +131,159 @@ class MyPlanView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        period = chosen_period(scope.instansi_id, self.request.GET.get("year"))
-        sheets = []
-        if scope.employee_id and period is not None:
-            sheets = my_plans(scope.employee_id, period)
-        today = timezone.localdate()
-        for sheet in sheets:
-            for result in sheet.results:
-                for line in result.indicators:
-                    line.entry = []
-                    line.qualitative = bool(
-                        line.target and line.target.shape == TargetShape.QUALITATIVE
-                    )
-                    if line.target is None or sheet.plan.employee_id != scope.employee_id:
-                        continue
-                    line.target.indicator = line.indicator
-                    line.indicator.unit = sheet.plan.unit
-                    for sub, realisation in line.cells:
-                        # Only open sub-periods: no query per cell (a late-entry window is
-                        # used from the target's own entry page).
-                        if sub.is_open and (realisation is None or realisation.is_editable):
-                            line.entry.append(
-                                _row(
-                                    self.request,
-                                    line.target,
-                                    scope.employee_id,
-                                    sub,
-                                    realisation,
-                                )
-                            )
+        period = _period(self.request)
         deadlines = []
         if period is not None:
             deadlines.append((gettext("Plans set by"), period.plans_due))
             deadlines.append((gettext("Annual evaluation due"), period.annual_evaluation_due))
+        # The plans are read only when the page's sheets are not kept ({% kept %} in the
+        # template); the entry forms of the open sub-periods (a CSRF token each) are not kept.
         return super().get_context_data(
             period=period,
-            years=_years(scope),
-            sheets=sheets,
+            years=SimpleLazyObject(lambda: _years(scope)),
+            sheets=SimpleLazyObject(
+                lambda: (
+                    my_plans(scope.employee_id, period)
+                    if scope.employee_id and period is not None
+                    else []
+                )
+            ),
+            entries=_my_entries(self.request, period),
             has_record=bool(scope.employee_id),
             evaluation_days=period.periodic_evaluation_days if period else None,
             deadlines=deadlines,
-            today=today,
+            today=timezone.localdate(),
             **kwargs,
         )
+
+
+@dataclass
+class EntryLine:
+    """One of the caller's targets with its open sub-periods (each with the realisation, if
+    any) and, built on each view, their entry rows."""
+
+    indicator: Indicator
+    target: Target
+    qualitative: bool
+    cells: list[tuple[SubPeriod, Realisation | None]] = field(default_factory=list)
+    entry: list[dict] = field(default_factory=list)
+
+
+def _my_entries(request, period: Period | None) -> list[EntryLine]:
+    """The entry rows (forms) of the caller's own targets of ``period`` in its open
+    sub-periods. What they show is kept until the next audited write (`entry_lines`); the
+    forms, with their CSRF token, are built on each view."""
+    scope = request.scope
+    if not scope.employee_id or period is None:
+        return []
+    lines = kept(
+        "performance.my_entries",
+        lambda: entry_lines(scope.employee_id, period),
+        scope=scope,
+        request=request,
+        parts=(period.pk,),
+    )
+    for line in lines:
+        line.entry = [
+            _row(request, line.target, scope.employee_id, sub, realisation)
+            for sub, realisation in line.cells
+        ]
+        for row in line.entry:
+            row["form"].renderer = WIDGETS
+    return lines
+
+
+class _WidgetMemo(DjangoTemplates):
+    """The default form renderer, remembering what it wrote. A widget's HTML is a function of
+    its template and its context alone (name, value, attributes: plain data; a context holding
+    an object known only by its address is rendered, not remembered), and My plan
+    writes the same entry widgets on every view; rendering them through the template engine
+    took most of the page's time."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.written: dict[tuple[str, str, str], str] = {}
+
+    def render(self, template_name, context, request=None):
+        text = repr(context)
+        if " at 0x" in text:  # an object told by its address, not its value: not remembered
+            return super().render(template_name, context, request=request)
+        key = (template_name, get_language() or "", text)
+        html = self.written.get(key)
+        if html is None:
+            html = super().render(template_name, context, request=request)
+            if len(self.written) >= self.LIMIT:
+                self.written.clear()
+            self.written[key] = html
+        return html
+
+
+WIDGETS = _WidgetMemo()
+
+
+def entry_lines(employee_id: int, period: Period) -> list[EntryLine]:
+    """The employee's targets of ``period`` that take a realisation in an open sub-period
+    (none entered yet, or one still editable), in the order My plan lists them. One query
+    when no sub-period is open, four otherwise."""
+    subs = list(
+        SubPeriod.objects.filter(period=period, status=SubPeriodStatus.OPEN)
+        .select_related("period")
+        .order_by("number")
+    )
+    if not subs:
+        return []
+    plans = {
+        p.pk: p
+        for p in Plan.objects.filter(employee_id=employee_id, period=period, is_current=True)
+        .select_related("unit")
+        .only("pk", "starts", "ends", "unit__path")
+        .order_by("starts", "pk")
+    }
+    if not plans:
+        return []
+    order = {pk: i for i, pk in enumerate(plans)}
+    targets = sorted(  # by plan (stable: within a plan, by result and indicator)
+        Target.objects.filter(year=period.year, indicator__result__plan_id__in=list(plans))
+        .select_related("indicator__result")
+        .only(
+            "pk",
+            "shape",
+            "indicator__code",
+            "indicator__name",
+            "indicator__result__plan_id",
+            "indicator__result__kind",
+            "indicator__result__position",
+        )
+        .order_by(
+            "indicator__result__kind",
+            "indicator__result__position",
+            "indicator__result_id",
+            "indicator_id",
+        ),
+        key=lambda t: order[t.indicator.result.plan_id],
+    )
+    found = {
+        (r.target_id, r.sub_period_id): r
+        for r in Realisation.objects.filter(
+            target_id__in=[t.pk for t in targets], sub_period_id__in=[s.pk for s in subs]
+        )
+    }
+    lines = []
+    for target in targets:
+        indicator = target.indicator
+        owner = plans[indicator.result.plan_id]
+        indicator.unit = owner.unit
+        line = EntryLine(indicator, target, target.shape == TargetShape.QUALITATIVE)
+        for sub in subs:
+            if not (sub.starts <= owner.ends and sub.ends >= owner.starts):
+                continue
+            realisation = found.get((target.pk, sub.pk))
+            if realisation is None or realisation.is_editable:
+                line.cells.append((sub, realisation))
+        if line.cells:
+            lines.append(line)
+    return lines
 
 
 # My team -----------------------------------------------------------------------------------
@@ -163,61 +306,95 @@ class MyTeamView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope, get = self.request.scope, self.request.GET
-        period = chosen_period(scope.instansi_id, get.get("year"))
-        reports = _team(self.request)
-        page = Paginator(reports, PER_PAGE).get_page(get.get("page"))
-        shown = list(page.object_list)
-        status = team_plan_status([e.pk for e in shown], period)
-        rows = [(e, status.get(e.pk, [])) for e in shown]
-        to_approve = Plan.objects.none()
-        to_verify = Realisation.objects.none()
-        verify_total = 0
-        if scope.employee_id:
-            to_approve = (
-                Plan.objects.filter(
-                    instansi_id=scope.instansi_id,
-                    evaluator_id=scope.employee_id,
-                    status=PlanStatus.SUBMITTED,
-                    is_current=True,
-                )
-                .select_related("employee", "period")
-                .only(
-                    "pk",
-                    "version",
-                    "starts",
-                    "ends",
-                    "status",
-                    "position_title",
-                    "employee__name",
-                    "employee__front_title",
-                    "employee__back_title",
-                    "employee__nip",
-                    "period__year",
-                )  # fmt: skip
-                .order_by("starts", "pk")[:PER_PAGE]
-            )
-            waiting = Realisation.objects.awaiting().filter(
-                instansi_id=scope.instansi_id, verifier_id=scope.employee_id
-            )
-            # The oldest few, verified inline; the verification queue pages through them all.
-            to_verify = waiting.select_related(
-                "target__indicator", "sub_period__period", "holder"
-            ).order_by("submitted_at", "pk")[:VERIFY_PREVIEW]
-            verify_total = waiting.count()
-        matrix = team_matrix(scope.employee_id, shown, period) if scope.employee_id else None
+        period = _period(self.request)
+        # The plans to approve and the realisations to verify carry forms, rendered on each
+        # view; what they show is kept until the next audited write.
+        work = kept(
+            "performance.team_work", lambda: team_work(scope), scope=scope, request=self.request
+        )
+        # The reports and the matrix are read only when they are not kept ({% kept %} in the
+        # template).
+        team = SimpleLazyObject(lambda: self._team(period))
         return super().get_context_data(
             period=period,
-            years=_years(scope),
-            page_obj=page,
+            years=SimpleLazyObject(lambda: _years(scope)),
+            page_obj=SimpleLazyObject(lambda: team["page_obj"]),
             query=_query(get),
-            rows=rows,
-            to_approve=list(to_approve),
-            to_verify=list(to_verify),
-            verify_total=verify_total,
-            matrix=matrix,
+            rows=SimpleLazyObject(lambda: team["rows"]),
+            to_approve=work["to_approve"],
+            to_verify=work["to_verify"],
+            verify_total=work["verify_total"],
+            matrix=SimpleLazyObject(lambda: team["matrix"]),
             has_record=bool(scope.employee_id),
             **kwargs,
         )
+
+    def _team(self, period) -> dict:
+        scope = self.request.scope
+        reports = _team(self.request)
+        page = Paginator(reports, PER_PAGE).get_page(self.request.GET.get("page"))
+        shown = list(page.object_list)
+        status = team_plan_status([e.pk for e in shown], period)
+        return {
+            "page_obj": page,
+            "rows": [(e, status.get(e.pk, [])) for e in shown],
+            "matrix": team_matrix(scope.employee_id, shown, period) if scope.employee_id else None,
+        }
+
+
+def team_work(scope) -> dict:
+    """The plans waiting for the caller's approval and the oldest realisations waiting for
+    their verification (the verification queue pages through them all), with how many."""
+    if not scope.employee_id:
+        return {"to_approve": [], "to_verify": [], "verify_total": 0}
+    to_approve = list(
+        Plan.objects.filter(
+            instansi_id=scope.instansi_id,
+            evaluator_id=scope.employee_id,
+            status=PlanStatus.SUBMITTED,
+            is_current=True,
+        )
+        .select_related("employee", "period")
+        .only(
+            "pk",
+            "version",
+            "starts",
+            "ends",
+            "status",
+            "position_title",
+            "employee__name",
+            "employee__front_title",
+            "employee__back_title",
+            "employee__nip",
+            "period__year",
+        )  # fmt: skip
+        .order_by("starts", "pk")[:PER_PAGE]
+    )
+    waiting = Realisation.objects.awaiting().filter(
+        instansi_id=scope.instansi_id, verifier_id=scope.employee_id
+    )
+    to_verify = list(
+        waiting.select_related("target__indicator", "sub_period__period", "holder")
+        .only(
+            "pk",
+            "version",
+            "status",
+            "value",
+            "outcome",
+            "target__indicator__code",
+            "target__indicator__name",
+            "sub_period__number",
+            "sub_period__starts",
+            "sub_period__period__frequency",
+            "holder__name",
+            "holder__front_title",
+            "holder__back_title",
+        )  # fmt: skip
+        .order_by("submitted_at", "pk")[:VERIFY_PREVIEW]
+    )
+    # Counted only when there may be more than shown.
+    total = waiting.count() if len(to_verify) == VERIFY_PREVIEW else len(to_verify)
+    return {"to_approve": to_approve, "to_verify": to_verify, "verify_total": total}
 
 
 def _answer(request, template, context):
@@ -375,6 +552,17 @@ class MyAgencyView(WorkspaceMixin, TemplateView):
 
     template_name = "performance/workspace_agency.html"
     nav_active = "my_agency"
+    # What ``_agency`` reads, handed to the template lazily.
+    FIGURES = (
+        "agreement",
+        "progress",
+        "target_progress",
+        "unit_progress",
+        "page_obj",
+        "completion",
+        "total",
+        "due",
+    )
 
     def get(self, request, *args, **kwargs):
         if not request.scope.can_anywhere(Action.VIEW_PLANNING):
@@ -396,10 +584,20 @@ class MyAgencyView(WorkspaceMixin, TemplateView):
                 agency = next((a for a in agencies if own["unit__path"].startswith(a.path)), None)
         if agency is None and agencies:
             agency = agencies[0]
-        period = chosen_period(scope.instansi_id, get.get("year"))
-        context = {"agencies": agencies, "agency": agency, "period": period, "years": _years(scope)}
+        period = _period(self.request)
+        context = {
+            "agencies": agencies,
+            "agency": agency,
+            "period": period,
+            "years": SimpleLazyObject(lambda: _years(scope)),
+        }
         if agency is not None and period is not None:
-            context.update(self._agency(agency, period, get))
+            # Read only when the page is not kept ({% kept %} in the template).
+            figures = SimpleLazyObject(lambda: self._agency(agency, period, get))
+            context.update(
+                {key: _item(figures, key) for key in self.FIGURES},
+                query=_query(get),
+            )
         return super().get_context_data(**context, **kwargs)
 
     def _agency(self, agency, period, get):
@@ -452,7 +650,6 @@ class MyAgencyView(WorkspaceMixin, TemplateView):
                 key=lambda kv: str(kv[0]),
             ),
             "page_obj": page,
-            "query": _query(get),
             "completion": completion,
             "total": total,
             "due": agency_realisations_due(agency, period, today, request=self.request),
@@ -480,13 +677,14 @@ class CascadeView(CascadeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        period = chosen_period(scope.instansi_id, self.request.GET.get("year"))
+        period = _period(self.request)
         year = period.year if period else None
+        # Read only when the page is not kept ({% kept %} in the template).
         return super().get_context_data(
             period=period,
-            years=_years(scope),
-            goals=regional_goals(scope),
-            collaborations=collaboration_summary(scope, year),
+            years=SimpleLazyObject(lambda: _years(scope)),
+            goals=lambda: regional_goals(scope),
+            collaborations=SimpleLazyObject(lambda: collaboration_summary(scope, year)),
             **kwargs,
         )
 
