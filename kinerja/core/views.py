@@ -1,3 +1,7 @@
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
@@ -5,7 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from .registry import home_cards
+from .registry import HomeCard, home_cards
 
 
 @never_cache
@@ -61,16 +65,61 @@ def share_rows(counts: dict[str, int], choices) -> list[dict]:
     ]
 
 
+class LazyCard(Mapping):
+    """A card of the home page whose context is asked of its app only when first read.
+
+    It reads as the card's context with its ``template``; a hidden card (the app's context is
+    None) holds the template only. The page keeps each card's HTML (``{% kept %}``) until the
+    next write, and a kept card is never asked.
+    """
+
+    def __init__(self, card: HomeCard, request):
+        self.template = card.template
+        self._card = card
+        self._request = request
+
+    @cached_property
+    def context(self) -> dict[str, Any] | None:
+        return self._card.context(self._request)
+
+    @property
+    def shown(self) -> bool:
+        return self.context is not None
+
+    def __getitem__(self, key: str):
+        if key == "template":
+            return self.template
+        if self.context is None:
+            raise KeyError(key)
+        return self.context[key]
+
+    def __iter__(self):
+        yield "template"
+        yield from (self.context or {})
+
+    def __len__(self) -> int:
+        return 1 + len(self.context or {})
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
     """The signed-in user's home: the cards the apps registered, each shown when it has content."""
 
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        cards, shared = [], {}
-        for card in home_cards():
-            context = card.context(self.request)
-            if context is not None:
-                cards.append({"template": card.template, **context})
-                shared.update(context)  # the page title reads the instansi and my record too
-        return super().get_context_data(nav_active="home", cards=cards, **shared, **kwargs)
+        cards = [LazyCard(card, self.request) for card in home_cards()]
+
+        def shared(key: str):
+            # The page title reads the instansi and my record from the cards that hold them.
+            return next((card[key] for card in cards if card.shown and key in card), None)
+
+        return super().get_context_data(
+            nav_active="home",
+            cards=cards,
+            # What tells two callers' cards apart besides their reach: their roles (a card
+            # may show them, or show only for some).
+            card_roles=",".join(sorted(self.request.scope.roles)),
+            instansi=lambda: shared("instansi"),
+            me=lambda: shared("me"),
+            **kwargs,
+        )

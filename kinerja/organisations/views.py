@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
@@ -68,6 +70,7 @@ from .retirement import MONTH_CHOICES, add_months, reaching_bup, with_dates
 from .selectors import holder_rows, visible_employee_ids
 from .validators import parse_nip
 
+T = TypeVar("T")
 EMPLOYEES_PER_PAGE = 50
 UNIT_SEARCH_LIMIT = 100
 EMPLOYEE_SORTS = {
@@ -76,6 +79,23 @@ EMPLOYEE_SORTS = {
     "unit": ("unit__sort_key", "name", "pk"),
     "status": ("status", "name", "pk"),
 }
+
+
+def once(compute: Callable[[], T]) -> Callable[[], T]:
+    """Return ``compute`` run at most once: what a page's lazy context values share.
+
+    A page hands its template lazy values (``SimpleLazyObject``, callables) that read from
+    one computation; a part of the page kept by ``{% kept %}`` is not rendered, and then the
+    computation never runs.
+    """
+    done: list[T] = []
+
+    def run() -> T:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return run
 
 
 def subtree_headcounts_whole(unit: OrgUnit, default: int) -> int:
@@ -110,6 +130,20 @@ class UnitTreeView(PartialTemplateMixin, ScopedPageMixin, TemplateView):
     partial_template_name = "organisations/partials/_unit_tree.html"
 
     def get_context_data(self, **kwargs):
+        # Read only when the tree is rendered: the template keeps it (``{% kept %}``) until the
+        # next write, and a kept answer reads none of this.
+        tree = once(self.tree)
+        return super().get_context_data(
+            units=SimpleLazyObject(lambda: tree()["units"]),
+            total=lambda: tree()["total"],
+            roots_are_agencies=lambda: tree()["roots_are_agencies"],
+            searching=lambda: tree()["searching"],
+            limit=UNIT_SEARCH_LIMIT,
+            q=self.request.GET.get("q", ""),
+            **kwargs,
+        )
+
+    def tree(self) -> dict[str, Any]:
         scope = self.request.scope
         visible = OrgUnit.objects.within(scope)
         filterset = OrgUnitFilter(self.request.GET, queryset=visible)
@@ -124,16 +158,13 @@ class UnitTreeView(PartialTemplateMixin, ScopedPageMixin, TemplateView):
             units = list(with_children_flag(roots, scope))
             total = len(units)
         set_headcounts(scope, units, self.request)
-        return super().get_context_data(
-            units=units,
-            total=total,
+        return {
+            "units": units,
+            "total": total,
             # The roots of an agency-wide reach are agencies; a narrower one starts lower down.
-            roots_are_agencies=all(unit.parent_id is None for unit in units),
-            searching=searching,
-            limit=UNIT_SEARCH_LIMIT,
-            q=self.request.GET.get("q", ""),
-            **kwargs,
-        )
+            "roots_are_agencies": all(unit.parent_id is None for unit in units),
+            "searching": searching,
+        }
 
 
 def with_children_flag(queryset, scope: Scope):
@@ -270,6 +301,9 @@ class EmployeeListMixin:
         return filterset, queryset.order_by(*fields)
 
 
+# What a page about one employee reads before its kept parts: its title and whether it opens.
+EMPLOYEE_HEAD_FIELDS = ("id", "name", "front_title", "back_title", "is_active", "unit")
+
 # The columns the employee table shows, and no more: a page of 50 loads four models a row, and
 # their other fields (timestamps, duties) cost more to read than the rest of the page.
 EMPLOYEE_LIST_FIELDS = (
@@ -289,12 +323,9 @@ class EmployeeListView(PartialTemplateMixin, ScopedPageMixin, EmployeeListMixin,
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
-        filterset, queryset = self.filtered_queryset()
-        queryset = queryset.select_related("unit", "unit__agency", "position").only(
-            *EMPLOYEE_LIST_FIELDS
-        )
-        paginator = CappedPaginator(queryset, EMPLOYEES_PER_PAGE, cap=cap_for(self.request.GET))
-        page = paginator.get_page(self.request.GET.get("page"))
+        # The filters, the count and the page are read only when the table is rendered: the
+        # template keeps the filters and the table (``{% kept %}``) until the next write.
+        listing = once(self.listing)
         params = self.request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()
@@ -302,21 +333,30 @@ class EmployeeListView(PartialTemplateMixin, ScopedPageMixin, EmployeeListMixin,
         export_params = params.copy()
         export_params.pop("format", None)
         return super().get_context_data(
-            filterset=filterset,
-            page_obj=page,
-            employees=page.object_list,
+            filterset=SimpleLazyObject(lambda: listing()[0]),
+            page_obj=SimpleLazyObject(lambda: listing()[1]),
+            employees=SimpleLazyObject(lambda: listing()[1].object_list),
             sort=self.get_sort(),
             query=params.urlencode(),
             sort_query=sort_params.urlencode(),
             export_query=export_params.urlencode(),
             can_export=scope.can_anywhere(Action.EXPORT),
             can_add_employee=scope.can_anywhere(Action.CHANGE_PEOPLE),
-            unit_choices=self.unit_choices(filterset),
+            unit_choices=lambda: self.unit_choices(listing()[0]),
             status_choices=EmployeeStatus.choices,
-            grade_group_choices=grade_group_choices(),
-            position_kind_choices=position_kind_choices(),
+            grade_group_choices=grade_group_choices,
+            position_kind_choices=position_kind_choices,
             **kwargs,
         )
+
+    def listing(self):
+        """The filter set and the page of employees asked for."""
+        filterset, queryset = self.filtered_queryset()
+        queryset = queryset.select_related("unit", "unit__agency", "position").only(
+            *EMPLOYEE_LIST_FIELDS
+        )
+        paginator = CappedPaginator(queryset, EMPLOYEES_PER_PAGE, cap=cap_for(self.request.GET))
+        return filterset, paginator.get_page(self.request.GET.get("page"))
 
     def unit_choices(self, filterset):
         """The units the unit filter holds in the page: the tops of the caller's reach (the
@@ -507,10 +547,42 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.request.scope
+        # Read now: whether the caller may see the employee (404), and the title's fields.
         employee = get_object_or_404(
-            Employee.objects.within(scope).select_related("unit", "unit__agency", "position"),
+            Employee.objects.within(scope)
+            .only(*EMPLOYEE_HEAD_FIELDS)
+            .annotate(unit_path=F("unit__path")),
             pk=self.kwargs["pk"],
         )
+        # The record and its parts are read only when rendered: the template keeps them
+        # (``{% kept %}``) until the next write, and a kept answer reads none of them.
+        record = once(
+            lambda: (
+                Employee.objects.within(scope)
+                .select_related("unit", "unit__agency", "position")
+                .get(pk=employee.pk)
+            )
+        )
+        details = once(lambda: self.details(record()))
+        lazy = {
+            name: (lambda name=name: details()[name])
+            for name in (
+                *("acting", "acting_now", "position_visible", "superior", "superior_2"),
+                *("nip_parts", "appointment", "assignments", "grade_label", "position_tmt"),
+                *("retires", "unit_visible"),
+            )
+        }
+        return super().get_context_data(
+            employee=employee,
+            record=SimpleLazyObject(record),
+            can_change=scope.can(Action.CHANGE_PEOPLE, employee.unit_path),
+            nav_active="me" if employee.pk == scope.employee_id else "employees",
+            **lazy,
+            **kwargs,
+        )
+
+    def details(self, employee: Employee) -> dict[str, Any]:
+        scope = self.request.scope
         nip_parts = None
         if employee.nip:
             try:
@@ -535,7 +607,6 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
                 on=retirement.today(),
             )
             retires = {"age": age, "date": retirement.retirement_date(employee.birth_date, age)}
-        is_self = employee.pk == scope.employee_id
         appointment = None
         if nip_parts and nip_parts.appointment_month:
             appointment = dt.date(nip_parts.appointment_year, nip_parts.appointment_month, 1)
@@ -547,24 +618,20 @@ class EmployeeDetailView(LoginRequiredMixin, TemplateView):
             .select_related("employee", "position", "position__unit")
             .order_by("-valid_from", "-pk"),
         )
-        return super().get_context_data(
-            acting=acting,
-            acting_now=[a for a in acting if a.is_current],
-            position_visible=bool(_visible_position_ids(scope, [employee.position_id])),
-            superior=superiors[0],
-            superior_2=superiors[1],
-            employee=employee,
-            nip_parts=nip_parts,
-            appointment=appointment,
-            assignments=assignments,
-            grade_label=services.grade_label(employee.grade),
-            position_tmt=position_tmt,
-            retires=retires,
-            unit_visible=OrgUnit.objects.within(scope).filter(pk=employee.unit_id).exists(),
-            can_change=scope.can(Action.CHANGE_PEOPLE, employee.unit.path),
-            nav_active="me" if is_self else "employees",
-            **kwargs,
-        )
+        return {
+            "acting": acting,
+            "acting_now": [a for a in acting if a.is_current],
+            "position_visible": bool(_visible_position_ids(scope, [employee.position_id])),
+            "superior": superiors[0],
+            "superior_2": superiors[1],
+            "nip_parts": nip_parts,
+            "appointment": appointment,
+            "assignments": assignments,
+            "grade_label": services.grade_label(employee.grade),
+            "position_tmt": position_tmt,
+            "retires": retires,
+            "unit_visible": OrgUnit.objects.within(scope).filter(pk=employee.unit_id).exists(),
+        }
 
 
 class MyReportsView(LoginRequiredMixin, TemplateView):
@@ -595,15 +662,18 @@ class MyReportsView(LoginRequiredMixin, TemplateView):
 # Thin: find the object in the caller's scope, check the right, bind the form, call one service.
 
 
-def _changeable_employee(request, pk) -> Employee:
-    """The employee the caller may change; 403 if they may only view them, else 404."""
+def _changeable_employee(request, pk, *, head: bool = False) -> Employee:
+    """The employee the caller may change; 403 if they may only view them, else 404.
+
+    With ``head``, only the fields of a page's title are read (``EMPLOYEE_HEAD_FIELDS``).
+    """
     scope = request.scope
-    employee = (
-        Employee.objects.within(scope, Action.CHANGE_PEOPLE)
-        .select_related("unit", "position")
-        .filter(pk=pk)
-        .first()
-    )
+    employees = Employee.objects.within(scope, Action.CHANGE_PEOPLE)
+    if head:
+        employees = employees.only(*EMPLOYEE_HEAD_FIELDS)
+    else:
+        employees = employees.select_related("unit", "position")
+    employee = employees.filter(pk=pk).first()
     if employee is not None:
         return employee
     if Employee.objects.within(scope).filter(pk=pk).exists():
@@ -631,6 +701,10 @@ class FormPageView(LoginRequiredMixin, TemplateView):
 
     template_name = "organisations/object_form.html"
     nav_active = ""
+    # Whether the fields of the empty form (a GET) are kept (``{% kept %}``) until the next
+    # write: they show the object as stored, what the path names, and the caller's reach. The
+    # form's own tag, its CSRF token and any posted form with its errors are never kept.
+    keep_fields = False
 
     def get_object(self):
         return None
@@ -647,7 +721,8 @@ class FormPageView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
-        return self.render_form(self.get_form(obj), self.page_context(obj))
+        page = {**self.page_context(obj), "keep_fields": self.keep_fields}
+        return self.render_form(self.get_form(obj), page)
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -682,6 +757,15 @@ class FormPageView(LoginRequiredMixin, TemplateView):
 class EmployeeUpdateView(FormPageView):
     nav_active = "employees"
     success_message = gettext_lazy("The employee has been saved.")
+    keep_fields = True
+
+    def get(self, request, *args, **kwargs):
+        # Read now: whether the caller may change the employee (403, 404), and the title's
+        # fields. The record and its form only when the fields are rendered: they are kept.
+        head = _changeable_employee(request, self.kwargs["pk"], head=True)
+        form = once(lambda: self.get_form(self.get_object()))
+        page = {**self.page_context(head), "keep_fields": True, "uses_lookups": True}
+        return self.render_form(SimpleLazyObject(form), page)
 
     def get_object(self):
         return _changeable_employee(self.request, self.kwargs["pk"])

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kinerja.audit.freshness import kept
 from kinerja.core.scope import Action
 from kinerja.organisations import selectors, services
 from kinerja.organisations.filters import (
@@ -45,6 +49,19 @@ from .serializers import (
     UnitCloseSerializer,
     superiors_context,
 )
+
+
+def plain(data):
+    """``data`` as plain dicts, lists and values: what a serializer wrote, without the
+    serializer each of its dicts and lists holds on to (a kept answer is pickled)."""
+    if isinstance(data, Mapping):
+        return {key: plain(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [plain(value) for value in data]
+    if isinstance(data, Promise):
+        return str(data)
+    return data
+
 
 # Write-only fields that steer the service call rather than set a model field.
 CALL_FIELDS = ("reason", "effective_date")
@@ -303,6 +320,33 @@ class EmployeeViewSet(ScopedViewSet):
                 *("position__code", "position__title", "position__eselon"),
             )
         return queryset
+
+    def list(self, request, *args, **kwargs):
+        """A page of employees, kept until the next audited write of the caller's instansi.
+
+        The page depends on the caller's reach (the key's scope), the path, the query (filters,
+        ordering, page), the language (labels) and the address the links are built on; the
+        checks (sign-in, throttling) ran before, and a refusal (a bad filter, a page past the
+        end) raises from ``compute`` and is never kept.
+        """
+        base_list = super().list
+
+        def compute():
+            return plain(base_list(request, *args, **kwargs).data)
+
+        data = kept(
+            "api.employees",
+            compute,
+            scope=request.scope,
+            request=request._request,  # shares the request's read of the data's version
+            parts=(
+                request.path,
+                request.META.get("QUERY_STRING", ""),
+                get_language() or "",
+                request.build_absolute_uri("/"),
+            ),
+        )
+        return Response(data)
 
     def get_serializer(self, *args, **kwargs):
         if kwargs.get("many") and args and not isinstance(args[0], dict):
