@@ -42,12 +42,12 @@ EN = {"Accept-Language": "en"}
 HTMX = {"HX-Request": "true", **EN}
 
 
-
 def ctx(response, key):
     """A value the view gave its template; the pages hand their data as callables (read only
     when the kept part of the page is built), so call it as the template does."""
     value = response.context[key]
     return value() if callable(value) else value
+
 
 def get(client, name, *args, data=None, headers=None):
     response = client.get(reverse(name, args=args), data or {}, headers=headers or EN)
