@@ -6,24 +6,13 @@ the kept parts."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kinerja.akip import services as svc
+from kinerja.audit.testing import counted_view
 
 AS_OF = dt.date(2024, 3, 31)
-# The session's CSRF token, masked anew on each render (the forms' fields, htmx's header).
-TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[A-Za-z0-9]+')
-
-
-def _view(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return TOKEN.sub(r"\1", response.content.decode()), len(queries.captured_queries)
 
 
 def _start(k, agency):
@@ -41,14 +30,14 @@ def test_the_overview_is_kept_until_an_evaluation_starts(akip, login):
     _start(akip, w.agency_a)
     client = login(w.users["leadership"])
     url = reverse("akip:overview") + "?year=2023"
-    first, first_queries = _view(client, url)
-    second, second_queries = _view(client, url)
+    first, first_queries = counted_view(client, url)
+    second, second_queries = counted_view(client, url)
     assert second == first
     assert "22,86" in first and "0 lembar kerja final dan 1 draf" in first
     # The agencies, their evaluations and the counts of answers are not read again.
     assert second_queries <= first_queries - 3
     _start(akip, w.agency_b)
-    after, _ = _view(client, url)
+    after, _ = counted_view(client, url)
     assert "0 lembar kerja final dan 2 draf" in after
     assert after.count("Belum dimulai") == first.count("Belum dimulai") - 1
 
@@ -58,8 +47,8 @@ def test_the_sheet_is_kept_until_an_answer_and_its_forms_are_not(akip, login):
     evaluation = _start(akip, w.agency_a)
     client = login(w.users["inspektorat"])
     url = reverse("akip:sheet", args=[w.agency_a.pk, 2023])
-    first, first_queries = _view(client, url)
-    second, second_queries = _view(client, url)
+    first, first_queries = counted_view(client, url)
+    second, second_queries = counted_view(client, url)
     assert second == first
     assert "22,86" in first and 'data-state="predicted"' in first
     # The answers, the recommendations and their follow-ups are not read again.
@@ -77,7 +66,7 @@ def test_the_sheet_is_kept_until_an_answer_and_its_forms_are_not(akip, login):
         grade="A",
         evidence_note="PK dua tahun tepat waktu",
     )
-    after, _ = _view(client, url)
+    after, _ = counted_view(client, url)
     assert "diubah dari saran" in after and "PK dua tahun tepat waktu" in after
 
 
@@ -85,10 +74,10 @@ def test_a_sheet_not_started_is_kept_with_its_start_form_outside(akip, login):
     w = akip.world
     client = login(w.users["inspektorat"])
     url = reverse("akip:sheet", args=[w.agency_a.pk, 2023])
-    first, first_queries = _view(client, url)
-    second, second_queries = _view(client, url)
+    first, first_queries = counted_view(client, url)
+    second, second_queries = counted_view(client, url)
     assert second == first and "Mulai evaluasi" in second
     assert second_queries < first_queries
     _start(akip, w.agency_a)
-    after, _ = _view(client, url)
+    after, _ = counted_view(client, url)
     assert "Mulai evaluasi" not in after and "Konfirmasi atau ubah" in after

@@ -4,20 +4,15 @@ forms (with their CSRF token) stay outside the kept parts."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from kinerja.audit.testing import counted_view
 from kinerja.performance.models import CollaborationCandidate
 from kinerja.performance.services import finder as svc
 
 from .test_finder import fx  # noqa: F401 - the fixture
 
 LIST = "/plans/collaboration-finder/"
-# The session's CSRF token, masked anew on each render (the forms' fields, htmx's header).
-TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[A-Za-z0-9]+')
 
 
 @pytest.fixture
@@ -25,13 +20,6 @@ def found(fx):  # noqa: F811
     fx.run()
     fx.candidate = CollaborationCandidate.objects.get(indicator_a=fx.smk_a)
     return fx
-
-
-def _view(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return TOKEN.sub(r"\1", response.content.decode()), len(queries.captured_queries)
 
 
 def _dismiss(found):
@@ -45,16 +33,16 @@ def _dismiss(found):
 
 def test_the_list_is_kept_until_a_decision(found, login):
     client = login(found.bappeda)
-    first, first_queries = _view(client, LIST)
-    second, second_queries = _view(client, LIST)
+    first, first_queries = counted_view(client, LIST)
+    second, second_queries = counted_view(client, LIST)
     assert second == first
     assert first.count('data-testid="candidate"') == 2 and 'data-testid="run"' in first
     # The candidates, their count, the counts by status and the agencies are not read again.
     assert second_queries <= first_queries - 4
     _dismiss(found)
-    after, _ = _view(client, LIST)
+    after, _ = counted_view(client, LIST)
     assert after.count('data-testid="candidate"') == 1  # proposed only, by default
-    dismissed, _ = _view(client, f"{LIST}?status=dismissed")
+    dismissed, _ = counted_view(client, f"{LIST}?status=dismissed")
     assert dismissed.count('data-testid="candidate"') == 1
     assert "Mengukur hal berbeda" not in after  # the list shows no reason; the page does
 
@@ -65,7 +53,7 @@ def _form(html, marker):
     return html[html.rindex('<form method="post"', 0, end) : html.index("</form>", end)]
 
 
-def test_the_run_form_keeps_its_own_token_on_a_kept_view(found, login):
+def test_the_run_form_keeps_its_own_token_on_a_keptcounted_view(found, login):
     client = login(found.bappeda)
     client.get(LIST)
     kept = client.get(LIST).content.decode()
@@ -75,8 +63,8 @@ def test_the_run_form_keeps_its_own_token_on_a_kept_view(found, login):
 def test_the_candidate_page_is_kept_until_a_decision_and_its_forms_are_not(found, login):
     client = login(found.bappeda)
     url = found.candidate.get_absolute_url()
-    first, first_queries = _view(client, url)
-    second, second_queries = _view(client, url)
+    first, first_queries = counted_view(client, url)
+    second, second_queries = counted_view(client, url)
     assert second == first
     assert first.count('data-testid="side"') == 2 and "<mark>lulusan</mark>" in first
     assert 'data-testid="accept-form"' in second and 'data-testid="dismiss-form"' in second
@@ -86,7 +74,7 @@ def test_the_candidate_page_is_kept_until_a_decision_and_its_forms_are_not(found
     for marker in ('data-testid="accept"', 'data-testid="dismiss"'):
         assert 'name="csrfmiddlewaretoken"' in _form(html, marker)  # rendered each time
     _dismiss(found)
-    after, _ = _view(client, url)
+    after, _ = counted_view(client, url)
     assert "Mengukur hal berbeda" in after
     assert 'data-testid="dismiss-form"' not in after  # decided: no forms any more
 
@@ -95,11 +83,11 @@ def test_an_agency_head_reads_the_kept_list_of_its_own_reach(found, login):
     bappeda = login(found.bappeda)
     bappeda.get(LIST)
     head = login(found.world.users["opd_head"])
-    html, _ = _view(head, LIST)
+    html, _ = counted_view(head, LIST)
     assert html.count('data-testid="candidate"') == 2 and 'data-testid="run"' not in html
 
 
-def test_a_refused_decision_shows_its_own_values_and_errors_after_a_kept_view(found, login):
+def test_a_refused_decision_shows_its_own_values_and_errors_after_a_keptcounted_view(found, login):
     client = login(found.bappeda)
     url = found.candidate.get_absolute_url()
     client.get(url)
