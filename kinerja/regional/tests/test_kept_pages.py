@@ -75,12 +75,13 @@ def _view(client, url) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize(
-    ("page", "user", "url", "saved", "before", "after"),
+    # Not "page": that name is Playwright's browser page, which would make these browser tests.
+    ("page_name", "user", "url", "saved", "before", "after"),
     PAGES,
     ids=[p[0] for p in PAGES],
 )
 def test_a_kept_page_is_read_again_without_its_queries_until_a_write(
-    login, world, regional, page, user, url, saved, before, after
+    login, world, regional, page_name, user, url, saved, before, after
 ):
     client = login(world.users[user])
     url = url(world, regional)
@@ -105,7 +106,7 @@ def test_a_kept_page_is_read_again_without_its_queries_until_a_write(
     third, third_queries = _view(client, url)
     assert after in third and before not in third
     assert third_queries > second_queries
-    if page == "project":
+    if page_name == "project":
         assert "Jalan tol beroperasi penuh" in third
         assert 'data-testid="progress-form"' in third  # the form is rendered outside, each time
 
