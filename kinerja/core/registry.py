@@ -51,13 +51,21 @@ class HomeCard:
     order: int = 100
 
 
+_nav_version = 0
 _nav: dict[str, NavEntry] = {}
 _cards: dict[str, HomeCard] = {}
 
 
 def register_nav(entry: NavEntry) -> None:
     """Add (or replace, by key) a navigation entry."""
+    global _nav_version
     _nav[entry.key] = entry
+    _nav_version += 1
+
+
+def nav_version() -> int:
+    """Moves with every entry registered: what was written from the entries is stale."""
+    return _nav_version
 
 
 def nav_entries() -> list[NavEntry]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from ..registry import nav_version
 
 register = template.Library()
 
@@ -42,11 +45,34 @@ def main_menu(context) -> SafeString:
     active = context.get("nav_active")
     request = context.get("request")
     path = getattr(request, "path", None)
+    if not active:  # the entry whose URL is the page's, if any: the one input taken from the path
+        active = next((item["key"] for item in items if item["url"] == path), None)
+    # The same entries in the same language with the same current one: the same markup, written
+    # once per process (the labels are translated text, worked out anew on each write).
+    memo = (
+        tuple((item["key"], item["url"]) for item in items),
+        get_language(),
+        active,
+        nav_version(),
+    )
+    html = _MENUS.get(memo)
+    if html is None:
+        html = _menu_html(items, active)
+        if len(_MENUS) >= 1024:
+            _MENUS.clear()
+        _MENUS[memo] = html
+    return mark_safe(html)  # noqa: S308 - URLs and labels are escaped in _menu_html
+
+
+_MENUS: dict[tuple, str] = {}
+
+
+def _menu_html(items, active) -> str:
     out = []
     for item in items:
         url = escape(item["url"])
         label = escape(item["label"])
-        if item["key"] == active or (not active and item["url"] == path):
+        if item["key"] == active:
             out.append(
                 f'<li class="nav-item active"><a class="nav-link" href="{url}"'
                 f' aria-current="page"><span class="nav-link-title">{label}</span></a></li>'
@@ -56,4 +82,4 @@ def main_menu(context) -> SafeString:
                 f'<li class="nav-item"><a class="nav-link" href="{url}">'
                 f'<span class="nav-link-title">{label}</span></a></li>'
             )
-    return mark_safe("".join(out))  # noqa: S308 - URLs and labels are escaped
+    return "".join(out)

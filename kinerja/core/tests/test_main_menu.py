@@ -41,3 +41,23 @@ def test_the_menu_is_the_templates_markup(path, nav_active, current):
     else:
         assert by_tag.count('aria-current="page"') == 1
         assert f'href="{current.replace("&", "&amp;")}" aria-current="page"' in by_tag
+
+
+def test_the_menu_written_once_follows_the_language():
+    """The markup is remembered per entries, language and current entry: a label is written in
+    the active language, never the language of the first page that wrote it."""
+    from django.utils import translation
+    from django.utils.functional import lazy
+
+    label = lazy(lambda: "Beranda" if translation.get_language() == "id" else "Home", str)()
+    items = [{"key": "home-lang", "url": "/lang-test/", "label": label}]
+    template = Template("{% load kinerja_html %}{% main_menu %}")
+
+    def render():
+        request = RequestFactory().get("/elsewhere/")
+        return template.render(Context({"nav_items": items, "request": request}))
+
+    with translation.override("id"):
+        assert ">Beranda<" in render() and ">Beranda<" in render()
+    with translation.override("en"):
+        assert ">Home<" in render()
