@@ -69,7 +69,12 @@ def test_the_room_code_page_shows_the_current_code(client, world, live):
 def test_the_organiser_corrects_on_the_session_page(client, world, live):
     c = client_for(client, world, "bpsdm")
     session = live["session"]
-    start = timezone.localtime(session.starts_at)
+    # A correction names times of the session's day: held at 08:00 to 09:30 yesterday, so that
+    # the times below never cross midnight, whatever the hour the test runs at.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(8, 0)))
+    session.starts_at, session.ends_at = start, start + dt.timedelta(minutes=90)
+    session.save(update_fields=["starts_at", "ends_at"])
     url = f"/training/sessions/{session.pk}/attendance/{live['part'].pk}/correct/"
     response = c.post(
         url,
