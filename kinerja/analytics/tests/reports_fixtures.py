@@ -68,35 +68,16 @@ def lk_fixture(rl, world):
 
     # The shared target: agency B joins with 30 %.
     admin = world.users["opd_admin"]
-    shared = collab.collaboration_create(
-        actor=admin,
-        scope=scope_for(admin),
-        instansi=world.instansi,
-        data={"target": lk.t_a, "title": "Penurunan anak putus sekolah"},
+    lk.collaboration = share_target(
+        world,
+        lk,
+        lk.t_a,
+        "Penurunan anak putus sekolah",
+        "30",
+        "KES-K1",
+        "Anak sekolah yang diperiksa kesehatannya",
+        "20",
     )
-    member = collab.collaboration_invite(
-        actor=admin,
-        scope=scope_for(admin),
-        collaboration=shared,
-        version=shared.version,
-        unit=world.agency_b,
-        weight="30",
-    )
-    shared.refresh_from_db()
-    collab.collaboration_accept(
-        actor=bappeda,
-        scope=planner,
-        member=member,
-        version=shared.version,
-        data={
-            "goal": lk.plan.objective_b,
-            "code": "KES-K1",
-            "name": "Anak sekolah yang diperiksa kesehatannya",
-            "value": "20",
-        },
-    )
-    shared.refresh_from_db()
-    lk.collaboration = shared
 
     # Agency A's draft 2023 agreement, its program and one action.
     agreement = services.agreement_create(
@@ -147,3 +128,33 @@ def lk_fixture(rl, world):
     verified(lk, lk.t_a, 2, lk.period, value="88", note="=1+1")
     lk.D = Decimal
     return lk
+
+
+def share_target(world, lk, target, title, weight, code, name, value):
+    """Agency A shares ``target``; agency B joins with ``weight`` % and its own indicator (under
+    objective B), accepted by Bappeda: every step through the collaboration services."""
+    admin, bappeda = world.users["opd_admin"], world.users["bappeda"]
+    shared = collab.collaboration_create(
+        actor=admin,
+        scope=scope_for(admin),
+        instansi=world.instansi,
+        data={"target": target, "title": title},
+    )
+    member = collab.collaboration_invite(
+        actor=admin,
+        scope=scope_for(admin),
+        collaboration=shared,
+        version=shared.version,
+        unit=world.agency_b,
+        weight=weight,
+    )
+    shared.refresh_from_db()
+    collab.collaboration_accept(
+        actor=bappeda,
+        scope=scope_for(bappeda),
+        member=member,
+        version=shared.version,
+        data={"goal": lk.plan.objective_b, "code": code, "name": name, "value": value},
+    )
+    shared.refresh_from_db()
+    return shared

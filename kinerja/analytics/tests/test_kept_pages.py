@@ -15,15 +15,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kinerja.accounts.scope import scope_for
-from kinerja.performance.services import collaboration as collab
-
 from .reports_fixtures import (  # noqa: F401 - fixtures
     lk_fixture,
     pk,
     plan,
     rl_fixture,
     scopes,
+    share_target,
     verified,
 )
 
@@ -119,33 +117,15 @@ def test_the_collaboration_network(lk, client, world):
     url = reverse("analytics:network") + "?year=2022"
 
     def write():
-        admin, bappeda = world.users["opd_admin"], world.users["bappeda"]
-        shared = collab.collaboration_create(
-            actor=admin,
-            scope=scope_for(admin),
-            instansi=world.instansi,
-            data={"target": lk.t_a_2022, "title": "Sekolah sehat 2022"},
-        )
-        member = collab.collaboration_invite(
-            actor=admin,
-            scope=scope_for(admin),
-            collaboration=shared,
-            version=shared.version,
-            unit=world.agency_b,
-            weight="25",
-        )
-        shared.refresh_from_db()
-        collab.collaboration_accept(
-            actor=bappeda,
-            scope=scope_for(bappeda),
-            member=member,
-            version=shared.version,
-            data={
-                "goal": lk.plan.objective_b,
-                "code": "KES-K2",
-                "name": "Sekolah yang diperiksa",
-                "value": "10",
-            },
+        share_target(
+            world,
+            lk,
+            lk.t_a_2022,
+            "Sekolah sehat 2022",
+            "25",
+            "KES-K2",
+            "Sekolah yang diperiksa",
+            "10",
         )
 
     before, after = kept_then_built(client, url, write)
