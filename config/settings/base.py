@@ -149,6 +149,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Django's database sessions, read with a statement built once (kinerja/accounts/sessions.py).
+SESSION_ENGINE = "kinerja.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The 8 hours run from the last activity: kinerja.accounts.middleware.SessionRefreshMiddleware

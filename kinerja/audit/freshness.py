@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
@@ -46,11 +46,7 @@ def data_version(instansi_id: int | None, request=None) -> str:
     memo = getattr(request, _MEMO, None) if request is not None else None
     if memo is not None and instansi_id in memo:
         return memo[instansi_id]
-    heads = dict(
-        AuditChain.objects.filter(Q(instansi_id=instansi_id) | Q(instansi_id__isnull=True))
-        .values_list("instansi_id", "last_sequence")
-        .order_by()
-    )
+    heads = dict(_chain_heads(instansi_id))
     version = f"{heads.get(instansi_id, 0)}.{heads.get(None, 0)}"
     if request is not None:
         if memo is None:
@@ -58,6 +54,30 @@ def data_version(instansi_id: int | None, request=None) -> str:
             setattr(request, _MEMO, memo)
         memo[instansi_id] = version
     return version
+
+
+_HEADS: dict[tuple[str, bool], str] = {}
+
+
+def _chain_heads(instansi_id: int | None) -> list[tuple[int | None, int]]:
+    """The (instansi, last sequence) of the instansi's chain head and the system chain's.
+
+    Read on every signed-in request, so the statement is built once per database and kind,
+    not compiled by the ORM each time."""
+    connection = connections[router.db_for_read(AuditChain)]
+    key = (connection.alias, instansi_id is None)
+    sql = _HEADS.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        column = qn(AuditChain._meta.get_field("instansi_id").column)
+        where = f"{column} IS NULL" if instansi_id is None else f"{column} = %s OR {column} IS NULL"
+        sequence = qn(AuditChain._meta.get_field("last_sequence").column)
+        sql = _HEADS[key] = (
+            f"SELECT {column}, {sequence} FROM {qn(AuditChain._meta.db_table)} WHERE {where}"  # noqa: S608  # the names from the model, quoted; the value is a parameter
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [] if instansi_id is None else [instansi_id])
+        return cursor.fetchall()
 
 
 def scope_key(scope) -> str:
