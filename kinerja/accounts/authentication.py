@@ -1,10 +1,25 @@
+import functools
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from kinerja.core.prepared import JoinedRow
+
 from .models import ApiToken, hash_token
 from .throttling import FailedTokenThrottle
+
+
+@functools.cache
+def _token_with_user() -> JoinedRow:
+    """The token by its hash with its user (and the user's instansi, employee and post, as a
+    signed-in page has them): one statement built once (`kinerja.core.prepared`)."""
+    return JoinedRow(
+        ApiToken,
+        ("user", "user__instansi", "user__employee", "user__employee__position"),
+        by="key_hash",
+    )
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -20,9 +35,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
-        token = (
-            ApiToken.objects.select_related("user").filter(key_hash=hash_token(parts[1])).first()
-        )
+        token = _token_with_user().get(hash_token(parts[1]))
         if token is None or not token.is_valid or not self._user_may_sign_in(token.user):
             throttle = FailedTokenThrottle()
             if not throttle.allow_request(request, None):

@@ -39,23 +39,30 @@ class _Prepared:
 
 
 class JoinedRow:
-    """``model`` by primary key with ``related`` joined: forward foreign keys and one-to-ones,
-    nested with ``__`` as in ``select_related`` (a parent path listed before its children)."""
+    """``model`` by primary key (or by the unique field ``by``) with ``related`` joined: forward
+    foreign keys and one-to-ones, nested with ``__`` as in ``select_related`` (a parent path
+    listed before its children)."""
 
-    def __init__(self, model: type[models.Model], related: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, model: type[models.Model], related: tuple[str, ...] = (), *, by: str = "pk"
+    ) -> None:
         self.model = model
         self.related = related
+        self.by = model._meta.pk if by == "pk" else model._meta.get_field(by)
+        if not (self.by.primary_key or self.by.unique):
+            raise ValueError(f"{by}: a row is found by a unique field")
         self._prepared: dict[str, _Prepared] = {}
 
-    def get(self, pk: Any) -> models.Model | None:
-        """The instance with its related ones cached, or None when no row has ``pk``."""
+    def get(self, key: Any) -> models.Model | None:
+        """The instance whose ``by`` field is ``key``, with its related ones cached, or None
+        when there is none."""
         using = router.db_for_read(self.model)
         connection = connections[using]
         prepared = self._prepared.get(using)
         if prepared is None:
             prepared = self._prepared[using] = self._prepare(connection)
         with connection.cursor() as cursor:
-            cursor.execute(prepared.sql, [pk])
+            cursor.execute(prepared.sql, [key])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -108,10 +115,9 @@ class JoinedRow:
                 f"ON {alias}.{qn(target)} = {parent_node.alias}.{qn(field.column)}"
             )
             add(related, path, parent, field)
-        pk = self.model._meta.pk.column
         sql = (
             f"SELECT {', '.join(columns)} FROM {qn(self.model._meta.db_table)} t0 "  # noqa: S608
-            f"{' '.join(joins)} WHERE t0.{qn(pk)} = %s"
+            f"{' '.join(joins)} WHERE t0.{qn(self.by.column)} = %s"
         )  # the names from the models, quoted; the key is a parameter
         return _Prepared(sql, tuple(nodes))
 

@@ -72,3 +72,23 @@ def test_an_unknown_key_is_none_and_a_reverse_relation_is_refused(db):
     assert JoinedRow(User, RELATED).get(987654) is None
     with pytest.raises(ValueError, match="role_assignments"):
         JoinedRow(User, ("role_assignments",)).get(1)
+
+
+def test_by_a_unique_field_with_nested_joins(world):
+    from kinerja.accounts.models import ApiToken
+
+    user = world.users["employee"]
+    token = ApiToken.objects.create(
+        user=user, name="sistem", prefix="abcd1234", key_hash="f" * 64, expires_at=timezone.now()
+    )
+    related = ("user", "user__instansi", "user__employee", "user__employee__position")
+    loaded = JoinedRow(ApiToken, related, by="key_hash")
+    with CaptureQueriesContext(connection) as queries:
+        mine = loaded.get("f" * 64)
+        assert mine.user.employee.position.pk == world.staff_a.position_id
+        assert mine.user.instansi.code == "jatim"
+    assert len(queries) == 1
+    assert _values(mine) == _values(token) and _values(mine.user) == _values(user)
+    assert loaded.get("0" * 64) is None
+    with pytest.raises(ValueError, match="name: a row is found by a unique field"):
+        JoinedRow(ApiToken, by="name")
