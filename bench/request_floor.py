@@ -111,7 +111,7 @@ def _pairs(user_id: int, instansi_id: int, session_key: str):
     def orm_heads():
         return sorted(
             AuditChain.objects.filter(Q(instansi_id=instansi_id) | Q(instansi_id__isnull=True))
-            .values_list("instansi_id", "last_sequence")
+            .values_list("instansi_id", "last_sequence", "access_sequence")
             .order_by(),
             key=repr,
         )

@@ -85,8 +85,6 @@ TEMPLATES = [
                 "kinerja.accounts.context_processors.navigation",
                 "kinerja.accounts.context_processors.access",
             ],
-            # Django's {% static %} with each URL worked out once per process.
-            "libraries": {"static": "kinerja.core.templatetags.kinerja_static"},
         },
     },
 ]

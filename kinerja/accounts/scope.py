@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from kinerja.audit.freshness import data_version
+from kinerja.audit.freshness import access_version
 from kinerja.core.scope import Action, Grant, Scope
 from kinerja.organisations.selectors import has_reports, reachable_posts
 
@@ -63,18 +63,21 @@ def scope_for(user) -> Scope:
 
 
 def request_scope(request) -> Scope:
-    """The Scope of the request's user, kept until the next audited write of their instansi.
+    """The Scope of the request's user, kept until the next audited write of their instansi
+    that may change who reaches what.
 
     A role granted or ended, a reporting line or a post changed: each is an audited write of the
-    instansi, so the chain head (``kinerja.audit.freshness``) names the state the scope was
-    computed from, and the day names the effective dates. The page's own kept figures read the
-    same version in the same query. A user without an instansi (the system administrator) is
+    instansi, and the chain head keeps the sequence of the last such write
+    (``kinerja.audit.freshness.access_version``), which names the state the scope was computed
+    from; the day names the effective dates. A realisation, a plan or a training record written
+    leaves the scope standing (the page's own kept figures move with every write). Both are read
+    in one query. A user without an instansi (the system administrator) is
     computed each time: grants in any instansi would reach them.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.instansi_id is None:
         return scope_for(user)
-    version = data_version(user.instansi_id, request)
+    version = access_version(user.instansi_id, request)
     key = ":".join(
         (
             "kinerja:scope",

@@ -38,43 +38,70 @@ T = TypeVar("T")
 _MEMO = "_kinerja_data_versions"  # per-request memo of the versions read, on the request
 
 
+# The apps whose writes never change who reaches what: a caller's scope reads the grants
+# (accounts) and the organisation (units, posts, reporting lines, acting posts), none of these.
+# An event of any other app, or without a target type, counts as one that may.
+ACCESS_NEUTRAL_APPS = frozenset({"performance", "training", "regional", "risks", "akip"})
+
+
+def moves_access(target_type: str) -> bool:
+    """Whether an audited write of ``target_type`` (``app_label.model``) may change a scope."""
+    return target_type.partition(".")[0] not in ACCESS_NEUTRAL_APPS
+
+
 def data_version(instansi_id: int | None, request=None) -> str:
     """Return the state of ``instansi_id``'s data: its chain head and the system chain's.
 
     One query, read once per request when ``request`` is given.
     """
+    return _versions(instansi_id, request)[0]
+
+
+def access_version(instansi_id: int | None, request=None) -> str:
+    """Return the state of what decides who reaches what in ``instansi_id`` (grants, the
+    organisation, accounts): the chain heads' last events that may change a scope
+    (`moves_access`). Read in the same query as `data_version`."""
+    return _versions(instansi_id, request)[1]
+
+
+def _versions(instansi_id: int | None, request) -> tuple[str, str]:
     memo = getattr(request, _MEMO, None) if request is not None else None
     if memo is not None and instansi_id in memo:
         return memo[instansi_id]
-    heads = dict(_chain_heads(instansi_id))
-    version = f"{heads.get(instansi_id, 0)}.{heads.get(None, 0)}"
+    heads = {owner: (last, access) for owner, last, access in _chain_heads(instansi_id)}
+    mine, system = heads.get(instansi_id, (0, 0)), heads.get(None, (0, 0))
+    versions = (f"{mine[0]}.{system[0]}", f"{mine[1]}.{system[1]}")
     if request is not None:
         if memo is None:
             memo = {}
             setattr(request, _MEMO, memo)
-        memo[instansi_id] = version
-    return version
+        memo[instansi_id] = versions
+    return versions
 
 
 _HEADS: dict[tuple[str, bool], str] = {}
 
 
-def _chain_heads(instansi_id: int | None) -> list[tuple[int | None, int]]:
-    """The (instansi, last sequence) of the instansi's chain head and the system chain's.
+def _chain_heads(instansi_id: int | None) -> list[tuple[int | None, int, int]]:
+    """The (instansi, last sequence, access sequence) of the instansi's chain head and the
+    system chain's.
 
     Read on every signed-in request, so the statement is built once per database and kind,
-    not compiled by the ORM each time."""
+    not compiled by the ORM each time (the names come from the model, quoted; the value is a
+    parameter)."""
     connection = connections[router.db_for_read(AuditChain)]
     key = (connection.alias, instansi_id is None)
     sql = _HEADS.get(key)
     if sql is None:
         qn = connection.ops.quote_name
-        column = qn(AuditChain._meta.get_field("instansi_id").column)
-        where = f"{column} IS NULL" if instansi_id is None else f"{column} = %s OR {column} IS NULL"
-        sequence = qn(AuditChain._meta.get_field("last_sequence").column)
-        sql = _HEADS[key] = (
-            f"SELECT {column}, {sequence} FROM {qn(AuditChain._meta.db_table)} WHERE {where}"  # noqa: S608  # the names from the model, quoted; the value is a parameter
-        )
+        names = [
+            qn(AuditChain._meta.get_field(name).column)
+            for name in ("instansi_id", "last_sequence", "access_sequence")
+        ]
+        owner = names[0]
+        where = f"{owner} IS NULL" if instansi_id is None else f"{owner} = %s OR {owner} IS NULL"
+        table = qn(AuditChain._meta.db_table)
+        sql = _HEADS[key] = f"SELECT {', '.join(names)} FROM {table} WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [] if instansi_id is None else [instansi_id])
         return cursor.fetchall()

@@ -22,6 +22,10 @@ class AuditChain(models.Model):
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS)
     seal = models.CharField(max_length=64, blank=True)
+    # The sequence of the chain's last event that may change who reaches what (a grant, the
+    # organisation, an account: `kinerja.audit.freshness.moves_access`); the callers' scopes
+    # are kept under it, so a realisation or a plan written leaves them standing.
+    access_sequence = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kinerja.core.bulk import RawJSON, insert_rows
 from kinerja.core.middleware import current_request_id
 
+from .freshness import moves_access
 from .models import AuditChain, AuditEvent
 from .sealing import (
     SEALED_FIELDS,
@@ -56,10 +57,15 @@ def _locked_chain(instansi_id: int | None) -> AuditChain:
     return chain
 
 
+HEAD_FIELDS = ["last_sequence", "last_hash", "seal", "access_sequence"]
+
+
 def _advance(chain: AuditChain, last: AuditEvent, key: bytes) -> None:
     chain.last_sequence, chain.last_hash = last.sequence, last.hash
+    if moves_access(last.target_type):
+        chain.access_sequence = last.sequence
     chain.seal = head_seal(chain, key)
-    chain.save(update_fields=["last_sequence", "last_hash", "seal"])
+    chain.save(update_fields=HEAD_FIELDS)
 
 
 def _actor(actor: Any) -> tuple[Any, str]:
@@ -175,6 +181,8 @@ def record_many(
             owner = entry.get("instansi_id", instansi_id)
             chain = chains[owner]
             chain.last_sequence += 1
+            if moves_access(entry["target_type"]):
+                chain.access_sequence = chain.last_sequence
             target_id = str(entry.get("target_id", ""))
             target_repr = str(entry.get("target_repr", ""))[:300]
             unit_id = entry.get("unit_id")
@@ -218,5 +226,5 @@ def record_many(
         total += len(rows)
     for chain in chains.values():
         chain.seal = head_seal(chain, key)
-        chain.save(update_fields=["last_sequence", "last_hash", "seal"])
+        chain.save(update_fields=HEAD_FIELDS)
     return total

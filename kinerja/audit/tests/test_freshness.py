@@ -4,8 +4,14 @@ import datetime as dt
 
 import pytest
 
-from kinerja.audit.freshness import data_version, kept, scope_key
-from kinerja.audit.services import record
+from kinerja.audit.freshness import (
+    ACCESS_NEUTRAL_APPS,
+    access_version,
+    data_version,
+    kept,
+    scope_key,
+)
+from kinerja.audit.services import record, record_many
 from kinerja.core.scope import Grant, Scope
 
 
@@ -30,6 +36,59 @@ def test_the_version_is_read_once_per_request(django_assert_num_queries):
     request = _Request()
     with django_assert_num_queries(1):
         assert data_version(7, request) == data_version(7, request) == "0.0"
+
+
+@pytest.mark.django_db
+def test_the_access_version_moves_only_with_writes_that_may_change_a_scope():
+    def write(target_type, instansi_id=7):
+        record(actor=None, action="t", instansi_id=instansi_id, target_type=target_type)
+
+    write("performance.realisation")
+    write("training.participant")
+    assert (data_version(7), access_version(7)) == ("2.0", "0.0")
+    write("accounts.roleassignment")
+    assert (data_version(7), access_version(7)) == ("3.0", "3.0")
+    write("regional.project")
+    write("organisations.reportingline")
+    write("performance.plan")
+    assert (data_version(7), access_version(7)) == ("6.0", "5.0")
+    write("", instansi_id=None)  # no target type: counted as one that may
+    assert (data_version(7), access_version(7)) == ("6.1", "5.1")
+    entries = [
+        {"target_type": "performance.realisation", "target_id": 1},
+        {"target_type": "organisations.employee", "target_id": 2},
+        {"target_type": "risks.risk", "target_id": 3},
+    ]
+    assert record_many(actor=None, action="import", entries=entries, instansi_id=7) == 3
+    assert (data_version(7), access_version(7)) == ("9.1", "8.1")
+    request = _Request()
+    data_version(7, request)
+    record(actor=None, action="t", instansi_id=7, target_type="organisations.position")
+    assert access_version(7, request) == "8.1"  # read with the data version, once a request
+
+
+@pytest.mark.django_db
+def test_a_scope_reads_no_table_of_the_apps_whose_writes_leave_it_standing(world):
+    """If scope_for ever reads a plan, a training or a project table, the scopes kept under the
+    access version would go stale: this holds the list in step with what it reads."""
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kinerja.accounts.scope import scope_for
+
+    tables = {
+        model._meta.db_table: model._meta.app_label
+        for model in apps.get_models()
+        if model._meta.app_label in ACCESS_NEUTRAL_APPS
+    }
+    for user in world.users.values():
+        with CaptureQueriesContext(connection) as queries:
+            scope_for(user)
+        assert queries.captured_queries, user  # it reads the grants
+        for query in queries.captured_queries:
+            read = [t for t in tables if f'"{t}"' in query["sql"]]
+            assert read == [], (user.username, query["sql"])
 
 
 def test_scopes_share_a_key_only_when_they_reach_the_same():

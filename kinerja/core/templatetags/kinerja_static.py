@@ -1,12 +1,13 @@
-"""``{% load static %}`` as Django's, with each file's URL worked out once per process.
+"""``{% load kinerja_static %}``: Django's ``static`` library, with each file's URL worked out
+once per process.
 
 Django's ``{% static %}`` asks the app registry whether staticfiles is installed (a walk over
 every app) and the storage for the URL on every use; a page's head and scripts use it eight
 times, about a twentieth of a kept page's time. The URL of a path depends only on the settings
 (this project's storage adds no content hash, and takes its base URL once, as the storage
 itself does), so it is kept by path and forgotten when a static setting changes (tests
-override them). Installed as the ``static`` library in
-``TEMPLATES["OPTIONS"]["libraries"]``: templates load it as they load Django's.
+override them). Templates load it instead of Django's ``static`` (a test holds them to it);
+the tags keep their names.
 """
 
 from __future__ import annotations
