@@ -81,6 +81,7 @@ bench: install
 	$(PY) bench/audit_writes.py $(if $(BENCH_PG_URL),--database-url $(BENCH_PG_URL))
 	$(PY) bench/http.py $(if $(BENCH_PG_URL),--pg-url $(BENCH_PG_URL),--databases sqlite)
 	$(PY) bench/dashboard.py
+	$(PY) bench/request_floor.py
 
 clean:
 	rm -rf var/kinerja.sqlite3* var/media

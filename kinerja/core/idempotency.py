@@ -96,16 +96,32 @@ class IdempotentMixin:
         if not (request.content_type or "").startswith("multipart/"):
             self._raw_body = request.body  # read before anything consumes the stream
         try:
-            with transaction.atomic():
-                response = super().dispatch(request, *args, **kwargs)
-                self._keep(response)
+            return super().dispatch(request, *args, **kwargs)
         except IntegrityError:
-            # The same key was kept by a copy of this request that finished first.
+            # The same key was kept by a copy of this request that finished first: this copy's
+            # transaction (the handler's writes and its key) was rolled back.
             kept = IdempotencyKey.objects.filter(user=self.request.user, key=self._idem_key).first()
             if kept is None or kept.request_hash != self._idem_hash:
                 raise
-            response = self.finalize_response(self.request, _replayed(kept), *args, **kwargs)
-        return response
+            return self.finalize_response(self.request, _replayed(kept), *args, **kwargs)
+
+    def _in_one_transaction(self, handler):
+        """``handler`` with its writes and the kept answer in one transaction.
+
+        Only the handler: the authentication, the permission checks and the key's lookup run
+        before it and the answer's rendering after, outside. On SQLite a transaction takes the
+        database's one write lock when it begins, so every other write waits for all of it.
+        An exception leaves the transaction rolled back (nothing kept) and goes on to DRF's
+        error handling; a unique key kept by a copy that finished first is an IntegrityError,
+        which `dispatch` answers with that copy's answer."""
+
+        def run(request, *args, **kwargs):
+            with transaction.atomic():
+                response = handler(request, *args, **kwargs)
+                self._keep(response)
+            return response
+
+        return run
 
     def _request_hash(self, request) -> str:
         digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
@@ -128,10 +144,15 @@ class IdempotentMixin:
         self._idem_key, self._idem_hash = key, self._request_hash(request)
         since = timezone.now() - KEY_LIFETIME
         kept = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if kept is None:
-            return
-        if kept.created < since:
+        if kept is not None and kept.created < since:
             kept.delete()  # expired: the key starts afresh
+            kept = None
+        if kept is None:
+            # DRF looks the handler up after this: the one it finds runs in one transaction.
+            name = request.method.lower()
+            handler = getattr(self, name, None)
+            if handler is not None:
+                setattr(self, name, self._in_one_transaction(handler))
             return
         if kept.request_hash != self._idem_hash:
             raise KeyReused(
