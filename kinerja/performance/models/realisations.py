@@ -43,14 +43,12 @@ class RealisationQuerySet(PlanningQuerySet):
     scope_path = "target__indicator__unit__path"
     scope_unit = "target__indicator__unit"
 
-    def within(self, scope: Scope, action: str | None = None):
-        qs = super().within(scope, action)
-        if scope.employee_id and scope.instansi_id and action in (None, self.scope_action):
-            mine = self.filter(instansi_id=scope.instansi_id).filter(
-                Q(holder_id=scope.employee_id) | Q(verifier_id=scope.employee_id)
-            )
-            qs = qs | mine
-        return qs
+    def _own_q(self, scope: Scope, action: str) -> Q | None:
+        """A holder's and a verifier's own realisations, in one filter with the grants' (an
+        OR of two querysets cost more to build than the query to run)."""
+        if not scope.employee_id or action != self.scope_action:
+            return None
+        return Q(holder_id=scope.employee_id) | Q(verifier_id=scope.employee_id)
 
     def awaiting(self):
         return self.filter(status__in=RealisationStatus.awaiting())
