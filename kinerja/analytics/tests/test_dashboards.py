@@ -426,3 +426,21 @@ def test_the_page_is_kept_until_the_next_write_and_then_shows_it(dash, client):
     with CaptureQueriesContext(connection) as after_write:
         client.get(url, {"year": 2023})
     assert len(after_write) == len(built_view)
+
+
+def test_a_kept_agency_or_unit_dashboard_reads_only_the_signed_in_floor(dash, client):
+    """Which agency or unit the caller may open is kept with the page: a second view reads the
+    session, the user and the chain heads, nothing else; out of reach is still 404."""
+    world = dash.world
+    client.force_login(world.users["opd_head"])
+    for url in (
+        reverse("analytics:dashboard_agency", args=[world.agency_a.pk]),
+        reverse("analytics:dashboard_unit", args=[world.division_a.pk]),
+    ):
+        assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as kept_view:
+            assert client.get(url).status_code == 200
+        assert len(kept_view) == 3, [q["sql"][:80] for q in kept_view]
+    other = reverse("analytics:dashboard_agency", args=[world.agency_b.pk])
+    assert client.get(other).status_code == 404
+    assert client.get(other).status_code == 404  # kept as out of reach, still refused

@@ -107,19 +107,42 @@ class _DashboardView(LoginRequiredMixin, View):
 def _agency_or_404(request, pk: int):
     if not reads_units(request.scope):
         raise PermissionDenied
-    agency = agencies_for(request.scope).filter(pk=pk).first()
+    # Which agency the caller may open is kept with the page (a third of a kept page's time).
+    agency = kept(
+        "analytics.dashboard_agency",
+        lambda: agencies_for(request.scope).filter(pk=pk).first(),
+        scope=request.scope,
+        request=request,
+        parts=(pk,),
+    )
     if agency is None:
         raise Http404
     return agency
 
 
 def _unit_or_404(request, pk: int):
+    """The unit the caller may open and its ancestors as far as the caller reaches (the
+    breadcrumb), kept with the page."""
     if not reads_units(request.scope):
         raise PermissionDenied
-    unit = units_for(request.scope).select_related("parent").filter(pk=pk).first()
+
+    def find():
+        unit = units_for(request.scope).select_related("parent").filter(pk=pk).first()
+        if unit is None or not unit.parent_id:
+            return unit, []
+        prefixes = [unit.path[:i] for i in range(9, len(unit.path), 9)]
+        return unit, list(units_for(request.scope).filter(path__in=prefixes).order_by("depth"))
+
+    unit, ancestors = kept(
+        "analytics.dashboard_unit",
+        find,
+        scope=request.scope,
+        request=request,
+        parts=(pk,),
+    )
     if unit is None:
         raise Http404
-    return unit
+    return unit, ancestors
 
 
 class ProvinceDashboardView(_DashboardView):
@@ -155,12 +178,7 @@ class UnitDashboardView(_DashboardView):
     export_name = "dasbor-unit"
 
     def dashboard(self, request, pk: int, **kwargs):
-        unit = _unit_or_404(request, pk)
-        # The way up as far as the caller reaches (the breadcrumb): one query.
-        ancestors = []
-        if unit.parent_id:
-            prefixes = [unit.path[:i] for i in range(9, len(unit.path), 9)]
-            ancestors = list(units_for(request.scope).filter(path__in=prefixes).order_by("depth"))
+        unit, ancestors = _unit_or_404(request, pk)
         context = {
             "unit": unit,
             "ancestors": ancestors,
