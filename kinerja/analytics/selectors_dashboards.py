@@ -31,6 +31,7 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from kinerja.audit.freshness import kept
 from kinerja.core.scope import Action, Scope
 from kinerja.organisations.models import Employee, OrgUnit
 from kinerja.performance.choices import Frequency, GoalLevel, TagKind, TargetShape
@@ -105,6 +106,20 @@ def units_for(scope: Scope):
 def agencies_for(scope: Scope):
     """The agencies (units at the top of the tree) whose dashboard the caller may open."""
     return units_for(scope).filter(parent__isnull=True)
+
+
+def agency_in_reach(scope: Scope, pk: int, request=None, agencies=None) -> OrgUnit | None:
+    """Agency ``pk`` if it is among ``agencies(scope)`` (default `agencies_for`: the
+    dashboards' reach; the health pages pass theirs), else None; kept until the next audited
+    write of the instansi (a third of a kept page's time was this lookup)."""
+    agencies = agencies or agencies_for
+    return kept(
+        f"analytics.agency_in_reach:{agencies.__module__}",
+        lambda: agencies(scope).filter(pk=pk).first(),
+        scope=scope,
+        request=request,
+        parts=(pk,),
+    )
 
 
 def my_unit(scope: Scope) -> OrgUnit | None:

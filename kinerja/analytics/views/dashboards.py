@@ -30,8 +30,8 @@ from ..charts import chart_specs
 from ..selectors_dashboards import (
     Dashboard,
     Filters,
-    agencies_for,
     agency_dashboard,
+    agency_in_reach,
     may_read_province,
     my_dashboard,
     my_unit,
@@ -107,14 +107,7 @@ class _DashboardView(LoginRequiredMixin, View):
 def _agency_or_404(request, pk: int):
     if not reads_units(request.scope):
         raise PermissionDenied
-    # Which agency the caller may open is kept with the page (a third of a kept page's time).
-    agency = kept(
-        "analytics.dashboard_agency",
-        lambda: agencies_for(request.scope).filter(pk=pk).first(),
-        scope=request.scope,
-        request=request,
-        parts=(pk,),
-    )
+    agency = agency_in_reach(request.scope, pk, request)
     if agency is None:
         raise Http404
     return agency

@@ -23,6 +23,7 @@ from kinerja.audit.freshness import kept
 from kinerja.core.excel import Report, export_response
 
 from ..health_rules import CHECK_CODES, CHECK_LABELS, SEVERITY_LABELS, Finding, health_policy
+from ..selectors_dashboards import agency_in_reach
 from ..selectors_health import (
     PROVINCE,
     agencies_for,
@@ -209,13 +210,7 @@ def _agency(request, pk: int):
         if not reads_all(request.scope):
             raise Http404
         return None
-    agency = kept(
-        "analytics.health_agency",
-        lambda: agencies_for(request.scope).filter(pk=pk).first(),
-        scope=request.scope,
-        request=request,
-        parts=(pk,),
-    )
+    agency = agency_in_reach(request.scope, pk, request, agencies=agencies_for)
     if agency is None:
         raise Http404
     return agency
