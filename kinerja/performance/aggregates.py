@@ -59,8 +59,10 @@ from .choices import Aggregation, TargetShape
 from .models import (
     Collaboration,
     CollaborationMember,
+    Indicator,
     MemberStatus,
     Plan,
+    PlanResult,
     Realisation,
     RealisationStatus,
     Rollup,
@@ -493,9 +495,23 @@ def refresh_targets(
     _refresh(ids, set(plans), set(agencies))
 
 
+# A refresh of at least this many targets and plans follows a bulk write (a demo step, a large
+# import): on PostgreSQL its tables are analysed first (see `_refresh`).
+BULK_REFRESH = 1000
+
+
 def _refresh(target_ids: set[int], plan_ids: set[int], agency_keys: set[tuple[int, int]]) -> None:
     ctx = Context()
     target_ids = {t for t in target_ids if t is not None}
+    if connection.vendor == "postgresql" and len(target_ids) + len(plan_ids) >= BULK_REFRESH:
+        # As in `rebuild`: the bulk write is in this transaction, and until its tables are
+        # analysed the planner sees them as they were (empty, for a new demo); the agencies'
+        # candidate targets (three ORs over the collaborations' joins) then ran for minutes by
+        # nested loops.
+        analyze(
+            [Target, TargetValue, Realisation, Rollup, Plan, PlanResult, Indicator]
+            + [Collaboration, CollaborationMember]
+        )
     facts = load_facts(Target.objects.filter(pk__in=target_ids)) if target_ids else {}
     Rollup.objects.filter(kind=TARGET, object_id__in=target_ids).delete()
     _insert(row for fact in facts.values() for row in target_rows(fact, ctx))
