@@ -48,7 +48,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from kinerja.core.bulk import insert_rows
@@ -539,28 +538,35 @@ def _refresh(target_ids: set[int], plan_ids: set[int], agency_keys: set[tuple[in
     if agencies or provinces:
         units = {u for u, _y in agencies}
         years = {y for _u, y in agencies} | {y for _i, y in provinces}
-        shared_q = Q(collaboration__lead_unit_id__in=units) | Q(
-            collaboration__members__unit_id__in=units,
-            collaboration__members__status=MemberStatus.ACCEPTED,
-        )
-        own_q = Q(indicator__goal__isnull=False, indicator__unit_id__in=units)
-        province_q = Q(pk__in=[])
-        for instansi_id, year in provinces:
-            province_q |= Q(instansi_id=instansi_id, year=year, indicator__goal__isnull=False)
-        candidates = Target.objects.filter(
-            pk__in=Target.objects.filter(year__in=years)
-            .filter(own_q | shared_q | province_q)
-            .values("pk")
-        )
-        members = load_facts_light(candidates)
-        sharing, supporting = load_sharing(
-            Collaboration.objects.filter(target__in=candidates.values("pk"))
-        )
-        supporting |= set(
-            CollaborationMember.objects.filter(
-                supporting_target__in=candidates.values("pk")
-            ).values_list("supporting_target_id", flat=True)
-        )
+        # Each kind of candidate on its own, its keys read and joined here: as one query
+        # (three ORs over the collaborations' multi-valued joins) PostgreSQL planned nested
+        # loops that ran for minutes after a bulk load.
+        in_years = Target.objects.filter(year__in=years).order_by()
+        parts = [
+            in_years.filter(indicator__goal__isnull=False, indicator__unit_id__in=units),
+            in_years.filter(collaboration__lead_unit_id__in=units),
+            in_years.filter(
+                collaboration__members__unit_id__in=units,
+                collaboration__members__status=MemberStatus.ACCEPTED,
+            ),
+            *(
+                in_years.filter(instansi_id=instansi_id, year=year, indicator__goal__isnull=False)
+                for instansi_id, year in provinces
+            ),
+        ]
+        ids = sorted({pk for part in parts for pk in part.values_list("pk", flat=True)})
+        members = {}
+        sharing, supporting = {}, set()
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            members |= load_facts_light(Target.objects.filter(pk__in=chunk))
+            shared, backing = load_sharing(Collaboration.objects.filter(target_id__in=chunk))
+            sharing |= shared
+            supporting |= backing | set(
+                CollaborationMember.objects.filter(supporting_target_id__in=chunk).values_list(
+                    "supporting_target_id", flat=True
+                )
+            )
         stored = _stored(TARGET, members)
 
         def wanted(kind: str, pk: int, year: int) -> bool:
