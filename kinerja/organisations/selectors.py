@@ -146,6 +146,36 @@ HOLDER_FIELDS = (
 )
 
 
+def _dated_holders(ids: list[int], on: dt.date) -> tuple[list[tuple], list[tuple]]:
+    """The acting rows ``(post, employee, valid_to, kind, decree)`` and the definitive rows
+    ``(post, employee, valid_to)`` of posts ``ids`` in force on ``on`` (both ends inclusive,
+    as ``active_on`` reads them): acting ones latest first, definitive ones earliest first.
+
+    Two statements written out: every signed-in submit of a realisation reads who holds and
+    who answers above a post, and compiling the two querysets cost more than running them."""
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    dated = "valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)"
+    # Only quoted table names and placeholders are formatted in; values are parameters.
+    acting_sql = (
+        "SELECT position_id, employee_id, valid_to, kind, decree_number FROM "  # noqa: S608
+        f"{qn(ActingAssignment._meta.db_table)} WHERE position_id IN ({marks}) AND {dated} "
+        "ORDER BY position_id, valid_from DESC, id"
+    )
+    definitive_sql = (
+        "SELECT position_id, employee_id, valid_to FROM "  # noqa: S608
+        f"{qn(Assignment._meta.db_table)} WHERE position_id IN ({marks}) AND {dated} "
+        "ORDER BY position_id, valid_from, id"
+    )
+    params = [*ids, on, on]
+    with connection.cursor() as cursor:
+        cursor.execute(acting_sql, params)
+        acting = cursor.fetchall()
+        cursor.execute(definitive_sql, params)
+        definitive = cursor.fetchall()
+    return acting, definitive
+
+
 def holders_by_post(position_ids: Iterable[int], on: dt.date) -> dict[int, list[Holder]]:
     """Return {post id: its holders on ``on``}, acting officials first (three queries).
 
@@ -156,17 +186,7 @@ def holders_by_post(position_ids: Iterable[int], on: dt.date) -> dict[int, list[
     out: dict[int, list[Holder]] = defaultdict(list)
     if not ids:
         return out
-    acting = list(
-        ActingAssignment.objects.active_on(on)
-        .filter(position_id__in=ids)
-        .order_by("position_id", "-valid_from", "pk")
-        .values_list("position_id", "employee_id", "valid_to", "kind", "decree_number")
-    )
-    definitive = list(
-        Assignment.objects.filter(_on_assignment(on), position_id__in=ids)
-        .order_by("position_id", "valid_from", "pk")
-        .values_list("position_id", "employee_id", "valid_to")
-    )
+    acting, definitive = _dated_holders(ids, on)
     wanted = sorted({row[1] for row in acting} | {row[1] for row in definitive})
     people = Employee.objects.only(*HOLDER_FIELDS).in_bulk(wanted) if wanted else {}
     # A closed assignment is history; an open one counts while its employee is active.
@@ -241,6 +261,20 @@ def superior_of_post(position: Position | int, on: dt.date, skip: int | None = N
     lines = lines_up([pk], on)
     holders = holders_by_post(set(lines.values()), on)
     return next(_walk_up(pk, lines, holders, skip), None)
+
+
+def holders_and_superior_of_post(
+    position: Position | int, on: dt.date
+) -> tuple[list[Holder], Holder | None]:
+    """Return who answers for ``position`` on ``on`` (`holders_of`) and who answers above it,
+    never its first holder (`superior_of_post` with ``skip`` that holder): the holders of the
+    post and of its line up read together (five queries, not eight)."""
+    pk = position if isinstance(position, int) else position.pk
+    lines = lines_up([pk], on)
+    holders = holders_by_post({pk, *lines.values()}, on)
+    own = list(holders.get(pk, []))
+    skip = own[0].employee.pk if own else None
+    return own, next(_walk_up(pk, lines, holders, skip), None)
 
 
 @dataclass(frozen=True)

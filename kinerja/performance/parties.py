@@ -45,7 +45,7 @@ def target_parties(target, on: dt.date | None = None) -> Parties:
 
 
 def agreement_or_unit_parties(target, on: dt.date) -> Parties | None:
-    from kinerja.organisations.selectors import holders_of, superior_of_post
+    from kinerja.organisations.selectors import holders_and_superior_of_post
 
     from .models import AgreementTarget
     from .services import head_post_on
@@ -65,12 +65,10 @@ def agreement_or_unit_parties(target, on: dt.date) -> Parties | None:
     post = head_post_on(unit, on)
     if post is None:
         return None
-    holders = holders_of(post, on)
+    holders, boss = holders_and_superior_of_post(post, on)
     if not holders:
         return None
-    holder = holders[0].employee.pk
-    boss = superior_of_post(post, on, skip=holder)
-    return (holder, boss.employee.pk if boss else None)
+    return (holders[0].employee.pk, boss.employee.pk if boss else None)
 
 
 register_target_parties(agreement_or_unit_parties)

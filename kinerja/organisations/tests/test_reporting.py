@@ -124,6 +124,13 @@ def test_plt_is_the_superior_for_its_period_then_the_question_passes_up(org):
     assert [(h.employee.name, h.acting, h.decree_number) for h in holders] == [
         ("Wati", "plt", "800/123/101.4/2025")
     ]
+    # The post's holders and who answers above it, read together (the parties of a target).
+    own, above = selectors.holders_and_superior_of_post(org.kabid, D(2025, 6, 1))
+    assert [h.employee.name for h in own] == ["Wati"] and above.employee.name == "Budi Santoso"
+    own, above = selectors.holders_and_superior_of_post(org.kabid.pk, D(2025, 4, 30))
+    assert [h.employee.name for h in own] == ["Hartono"] and above.employee.name == "Budi Santoso"
+    own, above = selectors.holders_and_superior_of_post(org.kabid, D(2025, 11, 1))
+    assert own == [] and above.employee.name == "Budi Santoso"
     services.acting_end(actor=org.admin, scope=org.scope, acting=acting, on=D(2025, 8, 31))
     assert boss(org.siti, D(2025, 9, 1)) == ("Budi Santoso", "")
     assert list(
