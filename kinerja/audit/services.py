@@ -73,7 +73,9 @@ def _actor(actor: Any) -> tuple[Any, str]:
     return user, str(actor)[:200] if actor is not None else SYSTEM_ACTOR
 
 
-@transaction.atomic
+# No savepoint of its own inside a caller's transaction (two round trips an audited write):
+# if appending fails, the caller's write fails with it, as it must.
+@transaction.atomic(savepoint=False)
 def record(
     *,
     actor: Any,

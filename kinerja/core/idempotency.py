@@ -78,9 +78,15 @@ def _multipart_digest(request, digest) -> None:
 
 
 class IdempotentMixin:
-    """For an APIView or a viewset: its writes accept an ``Idempotency-Key`` header."""
+    """For an APIView or a viewset: its writes accept an ``Idempotency-Key`` header.
+
+    A write handler runs in one transaction with its kept answer. A handler named in
+    ``reads_first`` (viewset actions) reads what it needs before its writes and opens that
+    transaction itself, with `write_and_answer`: on SQLite a transaction holds the database's
+    one write lock from its first statement, so every other write waits for its reads too."""
 
     idempotent = True
+    reads_first: frozenset[str] = frozenset()
 
     def _idempotency_key(self, request) -> str | None:
         if request.method not in WRITES:
@@ -123,6 +129,29 @@ class IdempotentMixin:
 
         return run
 
+    def _reads_first(self, handler):
+        """``handler``, which opens its write transaction itself (`write_and_answer`); a
+        successful answer it gave without one (it wrote nothing) is kept after it."""
+
+        def run(request, *args, **kwargs):
+            self._kept = False
+            response = handler(request, *args, **kwargs)
+            if not self._kept:
+                with transaction.atomic():
+                    self._keep(response)
+            return response
+
+        return run
+
+    def write_and_answer(self, write, answer):
+        """``answer(write())`` with the writes and the kept answer in one transaction: for a
+        handler of ``reads_first``, after its reads."""
+        with transaction.atomic():
+            response = answer(write())
+            self._keep(response)
+            self._kept = True
+        return response
+
     def _request_hash(self, request) -> str:
         digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
         if self._raw_body is not None:
@@ -152,7 +181,12 @@ class IdempotentMixin:
             name = request.method.lower()
             handler = getattr(self, name, None)
             if handler is not None:
-                setattr(self, name, self._in_one_transaction(handler))
+                wrap = (
+                    self._reads_first
+                    if getattr(self, "action", None) in self.reads_first
+                    else self._in_one_transaction
+                )
+                setattr(self, name, wrap(handler))
             return
         if kept.request_hash != self._idem_hash:
             raise KeyReused(
@@ -176,7 +210,9 @@ class IdempotentMixin:
             return
         body = getattr(response, "data", None)
         body = json.loads(json.dumps(body, cls=JSONEncoder)) if body is not None else None
-        with transaction.atomic():
+        # No savepoint: a key kept by a copy that finished first fails the whole transaction
+        # (the handler's writes too), which `dispatch` answers with that copy's answer.
+        with transaction.atomic(savepoint=False):
             IdempotencyKey.objects.create(
                 user=self.request.user,
                 key=key,

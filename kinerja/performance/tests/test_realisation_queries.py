@@ -1,5 +1,6 @@
 """The realisation writes stay cheap: the query count of an API submit is held here (26 when
-the answer read the realisation and its evidence again)."""
+the answer read the realisation and its evidence again, 24 before the parties read the post's
+holders and the line up together)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,13 @@ def test_submit_query_count(rl):
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "submitted"
     # 4 the session, the user and the scope; 2 the realisation read within reach (with its
-    # evidence); 1 the lock; 9 the parties read again (the agreement row, the head post's
-    # holders, the superior above it); 1 the update; 5 the audit event on its chain; 2 the
-    # savepoints. The answer is built from the locked row: no re-read.
-    assert len(queries) <= 24, [q["sql"][:120] for q in queries.captured_queries]
+    # evidence); 6 the parties read again (the agreement row, the head post's line up, the
+    # holders of the post and of the posts above it), before the write's transaction; then
+    # 1 its BEGIN, 1 the lock, 1 the update, 5 the audit event on its chain, 2 the service's
+    # savepoint. The answer is built from the locked row: no re-read.
+    assert len(queries) <= 22, [q["sql"][:120] for q in queries.captured_queries]
+    sql = [q["sql"] for q in queries.captured_queries]
+    parties = next(i for i, q in enumerate(sql) if "performance_agreementtarget" in q)
+    lock = next(i for i, q in enumerate(sql) if q.startswith(("SAVEPOINT", "BEGIN")))
+    # The reads come before the write's transaction (on SQLite it holds the one write lock).
+    assert parties < lock, sql

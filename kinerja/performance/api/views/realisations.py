@@ -6,6 +6,8 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -16,7 +18,8 @@ from rest_framework.response import Response
 
 from kinerja.core.filters import IdFilter
 from kinerja.core.idempotency import IdempotentMixin
-from kinerja.performance.models import Realisation, RealisationStatus
+from kinerja.performance.models import Evidence, Realisation, RealisationStatus
+from kinerja.performance.parties import target_parties
 from kinerja.performance.services import realisations as services
 
 from ..serializers.realisations import (
@@ -29,6 +32,13 @@ from ..serializers.realisations import (
 from . import PartialUpdateMixin, PlanningViewSet, documented
 
 __all__ = ["RealisationViewSet"]
+
+
+def _submit_reads(realisation: Realisation) -> dict:
+    """Who holds and verifies the realisation's target today (`realisation_submit`)."""
+    on = timezone.localdate()
+    return {"on": on, "parties": target_parties(realisation.target, on)}
+
 
 STEP_DOC = "Needs the `version` you read; a stale one answers 409."
 
@@ -92,8 +102,12 @@ class RealisationViewSet(
     # A holder may hold no planning role: the services check who may write each row.
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    select_related = ("target__indicator", "sub_period")
-    prefetch_related = ("evidence",)
+    select_related = ("target__indicator__unit", "sub_period")
+    reads_first = frozenset({"submit", "verify", "return_"})
+    # Each realisation's evidence in its order (the model's default order joins the
+    # realisation, its target, indicator and sub-period to sort by them: one realisation's
+    # evidence shares those).
+    prefetch_related = (Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),)
     ordering_fields = ["created_at"]
     ordering = ["target_id", "sub_period__number", "pk"]
 
@@ -134,12 +148,18 @@ class RealisationViewSet(
         )
         serializer.instance = self._answer(serializer.instance, realisation)
 
-    def _step(self, request, service, form_class=RealisationStepSerializer):
+    def _step(self, request, service, form_class=RealisationStepSerializer, reads=None):
+        """A step: the realisation and the form read first, then the service's writes and the
+        answer in one transaction (``reads_first``). ``reads(realisation)`` gives the service
+        what it would otherwise read inside that transaction."""
         read = self.get_object()
         form = form_class(data=request.data)
         form.is_valid(raise_exception=True)
-        realisation = service(**self.call(), realisation=read, **form.validated_data)
-        return Response(self.get_serializer(self._answer(read, realisation)).data)
+        given = reads(read) if reads is not None else {}
+        return self.write_and_answer(
+            lambda: service(**self.call(), realisation=read, **form.validated_data, **given),
+            lambda written: Response(self.get_serializer(self._answer(read, written)).data),
+        )
 
     @_step_schema(
         "submit",
@@ -148,7 +168,7 @@ class RealisationViewSet(
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
-        return self._step(request, services.realisation_submit)
+        return self._step(request, services.realisation_submit, reads=_submit_reads)
 
     @_step_schema("verify", "Verify a realisation", "By the target's verifier.")
     @action(detail=True, methods=["post"], filterset_class=None)
