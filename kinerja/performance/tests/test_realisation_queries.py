@@ -1,6 +1,6 @@
 """The realisation writes stay cheap: the query count of an API submit is held here (26 when
 the answer read the realisation and its evidence again, 24 before the parties read the post's
-holders and the line up together)."""
+holders and the line up together, and the audit event its own savepoint)."""
 
 from __future__ import annotations
 
@@ -30,12 +30,14 @@ def test_submit_query_count(rl):
         response = client.post(url, {"version": 1}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "submitted"
-    # 4 the session, the user and the scope; 2 the realisation read within reach (with its
-    # evidence); 6 the parties read again (the agreement row, the head post's line up, the
-    # holders of the post and of the posts above it), before the write's transaction; then
-    # 1 its BEGIN, 1 the lock, 1 the update, 5 the audit event on its chain, 2 the service's
-    # savepoint. The answer is built from the locked row: no re-read.
-    assert len(queries) <= 22, [q["sql"][:120] for q in queries.captured_queries]
+    # 3 the session, the user and the scope's version; 2 the realisation read within reach
+    # (with its evidence); 7 the parties read again (the agreement row, the head post, its
+    # line up, the holders of the post and of the posts above it: acting, definitive, the
+    # people), before the write's transaction; then 2 that transaction (here a savepoint in
+    # the test's), 2 the service's savepoint, 1 the lock (the target and sub-period read with
+    # the realisation), 1 the update, 3 the audit event on its chain (no savepoint). The answer
+    # is built from the locked row: no re-read.
+    assert len(queries) <= 20, [q["sql"][:120] for q in queries.captured_queries]
     sql = [q["sql"] for q in queries.captured_queries]
     parties = next(i for i, q in enumerate(sql) if "performance_agreementtarget" in q)
     lock = next(i for i, q in enumerate(sql) if q.startswith(("SAVEPOINT", "BEGIN")))
