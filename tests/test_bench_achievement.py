@@ -87,10 +87,14 @@ def test_figures_table(bench):
         "agency_read_s": 0.0004,
         "province_read_s": 0.0002,
         "recompute_x": 2.5,
+        "recompute_empty_s": 8.0,
+        "recompute_empty_rss_mib": 130.0,
+        "recompute_empty_x": 4.0,
         "province_x": 0.0001,
         "agency_x": 0.0002,
     }
     text = bench.table([figures])
     assert "| 200 staff x 3 indicators | sqlite |" in text
     assert "| **recompute / floor** (target <= 3) | **2.50x** |" in text
+    assert "| **into an empty table / floor** | **4.00x** |" in text
     assert "| province read | 0.20 ms |" in text

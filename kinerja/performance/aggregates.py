@@ -34,7 +34,8 @@ row exists when at least one member has a row for that sub-period.
 Every service that changes a counted realisation, a target, an indicator's rule or a weight calls
 `refresh_targets` in its own transaction; `batch()` gathers the targets an import or a bulk
 writer touches and refreshes them once at the end. `rebuild` recomputes an instansi from scratch
-in set-based passes (`manage.py recompute_aggregates`), giving the same rows.
+in set-based passes (`manage.py recompute_aggregates`), giving the same rows, and writes only
+the rows that differ from the stored ones.
 """
 
 from __future__ import annotations
@@ -200,7 +201,8 @@ def _q4(value: Decimal | None) -> Decimal | None:
 
 
 def _target_row(fact: TargetFacts, sub_period: int, result, realisation, bounds, reason=None):
-    """A target's row; ``bounds`` is `_bounds` of the target it met (None: none)."""
+    """A target's row; ``bounds`` is `_bounds` of the target it met (None: none), and
+    ``realisation`` is kept as given: four decimals (`_q4` for the year's aggregate)."""
     computed = result is not None and result.computed
     return (
         fact.instansi_id,
@@ -209,7 +211,7 @@ def _target_row(fact: TargetFacts, sub_period: int, result, realisation, bounds,
         fact.year,
         sub_period,
         result.percent if result is not None else None,
-        _q4(realisation),
+        realisation,
         *(bounds or NO_BOUNDS),
         reason if reason is not None else str(result.reason or "") if result is not None else "",
         1 if computed else 0,
@@ -221,8 +223,12 @@ NO_BOUNDS = (None, None, None)
 
 
 def _bounds(spec: TargetSpec) -> tuple:
-    """A target's value, low and high bounds as its row keeps them (four decimals)."""
-    return (_q4(spec.value), _q4(spec.low), _q4(spec.high))
+    """A target's value, low and high bounds as its row keeps them (four decimals).
+
+    As they are: the facts read them from columns of four decimals, which both databases
+    return as `Decimal`s of four places (SQLite's converter quantizes them to the column's
+    places), so rounding them again gave the same numbers for 1.5 million rows a rebuild."""
+    return (spec.value, spec.low, spec.high)
 
 
 def target_rows(fact: TargetFacts, ctx: Context) -> list[tuple]:
@@ -247,8 +253,8 @@ def target_rows(fact: TargetFacts, ctx: Context) -> list[tuple]:
     year_bounds = _bounds(year_spec)
     rows = [
         _target_row(
-            fact, YEAR, evaluate(target=year_spec, realisation=realisation, **kw), realisation,
-            year_bounds,
+            fact, YEAR, evaluate(target=year_spec, realisation=realisation, **kw),
+            _q4(realisation), year_bounds,
         )
     ]  # fmt: skip
     level = year_spec.qualitative or fact.aggregation != Aggregation.CUMULATIVE
@@ -644,28 +650,51 @@ def _refresh_units(plan_ids: set[int]) -> None:
 # Rebuild -----------------------------------------------------------------------------------
 
 
-def rebuild(instansi_id: int, *, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute every roll-up of the instansi from scratch; return the rows written.
+@dataclass
+class Rebuilt:
+    """What a rebuild did: the rows it computed, and of those the ones it wrote (new or
+    changed) and the stored ones it deleted (changed, or no longer computed)."""
+
+    rows: int = 0
+    written: int = 0
+    deleted: int = 0
+
+    def add(self, other: Rebuilt) -> None:
+        self.rows += other.rows
+        self.written += other.written
+        self.deleted += other.deleted
+
+
+def rebuild(instansi_id: int, *, progress: Callable[[int], None] | None = None) -> Rebuilt:
+    """Recompute every roll-up of the instansi from scratch; make the stored rows exactly the
+    computed ones, writing only where they differ.
 
     Set-based: the targets are read in chunks of `CHUNK` by key (three queries a chunk), their
-    rows computed and inserted in bulk, and the plans, agencies and province accumulated on the
-    way; the units from the plans at the end. ``progress(n)`` is called after each chunk with
-    the number of targets done in it."""
+    rows computed, and the plans, agencies and province accumulated on the way; the units from
+    the plans at the end. Each kind's computed rows are compared with the stored rows of the
+    same objects (`_sync`): a stored row equal to its computed one stays, a changed one is
+    replaced, a missing one inserted, one no longer computed deleted. The stored rows are never
+    read as input, so the result is the same as deleting them all first and inserting every
+    computed row, without rewriting the rows the services maintained right (as PostgreSQL's
+    ``REFRESH MATERIALIZED VIEW CONCURRENTLY`` applies only the difference).
+    ``progress(n)`` is called after each chunk with the number of targets done in it."""
     ctx = Context()
     if connection.vendor == "postgresql":
         # Rebuilding follows a bulk write (the demo's plans, a large import) in the same
         # transaction: until it is analysed the planner still sees the tables as they were
         # before (empty, for a new demo) and reads millions of new rows by nested loops.
         analyze([Target, TargetValue, Realisation, Rollup, Plan])
-    Rollup.objects.filter(instansi_id=instansi_id).delete()
     sharing, supporting = load_sharing(Collaboration.objects.filter(instansi_id=instansi_id))
     out = Rollups()
-    written = 0
+    done = Rebuilt()
     pks = list(
         Target.objects.filter(instansi_id=instansi_id).order_by("pk").values_list("pk", flat=True)
     )
-    for start in range(0, len(pks), CHUNK):
-        chunk = pks[start : start + CHUNK]
+    # Each chunk owns the target ids from its first up to the next chunk's first (the first
+    # from 0, the last to no end): a stored row of a target no longer there falls in one.
+    starts = [pks[i] for i in range(0, len(pks), CHUNK)]
+    for index, begin in enumerate(starts):
+        chunk = pks[index * CHUNK : (index + 1) * CHUNK]
         facts = load_facts(
             Target.objects.filter(instansi_id=instansi_id, pk__gte=chunk[0], pk__lte=chunk[-1])
         )
@@ -674,23 +703,97 @@ def rebuild(instansi_id: int, *, progress: Callable[[int], None] | None = None) 
             mine = target_rows(fact, ctx)
             rows.extend(mine)
             feed_target(out, fact, _figures(mine), sharing, supporting)
-        written += _insert(rows)
+        low = 0 if index == 0 else begin
+        high = starts[index + 1] - 1 if index + 1 < len(starts) else None
+        done.add(_sync(instansi_id, TARGET, rows, low, high))
         if progress is not None:
             progress(len(chunk))
+    if not starts:
+        done.add(_sync(instansi_id, TARGET, [], 0, None))
     plan_rows = list(out.rows())
-    written += _insert(plan_rows)
-    figures: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    by_kind: dict[str, list[tuple]] = {PLAN: [], AGENCY: [], PROVINCE: []}
     for row in plan_rows:
-        if row[1] == PLAN:
-            figures[row[2]][row[4]] = row[5]
+        by_kind[row[1]].append(row)
+    figures: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    for row in by_kind[PLAN]:
+        figures[row[2]][row[4]] = row[5]
     units = Rollups()
     for pk, unit_id, year in Plan.objects.filter(
         instansi_id=instansi_id, is_current=True
     ).values_list("pk", "unit_id", "period__year"):
         if pk in figures:
             units.add((instansi_id, UNIT, unit_id, year), FULL, figures[pk])
-    written += _insert(units.rows())
-    return written
+    by_kind[UNIT] = list(units.rows())
+    for kind in (PLAN, UNIT, AGENCY, PROVINCE):
+        done.add(_sync(instansi_id, kind, by_kind[kind], 0, None))
+    return done
+
+
+STORED_FIELDS = ("id", *ROW_FIELDS[2:5], *ROW_FIELDS[5:])  # id, object, year, sub-period, ...
+
+
+def _stored_rows(instansi_id: int, kind: str, low: int, high: int | None) -> dict:
+    """The stored rows of ``kind`` for objects ``low`` to ``high`` (None: no end), by
+    (object, year, sub-period): ``(id, object, year, sub-period, *ROW_FIELDS[5:])`` as the
+    driver gives them."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(Rollup._meta.get_field(name).column) for name in STORED_FIELDS)
+    # Only quoted names are formatted in; values are parameters.
+    sql = (
+        f"SELECT {columns} FROM {qn(Rollup._meta.db_table)} "  # noqa: S608
+        "WHERE instansi_id = %s AND kind = %s AND object_id >= %s"
+    )
+    params: list = [instansi_id, kind, low]
+    if high is not None:
+        sql += " AND object_id <= %s"
+        params.append(high)
+    stored = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(CHUNK):
+            for row in batch:
+                stored[row[1:4]] = row
+    return stored
+
+
+def _sync(instansi_id: int, kind: str, rows: list[tuple], low: int, high: int | None) -> Rebuilt:
+    """Make the stored rows of ``kind`` for objects ``low`` to ``high`` exactly ``rows``
+    (computed, `ROW_FIELDS` order, all of those objects): keep the equal ones, replace the
+    changed ones, insert the new ones, delete the others.
+
+    PostgreSQL gives a decimal column back as a `Decimal`, compared as it is; SQLite keeps a
+    decimal as a float (an integer when whole), compared with the computed number's float.
+    Django reads such a float back as its fifteen significant digits rounded to the column's
+    places, so a stored float equal to the computed number's float reads as that number: the
+    row is left as it is. A row found unequal is written again, which is never wrong."""
+    stored = _stored_rows(instansi_id, kind, low, high)
+    sqlite = connection.vendor == "sqlite"
+    fresh: list[tuple] = []
+    stale: list[int] = []
+    for row in rows:
+        old = stored.pop(row[2:5], None)
+        if old is not None:
+            if sqlite:
+                _i, _k, _o, _y, _s, percent, realised, value, low, high, *rest = row
+                new = (
+                    None if percent is None else float(percent),
+                    None if realised is None else float(realised),
+                    None if value is None else float(value),
+                    None if low is None else float(low),
+                    None if high is None else float(high),
+                    *rest,
+                )
+            else:
+                new = row[5:]
+            if old[4:] == new:
+                continue
+            stale.append(old[0])
+        fresh.append(row)
+    stale.extend(old[0] for old in stored.values())
+    for start in range(0, len(stale), CHUNK):
+        Rollup.objects.filter(pk__in=stale[start : start + CHUNK]).delete()
+    _insert(fresh)
+    return Rebuilt(rows=len(rows), written=len(fresh), deleted=len(stale))
 
 
 def snapshot(instansi_id: int) -> list[tuple]:

@@ -273,6 +273,30 @@ def test_a_shared_target_counts_in_each_agency_by_weight_and_once_at_the_provinc
     assert aggregates.snapshot(world.instansi.pk) == maintained
     event = AuditEvent.objects.get(action="aggregates.recompute")
     assert event.actor_repr == "system" and event.changes["rows"][1] == len(maintained)
+    # The maintained rows were right: the rebuild wrote none of them again.
+    assert event.changes["written"][1] == event.changes["deleted"][1] == 0
+
+    # Wrong rows are put right: a changed number, a missing row, a row of no target.
+    province = Rollup.objects.get(
+        kind="province", object_id=world.instansi.pk, year=2023, sub_period=0
+    )
+    Rollup.objects.filter(pk=province.pk).update(percent=D("1.00"))
+    Rollup.objects.filter(kind="agency", object_id=world.agency_b.pk, year=2023).delete()
+    orphan = Rollup.objects.create(
+        instansi=world.instansi, kind="target", object_id=10**9, year=2023, sub_period=0,
+        percent=D("50.00"), computed=1, computed_at=province.computed_at,
+    )  # fmt: skip
+    done = aggregates.rebuild(world.instansi.pk)
+    assert aggregates.snapshot(world.instansi.pk) == maintained
+    assert not Rollup.objects.filter(pk=orphan.pk).exists()
+    agency_rows = len([r for r in maintained if r[1] == "agency" and r[2] == world.agency_b.pk])
+    assert agency_rows >= 1
+    assert (done.rows, done.written, done.deleted) == (len(maintained), 1 + agency_rows, 2)
+    # From an empty table: every row written, the same rows.
+    Rollup.objects.filter(instansi=world.instansi).delete()
+    done = aggregates.rebuild(world.instansi.pk)
+    assert (done.written, done.deleted) == (len(maintained), 0)
+    assert aggregates.snapshot(world.instansi.pk) == maintained
 
 
 # Random data: the maintained rows equal the rebuilt ones ----------------------------------
@@ -390,7 +414,11 @@ def test_recompute_gives_the_maintained_rows_on_random_data(s, plan, indicators,
             except (ValidationError, PermissionDenied):
                 pass  # a step the realisation's state refuses: nothing written
         maintained = aggregates.snapshot(world.instansi.pk)
-        aggregates.rebuild(world.instansi.pk)
+        done = aggregates.rebuild(world.instansi.pk)
+        assert aggregates.snapshot(world.instansi.pk) == maintained
+        assert (done.written, done.deleted) == (0, 0)  # every maintained row was right
+        Rollup.objects.filter(instansi=world.instansi).delete()
+        assert aggregates.rebuild(world.instansi.pk).written == len(maintained)
         assert aggregates.snapshot(world.instansi.pk) == maintained
         transaction.set_rollback(True)
 

@@ -19,8 +19,9 @@ from kinerja.performance.models import Target
 class Command(BaseCommand):
     help = (
         "Recompute every achievement roll-up (targets, plans, units, agencies, the province) "
-        "from the verified realisations, replacing the rows the services maintain; the "
-        "numbers are the same. One transaction per instansi, audited as a system action."
+        "from the verified realisations and make the stored rows the computed ones, writing "
+        "only the rows that differ; the numbers are the same. One transaction per instansi, "
+        "audited as a system action."
     )
 
     def add_arguments(self, parser) -> None:
@@ -42,21 +43,32 @@ class Command(BaseCommand):
                 tqdm(total=total, unit="target", desc=instansi.code, disable=not verbose) as bar,
                 transaction.atomic(),
             ):
-                rows = aggregates.rebuild(instansi.pk, progress=bar.update)
+                done = aggregates.rebuild(instansi.pk, progress=bar.update)
                 record(
                     actor=None,
                     action="aggregates.recompute",
                     target=instansi,
                     instansi_id=instansi.pk,
-                    changes={"targets": [None, total], "rows": [None, rows]},
+                    changes={
+                        "targets": [None, total],
+                        "rows": [None, done.rows],
+                        "written": [None, done.written],
+                        "deleted": [None, done.deleted],
+                    },
                 )
             if verbose:
                 self.stdout.write(
-                    _("%(code)s: %(rows)d roll-up rows from %(targets)d targets in %(s).1f s.")
+                    _(
+                        "%(code)s: %(rows)d roll-up rows from %(targets)d targets in %(s).1f s; "
+                        "%(written)d written (new or changed), %(deleted)d deleted, the rest "
+                        "were right."
+                    )
                     % {
                         "code": instansi.code,
-                        "rows": rows,
+                        "rows": done.rows,
                         "targets": total,
+                        "written": done.written,
+                        "deleted": done.deleted,
                         "s": time.monotonic() - started,
                     }
                 )
