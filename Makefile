@@ -50,11 +50,12 @@ worker: install
 # The suite runs in one worker per core (pytest-xdist); TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= auto
 
+# The demo tests (one group) load the demo in one worker, not in each: a load takes a minute and
+# a half on a slow two-core machine.
 test: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-# On PostgreSQL the demo tests (one group) load the demo in one worker, not in each: there a load
-# takes a minute, more than the grouping costs the thousands of small tests (on SQLite it does not).
+# On PostgreSQL too the demo tests (one group) load the demo in one worker, not in each.
 test-postgres: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
