@@ -4,6 +4,7 @@ so the read checks share one load (each test rolls back to it) and one test runs
 resets it and replaces the province.
 """
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -200,11 +201,16 @@ def test_a_second_run_keeps_reset_rebuilds_and_a_new_province_wipes(demo):
 
     before = counts()
     assert before[2] == 2 * demo + 2 + 1  # two years of agencies, the governor's twice, a revision
-    call_command("load_demo", **DEMO)
-    assert counts() == before
-    if connection.vendor == "sqlite":  # the rebuild is the load again: a minute on PostgreSQL
-        call_command("load_demo", reset=True, **DEMO)
+    # The second run and the reset are the steps' own logic, the same on both databases: they
+    # run on SQLite (on PostgreSQL each is the load again, a minute and more of CI). The reset
+    # of the whole demo runs in `make test` but not in CI, whose SQLite pass it would lengthen
+    # by a minute and a half (KINERJA_DEMO_RESET=0).
+    if connection.vendor == "sqlite":
+        call_command("load_demo", **DEMO)
         assert counts() == before
+        if os.environ.get("KINERJA_DEMO_RESET", "1") != "0":
+            call_command("load_demo", reset=True, **DEMO)
+            assert counts() == before
     call_command("generate_province", staff=250, seed=2, reset=True, verbosity=0)
     # The plan stood on the agencies the new province removed.
     assert counts() == [0, 0, 0, 0, 0, 0, 0]
