@@ -3675,7 +3675,7 @@ def request(client, row, url, objs, role):
 
 
 # Every case runs by default (``make test``). CI runs each row with a twelfth of the roles on
-# SQLite (KINERJA_MATRIX_EVERY=12) and with a 48th on PostgreSQL (EVERY=48, OFFSET=1), the roles
+# SQLite (KINERJA_MATRIX_EVERY=12) and with a 96th on PostgreSQL (EVERY=96, OFFSET=1), the roles
 # rotating from row to row, so every role runs on both databases (the rows are many more).
 EVERY = max(1, int(os.environ.get("KINERJA_MATRIX_EVERY", "1")))
 # Which of the EVERY roles of a row run: CI gives its two passes different offsets, so the
